@@ -1,0 +1,5 @@
+import sys
+
+from intplan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,211 @@
+"""Activity types, skill eligibility, referrals, demand rates and their modifiers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from intplan.domain import _check
+from intplan.domain.errors import DomainError
+from intplan.domain.geography import AGE_BANDS
+
+
+class CareSetting(StrEnum):
+    CLINIC = "clinic"
+    HOME = "home"  # adds travel time that grows with the INT's area
+    REMOTE = "remote"
+
+
+class ActivityKind(StrEnum):
+    PATIENT = "patient"  # requests arrive from the population
+    MEETING = "meeting"  # MDT/huddle: fixed minutes per attending FTE per week
+
+
+class DurationDistribution(StrEnum):
+    FIXED = "fixed"
+    EXPONENTIAL = "exponential"
+    LOGNORMAL = "lognormal"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ArrivalProfile:
+    """Relative arrival weights by day of week and hour of day (normalised on use)."""
+
+    code: str
+    name: str
+    day_weights: tuple[float, ...]  # 7 values, mon..sun
+    hour_weights: tuple[float, ...]  # 24 values, 00..23
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("code", self.code)
+        _check.text("name", self.name)
+        if len(self.day_weights) != 7:
+            raise DomainError("day_weights", "needs 7 values, Monday to Sunday")
+        if len(self.hour_weights) != 24:
+            raise DomainError("hour_weights", "needs 24 values, hour 0 to 23")
+        for i, w in enumerate(self.day_weights):
+            _check.number(f"day_{i}", w, low=0)
+        for i, w in enumerate(self.hour_weights):
+            _check.number(f"hour_{i:02d}", w, low=0)
+        if sum(self.day_weights) <= 0 or sum(self.hour_weights) <= 0:
+            raise DomainError("day_weights", "weights must not all be zero")
+        _check.text("source", self.source)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityType:
+    code: str
+    name: str
+    kind: ActivityKind
+    priority: int  # 1 = most urgent
+    response_target_hours: float
+    setting: CareSetting
+    arrival_profile: str
+    duration_distribution: DurationDistribution
+    duration_cv: float  # coefficient of variation for lognormal durations
+    contacts_per_episode: float  # mean contacts in an episode (continuity is measured over it)
+    deprivation_gradient: float  # multiplier 1+g at decile 1, 1-g at decile 10
+    escalation_hours: float | None  # waits beyond this escalate to ED; None = never
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("code", self.code)
+        _check.text("name", self.name)
+        _check.integer("priority", self.priority, low=1, high=5)
+        _check.number("response_target_hours", self.response_target_hours, low=0, low_open=True)
+        _check.code("arrival_profile", self.arrival_profile)
+        _check.number("duration_cv", self.duration_cv, low=0, high=5)
+        _check.number("contacts_per_episode", self.contacts_per_episode, low=1, high=100)
+        _check.number("deprivation_gradient", self.deprivation_gradient, low=-0.9, high=0.9)
+        if self.escalation_hours is not None:
+            _check.number("escalation_hours", self.escalation_hours, low=0, low_open=True)
+        _check.text("source", self.source)
+
+    def deprivation_multiplier(self, decile: int) -> float:
+        """Linear in IMD decile, 1 at the middle (5.5), so the national mix averages 1."""
+        return 1.0 + self.deprivation_gradient * (5.5 - decile) / 4.5
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Eligibility:
+    """A role may do an activity, taking this long; preference 1 is asked first."""
+
+    activity: str
+    role: str
+    duration_minutes: float  # per contact; for meetings, minutes per attending FTE per week
+    preference: int
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("activity", self.activity)
+        _check.code("role", self.role)
+        _check.number("duration_minutes", self.duration_minutes, low=0, low_open=True)
+        _check.integer("preference", self.preference, low=1, high=9)
+        _check.text("source", self.source)
+
+    @property
+    def key(self) -> str:
+        return f"{self.activity}/{self.role}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Referral:
+    """After an activity, a share of patients is referred on to another activity."""
+
+    from_activity: str
+    to_activity: str
+    probability: float
+    delay_hours: float
+    rejection_probability: float  # screened out; re-presents at higher acuity (seed 002:168)
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("from_activity", self.from_activity)
+        _check.code("to_activity", self.to_activity)
+        _check.number("probability", self.probability, low=0, high=1)
+        _check.number("delay_hours", self.delay_hours, low=0)
+        _check.number("rejection_probability", self.rejection_probability, low=0, high=1)
+        _check.text("source", self.source)
+
+    @property
+    def key(self) -> str:
+        return f"{self.from_activity}>{self.to_activity}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DemandRate:
+    activity: str
+    age_band: str
+    per_1000_per_week: float
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("activity", self.activity)
+        _check.choice("age_band", self.age_band, AGE_BANDS)
+        _check.number("per_1000_per_week", self.per_1000_per_week, low=0)
+        _check.text("source", self.source)
+
+    @property
+    def key(self) -> str:
+        return f"{self.activity}/{self.age_band}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Seasonality:
+    """Demand multiplier by calendar month; activity '*' applies to all activities."""
+
+    activity: str
+    month: int
+    factor: float
+    source: str
+
+    def __post_init__(self) -> None:
+        if self.activity != "*":
+            _check.code("activity", self.activity)
+        _check.integer("month", self.month, low=1, high=12)
+        _check.number("factor", self.factor, low=0, high=5)
+        _check.text("source", self.source)
+
+    @property
+    def key(self) -> str:
+        return f"{self.activity}/{self.month}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Intervention:
+    """A demand lever: effect % on an activity, after a lag, reached over a ramp.
+
+    Lags follow the activation chain (staff 1+ month, patients 3+, health 6+,
+    demand 12+; seed 000:277); adoption takes 6-12 months (seed 001:928).
+    """
+
+    code: str
+    name: str
+    activity: str
+    int_code: str | None  # None = every INT
+    effect_pct: float  # negative reduces demand
+    start_week: int
+    lag_weeks: int
+    ramp_weeks: int
+    source: str
+
+    def __post_init__(self) -> None:
+        _check.code("code", self.code)
+        _check.text("name", self.name)
+        _check.code("activity", self.activity)
+        if self.int_code is not None:
+            _check.code("int_code", self.int_code)
+        _check.number("effect_pct", self.effect_pct, low=-100, high=500)
+        _check.integer("start_week", self.start_week, low=0)
+        _check.integer("lag_weeks", self.lag_weeks, low=0)
+        _check.integer("ramp_weeks", self.ramp_weeks, low=0)
+        _check.text("source", self.source)
+
+    def multiplier(self, week: float) -> float:
+        """Demand multiplier in simulation week ``week`` (0-based)."""
+        t = week - self.start_week - self.lag_weeks
+        if t <= 0:
+            return 1.0
+        share = 1.0 if self.ramp_weeks == 0 else min(1.0, t / self.ramp_weeks)
+        return 1.0 + share * self.effect_pct / 100.0

@@ -1,0 +1,158 @@
+"""Scenario-wide settings, each with a unit, a default and the source of that default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+from types import MappingProxyType
+from typing import Any
+
+from intplan.domain import _check
+from intplan.domain.errors import DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    key: str
+    unit: str
+    default: float | int | str
+    source: str
+    description: str
+
+
+SETTING_SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("standard_week_hours", "hours", 37.5,
+                "NHS Terms and Conditions (Agenda for Change) handbook s.27: 37.5 h full-time week",
+                "Hours in a full-time week, used where a role gives none"),
+    SettingSpec("horizon_weeks", "weeks", 52, "assumption: one planning year",
+                "Simulated weeks after warm-up"),
+    SettingSpec("warmup_weeks", "weeks", 4,
+                "assumption: queues in an INT settle within a month; deleted from statistics",
+                "Weeks simulated and discarded before statistics start"),
+    SettingSpec("replications", "count", 10,
+                "assumption: 10 gives CI half-widths of a few % for waits at INT level",
+                "Independent replications for confidence intervals"),
+    SettingSpec("seed", "integer", 20240729,
+                "assumption: any fixed integer; the K&M framework's date (seed 000:7)",
+                "Root seed; replications use SeedSequence(seed).spawn(n)"),
+    SettingSpec("start_month", "month", 4, "assumption: NHS financial year starts in April",
+                "Calendar month of simulation week 0 (for seasonality)"),
+    SettingSpec("annual_growth_pct", "% per year", 0.53,
+                "seed 000:1369: 5.4% over ten years = 0.53% a year (000:1193 says more)",
+                "Population growth applied to demand over the horizon"),
+    SettingSpec("integration_level", "0-1", 0.0,
+                "assumption: 0 = today's separate teams; 1 = hand-offs removed (seed 000:143)",
+                "Cuts referral rejection and hand-off delay in proportion"),
+    SettingSpec("represent_activity", "activity code", "SDC",
+                "seed 002:168: people screened out return to their GP or ED in a worse state",
+                "Activity a rejected referral re-presents as"),
+    SettingSpec("represent_delay_hours", "hours", 72.0,
+                "assumption: rejected referrals return within a few days (seed 002:168 gives none)",
+                "Delay before a rejected referral re-presents"),
+    SettingSpec("travel_speed_kmh", "km/h", 30.0,
+                "assumption: mixed urban/rural driving in Kent (seed 000:1368 names travel, no figure)",
+                "Speed for home-visit travel within an INT"),
+    SettingSpec("overtime_limit_hours_per_day", "hours", 1.0,
+                "assumption: staff finish the contact in hand, up to an hour past shift end",
+                "Most a shift runs over to finish a contact"),
+    SettingSpec("team_size_threshold", "people", 50,
+                "assumption: Dunbar-style group size; seed 000:147 asks teams small enough to know each other",
+                "Core-team headcount above which members cannot all know each other"),
+    SettingSpec("int_population_min", "people", 30000, "seed 003:95: INTs serve 30,000-50,000",
+                "Lower bound of INT population"),
+    SettingSpec("int_population_max", "people", 50000, "seed 003:95: INTs serve 30,000-50,000",
+                "Upper bound of INT population"),
+    SettingSpec("utilisation_ceiling", "0-1", 0.85,
+                "assumption: queueing delays rise steeply above ~85% utilisation (Erlang C)",
+                "Planning ceiling on the share of productive time spent on demand"),
+    SettingSpec("cover_share_cap", "0-1", 0.2,
+                "assumption: INTs cover absence/vacancy of neighbours (seed 000:746); 20% of hours",
+                "Most of a role's hours an INT may lend to adjacent INTs"),
+    SettingSpec("move_fte_cap_share", "0-1", 0.1,
+                "assumption: moving named people between INTs is disruptive; cap at 10%",
+                "Most of existing FTE the optimiser may move between INTs"),
+    SettingSpec("demand_percentile", "0-1", 0.5,
+                "assumption: plan for mean demand (0.5); raise to allow for variation",
+                "Weekly demand level the optimiser must meet"),
+    SettingSpec("budget_gbp", "GBP per year", 0.0,
+                "assumption: 0 means no budget limit",
+                "Annual pay budget across all INTs for the optimiser"),
+    SettingSpec("unmet_penalty_gbp_per_hour", "GBP per hour", 500.0,
+                "assumption: well above any role's hourly cost so demand is met before saving money",
+                "Optimiser penalty per hour of unmet demand"),
+)
+
+_SPEC_BY_KEY = {s.key: s for s in SETTING_SPECS}
+
+
+def spec(key: str) -> SettingSpec:
+    return _SPEC_BY_KEY[key]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    standard_week_hours: float = 37.5
+    horizon_weeks: int = 52
+    warmup_weeks: int = 4
+    replications: int = 10
+    seed: int = 20240729
+    start_month: int = 4
+    annual_growth_pct: float = 0.53
+    integration_level: float = 0.0
+    represent_activity: str = "SDC"
+    represent_delay_hours: float = 72.0
+    travel_speed_kmh: float = 30.0
+    overtime_limit_hours_per_day: float = 1.0
+    team_size_threshold: int = 50
+    int_population_min: int = 30000
+    int_population_max: int = 50000
+    utilisation_ceiling: float = 0.85
+    cover_share_cap: float = 0.2
+    move_fte_cap_share: float = 0.1
+    demand_percentile: float = 0.5
+    budget_gbp: float = 0.0
+    unmet_penalty_gbp_per_hour: float = 500.0
+    #: key -> source, for values that differ from (or restate) the defaults' sources
+    sources: MappingProxyType[str, str] = field(
+        default_factory=lambda: MappingProxyType({s.key: s.source for s in SETTING_SPECS})
+    )
+
+    def __post_init__(self) -> None:
+        _check.number("standard_week_hours", self.standard_week_hours, low=1, high=80)
+        _check.integer("horizon_weeks", self.horizon_weeks, low=1, high=520)
+        _check.integer("warmup_weeks", self.warmup_weeks, low=0, high=104)
+        _check.integer("replications", self.replications, low=1, high=10000)
+        _check.integer("seed", self.seed, low=0)
+        _check.integer("start_month", self.start_month, low=1, high=12)
+        _check.number("annual_growth_pct", self.annual_growth_pct, low=-20, high=50)
+        _check.number("integration_level", self.integration_level, low=0, high=1)
+        _check.code("represent_activity", self.represent_activity)
+        _check.number("represent_delay_hours", self.represent_delay_hours, low=0)
+        _check.number("travel_speed_kmh", self.travel_speed_kmh, low=1, high=200)
+        _check.number("overtime_limit_hours_per_day", self.overtime_limit_hours_per_day, low=0, high=12)
+        _check.integer("team_size_threshold", self.team_size_threshold, low=1)
+        _check.integer("int_population_min", self.int_population_min, low=0)
+        _check.integer("int_population_max", self.int_population_max, low=1)
+        if self.int_population_max < self.int_population_min:
+            raise DomainError("int_population_max", "must not be below int_population_min")
+        _check.number("utilisation_ceiling", self.utilisation_ceiling, low=0.05, high=1)
+        _check.number("cover_share_cap", self.cover_share_cap, low=0, high=1)
+        _check.number("move_fte_cap_share", self.move_fte_cap_share, low=0, high=1)
+        _check.number("demand_percentile", self.demand_percentile, low=0.01, high=0.999)
+        _check.number("budget_gbp", self.budget_gbp, low=0)
+        _check.number("unmet_penalty_gbp_per_hour", self.unmet_penalty_gbp_per_hour, low=0)
+        if not isinstance(self.sources, MappingProxyType):
+            object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    def source(self, key: str) -> str:
+        return self.sources.get(key) or _SPEC_BY_KEY[key].source
+
+    def values(self) -> dict[str, Any]:
+        """Setting values by key, in SETTING_SPECS order."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "sources"}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Settings):
+            return NotImplemented
+        return self.values() == other.values() and dict(self.sources) == dict(other.sources)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-mapping field; equality only

@@ -1,0 +1,29 @@
+"""Unit conversions. FTE <-> hours lives only here."""
+
+from __future__ import annotations
+
+MINUTES_PER_HOUR = 60.0
+HOURS_PER_WEEK = 168.0
+WEEKS_PER_YEAR = 52.0
+DAYS_PER_WEEK = 7
+
+
+def fte_to_hours_per_week(fte: float, hours_per_fte_week: float) -> float:
+    """Contracted hours a week for ``fte`` of a role whose full-time week is given."""
+    return fte * hours_per_fte_week
+
+
+def productive_hours_per_week(
+    fte: float, hours_per_fte_week: float, productive_fraction: float
+) -> float:
+    """Hours a week actually available after leave, sickness and training."""
+    return fte * hours_per_fte_week * productive_fraction
+
+
+def hours_to_fte(hours_per_week: float, hours_per_fte_week: float) -> float:
+    """Inverse of :func:`fte_to_hours_per_week`."""
+    return hours_per_week / hours_per_fte_week if hours_per_fte_week > 0 else 0.0
+
+
+def per_1000_per_week_to_weekly(rate_per_1000_per_week: float, population: float) -> float:
+    return rate_per_1000_per_week * population / 1000.0
