@@ -6,10 +6,10 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
+import pytest
 
-from intplan.domain import Scenario  # noqa: E402
-from intplan.examples import build_tiny  # noqa: E402
+from intplan.domain import Scenario
+from intplan.examples import build_tiny
 
 
 @pytest.fixture(scope="session")

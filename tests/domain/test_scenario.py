@@ -35,14 +35,30 @@ def test_setting_defaults_match_specs() -> None:
 @pytest.mark.parametrize("fte", [-0.1, 0.0, 1.6])
 def test_staff_fte_out_of_range(fte: float) -> None:
     with pytest.raises(DomainError) as e:
-        Staff(id="X", name="A", role="GP", employer="E", base_kind=BaseKind.PRACTICE, base="P1", fte=fte)
+        Staff(
+            id="X",
+            name="A",
+            role="GP",
+            employer="E",
+            base_kind=BaseKind.PRACTICE,
+            base="P1",
+            fte=fte,
+        )
     assert e.value.field == "fte"
 
 
 def test_assignments_must_add_up_to_fte() -> None:
     with pytest.raises(DomainError) as e:
-        Staff(id="X", name="A", role="GP", employer="E", base_kind=BaseKind.PRACTICE, base="P1",
-              fte=1.0, assignments=(Assignment(int_code="I", fte=0.6, rule="manual"),))
+        Staff(
+            id="X",
+            name="A",
+            role="GP",
+            employer="E",
+            base_kind=BaseKind.PRACTICE,
+            base="P1",
+            fte=1.0,
+            assignments=(Assignment(int_code="I", fte=0.6, rule="manual"),),
+        )
     assert e.value.field == "assignments"
 
 
@@ -53,12 +69,20 @@ def test_adjacency_to_itself_rejected() -> None:
 
 def test_cross_table_problems_are_all_collected(tiny: Scenario) -> None:
     bad_practice = dataclasses.replace(tiny.practices[0], pcn="NOPE")
-    orphan = Practice(code="P9", name="Orphan", pcn="PCN1", list_by_age=(1, 1, 1, 1, 1),
-                      deprivation_decile=5, x_km=0, y_km=0)
+    orphan = Practice(
+        code="P9",
+        name="Orphan",
+        pcn="PCN1",
+        list_by_age=(1, 1, 1, 1, 1),
+        deprivation_decile=5,
+        x_km=0,
+        y_km=0,
+    )
     twice = INT(code="INT-C", name="Dup", hcp="HCP1", practices=("P1",))
     with pytest.raises(ScenarioError) as e:
-        dataclasses.replace(tiny, practices=(bad_practice, *tiny.practices[1:], orphan),
-                            ints=(*tiny.ints, twice))
+        dataclasses.replace(
+            tiny, practices=(bad_practice, *tiny.practices[1:], orphan), ints=(*tiny.ints, twice)
+        )
     messages = [str(p) for p in e.value.problems]
     assert any("unknown PCN 'NOPE'" in m for m in messages)
     assert any("P9" in m and "in no INT" in m for m in messages)

@@ -121,7 +121,9 @@ class Scenario:
         return {k: tuple(v) for k, v in out.items()}
 
     def int_population(self, int_code: str) -> int:
-        return sum(self.practice_by_code[p].population for p in self.int_by_code[int_code].practices)
+        return sum(
+            self.practice_by_code[p].population for p in self.int_by_code[int_code].practices
+        )
 
     @property
     def population(self) -> int:
@@ -143,8 +145,14 @@ class Scenario:
 def _duplicates(problems: list[Problem], table: str, keys: Iterable[str], what: str) -> None:
     for key, n in Counter(keys).items():
         if n > 1:
-            problems.append(Problem(table=table, key=key, field=what,
-                                    message=f"{key!r} appears {n} times; ids must be unique"))
+            problems.append(
+                Problem(
+                    table=table,
+                    key=key,
+                    field=what,
+                    message=f"{key!r} appears {n} times; ids must be unique",
+                )
+            )
 
 
 def _refs(
@@ -160,8 +168,11 @@ def _refs(
     for row in rows:
         v = value(row)
         if v is not None and v not in known:
-            problems.append(Problem(table=table, key=key(row), field=field_name,
-                                    message=f"unknown {what} {v!r}"))
+            problems.append(
+                Problem(
+                    table=table, key=key(row), field=field_name, message=f"unknown {what} {v!r}"
+                )
+            )
 
 
 def validate(s: Scenario) -> list[Problem]:
@@ -200,8 +211,14 @@ def validate(s: Scenario) -> list[Problem]:
     for i in s.ints:
         for code in i.practices:
             if code not in practices:
-                p.append(Problem(table="INTs", key=i.code, field="practices",
-                                 message=f"unknown practice {code!r}"))
+                p.append(
+                    Problem(
+                        table="INTs",
+                        key=i.code,
+                        field="practices",
+                        message=f"unknown practice {code!r}",
+                    )
+                )
     owners: dict[str, list[str]] = {}
     for i in s.ints:
         for code in i.practices:
@@ -209,60 +226,184 @@ def validate(s: Scenario) -> list[Problem]:
     for code in sorted(practices):
         got = owners.get(code, [])
         if len(got) > 1:
-            p.append(Problem(table="Practices", key=code, field="code",
-                             message=f"practice is in {len(got)} INTs ({', '.join(got)}); "
-                                     "each practice belongs to exactly one INT"))
+            p.append(
+                Problem(
+                    table="Practices",
+                    key=code,
+                    field="code",
+                    message=f"practice is in {len(got)} INTs ({', '.join(got)}); "
+                    "each practice belongs to exactly one INT",
+                )
+            )
         elif not got:
-            p.append(Problem(table="Practices", key=code, field="code",
-                             message="practice is in no INT; add it to one INT's practices"))
+            p.append(
+                Problem(
+                    table="Practices",
+                    key=code,
+                    field="code",
+                    message="practice is in no INT; add it to one INT's practices",
+                )
+            )
     for a in s.adjacencies:
         for f, v in (("int_a", a.int_a), ("int_b", a.int_b)):
             if v not in ints:
-                p.append(Problem(table="Adjacency", key=a.key, field=f, message=f"unknown INT {v!r}"))
+                p.append(
+                    Problem(table="Adjacency", key=a.key, field=f, message=f"unknown INT {v!r}")
+                )
     for t in s.teams:
         for code in t.practices:
             if code not in practices:
-                p.append(Problem(table="Teams", key=t.code, field="practices",
-                                 message=f"unknown practice {code!r}"))
+                p.append(
+                    Problem(
+                        table="Teams",
+                        key=t.code,
+                        field="practices",
+                        message=f"unknown practice {code!r}",
+                    )
+                )
     _refs(p, "Roles", s.roles, lambda x: x.code, "rota", lambda x: x.rota, rotas, "rota")
     _refs(p, "Staff", s.staff, lambda x: x.id, "role", lambda x: x.role, roles, "role")
     _refs(p, "Staff", s.staff, lambda x: x.id, "rota", lambda x: x.rota, rotas, "rota")
     base_sets = {BaseKind.PRACTICE: practices, BaseKind.PCN: pcns, BaseKind.TEAM: teams}
     for x in s.staff:
         if x.base not in base_sets[x.base_kind]:
-            p.append(Problem(table="Staff", key=x.id, field="base",
-                             message=f"unknown {x.base_kind.value} {x.base!r}"))
-        for a in x.assignments:
-            if a.int_code not in ints:
-                p.append(Problem(table="Assignments", key=x.id, field="int",
-                                 message=f"unknown INT {a.int_code!r}"))
-    _refs(p, "Activities", s.activities, lambda x: x.code, "arrival_profile",
-          lambda x: x.arrival_profile, profiles, "arrival profile")
-    _refs(p, "Eligibility", s.eligibilities, lambda x: x.key, "activity", lambda x: x.activity, acts, "activity")
-    _refs(p, "Eligibility", s.eligibilities, lambda x: x.key, "role", lambda x: x.role, roles, "role")
-    _refs(p, "Referrals", s.referrals, lambda x: x.key, "from_activity", lambda x: x.from_activity, acts, "activity")
-    _refs(p, "Referrals", s.referrals, lambda x: x.key, "to_activity", lambda x: x.to_activity, acts, "activity")
-    _refs(p, "DemandRates", s.demand_rates, lambda x: x.key, "activity", lambda x: x.activity, acts, "activity")
-    _refs(p, "Seasonality", s.seasonality, lambda x: x.key, "activity",
-          lambda x: None if x.activity == "*" else x.activity, acts, "activity")
-    _refs(p, "Interventions", s.interventions, lambda x: x.code, "activity", lambda x: x.activity, acts, "activity")
-    _refs(p, "Interventions", s.interventions, lambda x: x.code, "int_code", lambda x: x.int_code, ints, "INT")
+            p.append(
+                Problem(
+                    table="Staff",
+                    key=x.id,
+                    field="base",
+                    message=f"unknown {x.base_kind.value} {x.base!r}",
+                )
+            )
+        for asg in x.assignments:
+            if asg.int_code not in ints:
+                p.append(
+                    Problem(
+                        table="Assignments",
+                        key=x.id,
+                        field="int",
+                        message=f"unknown INT {asg.int_code!r}",
+                    )
+                )
+    _refs(
+        p,
+        "Activities",
+        s.activities,
+        lambda x: x.code,
+        "arrival_profile",
+        lambda x: x.arrival_profile,
+        profiles,
+        "arrival profile",
+    )
+    _refs(
+        p,
+        "Eligibility",
+        s.eligibilities,
+        lambda x: x.key,
+        "activity",
+        lambda x: x.activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p, "Eligibility", s.eligibilities, lambda x: x.key, "role", lambda x: x.role, roles, "role"
+    )
+    _refs(
+        p,
+        "Referrals",
+        s.referrals,
+        lambda x: x.key,
+        "from_activity",
+        lambda x: x.from_activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p,
+        "Referrals",
+        s.referrals,
+        lambda x: x.key,
+        "to_activity",
+        lambda x: x.to_activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p,
+        "DemandRates",
+        s.demand_rates,
+        lambda x: x.key,
+        "activity",
+        lambda x: x.activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p,
+        "Seasonality",
+        s.seasonality,
+        lambda x: x.key,
+        "activity",
+        lambda x: None if x.activity == "*" else x.activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p,
+        "Interventions",
+        s.interventions,
+        lambda x: x.code,
+        "activity",
+        lambda x: x.activity,
+        acts,
+        "activity",
+    )
+    _refs(
+        p,
+        "Interventions",
+        s.interventions,
+        lambda x: x.code,
+        "int_code",
+        lambda x: x.int_code,
+        ints,
+        "INT",
+    )
 
     out_prob: dict[str, float] = {}
     for r in s.referrals:
         out_prob[r.from_activity] = out_prob.get(r.from_activity, 0.0) + r.probability
     for act, total in sorted(out_prob.items()):
         if total > 1.0 + 1e-9:
-            p.append(Problem(table="Referrals", key=act, field="probability",
-                             message=f"referral probabilities from {act!r} add up to {total:.3f}; "
-                                     "they must add up to at most 1"))
-    for a in s.activities:
-        if a.kind is ActivityKind.PATIENT and a.code in acts and not any(
-            e.activity == a.code for e in s.eligibilities
+            p.append(
+                Problem(
+                    table="Referrals",
+                    key=act,
+                    field="probability",
+                    message=f"referral probabilities from {act!r} add up to {total:.3f}; "
+                    "they must add up to at most 1",
+                )
+            )
+    for act_type in s.activities:
+        if (
+            act_type.kind is ActivityKind.PATIENT
+            and act_type.code in acts
+            and not any(e.activity == act_type.code for e in s.eligibilities)
         ):
-            p.append(Problem(table="Activities", key=a.code, field="code",
-                             message="no role is eligible for this activity; add a row to Eligibility"))
+            p.append(
+                Problem(
+                    table="Activities",
+                    key=act_type.code,
+                    field="code",
+                    message="no role is eligible for this activity; add a row to Eligibility",
+                )
+            )
     if s.settings.represent_activity not in acts and s.activities:
-        p.append(Problem(table="Settings", key="represent_activity", field="value",
-                         message=f"unknown activity {s.settings.represent_activity!r}"))
+        p.append(
+            Problem(
+                table="Settings",
+                key="represent_activity",
+                field="value",
+                message=f"unknown activity {s.settings.represent_activity!r}",
+            )
+        )
     return p

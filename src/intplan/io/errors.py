@@ -28,8 +28,13 @@ class Issue:
         return f"{', '.join(where)}: {self.message}"
 
     def to_json(self) -> dict[str, object]:
-        return {"file": self.file, "sheet": self.sheet, "row": self.row,
-                "column": self.column, "message": self.message}
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class WorkbookError(IntplanError):
