@@ -15,6 +15,7 @@ COMMANDS: tuple[str, ...] = (
     "new",
     "validate",
     "info",
+    "gui",
 )
 
 

@@ -1,0 +1,1 @@
+"""Dialogs: problems in a file, about, register column mapping, FTE shares."""

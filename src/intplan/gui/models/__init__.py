@@ -1,0 +1,1 @@
+"""Qt item models over domain values and service results."""

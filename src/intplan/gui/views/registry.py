@@ -1,0 +1,11 @@
+"""The analysis views in tab order."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from intplan.gui.views.context import ViewContext
+
+
+def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
+    return []
