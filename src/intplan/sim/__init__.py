@@ -1,0 +1,1 @@
+"""The discrete-event engine (SimPy calendar, heapq events), replications and statistics."""

@@ -1,0 +1,307 @@
+"""Compile a Scenario into plain arrays so the engine's hot loop never touches dataclasses.
+
+Everything here is picklable (spawned worker processes receive it) and independent of
+replication: random draws happen in the engine.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from intplan.demand import hour_of_week_weights, patient_activities, weekly_contacts
+from intplan.domain import (
+    ActivityKind,
+    CareSetting,
+    DurationDistribution,
+    IntplanError,
+    Scenario,
+)
+
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_WEEK = 10080.0
+#: assumption: even a single-practice INT's home visits are a short drive apart (~2 km)
+MIN_HOME_VISIT_KM = 2.0
+DIST_FIXED, DIST_EXPONENTIAL, DIST_LOGNORMAL = 0, 1, 2
+_DIST = {
+    DurationDistribution.FIXED: DIST_FIXED,
+    DurationDistribution.EXPONENTIAL: DIST_EXPONENTIAL,
+    DurationDistribution.LOGNORMAL: DIST_LOGNORMAL,
+}
+
+
+class SimulationInputError(IntplanError):
+    """The scenario or the options cannot be simulated as given."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompiledModel:
+    """Plain-data simulation inputs for a set of INTs (indices are local to ``int_codes``)."""
+
+    int_codes: tuple[str, ...]
+    int_seed_index: tuple[int, ...]  # position in scenario.ints: picks the INT's random stream
+    activity_codes: tuple[str, ...]
+    role_codes: tuple[str, ...]
+    weeks: int
+    warmup_weeks: int
+    demand: NDArray[np.float64]  # expected contacts (INT, activity, week incl. warm-up)
+    profiles: NDArray[np.float64]  # (activity, 168) hour-of-week weights
+    priority: tuple[int, ...]
+    target_minutes: tuple[float, ...]
+    escalation_minutes: tuple[float, ...]  # inf = never
+    dist_kind: tuple[int, ...]
+    dist_sigma: tuple[float, ...]  # lognormal sigma
+    contacts_per_episode: tuple[float, ...]
+    followup_delay_minutes: tuple[float, ...]
+    home: tuple[bool, ...]
+    #: per activity: (role, minutes) in preference order
+    eligibility: tuple[tuple[tuple[int, float], ...], ...]
+    #: per activity: (to activity, cumulative probability, delay minutes, rejection probability)
+    referrals: tuple[tuple[tuple[int, float, float, float], ...], ...]
+    represent_activity: int  # -1 when the re-presentation activity is not a patient activity
+    represent_delay_minutes: float
+    integration_level: float
+    travel_minutes: tuple[float, ...]  # per INT, added to each home visit
+    neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
+    cover: bool
+    overtime_limit_minutes: float
+    staff_int: tuple[int, ...]
+    staff_role: tuple[int, ...]
+    staff_absence: tuple[float, ...]  # probability a working day is lost to leave/sickness
+    staff_segments: tuple[tuple[tuple[int, float, float], ...], ...]  # (day, start, end) minutes
+    population: tuple[int, ...]
+    pay_cost_gbp: tuple[float, ...]  # per INT, annual pay cost of assigned FTE
+    fte: NDArray[np.float64]  # (INT, role) assigned FTE (vacancies excluded)
+    meeting_hours_per_week: NDArray[np.float64]  # (INT, role)
+    issues: tuple[str, ...]
+
+    @property
+    def total_weeks(self) -> int:
+        return self.weeks + self.warmup_weeks
+
+
+def _relay_segments(
+    open_windows: list[tuple[float, float]], start: float, length: float
+) -> list[tuple[int, float, float]]:
+    """Map ``length`` minutes from position ``start`` of the rota's open timeline (wrapping)
+    onto week minutes, split at day boundaries: [(day, start, end), ...]."""
+    total = sum(e - s for s, e in open_windows)
+    out: list[tuple[int, float, float]] = []
+    if length <= 0 or total <= 0:
+        return out
+    pos = start % total
+    left = min(length, total)
+    while left > 1e-9:
+        acc = 0.0
+        for s, e in open_windows:
+            w = e - s
+            if pos < acc + w - 1e-9:
+                a = s + (pos - acc)
+                b = min(e, a + left)
+                out.append((int(a // MINUTES_PER_DAY), a, b))
+                left -= b - a
+                pos = (pos + (b - a)) % total
+                break
+            acc += w
+    out.sort(key=lambda x: x[1])
+    merged: list[tuple[int, float, float]] = []
+    for d, a, b in out:
+        if merged and merged[-1][0] == d and abs(merged[-1][2] - a) < 1e-9:
+            merged[-1] = (d, merged[-1][1], b)
+        else:
+            merged.append((d, a, b))
+    return merged
+
+
+def _mean_distance_km(xy: list[tuple[float, float]]) -> float:
+    if len(xy) < 2:
+        return 0.0
+    d = [math.dist(p, q) for i, p in enumerate(xy) for q in xy[i + 1 :]]
+    return sum(d) / len(d)
+
+
+def compile_scenario(
+    scenario: Scenario,
+    *,
+    weeks: int,
+    warmup_weeks: int,
+    int_codes: tuple[str, ...] | None = None,
+    cover: bool = True,
+) -> CompiledModel:
+    """Check the options and turn ``scenario`` into a :class:`CompiledModel`."""
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise SimulationInputError(f"weeks must be a whole number of at least 1 (got {weeks!r})")
+    if isinstance(warmup_weeks, bool) or not isinstance(warmup_weeks, int) or warmup_weeks < 0:
+        raise SimulationInputError(f"warm-up weeks must be 0 or more (got {warmup_weeks!r})")
+    all_ints = tuple(i.code for i in scenario.ints)
+    if not all_ints:
+        raise SimulationInputError("the scenario has no INTs to simulate")
+    chosen = all_ints if not int_codes else tuple(int_codes)
+    unknown = [c for c in chosen if c not in scenario.int_by_code]
+    if unknown:
+        raise SimulationInputError(
+            f"unknown INT(s): {', '.join(unknown)}; known: {', '.join(all_ints)}"
+        )
+    if len(set(chosen)) != len(chosen):
+        raise SimulationInputError("an INT is listed more than once")
+    acts = patient_activities(scenario)
+    if not acts:
+        raise SimulationInputError("the scenario has no patient activities to simulate")
+    a_index = {c: k for k, c in enumerate(acts)}
+    roles = tuple(r.code for r in scenario.roles)
+    r_index = {c: k for k, c in enumerate(roles)}
+    i_index = {c: k for k, c in enumerate(chosen)}
+    settings = scenario.settings
+    issues: list[str] = []
+
+    activity = [scenario.activity_by_code[c] for c in acts]
+    elig: list[tuple[tuple[int, float], ...]] = []
+    for c in acts:
+        rows = sorted(
+            (e for e in scenario.eligibilities if e.activity == c),
+            key=lambda e: (e.preference, e.role),
+        )
+        elig.append(tuple((r_index[e.role], e.duration_minutes) for e in rows))
+    meeting_min = np.zeros(len(roles))
+    for e in scenario.eligibilities:
+        if scenario.activity_by_code[e.activity].kind is ActivityKind.MEETING:
+            meeting_min[r_index[e.role]] += e.duration_minutes
+
+    integ = settings.integration_level
+    refs: list[tuple[tuple[int, float, float, float], ...]] = []
+    for c in acts:
+        cum = 0.0
+        out = []
+        for ref in sorted(
+            (x for x in scenario.referrals if x.from_activity == c), key=lambda x: x.to_activity
+        ):
+            if ref.to_activity not in a_index:
+                continue  # referrals into meetings are meaningless; validation keeps codes known
+            cum += ref.probability
+            out.append(
+                (a_index[ref.to_activity], cum, ref.delay_hours * 60.0, ref.rejection_probability)
+            )
+        if cum > 1.0 + 1e-9:
+            raise SimulationInputError(f"referral probabilities from {c} add up to {cum:.3f} (> 1)")
+        refs.append(tuple(out))
+
+    def sigma(cv: float) -> float:
+        return math.sqrt(math.log1p(cv * cv))
+
+    # staff: one individual per (person, INT share); vacancies give no capacity
+    n_i, n_r = len(chosen), len(roles)
+    fte = np.zeros((n_i, n_r))
+    cost = [0.0] * n_i
+    groups: dict[tuple[int, int, str], list[tuple[str, float]]] = {}
+    for person in sorted(scenario.staff, key=lambda s: s.id):
+        if person.vacant:
+            continue
+        role = scenario.role_by_code[person.role]
+        rota = scenario.rota_of(person)
+        for asg in person.assignments:
+            if asg.int_code not in i_index:
+                continue
+            i = i_index[asg.int_code]
+            fte[i, r_index[role.code]] += asg.fte
+            cost[i] += asg.fte * role.pay_cost_gbp_per_fte
+            groups.setdefault((i, r_index[role.code], rota.code), []).append((person.id, asg.fte))
+    staff_int: list[int] = []
+    staff_role: list[int] = []
+    staff_abs: list[float] = []
+    staff_seg: list[tuple[tuple[int, float, float], ...]] = []
+    for (i, r, rota_code), people in sorted(groups.items()):
+        rota = scenario.rota_by_code[rota_code]
+        role = scenario.role_by_code[roles[r]]
+        windows = [
+            (
+                d * MINUTES_PER_DAY + rota.start_hour * 60.0,
+                d * MINUTES_PER_DAY + rota.end_hour * 60.0,
+            )
+            for d in range(7)
+            if rota.days[d]
+        ]
+        open_min = sum(e - s for s, e in windows)
+        pos = 0.0
+        for _pid, share in people:
+            clinical = share * (role.hours_per_fte_week * 60.0 - meeting_min[r])
+            length = max(0.0, min(clinical, open_min))
+            segs = _relay_segments(windows, pos, length)
+            pos = (pos + length) % open_min if open_min > 0 else 0.0
+            if not segs:
+                continue
+            staff_int.append(i)
+            staff_role.append(r)
+            staff_abs.append(1.0 - role.productive_fraction)
+            staff_seg.append(tuple(segs))
+
+    travel = []
+    for c in chosen:
+        xy = [
+            (scenario.practice_by_code[p].x_km, scenario.practice_by_code[p].y_km)
+            for p in scenario.int_by_code[c].practices
+        ]
+        km = max(_mean_distance_km(xy), MIN_HOME_VISIT_KM)
+        travel.append(km / settings.travel_speed_kmh * 60.0)
+    nbrs = tuple(
+        tuple((i_index[j], m) for j, m in scenario.neighbours(c) if j in i_index) if cover else ()
+        for c in chosen
+    )
+    demand = weekly_contacts(scenario, chosen, acts, weeks=weeks, warmup_weeks=warmup_weeks)
+    has_role = np.zeros((n_i, n_r), dtype=bool)
+    for i, r in zip(staff_int, staff_role, strict=True):
+        has_role[i, r] = True
+    for i, c in enumerate(chosen):
+        for a, ac in enumerate(acts):
+            if demand[i, a].sum() > 0 and not any(has_role[i, r] for r, _ in elig[a]):
+                issues.append(
+                    f"{c}: {ac} has demand ({demand[i, a].mean():.0f} a week) but no eligible "
+                    "staff in this INT; its queue grows"
+                    + (" unless adjacent INTs cover it" if nbrs[i] else "")
+                )
+    if not staff_int:
+        issues.append("no staff are assigned to the chosen INTs (run `intplan map` first?)")
+    rep = settings.represent_activity
+    return CompiledModel(
+        int_codes=chosen,
+        int_seed_index=tuple(all_ints.index(c) for c in chosen),
+        activity_codes=acts,
+        role_codes=roles,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        demand=demand,
+        profiles=np.stack(
+            [hour_of_week_weights(scenario.profile_by_code[a.arrival_profile]) for a in activity]
+        ),
+        priority=tuple(a.priority for a in activity),
+        target_minutes=tuple(a.response_target_hours * 60.0 for a in activity),
+        escalation_minutes=tuple(
+            math.inf if a.escalation_hours is None else a.escalation_hours * 60.0 for a in activity
+        ),
+        dist_kind=tuple(_DIST[a.duration_distribution] for a in activity),
+        dist_sigma=tuple(sigma(a.duration_cv) for a in activity),
+        contacts_per_episode=tuple(a.contacts_per_episode for a in activity),
+        # assumption: the next contact of an episode is booked one response target later
+        followup_delay_minutes=tuple(a.response_target_hours * 60.0 for a in activity),
+        home=tuple(a.setting is CareSetting.HOME for a in activity),
+        eligibility=tuple(elig),
+        referrals=tuple(refs),
+        represent_activity=a_index.get(rep, -1),
+        represent_delay_minutes=settings.represent_delay_hours * 60.0,
+        integration_level=integ,
+        travel_minutes=tuple(travel),
+        neighbours=nbrs,
+        cover=cover,
+        overtime_limit_minutes=settings.overtime_limit_hours_per_day * 60.0,
+        staff_int=tuple(staff_int),
+        staff_role=tuple(staff_role),
+        staff_absence=tuple(staff_abs),
+        staff_segments=tuple(staff_seg),
+        population=tuple(scenario.int_population(c) for c in chosen),
+        pay_cost_gbp=tuple(cost),
+        fte=fte,
+        meeting_hours_per_week=fte * meeting_min[None, :] / 60.0,
+        issues=tuple(issues),
+    )

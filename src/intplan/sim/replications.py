@@ -1,0 +1,78 @@
+"""Replications: one SeedSequence child per replication, run locally or in a spawn pool.
+
+Replication ``r`` always uses ``SeedSequence(seed).spawn(r + 1)[r]``, so adding
+replications, or changing the number of workers, never changes earlier ones.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+import numpy as np
+
+from intplan.sim.engine import ReplicationResult, run_replication
+from intplan.sim.model import CompiledModel
+
+
+class ReplicationsCancelled(Exception):
+    """The cancel token was set; partial results are discarded."""
+
+
+def replication_seeds(seed: int, start: int, stop: int) -> list[np.random.SeedSequence]:
+    return list(np.random.SeedSequence(seed).spawn(stop)[start:stop])
+
+
+def run_replications(
+    model: CompiledModel,
+    *,
+    seed: int,
+    n_scenario_ints: int,
+    start: int,
+    stop: int,
+    workers: int = 1,
+    on_progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[ReplicationResult]:
+    """Replications ``start..stop-1`` in order. ``on_progress`` gets the share done (0..1)."""
+    seeds = replication_seeds(seed, start, stop)
+    n = len(seeds)
+    if n == 0:
+        return []
+    weeks = model.total_weeks
+    if workers <= 1 or n == 1:
+        out: list[ReplicationResult] = []
+        for k, ss in enumerate(seeds):
+
+            def on_week(w: int, k: int = k) -> None:
+                if cancel is not None and cancel.is_set():
+                    raise ReplicationsCancelled()
+                if on_progress is not None:
+                    on_progress((k + (w + 1) / weeks) / n)
+
+            out.append(run_replication(model, ss, n_scenario_ints, on_week))
+        return out
+    ctx = multiprocessing.get_context("spawn")  # what Windows does; safe everywhere
+    results: dict[int, ReplicationResult] = {}
+    with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx) as pool:
+        pending: dict[Future[ReplicationResult], int] = {
+            pool.submit(run_replication, model, ss, n_scenario_ints): k
+            for k, ss in enumerate(seeds)
+        }
+        try:
+            while pending:
+                done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                if cancel is not None and cancel.is_set():
+                    raise ReplicationsCancelled()
+                for f in done:
+                    results[pending.pop(f)] = f.result()
+                    if on_progress is not None:
+                        on_progress(len(results) / n)
+        except BaseException:
+            for f in pending:
+                f.cancel()
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+    return [results[k] for k in range(n)]
