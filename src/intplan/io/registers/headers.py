@@ -1,0 +1,248 @@
+"""Tolerant header matching for staff registers: aliases, normalising, header-row search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+#: the fields a register row can carry; ``role`` and ``fte`` (or ``hours``) are required
+FIELDS: tuple[str, ...] = (
+    "staff_number",
+    "name",
+    "first_name",
+    "last_name",
+    "role",
+    "fte",
+    "hours",
+    "employer",
+    "base",
+    "base_kind",
+    "int",
+    "vacant",
+)
+
+#: how many rows from the top are searched for the header row
+HEADER_SCAN_ROWS = 20
+
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "staff_number": (
+        "staff number",
+        "staff no",
+        "staff id",
+        "staff ref",
+        "assignment number",
+        "assignment no",
+        "esr number",
+        "esr assignment number",
+        "employee number",
+        "employee no",
+        "employee id",
+        "payroll number",
+        "payroll no",
+        "person id",
+        "person number",
+        "id",
+        "ref",
+    ),
+    "name": (
+        "name",
+        "employee name",
+        "staff name",
+        "full name",
+        "employee",
+        "person",
+        "person name",
+        "member of staff",
+    ),
+    "first_name": ("first name", "forename", "forenames", "given name"),
+    "last_name": ("last name", "surname", "family name"),
+    "role": (
+        "role",
+        "job title",
+        "job role",
+        "role title",
+        "staff role",
+        "position",
+        "post",
+        "post title",
+        "title",
+        "occupation",
+        "designation",
+        "job",
+    ),
+    "fte": (
+        "fte",
+        "wte",
+        "whole time equivalent",
+        "full time equivalent",
+        "contracted fte",
+        "contracted wte",
+        "fte contracted",
+        "wte contracted",
+    ),
+    "hours": (
+        "hours",
+        "contracted hours",
+        "hours per week",
+        "weekly hours",
+        "hours a week",
+        "contract hours",
+    ),
+    "employer": (
+        "employer",
+        "employing organisation",
+        "employing organization",
+        "organisation",
+        "organization",
+        "org",
+        "employer name",
+        "provider",
+    ),
+    "base_kind": ("base type", "base kind"),
+    "int": (
+        "int",
+        "int code",
+        "assigned int",
+        "neighbourhood",
+        "neighbourhood team",
+        "integrated neighbourhood team",
+    ),
+    "vacant": ("vacant", "vacancy", "post status", "status"),
+}
+
+#: base columns, each with the kind of base it names ("" = any)
+_BASE_ALIASES: dict[str, str] = {
+    "base": "",
+    "base code": "",
+    "site": "",
+    "location": "",
+    "practice": "practice",
+    "practice code": "practice",
+    "practice ods code": "practice",
+    "ods code": "practice",
+    "ods": "practice",
+    "base practice": "practice",
+    "gp practice": "practice",
+    "pcn": "pcn",
+    "pcn code": "pcn",
+    "primary care network": "pcn",
+    "team": "team",
+    "team code": "team",
+    "base team": "team",
+}
+
+_ALIAS_TO_FIELD: dict[str, str] = {a: f for f, aliases in _ALIASES.items() for a in aliases}
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def normalise_header(text: object) -> str:
+    """Lower case, punctuation and spacing folded: ``' Job-Title '`` -> ``'job title'``."""
+    if text is None:
+        return ""
+    s = str(text).strip().lower().replace("&", " and ")
+    return _NON_ALNUM.sub(" ", s).strip()
+
+
+def _alias(text: object) -> tuple[str, str] | None:
+    """(field, base kind hint) for a header cell, or None."""
+    for candidate in (normalise_header(text), normalise_header(_PARENS.sub(" ", str(text or "")))):
+        if not candidate:
+            continue
+        if candidate in _BASE_ALIASES:
+            return "base", _BASE_ALIASES[candidate]
+        if candidate in _ALIAS_TO_FIELD:
+            return _ALIAS_TO_FIELD[candidate], ""
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    """One register column the reader uses."""
+
+    index: int  # 0-based
+    header: str  # as the user wrote it
+    field: str
+    kind_hint: str = ""  # for base columns: practice, pcn, team or ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HeaderMatch:
+    row_index: int  # 0-based index in the grid
+    columns: tuple[Column, ...]
+    ignored: tuple[str, ...]  # headers that matched no field
+
+    @property
+    def fields(self) -> frozenset[str]:
+        return frozenset(c.field for c in self.columns)
+
+    @property
+    def usable(self) -> bool:
+        f = self.fields
+        return "role" in f and ("fte" in f or "hours" in f)
+
+    @property
+    def score(self) -> int:
+        return len(self.fields) + (10 if self.usable else 0)
+
+
+def match_row(
+    cells: Sequence[object], row_index: int, explicit: Mapping[str, str] | None = None
+) -> HeaderMatch:
+    """Match one row's cells against the aliases (explicit ``field -> header`` first)."""
+    by_header = {normalise_header(h): f for f, h in (explicit or {}).items()}
+    columns: list[Column] = []
+    ignored: list[str] = []
+    taken: set[str] = set()
+    for i, cell in enumerate(cells):
+        if cell is None or not str(cell).strip():
+            continue
+        header = str(cell).strip()
+        norm = normalise_header(header)
+        if norm in by_header:
+            field = by_header[norm]
+            hint = _BASE_ALIASES.get(norm, "") if field == "base" else ""
+            columns.append(Column(index=i, header=header, field=field, kind_hint=hint))
+            taken.add(field)
+            continue
+        found = _alias(header)
+        if found is None:
+            ignored.append(header)
+            continue
+        field, hint = found
+        columns.append(Column(index=i, header=header, field=field, kind_hint=hint))
+    # an explicit mapping wins over an alias for the same field; several base columns are
+    # allowed (a row uses the first that is filled), other fields keep their first column
+    kept: list[Column] = []
+    seen: set[str] = set()
+    explicit_headers = set(by_header)
+    for c in columns:
+        is_explicit = normalise_header(c.header) in explicit_headers
+        if c.field in taken and not is_explicit:
+            ignored.append(c.header)
+            continue
+        if c.field != "base" and c.field in seen:
+            ignored.append(c.header)
+            continue
+        seen.add(c.field)
+        kept.append(c)
+    kept.sort(
+        key=lambda c: (
+            c.field != "base" or normalise_header(c.header) not in explicit_headers,
+            c.index,
+        )
+    )
+    return HeaderMatch(row_index=row_index, columns=tuple(kept), ignored=tuple(ignored))
+
+
+def find_header(
+    grid: Sequence[Sequence[object]], explicit: Mapping[str, str] | None = None
+) -> HeaderMatch | None:
+    """The best-matching header row among the first rows; None if none is usable."""
+    best: HeaderMatch | None = None
+    for i, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        m = match_row(row, i, explicit)
+        if best is None or m.score > best.score:
+            best = m
+    return best if best is not None and best.usable else None

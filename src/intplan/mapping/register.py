@@ -1,0 +1,388 @@
+"""Register rows -> staff: resolve roles and bases, merge duplicates, give ids.
+
+Identity (documented in docs/mapping.md): two rows are the same record when they have
+the same staff number and role, or the same normalised name, role and base. The first
+row (files in the order given, rows top to bottom) is kept; every later one is reported
+as ``merged`` with the row it was merged into, so nobody is counted twice.
+
+A person (same staff number, else same normalised name) whose kept rows add up to more
+than 1.0 FTE is *flagged*, not rejected: extra sessions and two part-time posts are real,
+but so is double counting, and only the planner can tell which.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from intplan.domain.scenario import Scenario
+from intplan.domain.workforce import FTE_TOLERANCE, BaseKind, Staff
+from intplan.io.registers import ManualRow, RegisterRow, RoleSynonyms, RowRejection
+from intplan.io.registers.read import parse_number
+from intplan.mapping.pseudonymise import pseudonym, pseudonymous_id
+from intplan.mapping.rules import IntRequest
+
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_TITLES = frozenset({"dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sister", "nurse"})
+_ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]+")
+_INT_SPLIT = re.compile(r"[;|+]")
+_INT_PART = re.compile(r"^\s*(.+?)\s*(?:[:=]\s*|\s+)([0-9]*[.,]?[0-9]+)\s*$")
+
+
+def normalise_name(name: str) -> str:
+    """Case, punctuation, titles and word order folded: 'Smith, Dr Jane' == 'jane smith'."""
+    words = [w for w in _NON_ALNUM.sub(" ", name.casefold()).split() if w not in _TITLES]
+    return " ".join(sorted(words))
+
+
+def normalise_staff_number(number: str) -> str:
+    """Spaces and leading zeros folded (Excel drops leading zeros of typed numbers)."""
+    s = "".join(number.split()).upper()
+    return s.lstrip("0") or s
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MergedRow:
+    file: str
+    sheet: str | None
+    row: int
+    kept_file: str
+    kept_row: int
+    reason: str
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "merged_into": {"file": self.kept_file, "row": self.kept_row},
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Flag:
+    """Something imported but worth a look (FTE over 1.0, an unused manual row...)."""
+
+    kind: str
+    message: str
+    rows: tuple[tuple[str, int], ...] = ()  # (file, row)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "message": self.message,
+            "rows": [{"file": f, "row": r} for f, r in self.rows],
+        }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportOutcome:
+    staff: tuple[Staff, ...]  # imported, without assignments
+    origin: Mapping[str, tuple[str, int]]  # staff id -> (file, row)
+    requests: Mapping[str, IntRequest]  # staff id -> manual/named INTs
+    rejected: tuple[RowRejection, ...]
+    merged: tuple[MergedRow, ...]
+    flags: tuple[Flag, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Candidate:
+    row: RegisterRow
+    role: str
+    base_kind: BaseKind
+    base: str
+
+
+class _Bases:
+    """Base lookup by code (any case) or name, for practices, PCNs and teams."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.by_kind: dict[BaseKind, dict[str, str]] = {}
+        for kind, items in (
+            (BaseKind.PRACTICE, [(p.code, p.name) for p in scenario.practices]),
+            (BaseKind.PCN, [(p.code, p.name) for p in scenario.pcns]),
+            (BaseKind.TEAM, [(t.code, t.name) for t in scenario.teams]),
+        ):
+            index: dict[str, str] = {}
+            for code, name in items:
+                index.setdefault(_NON_ALNUM.sub(" ", name.casefold()).strip(), code)
+            for code, _ in items:
+                index[code.upper()] = code
+            self.by_kind[kind] = index
+        self.codes = {k: sorted(set(v.values())) for k, v in self.by_kind.items()}
+
+    def find(self, text: str, hint: str) -> tuple[BaseKind, str] | None:
+        keys = (text.strip().upper(), _NON_ALNUM.sub(" ", text.casefold()).strip())
+        kinds = list(BaseKind)
+        if hint:
+            kinds.sort(key=lambda k: k.value != hint)
+        for kind in kinds:
+            for key in keys:
+                code = self.by_kind[kind].get(key)
+                if code is not None:
+                    return kind, code
+        return None
+
+
+def _base_problem(text: str, hint: str, bases: _Bases) -> str:
+    pool = [c for k in BaseKind for c in bases.codes[k]]
+    close = difflib.get_close_matches(text.upper(), pool, n=3, cutoff=0.6)
+    maybe = f"; did you mean {', '.join(close)}?" if close else ""
+    if hint == "practice":
+        return f"practice {text!r} is not in the scenario's Practices sheet{maybe}"
+    if hint == "pcn":
+        return f"PCN {text!r} is not in the scenario's PCNs sheet{maybe}"
+    if hint == "team":
+        return (
+            f"team {text!r} is not in the scenario's Teams sheet{maybe} (add a row there: "
+            "code, name, employer and the practices it covers, then run again)"
+        )
+    return (
+        f"base {text!r} is not a practice, PCN or team in the scenario{maybe} "
+        "(if it is a team, add a row to the Teams sheet: code, name, employer and the "
+        "practices it covers, then run again)"
+    )
+
+
+def _role_problem(title: str, synonyms: RoleSynonyms) -> str:
+    m = synonyms.match(title)
+    hint = ""
+    if m.suggestions:
+        hint = (
+            "; did you mean "
+            + " or ".join(f"{s.synonym!r} ({s.role})" for s in m.suggestions)
+            + "?"
+        )
+    return (
+        f"unknown role title {title!r}{hint} Add it to a 'title | role' sheet in the "
+        "mapping workbook (--mapping) to teach intplan the title"
+    )
+
+
+def parse_int_spec(text: str, int_codes: Mapping[str, str]) -> IntRequest | None:
+    """'INT-A' / 'INT-A; INT-B' / 'INT-A:0.4; INT-B:0.6' -> a named request.
+
+    ``int_codes`` maps upper-cased INT codes and names to codes; unknown INTs are kept
+    as written so the rules report them.
+    """
+    shares: list[tuple[str, float | None]] = []
+    for part in _INT_SPLIT.split(text):
+        if not part.strip():
+            continue
+        m = _INT_PART.match(part)
+        code, fte = (m.group(1), parse_number(m.group(2))) if m else (part.strip(), None)
+        shares.append((int_codes.get(code.strip().upper(), code.strip()), fte))
+    return IntRequest(rule="named", shares=tuple(shares)) if shares else None
+
+
+def _person_name(r: RegisterRow) -> str:
+    return "" if r.vacant or not r.name else "@" + normalise_name(r.name)
+
+
+def _unique_id(wanted: str, taken: set[str]) -> str:
+    base = _ID_BAD.sub("-", wanted).strip("-.") or "S"
+    if not base[0].isalnum():
+        base = "S" + base
+    out, k = base, 1
+    while out in taken:
+        k += 1
+        out = f"{base}-{k}"
+    taken.add(out)
+    return out
+
+
+def import_rows(
+    rows: Sequence[RegisterRow],
+    scenario: Scenario,
+    synonyms: RoleSynonyms,
+    *,
+    manual: Sequence[ManualRow] = (),
+    taken_ids: set[str] | None = None,
+    pseudonymise_key: str | None = None,
+) -> ImportOutcome:
+    """Resolve, merge and identify register rows against ``scenario``."""
+    synonyms = synonyms.with_roles({r.code: r.name for r in scenario.roles})
+    roles = scenario.role_by_code
+    bases = _Bases(scenario)
+    rejected: list[RowRejection] = []
+    candidates: list[_Candidate] = []
+    role_cache: dict[str, str | None] = {}
+    for r in rows:
+        if r.role_title not in role_cache:
+            role_cache[r.role_title] = synonyms.match(r.role_title).role
+        role = role_cache[r.role_title]
+
+        def reject(reason: str, r: RegisterRow = r) -> None:
+            rejected.append(RowRejection(file=r.file, sheet=r.sheet, row=r.row, reason=reason))
+
+        if role is None:
+            reject(_role_problem(r.role_title, synonyms))
+            continue
+        if role not in roles:
+            reject(
+                f"role {role} (from {r.role_title!r}) is not in the scenario's Roles sheet; "
+                "add the role there first"
+            )
+            continue
+        found = bases.find(r.base, r.base_kind_hint)
+        if found is None:
+            reject(_base_problem(r.base, r.base_kind_hint, bases))
+            continue
+        candidates.append(_Candidate(row=r, role=role, base_kind=found[0], base=found[1]))
+
+    # -- merge duplicate records --------------------------------------------------------
+    merged: list[MergedRow] = []
+    kept: list[_Candidate] = []
+    seen: dict[tuple[str, ...], _Candidate] = {}
+    for c in candidates:
+        number = normalise_staff_number(c.row.staff_number) if c.row.staff_number else ""
+        name = "" if c.row.vacant else normalise_name(c.row.name)
+        keys: list[tuple[str, ...]] = []
+        if number:
+            keys.append(("number", number, c.role))
+        if name:
+            keys.append(("name", name, c.role, c.base))
+        first = next((seen[k] for k in keys if k in seen), None)
+        if first is not None:
+            how = (
+                f"same staff number {c.row.staff_number}"
+                if number and ("number", number, c.role) in seen
+                else f"same name, role {c.role} and base {c.base}"
+            )
+            note = ""
+            if abs(first.row.fte - c.row.fte) > FTE_TOLERANCE:
+                note = f"; FTE differed ({c.row.fte:g} here, {first.row.fte:g} kept)"
+            merged.append(
+                MergedRow(
+                    file=c.row.file,
+                    sheet=c.row.sheet,
+                    row=c.row.row,
+                    kept_file=first.row.file,
+                    kept_row=first.row.row,
+                    reason=f"same person as {first.row.file} row {first.row.row} ({how}){note}",
+                )
+            )
+            continue
+        for k in keys:
+            seen[k] = c
+        kept.append(c)
+
+    # -- ids, names, requests -------------------------------------------------------------
+    taken = set(taken_ids or ())
+    int_lookup: dict[str, str] = {}
+    for i in scenario.ints:
+        int_lookup[i.name.upper()] = i.code
+        int_lookup[i.code.upper()] = i.code
+    staff: list[Staff] = []
+    origin: dict[str, tuple[str, int]] = {}
+    requests: dict[str, IntRequest] = {}
+    by_number: dict[str, list[str]] = {}
+    by_name: dict[str, list[str]] = {}
+    keys_of: list[list[str]] = []
+    for n, c in enumerate(kept, start=1):
+        r = c.row
+        if pseudonymise_key:
+            identity = r.staff_number or f"{r.name}|{c.role}|{c.base}|{r.file}:{r.row}"
+            sid = _unique_id(pseudonymous_id(identity, pseudonymise_key), taken)
+        else:
+            sid = _unique_id(r.staff_number or f"R{n:05d}", taken)
+        if r.vacant:
+            name = r.name if r.name and normalise_name(r.name) != "vacant" else "Vacant post"
+        else:
+            name = r.name or f"Unnamed ({r.file} row {r.row})"
+            if pseudonymise_key:
+                name = pseudonym(name, pseudonymise_key)
+        staff.append(
+            Staff(
+                id=sid,
+                name=name,
+                role=c.role,
+                employer=r.employer,
+                base_kind=c.base_kind,
+                base=c.base,
+                fte=r.fte,
+                vacant=r.vacant,
+            )
+        )
+        origin[sid] = (r.file, r.row)
+        if r.int_spec:
+            req = parse_int_spec(r.int_spec, int_lookup)
+            if req is not None:
+                requests[sid] = req
+        number = normalise_staff_number(r.staff_number) if r.staff_number else ""
+        if number:
+            by_number.setdefault(number, []).append(sid)
+        if r.name and not r.vacant:
+            by_name.setdefault(normalise_name(r.name), []).append(sid)
+        keys_of.append([k for k in (f"#{number}" if number else "", _person_name(r)) if k])
+
+    # one person = rows linked by a staff number or a name (a flag, so over-linking is safe)
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for ks in keys_of:
+        for other in ks[1:]:
+            parent[root(other)] = root(ks[0])
+    groups: dict[str, list[_Candidate]] = {}
+    for c, ks in zip(kept, keys_of, strict=True):
+        if ks:
+            groups.setdefault(root(ks[0]), []).append(c)
+    flags: list[Flag] = []
+    for rows_of in groups.values():
+        total = sum(c.row.fte for c in rows_of)
+        if total > 1.0 + FTE_TOLERANCE:
+            where = ", ".join(f"{c.row.file} row {c.row.row}" for c in rows_of)
+            flags.append(
+                Flag(
+                    kind="fte_over_one",
+                    message=f"{total:g} FTE in total for one person ({where}); kept as given - "
+                    "check for double counting",
+                    rows=tuple((c.row.file, c.row.row) for c in rows_of),
+                )
+            )
+
+    # -- manual assignments from the mapping workbook (override everything) ---------------
+    manual_by_who: dict[str, list[ManualRow]] = {}
+    for m in manual:
+        manual_by_who.setdefault(m.staff, []).append(m)
+    for who, ms in manual_by_who.items():
+        ids = by_number.get(normalise_staff_number(who)) or by_name.get(normalise_name(who), [])
+        mrows = tuple(("mapping workbook", m.row) for m in ms)
+        if not ids:
+            flags.append(
+                Flag(
+                    kind="manual_unmatched",
+                    message=f"manual assignment for {who!r} matches nobody in the registers",
+                    rows=mrows,
+                )
+            )
+            continue
+        if len(ids) > 1:
+            flags.append(
+                Flag(
+                    kind="manual_ambiguous",
+                    message=f"manual assignment for {who!r} matches {len(ids)} people; "
+                    "use the staff number instead",
+                    rows=mrows,
+                )
+            )
+            continue
+        shares = tuple((int_lookup.get(m.int_code.upper(), m.int_code), m.fte) for m in ms)
+        requests[ids[0]] = IntRequest(rule="manual", shares=shares)
+
+    return ImportOutcome(
+        staff=tuple(staff),
+        origin=MappingProxyType(origin),
+        requests=MappingProxyType(requests),
+        rejected=tuple(rejected),
+        merged=tuple(merged),
+        flags=tuple(flags),
+    )

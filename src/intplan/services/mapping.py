@@ -1,0 +1,228 @@
+"""Use case: import staff registers into a scenario and map everyone into INTs.
+
+The CLI (``intplan map``) and the desktop app both call :func:`run_mapping`; a changed
+set of INTs (a PCN split) re-maps the same staff with :func:`remap_staff`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import MappingProxyType
+
+from intplan.domain.geography import INT
+from intplan.domain.scenario import Scenario
+from intplan.domain.workforce import Staff
+from intplan.io.registers import (
+    ManualRow,
+    RegisterFile,
+    RoleSynonyms,
+    RowRejection,
+    read_mapping_file,
+    read_register,
+)
+from intplan.mapping.pseudonymise import is_pseudonym, pseudonym
+from intplan.mapping.register import Flag, MergedRow, import_rows
+from intplan.mapping.report import MappingReport, build_report
+from intplan.mapping.rules import Decision, Geography, assign_all, map_all
+from intplan.services.progress import Progress, check_cancel, report
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappingOptions:
+    """How to read the registers and what to do with the scenario's existing staff."""
+
+    mapping_path: Path | None = None  # the --mapping workbook
+    columns: Mapping[str, str] = field(default_factory=dict)  # field -> register header
+    employer: str | None = None  # employer for rows with none (default: the file name)
+    pseudonymise_key: str | None = None
+    #: False (default): the registers replace the scenario's staff; True: they are added
+    append: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MappingResult:
+    scenario: Scenario  # the input scenario with the new staff; nothing else changed
+    report: MappingReport
+    files: tuple[RegisterFile, ...]
+    rejected: tuple[RowRejection, ...]
+    merged: tuple[MergedRow, ...]
+    flags: tuple[Flag, ...]
+    decisions: tuple[Decision, ...]  # one per imported person
+    imported: tuple[Staff, ...]  # the imported people, with their assignments
+    origin: Mapping[str, tuple[str, int]] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def rows_read(self) -> int:
+        return sum(f.rows_read for f in self.files)
+
+    @property
+    def rows_imported(self) -> int:
+        return len(self.imported)
+
+    @property
+    def rows_merged(self) -> int:
+        return len(self.merged)
+
+    @property
+    def rows_blank(self) -> int:
+        return sum(len(f.blank_rows) for f in self.files)
+
+    @property
+    def fte_imported(self) -> float:
+        return sum(s.fte for s in self.imported)
+
+    @property
+    def fte_assigned(self) -> float:
+        return sum(a.fte for s in self.imported for a in s.assignments)
+
+    def to_json(self) -> dict[str, object]:
+        by_rule: dict[str, int] = {}
+        for d in self.decisions:
+            key = d.rule or "not_mapped"
+            by_rule[key] = by_rule.get(key, 0) + 1
+        reason = {d.staff_id: d.reason for d in self.decisions}
+        return {
+            "rows_read": self.rows_read,
+            "rows_imported": self.rows_imported,
+            "rows_merged": self.rows_merged,
+            "rows_rejected": [r.to_json() for r in self.rejected],
+            "rows_blank": self.rows_blank,
+            "fte_imported": round(self.fte_imported, 6),
+            "fte_assigned": round(self.fte_assigned, 6),
+            "people_by_rule": by_rule,
+            "merged": [m.to_json() for m in self.merged],
+            "flags": [f.to_json() for f in self.flags],
+            "files": [
+                {
+                    "file": f.file,
+                    "sheet": f.sheet,
+                    "header_row": f.header_row,
+                    "columns": {header: fld for header, fld in f.columns},
+                    "ignored_columns": list(f.ignored_columns),
+                    "encoding": f.encoding,
+                    "delimiter": f.delimiter,
+                    "merged_cells_filled": list(f.merged_ranges),
+                    "blank_rows": list(f.blank_rows),
+                    "rows_read": f.rows_read,
+                }
+                for f in self.files
+            ],
+            **self.report.to_json(),
+            "people": [
+                {
+                    "id": s.id,
+                    "file": self.origin.get(s.id, ("", 0))[0],
+                    "row": self.origin.get(s.id, ("", 0))[1],
+                    "role": s.role,
+                    "fte": s.fte,
+                    "assignments": [
+                        {"int": a.int_code, "fte": a.fte, "rule": a.rule} for a in s.assignments
+                    ],
+                    "reason": reason.get(s.id, ""),
+                }
+                for s in self.imported
+            ],
+        }
+
+
+def run_mapping(
+    scenario: Scenario,
+    register_paths: Sequence[Path],
+    options: MappingOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> MappingResult:
+    """Read, merge and map the registers; return the scenario with the new staff.
+
+    Raises UnreadableFileError / WorkbookError for files that cannot be used at all;
+    problems with single rows are returned in ``rejected``, never raised.
+    """
+    opts = options or MappingOptions()
+    steps = len(register_paths) + 3
+    columns = dict(opts.columns)
+    manual: tuple[ManualRow, ...] = ()
+    synonyms = RoleSynonyms.load()
+    if opts.mapping_path is not None:
+        report(progress, 0.0, f"reading {opts.mapping_path.name}")
+        mapping_file = read_mapping_file(opts.mapping_path)
+        columns = {**mapping_file.column_map(), **columns}  # the command line wins
+        manual = mapping_file.manual
+        synonyms = synonyms.with_extra(mapping_file.synonyms)
+    files: list[RegisterFile] = []
+    for k, path in enumerate(register_paths):
+        check_cancel(cancel)
+        report(progress, k / steps, f"reading {path.name}")
+        files.append(
+            read_register(
+                path,
+                columns=columns,
+                employer=opts.employer,
+                week_hours=scenario.settings.standard_week_hours,
+            )
+        )
+    check_cancel(cancel)
+    report(progress, len(files) / steps, "merging registers")
+    kept = scenario.staff if opts.append else ()
+    outcome = import_rows(
+        [r for f in files for r in f.rows],
+        scenario,
+        synonyms,
+        manual=manual,
+        taken_ids={s.id for s in kept},
+        pseudonymise_key=opts.pseudonymise_key,
+    )
+    check_cancel(cancel)
+    report(progress, (len(files) + 1) / steps, "mapping staff to INTs")
+    imported, decisions = map_all(Geography.of(scenario), outcome.staff, outcome.requests)
+    if opts.pseudonymise_key:
+        key = opts.pseudonymise_key
+        kept = tuple(
+            s if s.vacant or is_pseudonym(s.name) else replace(s, name=pseudonym(s.name, key))
+            for s in kept
+        )
+    check_cancel(cancel)
+    report(progress, (len(files) + 2) / steps, "building the report")
+    new_scenario = replace(scenario, staff=(*kept, *imported))
+    result = MappingResult(
+        scenario=new_scenario,
+        report=build_report(new_scenario, decisions),
+        files=tuple(files),
+        rejected=_in_file_order(files, outcome.rejected),
+        merged=outcome.merged,
+        flags=outcome.flags,
+        decisions=decisions,
+        imported=imported,
+        origin=outcome.origin,
+    )
+    report(progress, 1.0, "done")
+    return result
+
+
+def _in_file_order(
+    files: Sequence[RegisterFile], later: Sequence[RowRejection]
+) -> tuple[RowRejection, ...]:
+    order = {f.file: k for k, f in enumerate(files)}
+    every = [r for f in files for r in f.rejected] + list(later)
+    return tuple(sorted(every, key=lambda r: (order.get(r.file, len(order)), r.row)))
+
+
+def remap_staff(
+    scenario: Scenario, ints: Sequence[INT] | None = None, *, keep_user_choices: bool = True
+) -> tuple[Staff, ...]:
+    """The scenario's staff re-mapped to ``ints`` (default: the scenario's own INTs).
+
+    Manual and named assignments are kept when all their INTs are in ``ints``; everyone
+    else follows the rules. Same people, same order; unmappable people get no assignments.
+    """
+    return assign_all(
+        Geography.of(scenario, ints), scenario.staff, keep_user_choices=keep_user_choices
+    )
+
+
+def remap(scenario: Scenario, *, keep_user_choices: bool = True) -> Scenario:
+    """The scenario with every person re-mapped by the rules to its current INTs."""
+    return replace(scenario, staff=remap_staff(scenario, keep_user_choices=keep_user_choices))
