@@ -224,7 +224,6 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         star = "*" if self.document.dirty else ""
         self.setWindowTitle(f"{star}{self.document.display_name} — intplan")
-        self.setWindowModified(self.document.dirty)
 
     def _scenario_changed(self) -> None:
         s = self.document.scenario

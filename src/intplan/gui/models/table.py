@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor
 
 R = TypeVar("R")
 
@@ -54,6 +55,7 @@ class Column(Generic[R]):
     numeric: bool = False  # right-aligned
     editable: bool = False
     checkable: bool = False  # shown as a check box (value is a bool)
+    colour: Callable[[R], str | None] | None = None  # text colour, e.g. red for shortfalls
 
 
 class RecordTableModel(QAbstractTableModel, Generic[R]):
@@ -122,6 +124,9 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
             return col.tooltip(row)
         if role == Qt.ItemDataRole.TextAlignmentRole and col.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and col.colour is not None:
+            name = col.colour(row)
+            return QColor(name) if name else None
         return None
 
     def headerData(

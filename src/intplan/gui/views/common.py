@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,3 +48,15 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
+
+
+def fit_columns(table: QTableView, widths: Sequence[int]) -> None:
+    """Set column widths, never narrower than the header text (units must stay readable)."""
+    model = table.model()
+    header = table.horizontalHeader()
+    metrics = header.fontMetrics()
+    for col in range(model.columnCount()):
+        text = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
+        wanted = widths[col] if col < len(widths) else 100
+        # bold header font and the sort arrow need room beyond the plain text width
+        table.setColumnWidth(col, max(wanted, int(metrics.horizontalAdvance(text) * 1.15) + 30))

@@ -30,7 +30,7 @@ from intplan.gui import edits
 from intplan.gui.dialogs.shares import ShareDialog
 from intplan.gui.models.staff import StaffTableModel
 from intplan.gui.models.table import SORT_ROLE, Column, RecordTableModel, fmt_number
-from intplan.gui.views.common import heading, hint, make_table
+from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 
 ALL_INTS = "__all__"
@@ -48,12 +48,14 @@ class StaffFilterModel(QSortFilterProxyModel):
         self._int = ALL_INTS
 
     def set_search(self, text: str) -> None:
+        self.beginFilterChange()
         self._needle = text.strip().lower()
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_int(self, code: str) -> None:
+        self.beginFilterChange()
         self._int = code
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
@@ -157,15 +159,13 @@ class MappingView(QWidget):
         self.table.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        for col, width in enumerate((90, 170, 70, 190, 90, 70, 60, 170)):
-            self.table.setColumnWidth(col, width)
+        fit_columns(self.table, (90, 170, 70, 190, 90, 70, 60, 170))
 
         self.summary_model = RecordTableModel(SUMMARY_COLUMNS)
         self.summary = make_table()
         self.summary.setModel(self.summary_model)
         self.summary.doubleClicked.connect(self._summary_clicked)
-        for col, width in enumerate((90, 220, 160, 80, 80)):
-            self.summary.setColumnWidth(col, width)
+        fit_columns(self.summary, (90, 220, 160, 80, 80))
 
         bar = QHBoxLayout()
         bar.addWidget(self.search, 3)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QWidget
 
+from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.context import ViewContext
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
-    return []
+    return [("Demand && capacity", CapacityView(ctx))]

@@ -1,0 +1,286 @@
+"""Demand & capacity: per INT, weekly demand hours by activity against capacity by role.
+
+A first, deterministic answer (``intplan.services.capacity``); the Simulate view
+shows what these averages hide. Demand rates and interventions are edited here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intplan.domain import DemandRate, Intervention
+from intplan.domain.errors import IntplanError
+from intplan.gui import edits
+from intplan.gui.charts import ChartWidget, Series
+from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.context import ViewContext
+from intplan.services.capacity import ActivityDemand, CapacityTable, RoleCapacity, capacity_table
+
+SHORTFALL = "#b3261e"
+
+ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
+    Column(header="Role", value=lambda r: r.role),
+    Column(header="Headcount", value=lambda r: r.headcount, fmt=fmt_number(0), numeric=True),
+    Column(header="FTE", value=lambda r: r.fte, fmt=fmt_number(1), numeric=True),
+    Column(
+        header="Capacity (hours/week)",
+        value=lambda r: r.capacity_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="FTE × the role's hours × productive fraction, less MDT/huddle time",
+    ),
+    Column(
+        header="Demand (hours/week)",
+        value=lambda r: r.demand_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="Demand for activities this role is preferred for",
+    ),
+    Column(
+        header="Balance (hours/week)",
+        value=lambda r: r.balance_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="Capacity minus demand; negative means a shortfall",
+        colour=lambda r: SHORTFALL if r.balance_hours_per_week < 0 else None,
+    ),
+)
+
+ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
+    Column(header="Activity", value=lambda r: r.activity),
+    Column(
+        header="Contacts per week",
+        value=lambda r: r.contacts_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+    Column(
+        header="Demand (hours/week)",
+        value=lambda r: r.hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+    Column(header="Preferred role", value=lambda r: r.preferred_role),
+)
+
+RATE_COLUMNS: tuple[Column[DemandRate], ...] = (
+    Column(header="Activity", value=lambda r: r.activity),
+    Column(header="Age band", value=lambda r: r.age_band),
+    Column(
+        header="Rate (per 1,000 per week)",
+        value=lambda r: r.per_1000_per_week,
+        fmt=fmt_number(2),
+        numeric=True,
+        editable=True,
+        tooltip=lambda r: f"Source: {r.source}",
+    ),
+    Column(header="Source", value=lambda r: r.source, tooltip=lambda r: r.source),
+)
+
+
+def _int_label(code: str | None) -> str:
+    return "every INT" if code is None else code
+
+
+INTERVENTION_COLUMNS: tuple[Column[Intervention], ...] = (
+    Column(header="Code", value=lambda r: r.code),
+    Column(header="Name", value=lambda r: r.name, editable=True),
+    Column(header="Activity", value=lambda r: r.activity),
+    Column(header="INT", value=lambda r: _int_label(r.int_code)),
+    Column(
+        header="Effect (%)",
+        value=lambda r: r.effect_pct,
+        fmt=fmt_number(1),
+        numeric=True,
+        editable=True,
+        header_tooltip="Change in demand once fully adopted; negative reduces it",
+    ),
+    Column(header="Start (week)", value=lambda r: r.start_week, numeric=True, editable=True),
+    Column(
+        header="Lag (weeks)",
+        value=lambda r: r.lag_weeks,
+        numeric=True,
+        editable=True,
+        header_tooltip="Seed 000:277: staff 1+ month, patients 3+, health 6+, demand 12+",
+    ),
+    Column(
+        header="Ramp (weeks)",
+        value=lambda r: r.ramp_weeks,
+        numeric=True,
+        editable=True,
+        header_tooltip="Seed 001:928: adoption takes 6-12 months",
+    ),
+    Column(header="Source", value=lambda r: r.source, tooltip=lambda r: r.source),
+)
+
+_INTERVENTION_FIELDS = {
+    "Name": ("name", str),
+    "Effect (%)": ("effect_pct", float),
+    "Start (week)": ("start_week", int),
+    "Lag (weeks)": ("lag_weeks", int),
+    "Ramp (weeks)": ("ramp_weeks", int),
+}
+
+
+class CapacityView(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.table_data: CapacityTable | None = None
+        self._stale = True
+
+        self.int_combo = QComboBox()
+        self.int_combo.setMinimumContentsLength(24)
+        self.int_combo.currentIndexChanged.connect(lambda _: self._show_int())
+        self.summary = QLabel()
+        self.summary.setObjectName("hint")
+        self.demand_chart = ChartWidget("Demand by activity", "Activity", "Demand (hours/week)")
+        self.role_chart = ChartWidget("Capacity and demand by role", "Role", "Hours per week")
+        self.role_model = RecordTableModel(ROLE_COLUMNS)
+        self.activity_model = RecordTableModel(ACTIVITY_COLUMNS)
+        self.rate_model = RecordTableModel(RATE_COLUMNS, on_edit=self._edit_rate)
+        self.intervention_model = RecordTableModel(
+            INTERVENTION_COLUMNS, on_edit=self._edit_intervention
+        )
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("INT"))
+        top.addWidget(self.int_combo)
+        top.addSpacing(16)
+        top.addWidget(self.summary, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.demand_chart)
+        charts.addWidget(self.role_chart)
+        chart_box = QWidget()
+        chart_box.setLayout(charts)
+
+        tables = QTabWidget()
+        for title, model, widths in (
+            ("Capacity by role", self.role_model, (80, 90, 70, 170, 160)),
+            ("Demand by activity", self.activity_model, (90, 150, 160)),
+            ("Demand rates (edit)", self.rate_model, (80, 80, 180)),
+            ("Interventions (edit)", self.intervention_model, (150, 220, 70, 80, 80, 90, 90, 90)),
+        ):
+            view = make_table()
+            view.setModel(model)
+            fit_columns(view, widths)
+            tables.addTab(view, title)
+        self.tables = tables
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(chart_box)
+        split.addWidget(tables)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Demand & capacity"))
+        layout.addWidget(
+            hint(
+                "Average weekly demand from registered population × demand rates, against "
+                "productive hours of the staff mapped to each INT. No queueing: run Simulate "
+                "for waits. Hover a rate or intervention to see its source."
+            )
+        )
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+        ctx.document.scenario_changed.connect(self._scenario_changed)
+        self._scenario_changed()
+
+    def _scenario_changed(self) -> None:
+        self._stale = True
+        s = self.ctx.document.scenario
+        self.rate_model.update_rows(s.demand_rates)
+        self.intervention_model.update_rows(s.interventions)
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        s = self.ctx.document.scenario
+        self.table_data = capacity_table(s)
+        self._stale = False
+        current = self.int_combo.currentData()
+        self.int_combo.blockSignals(True)
+        self.int_combo.clear()
+        for unit in self.table_data.ints:
+            self.int_combo.addItem(f"{unit.int_code} — {unit.name}", unit.int_code)
+        self.int_combo.setCurrentIndex(max(0, self.int_combo.findData(current)))
+        self.int_combo.blockSignals(False)
+        self._show_int()
+
+    def select_int(self, code: str) -> None:
+        index = self.int_combo.findData(code)
+        if index >= 0:
+            self.int_combo.setCurrentIndex(index)
+
+    def _show_int(self) -> None:
+        if self.table_data is None:
+            return
+        code = self.int_combo.currentData()
+        unit = next((u for u in self.table_data.ints if u.int_code == code), None)
+        if unit is None:
+            return
+        demand = unit.demand_hours_per_week
+        capacity = unit.capacity_hours_per_week
+        ratio = f" · demand is {100 * demand / capacity:.0f}% of capacity" if capacity else ""
+        self.summary.setText(
+            f"Population {unit.population:,} · {unit.headcount:,} staff · {unit.fte:,.1f} FTE · "
+            f"demand {demand:,.0f} h/week · capacity {capacity:,.0f} h/week{ratio}"
+        )
+        self.role_model.set_rows(unit.roles)
+        self.activity_model.set_rows(unit.activities)
+        acts = [a for a in unit.activities if a.hours_per_week > 0]
+        self.demand_chart.bars(
+            [a.activity for a in acts],
+            [Series(name="Demand (hours/week)", values=[a.hours_per_week for a in acts])],
+        )
+        self.role_chart.bars(
+            [r.role for r in unit.roles],
+            [
+                Series(name="Capacity", values=[r.capacity_hours_per_week for r in unit.roles]),
+                Series(name="Demand", values=[r.demand_hours_per_week for r in unit.roles]),
+            ],
+        )
+
+    # -- edits ---------------------------------------------------------------------
+    def _edit_rate(self, rate: DemandRate, col: Column[DemandRate], value: Any) -> bool:
+        try:
+            new = edits.set_demand_rate(
+                self.ctx.document.scenario, rate.activity, rate.age_band, float(value)
+            )
+        except (IntplanError, ValueError) as exc:
+            self.ctx.prompts.show_error(self, "Cannot change the rate", str(exc))
+            return False
+        self.ctx.document.apply(
+            new, f"Set {rate.activity} rate for {rate.age_band} to {float(value):g}"
+        )
+        return True
+
+    def _edit_intervention(self, item: Intervention, col: Column[Intervention], value: Any) -> bool:
+        field, kind = _INTERVENTION_FIELDS[col.header]
+        try:
+            changed = dataclasses.replace(item, **{field: kind(value)})
+            new = edits.upsert_intervention(self.ctx.document.scenario, changed)
+        except (IntplanError, ValueError, TypeError) as exc:
+            self.ctx.prompts.show_error(self, "Cannot change the intervention", str(exc))
+            return False
+        self.ctx.document.apply(new, f"Change {item.code} {field}")
+        return True

@@ -1,0 +1,50 @@
+"""Prompts that answer themselves, for GUI tests."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import QWidget
+
+from intplan.gui.dialogs.issues import IssueRow
+from intplan.gui.prompts import Prompts, SaveChoice
+
+
+class FakePrompts(Prompts):
+    """Answers every question from its attributes and records what was shown."""
+
+    def __init__(self) -> None:
+        self.open_answer: str | None = None
+        self.save_answer: str | None = None
+        self.register_answer: str | None = None
+        self.unsaved_answer = SaveChoice.DISCARD
+        self.recover_answer = False
+        self.asked_unsaved = 0
+        self.issues: list[tuple[str, list[IssueRow]]] = []
+        self.errors: list[tuple[str, str]] = []
+        self.recovery_offers: list[str] = []
+
+    def open_workbook(self, parent: QWidget, directory: str) -> str | None:
+        return self.open_answer
+
+    def save_workbook(self, parent: QWidget, suggested: str) -> str | None:
+        return self.save_answer
+
+    def open_register(self, parent: QWidget, directory: str) -> str | None:
+        return self.register_answer
+
+    def unsaved_changes(self, parent: QWidget, name: str) -> SaveChoice:
+        self.asked_unsaved += 1
+        return self.unsaved_answer
+
+    def show_issues(
+        self, parent: QWidget, title: str, summary: str, rows: Sequence[IssueRow]
+    ) -> None:
+        self.issues.append((title, list(rows)))
+
+    def show_error(self, parent: QWidget, title: str, text: str, details: str = "") -> None:
+        self.errors.append((title, text))
+
+    def offer_recovery(self, parent: QWidget | None, description: str) -> bool:
+        self.recovery_offers.append(description)
+        return self.recover_answer

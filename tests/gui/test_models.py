@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QModelIndex, Qt
+
+from intplan.domain import Scenario
+from intplan.gui.models.navigator import CODE_ROLE, KIND_ROLE, NavigatorModel
+from intplan.gui.models.staff import STAFF_MIME, StaffTableModel
+from intplan.gui.models.table import SORT_ROLE, RecordTableModel
+from intplan.gui.views.mapping import SUMMARY_COLUMNS, StaffFilterModel, int_summaries
+
+pytestmark = pytest.mark.gui
+
+
+def test_staff_model_passes_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    model = StaffTableModel(lambda: tiny)
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(tiny.staff)
+
+
+def test_staff_model_shows_units_and_raw_sort_values(tiny: Scenario) -> None:
+    model = StaffTableModel(lambda: tiny)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert "FTE" in headers
+    fte_col = headers.index("FTE")
+    index = model.index(0, fte_col)
+    assert model.data(index) == f"{tiny.staff[0].fte:.2f}"
+    assert model.data(index, SORT_ROLE) == tiny.staff[0].fte
+
+
+def test_filter_proxy_passes_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    model = StaffTableModel(lambda: tiny)
+    proxy = StaffFilterModel()
+    proxy.setSourceModel(model)
+    proxy.set_search("DN")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == sum(1 for s in tiny.staff if s.role == "DN")
+    proxy.set_search("")
+    proxy.set_int("INT-B")
+    assert proxy.rowCount() == sum(1 for s in tiny.staff if "INT-B" in s.ints)
+
+
+def test_navigator_passes_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    model = NavigatorModel(tiny)
+    qtmodeltester.check(model)
+
+
+def test_navigator_hierarchy(tiny: Scenario) -> None:
+    model = NavigatorModel(tiny)
+    hcp = model.index(0, 0)
+    assert hcp.data(KIND_ROLE) == "hcp"
+    pcn = model.index(0, 0, hcp)
+    assert pcn.data(KIND_ROLE) == "pcn"
+    ints = [model.index(r, 0, pcn) for r in range(model.rowCount(pcn))]
+    assert {i.data(CODE_ROLE) for i in ints} == {i.code for i in tiny.ints}
+    int_a = model.find("int", "INT-A")
+    people = {model.index(r, 0, int_a).data(CODE_ROLE) for r in range(model.rowCount(int_a))}
+    assert people == {s.id for s in tiny.staff if "INT-A" in s.ints}
+
+
+def test_navigator_accepts_people_only_on_ints(qtbot: Any, tiny: Scenario) -> None:
+    model = NavigatorModel(tiny)
+    mime = QMimeData()
+    mime.setData(STAFF_MIME, b"S001\nS002")
+    int_b = model.find("int", "INT-B")
+    pcn = model.index(0, 0, model.index(0, 0))
+    assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, int_b)
+    assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, pcn)
+    assert not model.canDropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, QModelIndex())
+    with qtbot.waitSignal(model.people_dropped) as blocker:
+        model.dropMimeData(mime, Qt.DropAction.MoveAction, -1, 0, int_b)
+    assert blocker.args == [["S001", "S002"], "INT-B"]
+
+
+def test_summary_model_passes_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    model = RecordTableModel(SUMMARY_COLUMNS, int_summaries(tiny))
+    qtmodeltester.check(model)
+    total = sum(r.fte for r in model.rows)
+    assert total == pytest.approx(sum(s.fte for s in tiny.staff))
