@@ -141,7 +141,7 @@ def normalise_header(text: object) -> str:
     """Lower case, punctuation and spacing folded: ``' Job-Title '`` -> ``'job title'``."""
     if text is None:
         return ""
-    s = str(text).strip().lower().replace("&", " and ")
+    s = str(text).strip().lower().replace("&", " and ").replace(".", "").replace("'", "")
     return _NON_ALNUM.sub(" ", s).strip()
 
 
