@@ -1,17 +1,16 @@
 """Weekly demand per INT × activity, in requests and in hours, for the optimiser.
 
-Requests per week = rate per 1000 per week × registered list (by age band) ×
-the activity's deprivation multiplier (practice IMD decile) × the mean over the
-planning horizon of growth × seasonality × interventions; then referrals add
-onward requests (rejected referrals re-present as ``settings.represent_activity``).
-Demand rates are read as *requests* (contacts), each taking one duration.
+Requests per week = ``intplan.demand``'s base weekly contacts (rates × list by
+age band × deprivation multiplier) × the mean over the measured horizon of
+seasonality × growth × interventions (the simulator's own factors); then
+referrals add onward requests (rejected referrals re-present as
+``settings.represent_activity``), as the simulator generates them.
+Demand rates are contacts, each taking one duration.
 
 The planned weekly count is the mean, or, when ``settings.demand_percentile`` is
 not 0.5, that percentile of a Poisson count approximated by a normal
 distribution (mean λ, variance λ). Hours use the preferred role's duration
 (eligibility with the lowest preference number; ties take the shortest).
-
-Kept here until ``intplan.demand`` offers a weekly-demand function to reuse.
 """
 
 from __future__ import annotations
@@ -22,11 +21,15 @@ from dataclasses import dataclass
 
 from scipy.stats import norm
 
-from intplan.domain import ActivityKind, Eligibility, Scenario
-from intplan.domain.geography import AGE_BANDS
-from intplan.domain.units import MINUTES_PER_HOUR, WEEKS_PER_YEAR
-
-_MONTHS = 12
+from intplan.demand import (
+    base_weekly_contacts,
+    growth_factor,
+    intervention_factor,
+    patient_activities,
+    seasonality_factor,
+)
+from intplan.domain import Eligibility, Scenario
+from intplan.domain.units import MINUTES_PER_HOUR
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -50,59 +53,46 @@ def preferred_eligibility(rows: Iterable[Eligibility]) -> Eligibility | None:
     return best
 
 
-def patient_activities(scenario: Scenario) -> tuple[str, ...]:
-    return tuple(a.code for a in scenario.activities if a.kind is ActivityKind.PATIENT)
+def horizon_multipliers(
+    scenario: Scenario, activities: tuple[str, ...]
+) -> dict[tuple[str, str], float]:
+    """(INT, activity) -> mean over the measured weeks of seasonality × growth × interventions.
 
-
-def horizon_multiplier(scenario: Scenario, activity: str, int_code: str) -> float:
-    """Mean over the horizon's weeks of growth × seasonality × interventions."""
+    Uses ``intplan.demand``'s factors (week 0 = first measured week, as the simulator).
+    """
     st = scenario.settings
-    season: dict[int, float] = {}
-    for s in scenario.seasonality:
-        if s.activity == "*":
-            season.setdefault(s.month, s.factor)
-    for s in scenario.seasonality:
-        if s.activity == activity:
-            season[s.month] = s.factor
-    interventions = [
-        iv
-        for iv in scenario.interventions
-        if iv.activity == activity and iv.int_code in (None, int_code)
-    ]
-    total = 0.0
-    weeks = range(st.warmup_weeks, st.warmup_weeks + st.horizon_weeks)
-    for w in weeks:
-        growth = (1.0 + st.annual_growth_pct / 100.0) ** (w / WEEKS_PER_YEAR)
-        month = (st.start_month - 1 + int(w * _MONTHS / WEEKS_PER_YEAR)) % _MONTHS + 1
-        factor = growth * season.get(month, 1.0)
-        for iv in interventions:
-            factor *= iv.multiplier(w)
-        total += factor
-    return total / len(weeks)
+    weeks = range(st.horizon_weeks)
+    growth = [growth_factor(st.annual_growth_pct, w) for w in weeks]
+    out: dict[tuple[str, str], float] = {}
+    for a in activities:
+        common = [seasonality_factor(scenario, a, w) * growth[w] for w in weeks]
+        targeted = {iv.int_code for iv in scenario.interventions if iv.activity == a}
+        shared: float | None = None
+        for i in scenario.ints:
+            if i.code in targeted or shared is None:
+                value = sum(
+                    c * intervention_factor(scenario, i.code, a, w)
+                    for w, c in zip(weeks, common, strict=True)
+                ) / len(weeks)
+                if i.code not in targeted:
+                    shared = value  # every INT without its own intervention shares this
+            else:
+                value = shared
+            out[(i.code, a)] = value
+    return out
 
 
 def weekly_demand(scenario: Scenario) -> dict[tuple[str, str], WeeklyDemand]:
     """Demand for every INT × patient activity (zero rows included)."""
     acts = patient_activities(scenario)
-    rate = {(r.activity, r.age_band): r.per_1000_per_week for r in scenario.demand_rates}
-    act_by = scenario.activity_by_code
     elig_by_act: dict[str, list[Eligibility]] = {}
     for e in scenario.eligibilities:
         elig_by_act.setdefault(e.activity, []).append(e)
 
+    mult = horizon_multipliers(scenario, acts)
     base: dict[str, dict[str, float]] = {}
     for i in scenario.ints:
-        per_act: dict[str, float] = {}
-        for a in acts:
-            count = 0.0
-            for pc in i.practices:
-                p = scenario.practice_by_code[pc]
-                band_sum = sum(
-                    rate.get((a, band), 0.0) * n / 1000.0
-                    for band, n in zip(AGE_BANDS, p.list_by_age, strict=True)
-                )
-                count += band_sum * act_by[a].deprivation_multiplier(p.deprivation_decile)
-            per_act[a] = count * horizon_multiplier(scenario, a, i.code)
+        per_act = {a: base_weekly_contacts(scenario, i.code, a) * mult[(i.code, a)] for a in acts}
         base[i.code] = _with_referrals(scenario, per_act)
 
     z = 0.0

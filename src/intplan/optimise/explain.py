@@ -34,9 +34,8 @@ def binding_constraints(m: Model, unmet_by_int_role: set[tuple[str, str]]) -> li
     penalty_year = weeks * inp.unmet_penalty_gbp_per_hour
     weighted = m.objective is Objective.WEIGHTED
     out: list[Binding] = []
-    constraints = m.prob.constraints
     for name, (group, key) in m.constraints.items():
-        pi = constraints[name].pi
+        pi = m.prob.get_constraint_by_name(name).pi
         if pi is None:
             continue
         dual = abs(float(pi))

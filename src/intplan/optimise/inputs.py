@@ -11,16 +11,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from intplan.demand import patient_activities
 from intplan.domain import ActivityKind, Scenario
 from intplan.domain.errors import IntplanError, Problem
 from intplan.domain.units import MINUTES_PER_HOUR, WEEKS_PER_YEAR, productive_hours_per_week
 from intplan.domain.workforce import BaseKind, Staff
-from intplan.optimise.demand_hours import (
-    WeeklyDemand,
-    patient_activities,
-    preferred_eligibility,
-    weekly_demand,
-)
+from intplan.optimise.demand_hours import WeeklyDemand, preferred_eligibility, weekly_demand
 from intplan.optimise.options import OptimiseOptions
 
 

@@ -134,32 +134,34 @@ def build_model(
         for i in inputs.ints:
             name = f"post_{n_int[i]}_{n_role[r]}"
             if options.integer:
-                m.tenths[(i, r)] = pulp.LpVariable(
+                m.tenths[(i, r)] = prob.add_variable(
                     f"tenths_{n_int[i]}_{n_role[r]}", 0, ub_tenths, cat=pulp.LpInteger
                 )
             else:
-                m.post[(i, r)] = pulp.LpVariable(name, 0)
+                m.post[(i, r)] = prob.add_variable(name, 0)
     if inputs.move_cap_share > 0:
         for edge in inputs.edges:
             for r in staffed_roles:
                 if e.get((edge.lender, r), 0.0) > 0:
-                    m.move[(edge.lender, edge.borrower, r)] = pulp.LpVariable(
+                    m.move[(edge.lender, edge.borrower, r)] = prob.add_variable(
                         f"move_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
                     )
     edge_of = {(x.lender, x.borrower): x for x in inputs.edges}
     if inputs.cover_cap_share > 0:
         for edge in inputs.edges:
             for r in inputs.working_roles:
-                m.cover[(edge.lender, edge.borrower, r)] = pulp.LpVariable(
+                m.cover[(edge.lender, edge.borrower, r)] = prob.add_variable(
                     f"cover_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
                 )
     for i in inputs.ints:
         for a in inputs.activities:
             if inputs.demand[(i, a)].planned_hours_per_week <= 0:
                 continue
-            m.unmet[(i, a)] = pulp.LpVariable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
+            m.unmet[(i, a)] = prob.add_variable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
             for r, _f in inputs.eligible.get(a, ()):
-                m.serve[(i, a, r)] = pulp.LpVariable(f"serve_{n_int[i]}_{n_act[a]}_{n_role[r]}", 0)
+                m.serve[(i, a, r)] = prob.add_variable(
+                    f"serve_{n_int[i]}_{n_act[a]}_{n_role[r]}", 0
+                )
 
     # -- FTE change terms per (i, r) -----------------------------------------
     delta: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
@@ -189,7 +191,7 @@ def build_model(
             return []
         named = [n_int[key[0]], n_role[key[1]]] if len(key) == 2 else [n_role[k] for k in key]
         parts = "_".join([group, *named])
-        var = pulp.LpVariable(f"slack_{parts}", 0)
+        var = prob.add_variable(f"slack_{parts}", 0)
         m.slack[(group, key)] = var
         return [(var, sign)]
 
