@@ -202,11 +202,21 @@ def _build(row: _Row, make: Callable[[], T]) -> T | None:
 
 
 def _load(
-    path: Path, required: tuple[str, ...], convert: Callable[[_Row], T | None], issues: list[Issue]
+    path: Path,
+    required: tuple[str, ...],
+    convert: Callable[[_Row], T | None],
+    issues: list[Issue],
+    codes: set[str] | None = None,
 ) -> tuple[tuple[int, T], ...]:
-    """(spreadsheet row number, object) for every row that converted cleanly."""
+    """(spreadsheet row number, object) for every row that converted cleanly.
+
+    ``codes`` collects the ``code`` column of every row, valid or not, so a bad cell
+    in one row is not reported again as an unknown code wherever that code is used.
+    """
     out: list[tuple[int, T]] = []
     for row in _rows(path, required, issues):
+        if codes is not None:
+            codes.add(row.raw("code"))
         item = convert(row)
         if item is not None:
             out.append((row.row, item))
@@ -504,7 +514,9 @@ def _bundled() -> ReferenceData:
 def _load_all(directory: Path) -> ReferenceData:
     issues: list[Issue] = []
     tables: dict[str, tuple[tuple[int, Any], ...]] = {}
+    codes: dict[str, set[str]] = {}
     for name, (required, convert, field) in FILES.items():
+        codes[field] = set()
         path = directory / name
         if not path.is_file():
             issues.append(
@@ -512,19 +524,21 @@ def _load_all(directory: Path) -> ReferenceData:
             )
             tables[field] = ()
             continue
-        tables[field] = _load(path, required, convert, issues)
-    _check_references(tables, issues)
+        tables[field] = _load(path, required, convert, issues, codes[field])
+    _check_references(tables, codes, issues)
     if issues:
         raise WorkbookError(issues)
     return ReferenceData(**{k: tuple(item for _, item in v) for k, v in tables.items()})
 
 
-def _check_references(tables: dict[str, tuple[tuple[int, Any], ...]], issues: list[Issue]) -> None:
+def _check_references(
+    tables: dict[str, tuple[tuple[int, Any], ...]],
+    codes: dict[str, set[str]],
+    issues: list[Issue],
+) -> None:
     """Codes used across files must exist."""
-    rotas = {r.code for _, r in tables["rotas"]}
-    roles = {r.code for _, r in tables["roles"]}
-    acts = {a.code for _, a in tables["activities"]}
-    profiles = {p.code for _, p in tables["arrival_profiles"]}
+    rotas, roles = codes["rotas"], codes["roles"]
+    acts, profiles = codes["activities"], codes["arrival_profiles"]
 
     def check(file: str, field: str, column: str, attr: str, known: set[str]) -> None:
         for i, item in tables[field]:
