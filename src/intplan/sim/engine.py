@@ -30,7 +30,7 @@ from intplan.sim.model import (
 _SHIFT_START, _SHIFT_END, _SERVICE_END, _ARRIVE = 0, 1, 2, 3
 _BUFFER = 2048
 # request record fields (a list, mutated in place)
-_I, _A, _P, _T, _F, _U, _J, _N, _S, _X = range(10)
+_I, _A, _P, _T, _F, _U, _J, _N, _S, _X, _W, _E = range(12)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -41,6 +41,7 @@ class ReplicationResult:
     served: NDArray[np.float64]
     wait_sum_minutes: NDArray[np.float64]
     within_target: NDArray[np.float64]
+    waited: NDArray[np.float64]  # served after a wait > 0
     escalated: NDArray[np.float64]
     backlog_end: NDArray[np.float64]
     wait_p50_minutes: NDArray[np.float64]
@@ -93,6 +94,9 @@ class _Engine:
             for row, s in enumerate(members):
                 self.absent[s] = draws[row] < p[row]
         self.carried = [-1.0] * n_s
+        self.group: list[list[int]] = [[] for _ in range(n_i * n_r)]
+        for s in range(n_s):
+            self.group[m.staff_int[s] * n_r + m.staff_role[s]].append(s)
         # dynamic state
         self.heap: list[tuple[float, int, int, Any]] = []
         self.seq = 0
@@ -112,6 +116,7 @@ class _Engine:
         self.wait_sum = [0.0] * (n_i * n_a)
         self.within = [0] * (n_i * n_a)
         self.n_esc = [0] * (n_i * n_a)
+        self.n_waited = [0] * (n_i * n_a)
         self.waits: list[list[float]] = [[] for _ in range(n_i * n_a)]
         self.busy_min = [0.0] * (n_i * n_r)
         self.ot_min = [0.0] * (n_i * n_r)
@@ -166,7 +171,20 @@ class _Engine:
             q = self.fu_q[a]
             u = self._u(i)
             followups = int(math.log(1.0 - u) / math.log(q)) if q > 0 else 0
-        return [i, a, prio, t, self._factor(i, a), self._u(i), self._u(i), followups, prev, 0]
+        return [
+            i,
+            a,
+            prio,
+            t,
+            self._factor(i, a),
+            self._u(i),
+            self._u(i),
+            followups,
+            prev,
+            0,
+            -1,
+            0.0,
+        ]
 
     # -- the week ----------------------------------------------------------------
     def _begin_week(self, w: int) -> tuple[list[Any], ...]:
@@ -302,6 +320,8 @@ class _Engine:
             self.waits[k].append(wait)
             if wait <= self.m.target_minutes[a]:
                 self.within[k] += 1
+            if wait > 0.0:
+                self.n_waited[k] += 1
             if req[_S] >= 0:
                 self.fu_total[i] += 1
                 if req[_S] == s:
@@ -314,8 +334,10 @@ class _Engine:
             self.contacts[kr] += 1
             if si != i:
                 self.cover_contacts[si] += 1
+        req[_W] = s
+        req[_E] = t + dur
         self.seq += 1
-        heapq.heappush(self.heap, (t + dur, self.seq, _SERVICE_END, s))
+        heapq.heappush(self.heap, (t + dur, self.seq, _SERVICE_END, req))
 
     def _fits(self, s: int, req: list[Any], t: float, extra: float) -> bool:
         a = req[_A]
@@ -400,9 +422,26 @@ class _Engine:
         self.busy[s] = False
         self.idle[i * self.n_r + r][s] = None
 
-    def _service_end(self, s: int, t: float) -> None:
-        req = self.cur[s]
-        assert req is not None
+    def _take_over(self, s: int, t: float) -> bool:
+        """At a relay boundary the incoming person takes over the contact in hand, so
+        back-to-back shifts never add a hidden extra server (24/7 handover)."""
+        for o in self.group[self.m.staff_int[s] * self.n_r + self.m.staff_role[s]]:
+            req = self.cur[o]
+            if o != s and req is not None and abs(self.shift_end[o] - t) < 1e-6:
+                self.cur[o] = None
+                self.busy[o] = False
+                self.cur[s] = req
+                self.busy[s] = True
+                self.start_t[s] = t
+                req[_W] = s
+                if t >= self.warm_end:
+                    kr = self.m.staff_int[s] * self.n_r + self.m.staff_role[s]
+                    self.busy_min[kr] += max(0.0, min(req[_E], self.shift_end[s]) - t)
+                return True
+        return False
+
+    def _service_end(self, req: list[Any], t: float) -> None:
+        s = req[_W]
         self.cur[s] = None
         i, a = req[_I], req[_A]
         m = self.m
@@ -462,7 +501,7 @@ class _Engine:
                     s, en = payload
                     self.on[s] = True
                     self.shift_end[s] = en
-                    if not self.busy[s]:
+                    if not self.busy[s] and not self._take_over(s, t):
                         self._pull(s, t)
                 else:
                     s = payload
@@ -474,21 +513,9 @@ class _Engine:
             elif idx < n:
                 t = next_arr
                 a = arr_a[idx]
-                arrive(
-                    [
-                        arr_i[idx],
-                        a,
-                        prio[a],
-                        t,
-                        arr_f[idx],
-                        arr_u[idx],
-                        arr_j[idx],
-                        arr_n[idx],
-                        -1,
-                        0,
-                    ],
-                    t,
-                )
+                req = [arr_i[idx], a, prio[a], t, arr_f[idx], arr_u[idx], arr_j[idx]]
+                req += (arr_n[idx], -1, 0, -1, 0.0)
+                arrive(req, t)
                 idx += 1
                 next_arr = arr_t[idx] if idx < n else inf
             else:
@@ -560,6 +587,7 @@ class _Engine:
             served=ia(self.n_served),
             wait_sum_minutes=ia(self.wait_sum),
             within_target=ia(self.within),
+            waited=ia(self.n_waited),
             escalated=ia(self.n_esc),
             backlog_end=ia(self.qcount),
             wait_p50_minutes=pct[0].reshape(n_i, n_a),

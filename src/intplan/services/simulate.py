@@ -1,0 +1,421 @@
+"""Use case: simulate a scenario's INTs with replications and confidence intervals."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from intplan.domain import IntplanError, Scenario
+from intplan.services.progress import Cancelled, Progress, check_cancel, report
+from intplan.sim.engine import ReplicationResult
+from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
+from intplan.sim.replications import ReplicationsCancelled, run_replications
+from intplan.sim.stats import Estimate, constant, estimate
+
+#: KPIs the "add replications until precise" mode can watch
+KPIS: tuple[str, ...] = ("wait_mean", "within_target", "utilisation")
+#: assumption: a safety stop for the adaptive mode (a few minutes for one INT-year)
+DEFAULT_MAX_REPLICATIONS = 200
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulationOptions:
+    """Run options; ``None`` takes the scenario's Settings value."""
+
+    replications: int | None = None
+    weeks: int | None = None
+    warmup_weeks: int | None = None
+    seed: int | None = None
+    workers: int = 1
+    ints: tuple[str, ...] = ()
+    cover: bool = True  # idle staff of adjacent INTs may take waiting requests
+    target_halfwidth: float | None = None  # relative CI half-width that stops adding reps
+    kpi: str = "wait_mean"
+    max_replications: int = DEFAULT_MAX_REPLICATIONS
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityRecord:
+    int_code: str
+    activity: str
+    arrivals_per_week: Estimate
+    served_per_week: Estimate
+    wait_mean_minutes: Estimate
+    wait_p50_minutes: Estimate
+    wait_p90_minutes: Estimate
+    wait_p95_minutes: Estimate
+    within_target_share: Estimate
+    waited_share: Estimate  # served after any wait (P(wait > 0))
+    backlog_end: Estimate
+    escalations_per_week: Estimate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RoleRecord:
+    int_code: str
+    role: str
+    fte: float
+    meeting_hours_per_week: float
+    available_hours_per_week: Estimate
+    utilisation: Estimate
+    overtime_hours_per_week: Estimate
+    contacts_per_week: Estimate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IntRecord:
+    int_code: str
+    population: int
+    contacts_per_1000_per_week: Estimate
+    referrals_per_1000_per_week: Estimate
+    rejections_per_week: Estimate
+    escalations_per_week: Estimate
+    continuity_share: Estimate
+    cover_contacts_per_week: Estimate
+    queue_length_mean: Estimate
+    wait_mean_minutes: Estimate
+    cost_per_capita_gbp: Estimate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeeklyActivity:
+    int_code: str
+    activity: str
+    week: int  # 1 = first week after warm-up
+    arrivals: float  # means across replications
+    served: float
+    wait_mean_minutes: float
+    within_target_share: float
+    backlog: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeeklyRole:
+    int_code: str
+    role: str
+    week: int
+    utilisation: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SimulationResult:
+    scenario_name: str
+    seed: int
+    replications: int
+    weeks: int
+    warmup_weeks: int
+    workers: int
+    cover: bool
+    kpi: str
+    kpi_estimate: Estimate
+    target_halfwidth: float | None
+    activities: tuple[ActivityRecord, ...]
+    roles: tuple[RoleRecord, ...]
+    ints: tuple[IntRecord, ...]
+    weekly_activities: tuple[WeeklyActivity, ...]
+    weekly_roles: tuple[WeeklyRole, ...]
+    issues: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        def flat(prefix: str, e: Estimate) -> dict[str, Any]:
+            j = e.to_json()
+            return {prefix: j["mean"], f"{prefix}_ci95": j["ci95"]}
+
+        def rec(obj: Any, keys: Sequence[str]) -> dict[str, Any]:
+            out: dict[str, Any] = {}
+            for k in keys:
+                v = getattr(obj, k)
+                out.update(flat(k, v) if isinstance(v, Estimate) else {k: v})
+            return out
+
+        return {
+            "scenario": self.scenario_name,
+            "seed": self.seed,
+            "replications": self.replications,
+            "weeks": self.weeks,
+            "warmup_weeks": self.warmup_weeks,
+            "workers": self.workers,
+            "cover": self.cover,
+            "kpi": self.kpi,
+            **flat("kpi_value", self.kpi_estimate),
+            "target_halfwidth": self.target_halfwidth,
+            "issues": list(self.issues),
+            "activities": [
+                {"int": a.int_code, "activity": a.activity}
+                | rec(a, [f for f in _fields(ActivityRecord) if f not in ("int_code", "activity")])
+                for a in self.activities
+            ],
+            "roles": [
+                {"int": r.int_code, "role": r.role}
+                | rec(r, [f for f in _fields(RoleRecord) if f not in ("int_code", "role")])
+                for r in self.roles
+            ],
+            "ints": [
+                {"int": i.int_code} | rec(i, [f for f in _fields(IntRecord) if f != "int_code"])
+                for i in self.ints
+            ],
+        }
+
+
+def _fields(cls: type) -> list[str]:
+    return list(cls.__dataclass_fields__)  # type: ignore[attr-defined]  # dataclass types
+
+
+def _ratio(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+
+def kpi_value(kpi: str, r: ReplicationResult) -> float:
+    """One replication's value of a whole-run KPI (for the adaptive mode)."""
+    if kpi == "wait_mean":
+        return float(r.wait_sum_minutes.sum() / max(1.0, r.served.sum()))
+    if kpi == "within_target":
+        return float(r.within_target.sum() / max(1.0, r.served.sum()))
+    if kpi == "utilisation":
+        return float(r.busy_minutes.sum() / max(1.0, r.available_minutes.sum()))
+    raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
+
+
+def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, int]:
+    s = scenario.settings
+    reps = s.replications if o.replications is None else o.replications
+    weeks = s.horizon_weeks if o.weeks is None else o.weeks
+    warm = s.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks
+    seed = s.seed if o.seed is None else o.seed
+    if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
+        raise IntplanError(f"replications must be at least 1 (got {reps!r})")
+    if not isinstance(seed, int) or seed < 0:
+        raise IntplanError(f"seed must be a whole number of 0 or more (got {seed!r})")
+    if o.workers < 1:
+        raise IntplanError(f"workers must be at least 1 (got {o.workers})")
+    if o.kpi not in KPIS:
+        raise IntplanError(f"unknown KPI {o.kpi!r}; choose one of {', '.join(KPIS)}")
+    if o.target_halfwidth is not None and not (0 < o.target_halfwidth < 1):
+        raise IntplanError("target half-width is relative: give a number between 0 and 1")
+    return reps, weeks, warm, seed
+
+
+def run_simulation(
+    scenario: Scenario,
+    options: SimulationOptions | None = None,
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> SimulationResult:
+    """Simulate, replicate and summarise. Raises ``Cancelled`` when ``cancel`` is set."""
+    o = options or SimulationOptions()
+    reps, weeks, warm, seed = _resolve(scenario, o)
+    model = compile_scenario(
+        scenario, weeks=weeks, warmup_weeks=warm, int_codes=o.ints or None, cover=o.cover
+    )
+    check_cancel(cancel)
+    n_all = len(scenario.ints)
+    target = o.target_halfwidth
+    limit = max(reps, o.max_replications) if target is not None else reps
+    results: list[ReplicationResult] = []
+
+    def batch(stop: int) -> None:
+        start = len(results)
+
+        def on_progress(share: float) -> None:
+            report(
+                progress,
+                (start + share * (stop - start)) / limit if target is not None else share,
+                f"replication {start + min(stop - start, int(share * (stop - start)) + 1)} of {stop}",
+            )
+
+        try:
+            results.extend(
+                run_replications(
+                    model,
+                    seed=seed,
+                    n_scenario_ints=n_all,
+                    start=start,
+                    stop=stop,
+                    workers=o.workers,
+                    on_progress=on_progress,
+                    cancel=cancel,
+                )
+            )
+        except ReplicationsCancelled:
+            raise Cancelled() from None
+
+    batch(reps)
+    kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
+    while target is not None and len(results) < limit and not _precise(kpi_est, target):
+        batch(min(limit, len(results) + max(2, o.workers)))
+        kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
+    report(progress, 1.0, "done")
+    return summarise(
+        scenario.name,
+        model,
+        results,
+        seed=seed,
+        workers=o.workers,
+        kpi=o.kpi,
+        kpi_estimate=kpi_est,
+        target_halfwidth=target,
+    )
+
+
+def _precise(e: Estimate, target: float) -> bool:
+    return e.n >= 2 and math.isfinite(e.half_width) and e.relative_half_width <= target
+
+
+def summarise(
+    scenario_name: str,
+    model: CompiledModel,
+    results: Sequence[ReplicationResult],
+    *,
+    seed: int,
+    workers: int,
+    kpi: str,
+    kpi_estimate: Estimate,
+    target_halfwidth: float | None,
+) -> SimulationResult:
+    n = len(results)
+    weeks = model.weeks
+    ints, acts, roles = model.int_codes, model.activity_codes, model.role_codes
+
+    def stack(get: Callable[[ReplicationResult], NDArray[np.float64]]) -> NDArray[np.float64]:
+        return np.stack([get(r) for r in results])
+
+    def est(x: NDArray[np.float64], idx: tuple[int, ...]) -> Estimate:
+        values: list[float] = x[(slice(None), *idx)].tolist()  # type: ignore[arg-type]  # numpy index tuple
+        return estimate(values)
+
+    served = stack(lambda r: r.served)
+    wait_mean = _ratio(stack(lambda r: r.wait_sum_minutes), served)
+    within = _ratio(stack(lambda r: r.within_target), served)
+    waited = _ratio(stack(lambda r: r.waited), served)
+    arrivals = stack(lambda r: r.arrivals) / weeks
+    p50 = stack(lambda r: r.wait_p50_minutes)
+    p90 = stack(lambda r: r.wait_p90_minutes)
+    p95 = stack(lambda r: r.wait_p95_minutes)
+    backlog = stack(lambda r: r.backlog_end)
+    esc = stack(lambda r: r.escalated) / weeks
+    activities = tuple(
+        ActivityRecord(
+            int_code=ic,
+            activity=ac,
+            arrivals_per_week=est(arrivals, (i, a)),
+            served_per_week=est(served / weeks, (i, a)),
+            wait_mean_minutes=est(wait_mean, (i, a)),
+            wait_p50_minutes=est(p50, (i, a)),
+            wait_p90_minutes=est(p90, (i, a)),
+            wait_p95_minutes=est(p95, (i, a)),
+            within_target_share=est(within, (i, a)),
+            waited_share=est(waited, (i, a)),
+            backlog_end=est(backlog, (i, a)),
+            escalations_per_week=est(esc, (i, a)),
+        )
+        for i, ic in enumerate(ints)
+        for a, ac in enumerate(acts)
+        if model.demand[i, a].sum() > 0 or served[:, i, a].sum() > 0
+    )
+    busy = stack(lambda r: r.busy_minutes)
+    avail = stack(lambda r: r.available_minutes)
+    util = _ratio(busy, avail)
+    ot = stack(lambda r: r.overtime_minutes) / 60.0 / weeks
+    contacts = stack(lambda r: r.contacts)
+    role_recs = tuple(
+        RoleRecord(
+            int_code=ic,
+            role=rc,
+            fte=round(float(model.fte[i, r]), 6),
+            meeting_hours_per_week=round(float(model.meeting_hours_per_week[i, r]), 6),
+            available_hours_per_week=est(avail / 60.0 / weeks, (i, r)),
+            utilisation=est(util, (i, r)),
+            overtime_hours_per_week=est(ot, (i, r)),
+            contacts_per_week=est(contacts / weeks, (i, r)),
+        )
+        for i, ic in enumerate(ints)
+        for r, rc in enumerate(roles)
+        if model.fte[i, r] > 0
+    )
+    pop = np.asarray(model.population, dtype=float)
+    per_1000 = np.where(pop > 0, 1000.0 / np.where(pop > 0, pop, 1.0), np.nan) / weeks
+    served_i = served.sum(axis=2)
+    wait_i = _ratio(stack(lambda r: r.wait_sum_minutes).sum(axis=2), served_i)
+    refs = stack(lambda r: r.referrals)
+    rej = stack(lambda r: r.rejections) / weeks
+    cont = _ratio(stack(lambda r: r.followups_same_person), stack(lambda r: r.followups))
+    cover = stack(lambda r: r.cover_contacts) / weeks
+    qlen = stack(lambda r: r.queue_minutes_area) / (weeks * MINUTES_PER_WEEK)
+    esc_i = esc.sum(axis=2)
+    int_recs = tuple(
+        IntRecord(
+            int_code=ic,
+            population=int(pop[i]),
+            contacts_per_1000_per_week=est(served_i * per_1000[i], (i,)),
+            referrals_per_1000_per_week=est(refs * per_1000[i], (i,)),
+            rejections_per_week=est(rej, (i,)),
+            escalations_per_week=est(esc_i, (i,)),
+            continuity_share=est(cont, (i,)),
+            cover_contacts_per_week=est(cover, (i,)),
+            queue_length_mean=est(qlen, (i,)),
+            wait_mean_minutes=est(wait_i, (i,)),
+            cost_per_capita_gbp=constant(
+                model.pay_cost_gbp[i] / pop[i] if pop[i] > 0 else math.nan, n
+            ),
+        )
+        for i, ic in enumerate(ints)
+    )
+    wk_served = stack(lambda r: r.weekly_served)
+    wk_wait = _ratio(stack(lambda r: r.weekly_wait_sum_minutes).sum(axis=0), wk_served.sum(axis=0))
+    wk_within = _ratio(stack(lambda r: r.weekly_within_target).sum(axis=0), wk_served.sum(axis=0))
+    wk_arr = stack(lambda r: r.weekly_arrivals).mean(axis=0)
+    wk_back = stack(lambda r: r.weekly_backlog).mean(axis=0)
+    wk_util = _ratio(
+        stack(lambda r: r.weekly_busy_minutes).sum(axis=0),
+        stack(lambda r: r.weekly_available_minutes).sum(axis=0),
+    )
+    n_w = wk_arr.shape[2]
+    weekly_acts = tuple(
+        WeeklyActivity(
+            int_code=ints[i],
+            activity=acts[a],
+            week=w + 1,
+            arrivals=float(wk_arr[i, a, w]),
+            served=float(wk_served[:, i, a, w].mean()),
+            wait_mean_minutes=float(wk_wait[i, a, w]),
+            within_target_share=float(wk_within[i, a, w]),
+            backlog=float(wk_back[i, a, w]),
+        )
+        for i in range(len(ints))
+        for a in range(len(acts))
+        if model.demand[i, a].sum() > 0
+        for w in range(n_w)
+    )
+    weekly_roles = tuple(
+        WeeklyRole(int_code=ints[i], role=roles[r], week=w + 1, utilisation=float(wk_util[i, r, w]))
+        for i in range(len(ints))
+        for r in range(len(roles))
+        if model.fte[i, r] > 0
+        for w in range(n_w)
+    )
+    return SimulationResult(
+        scenario_name=scenario_name,
+        seed=seed,
+        replications=n,
+        weeks=weeks,
+        warmup_weeks=model.warmup_weeks,
+        workers=workers,
+        cover=model.cover,
+        kpi=kpi,
+        kpi_estimate=kpi_estimate,
+        target_halfwidth=target_halfwidth,
+        activities=activities,
+        roles=role_recs,
+        ints=int_recs,
+        weekly_activities=weekly_acts,
+        weekly_roles=weekly_roles,
+        issues=model.issues,
+    )
