@@ -1,0 +1,677 @@
+"""The scenario workbook's layout, declared once: every sheet, every column.
+
+The writer, the reader, the drop-down validations and ``docs/workbook-format.md``
+are all driven by :data:`SHEETS`. A column's ``header`` carries its unit
+(``fte``, ``travel_minutes``, ``per_1000_per_week``); ``fields`` names the domain
+attributes whose errors are reported against that column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from intplan.domain import (
+    AGE_BANDS,
+    DAYS,
+    ActivityKind,
+    BaseKind,
+    CareSetting,
+    DurationDistribution,
+    EmployerType,
+    StaffGroup,
+)
+
+#: Bumped when a sheet or column changes meaning; the reader refuses newer versions.
+SCHEMA_VERSION = 1
+
+#: Separator for list cells (role skills). Semicolons survive CSV export in UK locales.
+LIST_SEPARATOR = ";"
+
+YES_NO: tuple[str, ...] = ("yes", "no")
+
+
+class Kind(StrEnum):
+    TEXT = "text"  # free text
+    CODE = "code"  # an id: letters, digits, '_', '-', '.'
+    INTEGER = "whole number"
+    NUMBER = "number"
+    YES_NO = "yes/no"
+    CHOICE = "choice"  # one of ``allowed``
+    CODES = "list of codes"  # ';'-separated
+    ANY = "any"  # the Settings/About value column: typed per key
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
+    header: str
+    kind: Kind
+    description: str
+    required: bool = True
+    unit: str = ""
+    allowed: tuple[str, ...] = ()  # for CHOICE (and YES_NO)
+    codes_from: str | None = None  # sheet whose key column lists the valid codes
+    number_format: str | None = None
+    width: float = 12.0
+    #: domain attribute names reported against this column (default: the header)
+    fields: tuple[str, ...] = ()
+
+    @property
+    def domain_fields(self) -> tuple[str, ...]:
+        return self.fields or (self.header,)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SheetSpec:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    #: headers whose values identify a row (extra columns are kept by this key)
+    key: tuple[str, ...]
+    _by_header: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_header.update({c.header: c for c in self.columns})
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        return tuple(c.header for c in self.columns)
+
+    @property
+    def table_name(self) -> str:
+        # Excel table names must not look like cell references ("HCP1"); a prefix avoids it.
+        return f"tbl_{self.name}"
+
+    def column(self, header: str) -> Column:
+        return self._by_header[header]
+
+    def column_for_field(self, domain_field: str) -> Column | None:
+        for c in self.columns:
+            if domain_field in c.domain_fields:
+                return c
+        return None
+
+
+# -- column helpers ---------------------------------------------------------
+
+
+def _code(
+    header: str, description: str, *, required: bool = True, fields: tuple[str, ...] = ()
+) -> Column:
+    return Column(
+        header=header,
+        kind=Kind.CODE,
+        description=description,
+        required=required,
+        width=14,
+        fields=fields,
+    )
+
+
+def _ref(
+    header: str,
+    sheet: str,
+    description: str,
+    *,
+    required: bool = True,
+    fields: tuple[str, ...] = (),
+) -> Column:
+    return Column(
+        header=header,
+        kind=Kind.CODE,
+        description=description,
+        codes_from=sheet,
+        required=required,
+        width=14,
+        fields=fields,
+    )
+
+
+def _text(header: str, description: str, *, width: float = 28, required: bool = True) -> Column:
+    return Column(
+        header=header, kind=Kind.TEXT, description=description, width=width, required=required
+    )
+
+
+def _num(
+    header: str,
+    description: str,
+    *,
+    unit: str = "",
+    fmt: str | None = None,
+    width: float = 12.0,
+    required: bool = True,
+    fields: tuple[str, ...] = (),
+) -> Column:
+    return Column(
+        header=header,
+        kind=Kind.NUMBER,
+        description=description,
+        unit=unit,
+        number_format=fmt,
+        width=width,
+        required=required,
+        fields=fields,
+    )
+
+
+def _int(
+    header: str,
+    description: str,
+    *,
+    unit: str = "",
+    number_format: str | None = None,
+    fields: tuple[str, ...] = (),
+) -> Column:
+    return Column(
+        header=header,
+        kind=Kind.INTEGER,
+        description=description,
+        unit=unit,
+        number_format=number_format,
+        fields=fields,
+    )
+
+
+def _choice(
+    header: str, allowed: tuple[str, ...], description: str, *, width: float = 16
+) -> Column:
+    return Column(
+        header=header, kind=Kind.CHOICE, description=description, allowed=allowed, width=width
+    )
+
+
+def _yes_no(
+    header: str, description: str, *, required: bool = True, fields: tuple[str, ...] = ()
+) -> Column:
+    return Column(
+        header=header,
+        kind=Kind.YES_NO,
+        description=description,
+        allowed=YES_NO,
+        width=8,
+        required=required,
+        fields=fields,
+    )
+
+
+def _source() -> Column:
+    return _text(
+        "source",
+        "Where the numbers on this row come from: a seed citation (000:746), a public "
+        "statistic, or 'assumption: <reason>'",
+        width=48,
+    )
+
+
+def _values(enum: type[StrEnum]) -> tuple[str, ...]:
+    return tuple(m.value for m in enum)
+
+
+# -- sheets -----------------------------------------------------------------
+
+ABOUT = SheetSpec(
+    name="About",
+    description="What this workbook is: schema version, scenario name and notes, the intplan "
+    "version that wrote it, when. Rows: schema_version, name, notes, app_version, created, "
+    "modified, label.",
+    columns=(
+        _code("key", "schema_version, name, notes, app_version, created, modified or label"),
+        Column(
+            header="value",
+            kind=Kind.ANY,
+            description="The value for the key (name is required; notes may be blank)",
+            required=False,
+            width=80,
+        ),
+    ),
+    key=("key",),
+)
+
+SETTINGS = SheetSpec(
+    name="Settings",
+    description="Scenario-wide settings, one per row. A missing row takes its default. "
+    "unit and description are written for the reader's benefit and ignored on load.",
+    columns=(
+        _code("key", "Setting name (see the list below)"),
+        Column(
+            header="value",
+            kind=Kind.ANY,
+            description="The setting's value, in the unit shown",
+            width=14,
+        ),
+        _text("unit", "Unit of the value (informative; ignored on load)", width=14, required=False),
+        _source(),
+        _text(
+            "description", "What the setting does (informative; ignored on load)", required=False
+        ),
+    ),
+    key=("key",),
+)
+
+HCPS = SheetSpec(
+    name="HCPs",
+    description="Health & Care Partnerships.",
+    columns=(_code("code", "HCP code"), _text("name", "HCP name")),
+    key=("code",),
+)
+
+PCNS = SheetSpec(
+    name="PCNs",
+    description="Primary Care Networks, each in one HCP.",
+    columns=(
+        _code("code", "PCN code"),
+        _text("name", "PCN name"),
+        _ref("hcp", "HCPs", "The HCP the PCN belongs to"),
+    ),
+    key=("code",),
+)
+
+_BAND_HEADERS = ("list_0_17", "list_18_64", "list_65_74", "list_75_84", "list_85_plus")
+
+PRACTICES = SheetSpec(
+    name="Practices",
+    description="GP practices: the building block of INTs. Registered list by age band.",
+    columns=(
+        _code("code", "Practice code (e.g. the ODS code)"),
+        _text("name", "Practice name"),
+        _ref("pcn", "PCNs", "The PCN the practice belongs to"),
+        *(
+            _int(
+                h,
+                f"Registered patients aged {band}",
+                unit="people",
+                number_format="#,##0",
+                fields=(f"list_{band}",) + (("list_by_age",) if i == 0 else ()),
+            )
+            for i, (h, band) in enumerate(zip(_BAND_HEADERS, AGE_BANDS, strict=True))
+        ),
+        _int(
+            "deprivation_decile",
+            "IMD decile of the practice population, 1 = most deprived",
+            unit="decile 1-10",
+        ),
+        _num("x_km", "Easting of the practice on any local km grid", unit="km", fmt="0.00"),
+        _num("y_km", "Northing of the practice on the same grid", unit="km", fmt="0.00"),
+    ),
+    key=("code",),
+)
+BAND_HEADERS = _BAND_HEADERS
+
+INTS = SheetSpec(
+    name="INTs",
+    description="Integrated Neighbourhood Teams. Their practices are listed in INTPractices.",
+    columns=(
+        _code("code", "INT code", fields=("code", "practices")),
+        _text("name", "INT name"),
+        _ref("hcp", "HCPs", "The HCP the INT sits in"),
+    ),
+    key=("code",),
+)
+
+INT_PRACTICES = SheetSpec(
+    name="INTPractices",
+    description="Which practices make up each INT: one row per membership. Every practice "
+    "belongs to exactly one INT; row order is the INT's practice order.",
+    columns=(
+        _ref("int", "INTs", "INT code"),
+        _ref("practice", "Practices", "Practice code"),
+    ),
+    key=("int", "practice"),
+)
+
+ADJACENCY = SheetSpec(
+    name="Adjacency",
+    description="Pairs of INTs that share a border and can cover each other (seed 000:746).",
+    columns=(
+        _ref("int_a", "INTs", "One INT"),
+        _ref("int_b", "INTs", "The neighbouring INT (not the same as int_a)"),
+        _num(
+            "travel_minutes",
+            "Typical travel time between the two INTs",
+            unit="minutes",
+            fmt="0.0",
+        ),
+        _source(),
+    ),
+    key=("int_a", "int_b"),
+)
+
+TEAMS = SheetSpec(
+    name="Teams",
+    description="Community, mental-health, social-care or VCSE teams; the practices each "
+    "covers are listed in TeamPractices.",
+    columns=(
+        _code("code", "Team code", fields=("code", "practices")),
+        _text("name", "Team name"),
+        _text("employer", "Employing organisation"),
+    ),
+    key=("code",),
+)
+
+TEAM_PRACTICES = SheetSpec(
+    name="TeamPractices",
+    description="Which practices each team covers: one row per practice covered.",
+    columns=(
+        _ref("team", "Teams", "Team code"),
+        _ref("practice", "Practices", "Practice code"),
+    ),
+    key=("team", "practice"),
+)
+
+ROTAS = SheetSpec(
+    name="Rotas",
+    description="When a role works: days of the week and the daily window.",
+    columns=(
+        _code("code", "Rota code (e.g. WEEKDAY, EXTENDED, H24)"),
+        _text("name", "Rota name"),
+        *(
+            _yes_no(d, f"Works on {d.capitalize()}", fields=(d, "days") if i == 0 else (d,))
+            for i, d in enumerate(DAYS)
+        ),
+        _num("start_hour", "Start of the daily window (0-24)", unit="hour of day", fmt="0.0#"),
+        _num("end_hour", "End of the daily window (0-24), after start_hour", unit="hour of day"),
+        _source(),
+    ),
+    key=("code",),
+)
+
+ROLES = SheetSpec(
+    name="Roles",
+    description="Roles with pay, hours, productive time, skills and rota.",
+    columns=(
+        _code("code", "Role code (GP, ANP, PN, ...)"),
+        _text("name", "Role name"),
+        _choice("staff_group", _values(StaffGroup), "Staff group"),
+        _choice("employer_type", _values(EmployerType), "Usual employer type"),
+        _num(
+            "pay_cost_gbp_per_fte",
+            "Annual pay cost of one FTE including employer on-costs",
+            unit="GBP per FTE per year",
+            fmt="#,##0",
+            width=14,
+        ),
+        _num("hours_per_fte_week", "Hours in a full-time week", unit="hours", fmt="0.0#"),
+        _num(
+            "productive_fraction",
+            "Share of contracted time available after leave, sickness and training",
+            unit="0-1",
+            fmt="0.00",
+        ),
+        Column(
+            header="skills",
+            kind=Kind.CODES,
+            description="Skills, separated by ';' (may be blank)",
+            required=False,
+            width=24,
+        ),
+        _yes_no("core", "Part of the minimum core team of every INT"),
+        _ref("rota", "Rotas", "Default rota of the role"),
+        _num(
+            "population_per_fte",
+            "Reference registered population per FTE (blank = none)",
+            unit="people per FTE",
+            fmt="#,##0",
+            required=False,
+        ),
+        _source(),
+    ),
+    key=("code",),
+)
+
+STAFF = SheetSpec(
+    name="Staff",
+    description="Named people (or pseudonyms, or vacant posts): role, employer, base and FTE. "
+    "Their INT shares are in Assignments.",
+    columns=(
+        _code("id", "Staff id (unique)"),
+        _text("name", "Name or pseudonym"),
+        _ref("role", "Roles", "Role code"),
+        _text("employer", "Employing organisation"),
+        _choice("base_kind", _values(BaseKind), "Kind of base: practice, pcn or team"),
+        _code(
+            "base",
+            "Base code: a practice, PCN or team code according to base_kind",
+        ),
+        _num(
+            "fte",
+            "Contracted whole-time equivalent (above 0, at most 1.5)",
+            unit="FTE",
+            fmt="0.00",
+            fields=("fte", "assignments"),
+        ),
+        _yes_no("vacant", "A vacant post rather than a person (blank = no)", required=False),
+        _ref(
+            "rota", "Rotas", "Rota overriding the role's rota (blank = the role's)", required=False
+        ),
+    ),
+    key=("id",),
+)
+
+ASSIGNMENTS = SheetSpec(
+    name="Assignments",
+    description="Each person's FTE split across INTs, and the mapping rule that gave it. A "
+    "person's rows add up to their FTE; a person with no rows is not yet mapped.",
+    columns=(
+        _ref("staff_id", "Staff", "Staff id"),
+        _ref("int", "INTs", "INT code", fields=("int", "int_code")),
+        _num("fte", "FTE given to this INT", unit="FTE", fmt="0.000"),
+        _text(
+            "rule",
+            "Rule that gave the share: practice, pcn_share, team_share, manual, named",
+            width=14,
+        ),
+    ),
+    key=("staff_id", "int"),
+)
+
+_HOURS = tuple(f"h{h:02d}" for h in range(24))
+
+ARRIVAL_PROFILES = SheetSpec(
+    name="ArrivalProfiles",
+    description="Relative arrival weights by day of week and hour of day (normalised on use).",
+    columns=(
+        _code("code", "Profile code (INHOURS, SEVENDAY, FLAT)"),
+        _text("name", "Profile name"),
+        *(
+            _num(
+                d,
+                f"Relative weight of {d.capitalize()}",
+                unit="weight",
+                width=7,
+                fields=(f"day_{i}",) + (("day_weights",) if i == 0 else ()),
+            )
+            for i, d in enumerate(DAYS)
+        ),
+        *(
+            _num(
+                h,
+                f"Relative weight of hour {h[1:]}:00-{h[1:]}:59",
+                unit="weight",
+                width=6,
+                fields=(f"hour_{i:02d}",) + (("hour_weights",) if i == 0 else ()),
+            )
+            for i, h in enumerate(_HOURS)
+        ),
+        _source(),
+    ),
+    key=("code",),
+)
+HOUR_HEADERS = _HOURS
+
+ACTIVITIES = SheetSpec(
+    name="Activities",
+    description="Activity types: priority, response target, setting, arrival profile, "
+    "duration variability, episode length, deprivation gradient, escalation.",
+    columns=(
+        _code("code", "Activity code (SDC, RC, LTC, HV, UCR, ...)"),
+        _text("name", "Activity name"),
+        _choice("kind", _values(ActivityKind), "patient (requests) or meeting (MDT time)"),
+        _int("priority", "1 = most urgent, 5 = least", unit="1-5"),
+        _num(
+            "response_target_hours",
+            "Target time from request to contact",
+            unit="hours",
+            fmt="0.0#",
+            width=14,
+        ),
+        _choice("setting", _values(CareSetting), "clinic, home (adds travel) or remote"),
+        _ref("arrival_profile", "ArrivalProfiles", "When requests arrive"),
+        _choice(
+            "duration_distribution", _values(DurationDistribution), "Shape of contact durations"
+        ),
+        _num("duration_cv", "Coefficient of variation of durations", unit="ratio", fmt="0.00"),
+        _num(
+            "contacts_per_episode",
+            "Mean contacts in an episode of care",
+            unit="contacts",
+            fmt="0.0#",
+        ),
+        _num(
+            "deprivation_gradient",
+            "Demand multiplier 1+g at decile 1, 1-g at decile 10",
+            unit="ratio",
+            fmt="0.00",
+        ),
+        _num(
+            "escalation_hours",
+            "Waits beyond this escalate to ED (blank = never)",
+            unit="hours",
+            required=False,
+        ),
+        _source(),
+    ),
+    key=("code",),
+)
+
+ELIGIBILITY = SheetSpec(
+    name="Eligibility",
+    description="Which roles may do which activity, how long it takes them, and who is "
+    "asked first. For meetings, duration is minutes per attending FTE per week.",
+    columns=(
+        _ref("activity", "Activities", "Activity code"),
+        _ref("role", "Roles", "Role code"),
+        _num(
+            "duration_minutes",
+            "Minutes per contact (meetings: per attending FTE per week)",
+            unit="minutes",
+            fmt="0.0",
+        ),
+        _int("preference", "1 is asked first", unit="1-9"),
+        _source(),
+    ),
+    key=("activity", "role"),
+)
+
+REFERRALS = SheetSpec(
+    name="Referrals",
+    description="After an activity, a share of patients is referred on to another.",
+    columns=(
+        _ref("from_activity", "Activities", "Referring activity"),
+        _ref("to_activity", "Activities", "Activity referred to"),
+        _num("probability", "Share of episodes referred on", unit="0-1", fmt="0.000"),
+        _num("delay_hours", "Delay before the referral arrives", unit="hours", fmt="0.0"),
+        _num(
+            "rejection_probability",
+            "Share of referrals screened out (they re-present later)",
+            unit="0-1",
+            fmt="0.000",
+        ),
+        _source(),
+    ),
+    key=("from_activity", "to_activity"),
+)
+
+DEMAND_RATES = SheetSpec(
+    name="DemandRates",
+    description="Requests per 1,000 registered patients per week, by activity and age band.",
+    columns=(
+        _ref("activity", "Activities", "Activity code"),
+        _choice("age_band", AGE_BANDS, "Age band", width=10),
+        _num(
+            "per_1000_per_week",
+            "Requests per 1,000 patients in the band per week",
+            unit="per 1,000 per week",
+            fmt="0.00",
+            width=14,
+        ),
+        _source(),
+    ),
+    key=("activity", "age_band"),
+)
+
+SEASONALITY = SheetSpec(
+    name="Seasonality",
+    description="Demand multiplier by calendar month; activity '*' applies to all.",
+    columns=(
+        _code("activity", "Activity code, or * for all activities"),
+        _int("month", "Calendar month 1-12", unit="month"),
+        _num("factor", "Demand multiplier for the month", unit="ratio", fmt="0.00"),
+        _source(),
+    ),
+    key=("activity", "month"),
+)
+
+INTERVENTIONS = SheetSpec(
+    name="Interventions",
+    description="Demand levers: effect on an activity after a lag, reached over a ramp "
+    "(lags: seed 000:277).",
+    columns=(
+        _code("code", "Intervention code"),
+        _text("name", "Intervention name"),
+        _ref("activity", "Activities", "Activity affected"),
+        _ref(
+            "int",
+            "INTs",
+            "INT it applies to (blank = every INT)",
+            required=False,
+            fields=("int", "int_code"),
+        ),
+        _num("effect_pct", "Change in demand once fully ramped", unit="%", fmt="0.0"),
+        _int("start_week", "Simulation week it starts", unit="week"),
+        _int("lag_weeks", "Weeks before any effect", unit="weeks"),
+        _int("ramp_weeks", "Weeks from first effect to full effect", unit="weeks"),
+        _source(),
+    ),
+    key=("code",),
+)
+
+#: Every input sheet, in workbook order.
+SHEETS: tuple[SheetSpec, ...] = (
+    ABOUT,
+    SETTINGS,
+    HCPS,
+    PCNS,
+    PRACTICES,
+    INTS,
+    INT_PRACTICES,
+    ADJACENCY,
+    TEAMS,
+    TEAM_PRACTICES,
+    ROTAS,
+    ROLES,
+    STAFF,
+    ASSIGNMENTS,
+    ARRIVAL_PROFILES,
+    ACTIVITIES,
+    ELIGIBILITY,
+    REFERRALS,
+    DEMAND_RATES,
+    SEASONALITY,
+    INTERVENTIONS,
+)
+SHEET_BY_NAME: dict[str, SheetSpec] = {s.name: s for s in SHEETS}
+
+#: Keys of the About sheet, in order.
+ABOUT_KEYS: tuple[str, ...] = (
+    "schema_version",
+    "name",
+    "notes",
+    "app_version",
+    "created",
+    "modified",
+    "label",
+)
+ILLUSTRATIVE_LABEL = (
+    "ILLUSTRATIVE: this scenario uses fictional or modelled figures, not real NHS data"
+)
