@@ -266,7 +266,7 @@ def render_text(report: MappingReport) -> str:
         )
         out.append(
             f"  {'role':<6} {'core':<4} {'people':>6} {'FTE':>8} {'pop/FTE':>9} "
-            f"{'ref':>8} {'short':>7}"
+            f"{'ref':>8} {'FTE short':>9}"
         )
         for r in i.roles:
             ppf = "-" if r.population_per_fte is None else f"{r.population_per_fte:,.0f}"
@@ -279,7 +279,7 @@ def render_text(report: MappingReport) -> str:
             short_s = "-" if short is None else f"{short:+.2f}"
             out.append(
                 f"  {r.role:<6} {'yes' if r.core else '':<4} {r.headcount:>6} {r.fte:>8.2f} "
-                f"{ppf:>9} {ref:>8} {short_s:>7}"
+                f"{ppf:>9} {ref:>8} {short_s:>9}"
             )
         if i.gaps:
             out.append(f"  gaps (core roles with no FTE): {', '.join(i.gaps)}")
