@@ -89,6 +89,9 @@ def test_two_far_clusters_and_canonical_order() -> None:
     labels = [o.label for o in result.options]
     assert labels[0] == "A1+A2+B1+B2"
     assert "A1+A2 | B1+B2" in labels
+    # the triangulation's long hull edge A1-B2 spans the gap: not contiguous
+    assert "A1+B2 | A2+B1" not in labels
+    assert ("A1", "B2") not in result.edges
     assert result.bounds_applied
     ints = [o.ints for o in result.options]
     assert ints == sorted(ints)

@@ -7,22 +7,34 @@ known, and it always gives a connected graph. Degenerate layouts are handled:
 
 - 1 practice: no edges; 2 practices: one edge;
 - collinear practices (any number): chained in order along the line;
-- practices at the same location: linked to each other and to the nearest
-  triangulated practice (qhull leaves duplicates out of the triangulation).
+- practices at the same location: linked to each other and share their neighbours
+  (qhull leaves duplicates out of the triangulation);
+- long edges across a gap are dropped: a triangulation edge is kept only when it is
+  at most :data:`LONG_EDGE_FACTOR` times the longer of its two ends' nearest-neighbour
+  distances, or when it is in the minimum spanning tree (so the graph stays connected).
+  Without this, the convex hull's long edges would make two far-apart clusters
+  "contiguous" at their ends.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import Delaunay
 
 #: relative tolerance for "all on one line" (the 2nd singular value against the 1st)
 _COLLINEAR_RTOL = 1e-9
 
 Edge = tuple[int, int]
+
+#: assumption: neighbouring catchments are at most about twice as far apart as nearest
+#: practices; longer triangulation edges span a gap (an estuary, open country)
+LONG_EDGE_FACTOR = 2.0
 
 
 def delaunay_edges(xy: Sequence[tuple[float, float]]) -> frozenset[Edge]:
@@ -53,7 +65,33 @@ def delaunay_edges(xy: Sequence[tuple[float, float]]) -> frozenset[Edge]:
             other = b if a == r else a if b == r else None
             if other is not None and other != dup:
                 edges.add((min(dup, other), max(dup, other)))
-    return frozenset(edges)
+    return frozenset(_drop_long_edges(pts, edges))
+
+
+def _drop_long_edges(pts: np.ndarray, edges: set[Edge]) -> set[Edge]:
+    n = len(pts)
+    if n <= 3:
+        return edges
+    ordered = sorted(edges)
+    length = {e: float(np.hypot(*(pts[e[0]] - pts[e[1]]))) for e in ordered}
+    nearest = [math.inf] * n
+    for (a, b), d in length.items():
+        if d > 0:
+            nearest[a] = min(nearest[a], d)
+            nearest[b] = min(nearest[b], d)
+    rows = [a for a, _ in ordered]
+    cols = [b for _, b in ordered]
+    # +1e-9 so coincident practices (length 0) still count as an edge
+    weights = [length[e] + 1e-9 for e in ordered]
+    mst = minimum_spanning_tree(coo_matrix((weights, (rows, cols)), shape=(n, n))).tocoo()
+    tree = {
+        (min(int(a), int(b)), max(int(a), int(b))) for a, b in zip(mst.row, mst.col, strict=True)
+    }
+    return {
+        e
+        for e in ordered
+        if e in tree or length[e] <= LONG_EDGE_FACTOR * max(nearest[e[0]], nearest[e[1]])
+    }
 
 
 def _unique_edges(pts: np.ndarray) -> set[Edge]:

@@ -1,0 +1,95 @@
+"""Known-answer tests for PCN split comparison (seed 000:746 trade-off)."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "splits"))
+from splits_layouts import pcn_scenario
+
+from intplan.services.progress import Cancelled
+from intplan.services.splits import SplitsOptions, compare_splits
+from intplan.splits.enumerate import SplitError
+
+FAST = {"weeks": 6, "warmup_weeks": 1, "screen_replications": 3, "replications": 8}
+ANY_SIZE = {"population_min": 0, "population_max": 10**6}
+
+
+@pytest.fixture(scope="module")
+def clusters():  # type: ignore[no-untyped-def]
+    """Two pairs of practices 30 km apart; enough staff for ~80% utilisation."""
+    return pcn_scenario(
+        [("A1", 0, 0, 9000), ("A2", 1, 0, 9000), ("B1", 30, 0, 9000), ("B2", 31, 1, 9000)],
+        gp_fte_per_practice=6.0,
+        pn_fte_per_practice=3.0,
+        dn_fte=6.0,
+    )
+
+
+@pytest.fixture(scope="module")
+def small():  # type: ignore[no-untyped-def]
+    """Two neighbouring practices of 8,000 people: too small to split."""
+    return pcn_scenario(
+        [("P1", 0, 0, 8000), ("P2", 2, 0, 8000)],
+        gp_fte_per_practice=5.0,
+        pn_fte_per_practice=3.0,
+        dn_fte=2.0,
+    )
+
+
+def test_far_apart_clusters_are_best_as_two_ints(clusters) -> None:  # type: ignore[no-untyped-def]
+    result = compare_splits(clusters, SplitsOptions(pcn="PCN1", max_ints=2, **FAST, **ANY_SIZE))
+    by_label = {o.option.label: o for o in result.options}
+    split, whole = by_label["A1+A2 | B1+B2"], by_label["A1+A2+B1+B2"]
+    assert result.options[0] is split, "the two-cluster split ranks first"
+    assert split.kpis["travel"] == min(o.kpis["travel"] for o in result.options)
+    assert split.kpis["travel"] < whole.kpis["travel"] / 5
+    assert whole.reference and whole.current
+    # travel eats home-visit time in one INT: the split also waits less (paired CI < 0)
+    assert split.stage == whole.stage == "final"
+    assert split.differences["wait"].high < 0
+    assert split.pareto
+
+
+def test_small_pcn_is_best_as_one_pooled_int(small) -> None:  # type: ignore[no-untyped-def]
+    result = compare_splits(small, SplitsOptions(pcn="PCN1", **FAST, **ANY_SIZE))
+    assert [o.option.label for o in result.options] == ["P1+P2", "P1 | P2"]
+    pooled, split = result.options
+    assert split.differences["wait"].low > 0, "pooling: two small teams wait longer"
+    assert pooled.kpis["resilience"] < split.kpis["resilience"]  # type: ignore[operator]
+    assert pooled.kpis["team_size"] > split.kpis["team_size"]  # type: ignore[operator]
+    assert pooled.pareto and split.pareto  # a real trade-off: waits vs team size
+    assert pooled.score > split.score
+
+
+def test_same_seed_same_results_and_weights_change_the_ranking(small) -> None:  # type: ignore[no-untyped-def]
+    opts = SplitsOptions(pcn="PCN1", **FAST, **ANY_SIZE)
+    a = compare_splits(small, opts).to_json()
+    b = compare_splits(small, opts).to_json()
+    assert a == b
+    team_only = SplitsOptions(pcn="PCN1", weights={"team_size": 1.0}, **FAST, **ANY_SIZE)
+    c = compare_splits(small, team_only).to_json()
+    assert c["options"][0]["label"] == "P1 | P2"
+    assert c["weights_used"] == {"team_size": 1.0}
+    for o in a["options"]:
+        assert {"pcn", "options"} <= set(a)
+        assert {"ints", "groups", "rank", "score", "pareto", "kpis"} <= set(o)
+
+
+def test_out_of_bounds_is_said_and_cancel_stops(small) -> None:  # type: ignore[no-untyped-def]
+    result = compare_splits(small, SplitsOptions(pcn="PCN1", **FAST))  # 30-50k bounds
+    assert not result.enumeration.bounds_applied
+    assert "ignoring the bounds" in result.notes[0]
+    assert all(not o.option.within_bounds for o in result.options)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        compare_splits(small, SplitsOptions(pcn="PCN1", **FAST), cancel=cancel)
+    with pytest.raises(SplitError, match="screen-replications"):
+        compare_splits(
+            small, SplitsOptions(pcn="PCN1", screen_replications=10, replications=5, **ANY_SIZE)
+        )
