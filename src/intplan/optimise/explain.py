@@ -165,9 +165,11 @@ def explain_infeasible(
 ) -> tuple[list[Relaxation], str]:
     """Elastic re-solve: which hard requirements conflict, and the smallest relaxations.
 
-    First every hard group gets penalised slacks; the groups whose slacks are
-    non-zero are the conflict. Then each of those groups alone is made elastic,
-    to say whether relaxing only it is enough, and by how much.
+    First every hard group gets penalised slacks (FTE count 1 each, budget £ count
+    1 / the highest pay); groups with non-zero slacks are in the conflict. Then each
+    hard group alone is made elastic: those that alone make a plan possible are
+    offered as relaxations, each by its smallest amount. When none suffices alone,
+    the combined relaxation is offered.
     """
     groups = frozenset(HARD_GROUPS)
     together = build_model(inputs, options, objective=Objective.SLACK, elastic=groups)
@@ -185,11 +187,13 @@ def explain_infeasible(
             f"(elastic re-solve: {outcome.status.value})."
         )
     conflict = _slacks(together)
-    named = sorted({g for g, _, _ in conflict})
+    present = {g for g, _ in together.constraints.values()}
     relaxations: list[Relaxation] = []
-    for n, group in enumerate(named):
+    sufficient: list[str] = []
+    candidates = [g for g in HARD_GROUPS if g in present]
+    for n, group in enumerate(candidates):
         if checkpoint is not None:
-            checkpoint(n / max(1, len(named)), f"relaxing {group}")
+            checkpoint(n / max(1, len(candidates)), f"relaxing {group}")
         alone = build_model(inputs, options, objective=Objective.SLACK, elastic=frozenset({group}))
         res = solve(
             alone.prob,
@@ -198,10 +202,14 @@ def explain_infeasible(
             gap=options.gap,
             mip=False,
         )
-        suffices = res.status is SolveStatus.OPTIMAL
-        rows = _slacks(alone) if suffices else [x for x in conflict if x[0] == group]
-        for g, key, amount in rows:
-            relaxations.append(_relaxation(inputs, options, g, key, amount, suffices))
+        if res.status is SolveStatus.OPTIMAL:
+            sufficient.append(group)
+            for g, key, amount in _slacks(alone):
+                relaxations.append(_relaxation(inputs, options, g, key, amount, True))
+    if not sufficient:
+        for g, key, amount in conflict:
+            relaxations.append(_relaxation(inputs, options, g, key, amount, False))
+    named = [g for g in HARD_GROUPS if g in sufficient or any(c[0] == g for c in conflict)]
     header = _conflict_header(inputs, named)
     return relaxations, header
 

@@ -59,6 +59,8 @@ class ModelInputs:
     edges: tuple[Edge, ...]
     recruit_limit_fte: dict[str, float]
     max_fte: dict[str, float]
+    #: activity -> requests a week that no role can serve (no eligibility; left out)
+    unservable: dict[str, float]
     budget_gbp: float  # 0 = none
     move_cap_share: float
     cover_cap_share: float
@@ -166,6 +168,13 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
             (e.role, e.duration_minutes / pref_minutes) for e in rows if pref_minutes > 0
         )
 
+    unservable: dict[str, float] = {}
+    for a in acts:
+        if not eligible[a]:
+            requests = sum(demand[(i, a)].planned_requests_per_week for i in ints)
+            if requests > 0:
+                unservable[a] = requests
+
     int_set = set(ints)
     edges: list[Edge] = []
     for adj in scenario.adjacencies:
@@ -254,6 +263,7 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
         edges=tuple(edges),
         recruit_limit_fte=recruit,
         max_fte=max_fte,
+        unservable=unservable,
         budget_gbp=st.budget_gbp,
         move_cap_share=st.move_fte_cap_share,
         cover_cap_share=st.cover_share_cap,

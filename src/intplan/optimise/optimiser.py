@@ -349,9 +349,11 @@ def _explain(
         unmet_by_act[d.activity] += d.unmet_hours_per_week
     for a, hours in sorted(unmet_by_act.items(), key=lambda x: -x[1]):
         if hours > 0.05:
-            reason = "" if inp.eligible.get(a) else " (no role in the scenario can do it)"
-            out.append(
-                f"{hours:.1f} hours a week of {inp.activity_names[a]} ({a}) stay unmet{reason}."
-            )
+            out.append(f"{hours:.1f} hours a week of {inp.activity_names[a]} ({a}) stay unmet.")
+    for a, requests in inp.unservable.items():
+        out.append(
+            f"{inp.activity_names[a]} ({a}): {requests:.1f} requests a week that no role can "
+            "do, so they are left out of the plan; add a row to Eligibility."
+        )
     out.extend([b.sentence for b in binding if b.group != "demand"][:MAX_BINDING_SENTENCES])
     return out
