@@ -74,12 +74,15 @@ class _Engine:
         self.n_i, self.n_a, self.n_r = n_i, n_a, n_r
         self.warm_end = m.warmup_weeks * MINUTES_PER_WEEK
         self.end = m.total_weeks * MINUTES_PER_WEEK
-        # two streams per INT: arrivals/absences, and draws made during the run
+        # three streams per INT (arrivals, absences, draws made during the run), so that
+        # changing staff leaves arrivals untouched: common random numbers across scenarios
         self.rng_arr = []
+        self.rng_abs = []
         self.rng_dyn = []
         for ss in seeds:
-            ss_arr, ss_dyn = ss.spawn(2)
+            ss_arr, ss_abs, ss_dyn = ss.spawn(3)
             self.rng_arr.append(np.random.default_rng(ss_arr))
+            self.rng_abs.append(np.random.default_rng(ss_abs))
             self.rng_dyn.append(np.random.default_rng(ss_dyn))
         self.buf_u: list[list[float]] = [[] for _ in range(n_i)]
         self.buf_z: list[list[float]] = [[] for _ in range(n_i)]
@@ -90,7 +93,7 @@ class _Engine:
         for i in range(n_i):
             members = [s for s in range(n_s) if m.staff_int[s] == i]
             p = np.array([m.staff_absence[s] for s in members])
-            draws = self.rng_arr[i].random((len(members), days))
+            draws = self.rng_abs[i].random((len(members), days))
             for row, s in enumerate(members):
                 self.absent[s] = draws[row] < p[row]
         self.carried = [-1.0] * n_s

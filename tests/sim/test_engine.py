@@ -1,0 +1,134 @@
+"""Engine properties: Little's law, work conservation, priority, monotonicity, determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from intplan.domain import Assignment, Scenario
+from intplan.sim.engine import ReplicationResult, run_replication
+from intplan.sim.model import compile_scenario
+from intplan.sim.replications import replication_seeds
+
+
+def run(
+    scenario: Scenario,
+    *,
+    weeks: int,
+    warmup: int = 1,
+    seed: int = 3,
+    rep: int = 0,
+    cover: bool = True,
+) -> ReplicationResult:
+    model = compile_scenario(scenario, weeks=weeks, warmup_weeks=warmup, cover=cover)
+    (ss,) = replication_seeds(seed, rep, rep + 1)
+    return run_replication(model, ss, len(scenario.ints))
+
+
+def test_littles_law_on_the_queue(make_queue: Callable[..., Scenario]) -> None:
+    # L (time-average queue length) = lambda (arrival rate) x W (mean wait)
+    r = run(make_queue(servers=2, arrivals_per_hour=3.2, mean_minutes=30), weeks=20)
+    t = r.measured_minutes
+    queue_length = r.queue_minutes_area.sum() / t
+    lam = r.arrivals.sum() / t
+    wait = r.wait_sum_minutes.sum() / r.served.sum()
+    assert queue_length > 0.5  # a real queue, so the check has teeth
+    assert queue_length == pytest.approx(lam * wait, rel=0.03)
+
+
+def test_work_conservation_on_tiny(tiny: Scenario) -> None:
+    r = run(tiny, weeks=6, warmup=0)
+    assert r.served.sum() > 1000
+    # in-shift busy time never exceeds time on duty; overtime stays within the daily limit
+    assert np.all(r.busy_minutes <= r.available_minutes + 1e-6)
+    limit = tiny.settings.overtime_limit_hours_per_day * 60
+    people = np.zeros_like(r.overtime_minutes)
+    model = compile_scenario(tiny, weeks=6, warmup_weeks=0)
+    for i, role in zip(model.staff_int, model.staff_role, strict=True):
+        people[i, role] += 1
+    assert np.all(r.overtime_minutes <= people * 7 * 6 * limit + 1e-6)
+    # everything that arrived was served, escalated or is still waiting (or in service)
+    unaccounted = r.arrivals - r.served - r.escalated - r.backlog_end
+    assert np.all(unaccounted >= -1e-9)
+    assert unaccounted.sum() <= len(model.staff_int)  # at most one contact in hand each
+
+
+def test_high_priority_waits_less(make_queue: Callable[..., Scenario]) -> None:
+    s = make_queue(
+        servers=2, arrivals_per_hour=(1.8, 1.8), mean_minutes=30, priorities=(1, 3)
+    )  # rho = 0.9
+    r = run(s, weeks=10)
+    mean = r.wait_sum_minutes[0] / r.served[0]
+    assert mean[0] * 3 < mean[1]
+
+
+@pytest.mark.parametrize("rep", [0, 1, 2])
+def test_more_staff_never_increases_waits(make_queue: Callable[..., Scenario], rep: int) -> None:
+    waits = []
+    arrivals = []
+    for extra in (0, 1, 2):
+        s = make_queue(servers=2, arrivals_per_hour=3.4, mean_minutes=30, extra_staff=extra)
+        r = run(s, weeks=8, rep=rep)
+        waits.append(r.wait_sum_minutes.sum() / r.served.sum())
+        arrivals.append(r.arrivals.sum())
+    assert arrivals[0] == arrivals[1] == arrivals[2]  # common random numbers: same demand
+    assert waits[0] >= waits[1] >= waits[2]
+    assert waits[0] > waits[2]
+
+
+def _same(a: ReplicationResult, b: ReplicationResult) -> bool:
+    return all(
+        np.array_equal(getattr(a, f), getattr(b, f), equal_nan=True)
+        for f in ReplicationResult.__dataclass_fields__
+    )
+
+
+def test_same_seed_same_results_and_different_seed_differs(tiny: Scenario) -> None:
+    a = run(tiny, weeks=3, seed=7)
+    b = run(tiny, weeks=3, seed=7)
+    c = run(tiny, weeks=3, seed=8)
+    assert _same(a, b)
+    assert not _same(a, c)
+
+
+def test_int_results_do_not_depend_on_which_ints_run_together(tiny: Scenario) -> None:
+    both = compile_scenario(tiny, weeks=3, warmup_weeks=1, cover=False)
+    only_b = compile_scenario(tiny, weeks=3, warmup_weeks=1, cover=False, int_codes=("INT-B",))
+    (ss,) = replication_seeds(5, 0, 1)
+    r_both = run_replication(both, ss, 2)
+    (ss,) = replication_seeds(5, 0, 1)
+    r_b = run_replication(only_b, ss, 2)
+    assert np.array_equal(r_both.wait_sum_minutes[1], r_b.wait_sum_minutes[0])
+    assert np.array_equal(r_both.busy_minutes[1], r_b.busy_minutes[0])
+
+
+def test_arrivals_match_the_demand_model(tiny: Scenario) -> None:
+    model = compile_scenario(tiny, weeks=4, warmup_weeks=0)
+    r = run(tiny, weeks=4, warmup=0)
+    expected = model.demand.sum(axis=2)
+    # SDC: one contact per episode and nothing refers into it except re-presentations
+    sdc = model.activity_codes.index("SDC")
+    assert r.arrivals[:, sdc] == pytest.approx(expected[:, sdc], rel=0.05)
+
+
+def test_no_eligible_staff_in_an_int_is_reported_and_queue_grows(tiny: Scenario) -> None:
+    # move every DN and GP share into INT-A: INT-B's home visits have nobody to do them
+    staff = tuple(
+        dataclasses.replace(
+            p, assignments=(Assignment(int_code="INT-A", fte=p.fte, rule="manual"),)
+        )
+        if p.role in ("DN", "GP")
+        else p
+        for p in tiny.staff
+    )
+    s = dataclasses.replace(tiny, staff=staff)
+    model = compile_scenario(s, weeks=4, warmup_weeks=0, cover=False)
+    assert any(x.startswith("INT-B: HV") for x in model.issues)
+    r = run(s, weeks=4, warmup=0, cover=False)
+    hv = model.activity_codes.index("HV")
+    assert r.served[1, hv] == 0
+    backlog = r.weekly_backlog[1, hv]
+    assert np.all(np.diff(backlog) > 0)
