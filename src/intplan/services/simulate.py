@@ -50,7 +50,7 @@ class ActivityRecord:
     wait_p50_minutes: Estimate
     wait_p90_minutes: Estimate
     wait_p95_minutes: Estimate
-    within_target_share: Estimate
+    within_target_share: Estimate  # served within target / (served + escalated)
     waited_share: Estimate  # served after any wait (P(wait > 0))
     backlog_end: Estimate
     escalations_per_week: Estimate
@@ -122,6 +122,10 @@ class SimulationResult:
     weekly_roles: tuple[WeeklyRole, ...]
     issues: tuple[str, ...] = field(default=())
 
+    def to_tables(self) -> list[Any]:
+        """Result sheets as ``intplan.io.results.ResultTable`` values (see :func:`to_tables`)."""
+        return to_tables(self)
+
     def to_json(self) -> dict[str, Any]:
         def flat(prefix: str, e: Estimate) -> dict[str, Any]:
             j = e.to_json()
@@ -177,7 +181,7 @@ def kpi_value(kpi: str, r: ReplicationResult) -> float:
     if kpi == "wait_mean":
         return float(r.wait_sum_minutes.sum() / max(1.0, r.served.sum()))
     if kpi == "within_target":
-        return float(r.within_target.sum() / max(1.0, r.served.sum()))
+        return float(r.within_target.sum() / max(1.0, r.served.sum() + r.escalated.sum()))
     if kpi == "utilisation":
         return float(r.busy_minutes.sum() / max(1.0, r.available_minutes.sum()))
     raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
@@ -293,7 +297,8 @@ def summarise(
 
     served = stack(lambda r: r.served)
     wait_mean = _ratio(stack(lambda r: r.wait_sum_minutes), served)
-    within = _ratio(stack(lambda r: r.within_target), served)
+    # escalated requests were not seen within target: they count in the denominator
+    within = _ratio(stack(lambda r: r.within_target), served + stack(lambda r: r.escalated))
     waited = _ratio(stack(lambda r: r.waited), served)
     arrivals = stack(lambda r: r.arrivals) / weeks
     p50 = stack(lambda r: r.wait_p50_minutes)
@@ -419,3 +424,107 @@ def summarise(
         weekly_roles=weekly_roles,
         issues=model.issues,
     )
+
+
+# -- result sheets ---------------------------------------------------------------------
+Cell = str | int | float | None
+#: result sheet names (the "Results" prefix marks them as outputs; inputs are never touched)
+SHEET_RUN = "Results Sim run"
+SHEET_ACTIVITIES = "Results Sim activities"
+SHEET_ROLES = "Results Sim roles"
+SHEET_INTS = "Results Sim INTs"
+SHEET_WEEKLY = "Results Sim weekly"
+SHEET_WEEKLY_ROLES = "Results Sim weekly roles"
+
+
+def _cells(e: Estimate) -> tuple[Cell, Cell, Cell]:
+    def c(x: float) -> Cell:
+        return round(float(x), 6) if math.isfinite(x) else None
+
+    return c(e.mean), c(e.low), c(e.high)
+
+
+def _estimate_columns(cls: type, skip: tuple[str, ...]) -> list[str]:
+    return [f for f in _fields(cls) if f not in skip]
+
+
+def result_rows(
+    result: SimulationResult,
+) -> dict[str, tuple[tuple[str, ...], list[tuple[Cell, ...]]]]:
+    """Every result table as (headers, rows), keyed by sheet name; estimates get
+    ``_mean``, ``_ci95_low`` and ``_ci95_high`` columns."""
+
+    def expand(obj: Any, names: list[str]) -> tuple[list[str], tuple[Cell, ...]]:
+        heads: list[str] = []
+        vals: list[Cell] = []
+        for n in names:
+            v = getattr(obj, n)
+            if isinstance(v, Estimate):
+                heads += [f"{n}_mean", f"{n}_ci95_low", f"{n}_ci95_high"]
+                vals += _cells(v)
+            else:
+                heads.append(n)
+                vals.append(v)
+        return heads, tuple(vals)
+
+    out: dict[str, tuple[tuple[str, ...], list[tuple[Cell, ...]]]] = {}
+    run_rows: list[tuple[Cell, ...]] = [
+        ("scenario", result.scenario_name),
+        ("seed", result.seed),
+        ("replications", result.replications),
+        ("weeks", result.weeks),
+        ("warmup_weeks", result.warmup_weeks),
+        ("cover", "yes" if result.cover else "no"),
+        ("kpi", result.kpi),
+        ("kpi_mean", _cells(result.kpi_estimate)[0]),
+        ("kpi_ci95_low", _cells(result.kpi_estimate)[1]),
+        ("kpi_ci95_high", _cells(result.kpi_estimate)[2]),
+    ]
+    run_rows += [("issue", text) for text in result.issues]
+    out[SHEET_RUN] = (("key", "value"), run_rows)
+    for sheet, records, cls in (
+        (SHEET_ACTIVITIES, result.activities, ActivityRecord),
+        (SHEET_ROLES, result.roles, RoleRecord),
+        (SHEET_INTS, result.ints, IntRecord),
+        (SHEET_WEEKLY, result.weekly_activities, WeeklyActivity),
+        (SHEET_WEEKLY_ROLES, result.weekly_roles, WeeklyRole),
+    ):
+        names = _fields(cls)
+        heads: list[str] = []
+        rows = []
+        for rec in records:
+            heads, vals = expand(rec, names)
+            rows.append(
+                tuple(None if isinstance(v, float) and not math.isfinite(v) else v for v in vals)
+            )
+        if not records:
+            heads = names
+        out[sheet] = (tuple(heads), rows)
+    return out
+
+
+def write_simulation_results(result: SimulationResult, *, source: str, out: str) -> None:
+    """Write the result sheets (with charts) into ``out`` (a copy of ``source`` when they
+    differ), atomically, leaving input sheets untouched. Needs ``intplan.io.results``."""
+    from intplan.io import results as io_results
+
+    write = getattr(io_results, "write_results", None)
+    if write is None:
+        raise IntplanError(
+            "writing result sheets is not available in this build "
+            "(intplan.io.results.write_results is missing); use --json or --no-write"
+        )
+    write(to_tables(result), source=source, out=out)
+
+
+def to_tables(result: SimulationResult) -> list[Any]:
+    """The result tables as ``intplan.io.results.ResultTable`` values (with chart specs)."""
+    from intplan.io import results as io_results
+
+    table = getattr(io_results, "ResultTable", None)
+    if table is None:
+        raise IntplanError("intplan.io.results.ResultTable is not available in this build")
+    return [
+        table(sheet=sheet, headers=heads, rows=tuple(rows))
+        for sheet, (heads, rows) in result_rows(result).items()
+    ]

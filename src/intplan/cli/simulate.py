@@ -1,0 +1,181 @@
+"""``intplan simulate WORKBOOK``: waits, utilisation and KPIs with confidence intervals."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.domain.errors import IntplanError
+from intplan.io.errors import UnreadableFileError, WorkbookError
+from intplan.io.workbook import read_scenario
+from intplan.services.progress import Cancelled
+from intplan.services.simulate import (
+    KPIS,
+    SimulationOptions,
+    SimulationResult,
+    run_simulation,
+    write_simulation_results,
+)
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "simulate",
+        help="simulate demand against capacity per INT (waits, utilisation, CIs)",
+        description="Discrete-event simulation of every INT (or those given with --int): "
+        "requests arrive by hour, day and season and wait for an eligible member of staff on "
+        "shift. Results are means with 95%% confidence intervals across replications, "
+        "written as result sheets (with charts) into OUT or the input workbook; inputs are "
+        "never changed. Settings in the workbook give the defaults.",
+    )
+    p.add_argument("workbook", help="scenario workbook (.xlsx)")
+    p.add_argument("--replications", type=int, metavar="N", help="replications (default: Settings)")
+    p.add_argument("--weeks", type=int, metavar="W", help="measured weeks (default: Settings)")
+    p.add_argument("--warmup-weeks", type=int, metavar="K", help="warm-up weeks discarded")
+    p.add_argument("--seed", type=int, metavar="S", help="root random seed (default: Settings)")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes")
+    p.add_argument(
+        "--int",
+        dest="ints",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="simulate only this INT (repeatable)",
+    )
+    p.add_argument(
+        "--no-cover",
+        action="store_true",
+        help="adjacent INTs do not cover each other's waiting requests",
+    )
+    p.add_argument(
+        "--target-halfwidth",
+        type=float,
+        metavar="X",
+        help="add replications until the KPI's 95%% CI half-width is within X "
+        "(relative, e.g. 0.05)",
+    )
+    p.add_argument(
+        "--kpi",
+        choices=KPIS,
+        default="wait_mean",
+        help="KPI watched by --target-halfwidth (default wait_mean)",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=int,
+        default=200,
+        metavar="N",
+        help="stop adding replications here (default 200)",
+    )
+    p.add_argument(
+        "--out", metavar="OUT.xlsx", help="write result sheets here (default: into WORKBOOK)"
+    )
+    p.add_argument("--no-write", action="store_true", help="do not write any workbook")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def _fail(message: str, code: int, *, as_json: bool) -> int:
+    if as_json:
+        emit_json({"ok": False, "error": message})
+    err(f"error: {message}")
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    for flag, value, low in (
+        ("--replications", args.replications, 1),
+        ("--weeks", args.weeks, 1),
+        ("--warmup-weeks", args.warmup_weeks, 0),
+        ("--seed", args.seed, 0),
+        ("--workers", args.workers, 1),
+        ("--max-replications", args.max_replications, 1),
+    ):
+        if value is not None and value < low:
+            return _fail(
+                f"{flag} must be at least {low} (got {value})", EXIT_USAGE, as_json=args.json
+            )
+    try:
+        scenario = read_scenario(Path(args.workbook))
+    except UnreadableFileError as e:
+        return _fail(str(e), EXIT_USAGE, as_json=args.json)
+    except WorkbookError as e:
+        if args.json:
+            emit_json({"ok": False, "file": args.workbook, "issues": [str(i) for i in e.issues]})
+        err(f"{args.workbook}: {len(e.issues)} problem(s); nothing was changed.")
+        for issue in e.issues:
+            err(f"  - {issue}")
+        return EXIT_INPUT
+    except IntplanError as e:
+        return _fail(str(e), EXIT_INPUT, as_json=args.json)
+    options = SimulationOptions(
+        replications=args.replications,
+        weeks=args.weeks,
+        warmup_weeks=args.warmup_weeks,
+        seed=args.seed,
+        workers=args.workers,
+        ints=tuple(args.ints),
+        cover=not args.no_cover,
+        target_halfwidth=args.target_halfwidth,
+        kpi=args.kpi,
+        max_replications=args.max_replications,
+    )
+    bar = ProgressBar("simulate")
+    try:
+        result = run_simulation(scenario, options, progress=bar)
+    except Cancelled:
+        bar.close()
+        err("Cancelled; no files were changed.")
+        return 130
+    except IntplanError as e:
+        bar.close()
+        return _fail(str(e), EXIT_INPUT, as_json=args.json)
+    written = None
+    if not args.no_write:
+        target = args.out or args.workbook
+        try:
+            write_simulation_results(result, source=args.workbook, out=target)
+            written = target
+        except IntplanError as e:
+            return _fail(str(e), EXIT_INPUT, as_json=args.json)
+    for text in result.issues:
+        err(f"warning: {text}")
+    if args.json:
+        emit_json({"ok": True, "written": written} | result.to_json())
+    else:
+        _print_summary(result, written)
+    return EXIT_OK
+
+
+def _fmt(mean: float, low: float, high: float, scale: float = 1.0, digits: int = 1) -> str:
+    if not math.isfinite(mean):
+        return "-"
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return f"{mean * scale:.{digits}f}"
+    return f"{mean * scale:.{digits}f} ({low * scale:.{digits}f}-{high * scale:.{digits}f})"
+
+
+def _print_summary(r: SimulationResult, written: str | None) -> None:
+    print(
+        f"{r.scenario_name}: {r.replications} replications x {r.weeks} weeks "
+        f"(+{r.warmup_weeks} warm-up), seed {r.seed}; means with 95% CI"
+    )
+    print(f"\n{'INT':<10} {'activity':<8} {'wait h':>22} {'within target':>22} {'esc/wk':>7}")
+    for a in r.activities:
+        w, t = a.wait_mean_minutes, a.within_target_share
+        print(
+            f"{a.int_code:<10} {a.activity:<8} {_fmt(w.mean, w.low, w.high, 1 / 60):>22} "
+            f"{_fmt(t.mean, t.low, t.high, 100, 0) + '%':>22} {a.escalations_per_week.mean:7.1f}"
+        )
+    print(f"\n{'INT':<10} {'role':<6} {'FTE':>6} {'utilisation %':>22} {'overtime h/wk':>14}")
+    for x in r.roles:
+        u = x.utilisation
+        print(
+            f"{x.int_code:<10} {x.role:<6} {x.fte:6.1f} {_fmt(u.mean, u.low, u.high, 100, 0):>22} "
+            f"{x.overtime_hours_per_week.mean:14.1f}"
+        )
+    if written:
+        print(f"\nResults written to {written}")
