@@ -389,6 +389,33 @@ def _col_index(letters: str) -> int:
 
 
 _REF = re.compile(r"([A-Z]+)(\d+)")
+_SIMPLE_CELL = re.compile(
+    r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?:(?: ?/>)|><v>([^<]*)</v></c>|(></c>))'
+)
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR_R = re.compile(r'\br="([A-Z]+)(\d+)"')
+_ATTR_T = re.compile(r'\bt="(\w+)"')
+_ATTR_S = re.compile(r'\bs="(\d+)"')
+_VALUE = re.compile(r"<v>([^<]*)</v>")
+_FORMULA = re.compile(r"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
+_INLINE_T = re.compile(r"<t\b[^>]*>([^<]*)</t>")
+_ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _entity(m: re.Match[str]) -> str:
+    name = m.group(1)
+    if name.startswith("#x"):
+        return chr(int(name[2:], 16))
+    if name.startswith("#"):
+        return chr(int(name[1:]))
+    return _ENTITIES[name]
+
+
+def _xml_text(text: str) -> str:
+    text = _ENTITY.sub(_entity, text) if "&" in text else text
+    # XML parsers normalise line ends to \n; do the same so both paths agree.
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 class XlsxReader:
@@ -555,6 +582,147 @@ class XlsxReader:
         part = self.sheet_paths[sheet]
         if part not in self._names:
             return []
+        xml = self._zip.read(part).decode("utf-8")
+        fast = self._rows_fast(xml, formulas)
+        return fast if fast is not None else self._rows_expat(part, formulas)
+
+    def _rows_fast(self, xml: str, formulas: bool) -> list[tuple[int, list[Any]]] | None:
+        """Cells by regular expression: about 4x faster than expat callbacks in Python.
+
+        Gives up (None) on anything unusual — a prefixed namespace, a cell without a
+        reference, a CDATA section — and the caller falls back to expat.
+        """
+        start = xml.find("<sheetData")
+        if start < 0 or "<![CDATA[" in xml or "<x:" in xml[:2000]:
+            return None
+        strings = self._shared_strings()
+        dates = self._dates()
+        simple = self._rows_simple(xml, start, strings, dates)
+        if simple is not None:
+            return simple
+        rows: list[tuple[int, list[Any]]] = []
+        cur: list[Any] = []
+        cur_row = -1
+        col_cache: dict[str, int] = {}
+        for m in _CELL.finditer(xml, start):
+            attrs, content = m.group(1), m.group(2)
+            ref = _ATTR_R.search(attrs)
+            if ref is None:
+                return None
+            letters, row_text = ref.group(1), ref.group(2)
+            row = int(row_text)
+            if row != cur_row:
+                if cur:
+                    rows.append((cur_row, cur))
+                cur = []
+                cur_row = row
+            if not content:
+                continue
+            t_m = _ATTR_T.search(attrs)
+            t = t_m.group(1) if t_m else "n"
+            value: Any
+            f_m = _FORMULA.search(content) if "<f" in content else None
+            if formulas and f_m and f_m.group(1):
+                value = "=" + _xml_text(f_m.group(1))
+            else:
+                v_m = _VALUE.search(content)
+                if t == "inlineStr":
+                    value = _unescape(_xml_text("".join(_INLINE_T.findall(content))))
+                elif v_m is None:
+                    if f_m and f_m.group(1):
+                        value = FormulaValue("=" + _xml_text(f_m.group(1)))
+                    else:
+                        continue
+                else:
+                    text = v_m.group(1)
+                    if t == "n":
+                        value = _number(text)
+                        if dates:
+                            s_m = _ATTR_S.search(attrs)
+                            if s_m and int(s_m.group(1)) in dates:
+                                value = from_excel(value)
+                    elif t == "s":
+                        value = strings[int(text)]
+                    elif t == "str":
+                        value = _unescape(_xml_text(text))
+                    elif t == "b":
+                        value = text.strip() in ("1", "true")
+                    elif t == "e":
+                        value = ErrorValue(_xml_text(text))
+                    elif t == "d":
+                        value = dt.datetime.fromisoformat(text)
+                    else:
+                        value = _xml_text(text)
+            col = col_cache.get(letters)
+            if col is None:
+                col = col_cache[letters] = _col_index(letters)
+            while len(cur) < col - 1:
+                cur.append(None)
+            if len(cur) == col - 1:
+                cur.append(value)
+            else:
+                cur[col - 1] = value
+        if cur:
+            rows.append((cur_row, cur))
+        return rows
+
+    def _rows_simple(
+        self, xml: str, start: int, strings: list[str], dates: set[int]
+    ) -> list[tuple[int, list[Any]]] | None:
+        """The common case in one C-level ``findall``: cells written as
+        ``<c r="A1" s="1" t="s"><v>0</v></c>`` (intplan, Excel and LibreOffice all do).
+
+        None when any cell is written otherwise (formulas, inline strings, other attribute
+        orders): every ``<c`` must be matched, so nothing is ever skipped silently.
+        """
+        cells = _SIMPLE_CELL.findall(xml, start)
+        if len(cells) != xml.count("<c ", start) + xml.count("<c>", start):
+            return None
+        rows: list[tuple[int, list[Any]]] = []
+        cur: list[Any] = []
+        cur_row = ""
+        col_cache: dict[str, int] = {}
+        number = _number
+        for letters, row_text, style, t, text, closed in cells:
+            if row_text != cur_row:
+                if cur:
+                    rows.append((int(cur_row), cur))
+                cur = []
+                cur_row = row_text
+            if closed or (not text and not t):
+                continue  # an empty, styled cell
+            value: Any
+            if not t or t == "n":
+                value = number(text)
+                if dates and style and int(style) in dates:
+                    value = from_excel(value)
+            elif t == "s":
+                value = strings[int(text)]
+            elif t == "str":
+                value = _unescape(_xml_text(text))
+            elif t == "b":
+                value = text.strip() in ("1", "true")
+            elif t == "e":
+                value = ErrorValue(_xml_text(text))
+            else:
+                return None
+            col = col_cache.get(letters)
+            if col is None:
+                col = col_cache[letters] = _col_index(letters)
+            n = len(cur)
+            if n == col - 1:
+                cur.append(value)
+            elif n < col - 1:
+                cur.extend([None] * (col - 1 - n))
+                cur.append(value)
+            else:
+                cur[col - 1] = value
+        if cur:
+            rows.append((int(cur_row), cur))
+        return rows
+
+    def _rows_expat(self, part: str, formulas: bool) -> list[tuple[int, list[Any]]]:
+        """The general parser: any SpreadsheetML, including cells without references."""
         strings = self._shared_strings()
         dates = self._dates()
         rows: list[tuple[int, list[Any]]] = []
@@ -659,6 +827,8 @@ class XlsxReader:
 
 
 def _number(text: str) -> int | float:
+    if "." in text or "E" in text or "e" in text:
+        return float(text)  # raising and catching ValueError per cell is slow
     try:
         return int(text)
     except ValueError:

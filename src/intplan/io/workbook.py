@@ -348,7 +348,6 @@ def write_scenario(
 class _Row:
     number: int  # spreadsheet row, 1-based
     values: dict[str, Any]  # header -> converted value (None when blank)
-    raw: dict[str, Any]  # header -> cell value as read
     extras: dict[str, Any]
     ok: bool = True
 
@@ -379,6 +378,18 @@ class _Ctx:
 
     def remember(self, sheet: str, key: str, row: int) -> None:
         self.rows_by_key.setdefault(sheet, {}).setdefault(key, []).append(row)
+
+
+#: cell types taken as they are (after the blank check for strings), per column kind
+_FAST_TYPES: dict[S.Kind, tuple[type, ...]] = {
+    S.Kind.NUMBER: (int, float),
+    S.Kind.INTEGER: (int,),
+    S.Kind.CODE: (str,),
+    S.Kind.TEXT: (str,),
+}
+
+
+_YES_NO = {"yes": True, "no": False}
 
 
 def _blank(v: Any) -> bool:
@@ -432,6 +443,8 @@ def _convert(col: S.Column, v: Any) -> tuple[Any, str | None]:
             "LibreOffice, save it, and load it again (or paste the values)"
         )
     kind = col.kind
+    if kind is S.Kind.ANY:
+        return v, None  # typed later, per key (About, Settings)
     unit = f" ({col.unit})" if col.unit else ""
     if kind is S.Kind.NUMBER:
         n = _as_number(v)
@@ -472,7 +485,7 @@ def _convert(col: S.Column, v: Any) -> tuple[Any, str | None]:
         return None, f"{t!r} is not one of: {', '.join(col.allowed)}{did}"
     if kind is S.Kind.CODES:
         return tuple(p.strip() for p in text.split(S.LIST_SEPARATOR) if p.strip()), None
-    return text, None  # TEXT, ANY
+    return text, None  # TEXT
 
 
 def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | None:
@@ -534,8 +547,8 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
     used = set(col_of.values()) | set(unknown.values())
     data = rows[1:]
     for number, values in data:
-        for i, v in enumerate(values):
-            if i not in used and not _blank(v):
+        for i, cell in enumerate(values):
+            if i not in used and not _blank(cell):
                 ctx.issue(
                     spec.name,
                     number,
@@ -548,32 +561,50 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
         ctx.complete = False
         return None
     table = _Table(spec=spec, rows=[], extra_headers=list(unknown))
+    plan = [
+        (c, c.header, col_of.get(c.header, -1), _FAST_TYPES.get(c.kind, ())) for c in spec.columns
+    ]
+    v: Any
     for number, values in data:
-        if all(_blank(v) for v in values):
+        if all(v is None or (type(v) is str and not v.strip()) for v in values):
             continue  # a blank row inside a table
-        row = _Row(number=number, values={}, raw={}, extras={})
-        for col in spec.columns:
-            ci = col_of.get(col.header)
-            v = values[ci] if ci is not None and ci < len(values) else None
-            row.raw[col.header] = v
-            if _blank(v):
-                row.values[col.header] = None
+        row = _Row(number=number, values={}, extras={})
+        got = row.values
+        n = len(values)
+        for col, header, ci, fast in plan:
+            v = values[ci] if 0 <= ci < n else None
+            tv = type(v)
+            if tv in fast:
+                # The common case: the cell already holds the right type.
+                if tv is str:
+                    stripped = v.strip()
+                    if stripped:
+                        got[header] = stripped if col.kind is S.Kind.CODE else v
+                        continue
+                elif tv is int or math.isfinite(v):
+                    got[header] = v
+                    continue
+            elif col.kind is S.Kind.YES_NO and tv is str and v in _YES_NO:
+                got[header] = _YES_NO[v]
+                continue
+            if v is None or (tv is str and not v.strip()):
+                got[header] = None
                 if col.required:
                     ctx.issue(
                         spec.name,
                         number,
-                        col.header,
+                        header,
                         f"is blank; a value is required ({col.description})",
                     )
                     row.ok = False
                 continue
             value, problem = _convert(col, v)
             if problem:
-                ctx.issue(spec.name, number, col.header, problem)
+                ctx.issue(spec.name, number, header, problem)
                 row.ok = False
-            row.values[col.header] = value
+            got[header] = value
         for name, i in unknown.items():
-            v = values[i] if i < len(values) else None
+            v = values[i] if i < n else None
             if isinstance(v, ErrorValue):
                 v = v.code
             elif isinstance(v, FormulaValue):
@@ -675,7 +706,7 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
     if version_row is None:
         ctx.issue("About", None, "key", "the schema_version row is missing; add it (value 1)")
     else:
-        v = _as_number(version_row.raw.get("value"))
+        v = _as_number(version_row.values.get("value"))
         if v is None or not float(v).is_integer() or v < 1:
             ctx.issue("About", version_row.number, "value", "schema_version must be 1")
         elif v > S.SCHEMA_VERSION:
@@ -687,7 +718,7 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
                 "update intplan to open it",
             )
     name_row = found.get("name")
-    raw_name = name_row.raw.get("value") if name_row else None
+    raw_name = name_row.values.get("value") if name_row else None
     if name_row is None or _blank(raw_name):
         ctx.issue(
             "About",
@@ -698,8 +729,8 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
     else:
         name = str(raw_name)
     notes_row = found.get("notes")
-    if notes_row is not None and not _blank(notes_row.raw.get("value")):
-        notes = str(notes_row.raw.get("value"))
+    if notes_row is not None and not _blank(notes_row.values.get("value")):
+        notes = str(notes_row.values.get("value"))
     return name, notes
 
 
@@ -724,7 +755,7 @@ def _read_settings(ctx: _Ctx) -> Settings:
         if key in values:
             ctx.issue("Settings", row.number, "key", f"setting {key!r} appears twice")
             continue
-        raw = row.raw.get("value")
+        raw = row.values.get("value")
         kind = (
             S.Kind.TEXT
             if isinstance(spec.default, str)
