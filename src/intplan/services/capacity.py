@@ -137,15 +137,15 @@ def capacity_table(scenario: Scenario) -> CapacityTable:
         demand_by_role: dict[str, float] = defaultdict(float)
         for act in patient:
             contacts = base_weekly_contacts(scenario, unit.code, act.code)
-            role, minutes = preferred.get(act.code, ("", 0.0))
+            pref_role, minutes = preferred.get(act.code, ("", 0.0))
             hours = contacts * minutes / MINUTES_PER_HOUR
-            demand_by_role[role] += hours
+            demand_by_role[pref_role] += hours
             acts.append(
                 ActivityDemand(
                     activity=act.code,
                     contacts_per_week=contacts,
                     hours_per_week=hours,
-                    preferred_role=role,
+                    preferred_role=pref_role,
                 )
             )
         roles = []
