@@ -153,6 +153,8 @@ class SimulationResult:
             "activities": [
                 {"int": a.int_code, "activity": a.activity}
                 | rec(a, [f for f in _fields(ActivityRecord) if f not in ("int_code", "activity")])
+                # the CLI contract's short name for the mean wait's interval
+                | {"wait_mean_ci95": a.wait_mean_minutes.to_json()["ci95"]}
                 for a in self.activities
             ],
             "roles": [

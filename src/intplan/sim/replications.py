@@ -7,6 +7,7 @@ replications, or changing the number of workers, never changes earlier ones.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -19,6 +20,11 @@ from intplan.sim.model import CompiledModel
 
 class ReplicationsCancelled(Exception):
     """The cancel token was set; partial results are discarded."""
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl+C to the parent, which cancels cleanly (no worker tracebacks)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def replication_seeds(seed: int, start: int, stop: int) -> list[np.random.SeedSequence]:
@@ -56,7 +62,9 @@ def run_replications(
         return out
     ctx = multiprocessing.get_context("spawn")  # what Windows does; safe everywhere
     results: dict[int, ReplicationResult] = {}
-    with ProcessPoolExecutor(max_workers=min(workers, n), mp_context=ctx) as pool:
+    with ProcessPoolExecutor(
+        max_workers=min(workers, n), mp_context=ctx, initializer=_ignore_sigint
+    ) as pool:
         pending: dict[Future[ReplicationResult], int] = {
             pool.submit(run_replication, model, ss, n_scenario_ints): k
             for k, ss in enumerate(seeds)

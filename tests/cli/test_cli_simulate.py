@@ -1,0 +1,69 @@
+"""``intplan simulate`` end to end on the tiny workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from intplan.cli import main
+from intplan.domain import Scenario
+from intplan.io.workbook import write_scenario
+
+
+@pytest.fixture()
+def workbook(tiny: Scenario, tmp_path: Path) -> Path:
+    path = tmp_path / "tiny.xlsx"
+    write_scenario(tiny, path)
+    return path
+
+
+def test_json_run(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["simulate", str(workbook), "--replications", "2", "--weeks", "2"]
+    code = main([*args, "--warmup-weeks", "0", "--seed", "9", "--no-write", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert out["seed"] == 9 and out["replications"] == 2 and out["warmup_weeks"] == 0
+    assert {"int", "activity", "wait_mean_minutes", "wait_mean_ci95", "within_target_share"} <= set(
+        out["activities"][0]
+    )
+    assert "utilisation" in out["roles"][0]
+
+
+def test_one_int_only(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["simulate", str(workbook), "--replications", "1", "--weeks", "1", "--int", "INT-B"]
+    code = main([*args, "--no-write", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert {a["int"] for a in out["activities"]} == {"INT-B"}
+
+
+@pytest.mark.parametrize(
+    ("extra", "code"),
+    [(["--weeks", "0"], 2), (["--workers", "0"], 2), (["--int", "NOPE"], 1)],
+)
+def test_bad_arguments(
+    workbook: Path, capsys: pytest.CaptureFixture[str], extra: list[str], code: int
+) -> None:
+    assert main(["simulate", str(workbook), "--no-write", *extra]) == code
+    assert "error" in capsys.readouterr().err
+
+
+def test_missing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate", str(tmp_path / "nope.xlsx")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_writes_nothing(
+    workbook: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import intplan.cli.simulate as cmd
+
+    def interrupted(*_a: object, **_k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cmd, "run_simulation", interrupted)
+    out = tmp_path / "out.xlsx"
+    assert main(["simulate", str(workbook), "--out", str(out)]) == 130
+    assert not out.exists()
