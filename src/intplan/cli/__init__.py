@@ -17,6 +17,7 @@ COMMANDS: tuple[str, ...] = (
     "info",
     "gui",
     "simulate",
+    "optimise",
 )
 
 

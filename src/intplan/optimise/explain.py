@@ -85,7 +85,13 @@ def binding_constraints(m: Model, unmet_by_int_role: set[tuple[str, str]]) -> li
                 sentence=sentence,
             )
         )
-    out.sort(key=lambda b: (b.group == "demand", -b.value_gbp_per_year))
+
+    # Most useful first: for staff hours, what an extra FTE saves beyond its own pay.
+    def net(b: Binding) -> float:
+        pay = inp.pay_gbp_per_fte[b.role] if b.group == "hours" and b.role else 0.0
+        return b.value_gbp_per_year - pay
+
+    out.sort(key=lambda b: (b.group == "demand", -net(b)))
     return out
 
 

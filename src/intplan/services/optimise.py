@@ -1,0 +1,334 @@
+"""Use case: recommend a skill mix and cover plan, explain it, and check it by simulation.
+
+The GUI and the CLI both call :func:`run_optimise`. The optimiser itself cannot be
+interrupted (PuLP solvers have no cancel), so cancel is checked between stages and
+a result that arrives after Cancel is discarded (``Cancelled`` is raised).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from intplan.domain import Assignment, BaseKind, IntplanError, Scenario, Staff
+from intplan.optimise import OptimisationResult, OptimiseOptions, optimise
+from intplan.optimise.inputs import staff_int_shares
+from intplan.services.progress import Progress, check_cancel, report
+
+PLANNED_EMPLOYER = "Planned post (optimiser)"
+MAX_POST_FTE = 1.0  # planned posts are split into whole-time rows
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitComparison:
+    """Waits for one INT (or the ICS, ``int_code=None``) before and after the plan."""
+
+    int_code: str | None
+    metric: str  # e.g. "mean_wait_hours", "p90_wait_hours", "share_within_target"
+    before: float
+    before_ci: tuple[float, float]
+    after: float
+    after_ci: tuple[float, float]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Verification:
+    replications: int
+    comparisons: tuple[WaitComparison, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OptimiseResult:
+    """The optimiser's answer plus, optionally, its check by simulation."""
+
+    scenario_name: str
+    options: OptimiseOptions
+    result: OptimisationResult
+    verification: Verification | None = None
+    verification_note: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.result.status.value
+
+    @property
+    def feasible(self) -> bool:
+        return self.result.feasible
+
+    def to_json(self) -> dict[str, Any]:
+        r = self.result
+        costs = dataclasses.asdict(r.costs) if r.costs else None
+        out: dict[str, Any] = {
+            "scenario": self.scenario_name,
+            "status": r.status.value,
+            "objective": r.objective,
+            "solver": r.solver,
+            "solve_seconds": round(r.solve_seconds, 4),
+            "build_seconds": round(r.build_seconds, 4),
+            "integer": r.integer,
+            "lexicographic": r.lexicographic,
+            "mip_gap": r.mip_gap,
+            "message": r.message,
+            "costs": costs,
+            "plan": [
+                {
+                    "int": p.int_code,
+                    "role": p.role,
+                    "current_fte": round(p.current_fte, 4),
+                    "vacant_fte": round(p.vacant_fte, 4),
+                    "moved_in_fte": round(p.moved_in_fte, 4),
+                    "moved_out_fte": round(p.moved_out_fte, 4),
+                    "recruited_fte": round(p.recruited_fte, 4),
+                    "new_posts_fte": round(p.new_posts_fte, 4),
+                    "vacancies_dropped_fte": round(p.vacancies_dropped_fte, 4),
+                    "recommended_fte": round(p.recommended_fte, 4),
+                    "current_cost_gbp": round(p.current_cost_gbp, 2),
+                    "recommended_cost_gbp": round(p.recommended_cost_gbp, 2),
+                    "hours_lent_per_week": round(p.hours_lent_per_week, 3),
+                    "hours_borrowed_per_week": round(p.hours_borrowed_per_week, 3),
+                }
+                for p in r.plan
+            ],
+            "cover": [
+                {
+                    "from": c.from_int,
+                    "to": c.to_int,
+                    "role": c.role,
+                    "hours_per_week": round(c.hours_per_week, 3),
+                    "travel_minutes": c.travel_minutes,
+                }
+                for c in r.cover
+            ],
+            "moves": [
+                {"from": m.from_int, "to": m.to_int, "role": m.role, "fte": round(m.fte, 4)}
+                for m in r.moves
+            ],
+            "unmet": [
+                {
+                    "int": d.int_code,
+                    "activity": d.activity,
+                    "demand_hours_per_week": round(d.demand_hours_per_week, 3),
+                    "unmet_hours_per_week": round(d.unmet_hours_per_week, 3),
+                }
+                for d in r.demand
+                if d.unmet_hours_per_week > 0
+            ],
+            "binding": [
+                {
+                    "group": b.group,
+                    "int": b.int_code,
+                    "role": b.role,
+                    "activity": b.activity,
+                    "unit": b.unit,
+                    "shadow_price": b.shadow_price,
+                    "value_gbp_per_year": round(b.value_gbp_per_year, 2),
+                    "unmet_hours_per_week": round(b.unmet_hours_per_week, 3),
+                    "sentence": b.sentence,
+                }
+                for b in r.binding
+            ],
+            "relaxations": [
+                {
+                    "group": x.group,
+                    "int": x.int_code,
+                    "role": x.role,
+                    "amount": x.amount,
+                    "unit": x.unit,
+                    "alone_suffices": x.alone_suffices,
+                    "sentence": x.sentence,
+                }
+                for x in r.relaxations
+            ],
+            "explanations": list(r.explanations),
+            "verification": None,
+        }
+        if self.verification is not None:
+            out["verification"] = {
+                "replications": self.verification.replications,
+                "note": self.verification.note,
+                "comparisons": [
+                    {
+                        "int": c.int_code,
+                        "metric": c.metric,
+                        "before": c.before,
+                        "before_ci": list(c.before_ci),
+                        "after": c.after,
+                        "after_ci": list(c.after_ci),
+                    }
+                    for c in self.verification.comparisons
+                ],
+            }
+        if self.verification_note:
+            out["verification_note"] = self.verification_note
+        return out
+
+
+def apply_plan(scenario: Scenario, result: OptimisationResult) -> Scenario:
+    """A copy of ``scenario`` with the plan's moves and recruits as staff rows.
+
+    Moves scale down the moved people's share in the INT they leave (everyone in
+    that role there, in proportion) and add a row in the receiving INT; recruits
+    are added as "planned post" rows of at most 1.0 FTE each. Cover is not applied:
+    the simulator models cover between adjacent INTs itself.
+    """
+    if not result.feasible:
+        return scenario
+    out_share: dict[tuple[str, str], float] = defaultdict(float)
+    existing: dict[tuple[str, str], float] = defaultdict(float)
+    for person in scenario.staff:
+        if person.vacant:
+            continue
+        for i, f in staff_int_shares(scenario, person).items():
+            existing[(i, person.role)] += f
+    for mv in result.moves:
+        out_share[(mv.from_int, mv.role)] += mv.fte
+    keep: dict[tuple[str, str], float] = {
+        k: max(0.0, 1.0 - v / existing[k]) for k, v in out_share.items() if existing[k] > 0
+    }
+    staff: list[Staff] = []
+    for person in scenario.staff:
+        shares = staff_int_shares(scenario, person)
+        if person.vacant or not any((i, person.role) in keep for i in shares):
+            staff.append(person)
+            continue
+        new = {i: f * keep.get((i, person.role), 1.0) for i, f in shares.items()}
+        new = {i: f for i, f in new.items() if f > 1e-6}
+        if not new:
+            continue  # the whole person moves; their row is re-added below
+        total = sum(new.values())
+        staff.append(
+            dataclasses.replace(
+                person,
+                fte=total,
+                assignments=tuple(
+                    Assignment(int_code=i, fte=f, rule="manual") for i, f in new.items()
+                ),
+            )
+        )
+    n = 0
+
+    def add_rows(int_code: str, role: str, fte: float, label: str) -> None:
+        nonlocal n
+        first_practice = scenario.int_by_code[int_code].practices[0]
+        while fte > 1e-6:
+            part = min(MAX_POST_FTE, fte)
+            fte -= part
+            n += 1
+            staff.append(
+                Staff(
+                    id=f"PLAN{n:05d}",
+                    name=f"{label} {n}",
+                    role=role,
+                    employer=PLANNED_EMPLOYER,
+                    base_kind=BaseKind.PRACTICE,
+                    base=first_practice,
+                    fte=part,
+                    assignments=(Assignment(int_code=int_code, fte=part, rule="manual"),),
+                )
+            )
+
+    for mv in result.moves:
+        add_rows(mv.to_int, mv.role, mv.fte, f"Moved from {mv.from_int}")
+    for row in result.plan:
+        if row.recruited_fte > 1e-6:
+            add_rows(row.int_code, row.role, row.recruited_fte, "Planned post")
+    return dataclasses.replace(
+        scenario, name=f"{scenario.name} (optimised plan)", staff=tuple(staff)
+    )
+
+
+def run_optimise(
+    scenario: Scenario,
+    options: OptimiseOptions | None = None,
+    *,
+    verify_replications: int = 0,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> OptimiseResult:
+    """Optimise ``scenario``; with ``verify_replications`` > 0, simulate before and after.
+
+    Raises ``IntplanError`` subclasses for inputs that cannot be optimised, and
+    ``Cancelled`` when ``cancel`` is set (nothing is written by this service).
+    """
+    options = options or OptimiseOptions()
+    share = 1.0 if verify_replications <= 0 else 0.4
+
+    def checkpoint(fraction: float, message: str) -> None:
+        check_cancel(cancel)
+        report(progress, share * fraction, message)
+
+    check_cancel(cancel)
+    result = optimise(scenario, options, checkpoint=checkpoint)
+    check_cancel(cancel)
+    verification: Verification | None = None
+    note = ""
+    if verify_replications > 0:
+        if not result.feasible:
+            note = "no plan to verify: the optimiser found no feasible plan"
+        else:
+            verification, note = _verify(
+                scenario, result, verify_replications, progress=progress, cancel=cancel
+            )
+    report(progress, 1.0, "done")
+    return OptimiseResult(
+        scenario_name=scenario.name,
+        options=options,
+        result=result,
+        verification=verification,
+        verification_note=note,
+    )
+
+
+def _verify(
+    scenario: Scenario,
+    result: OptimisationResult,
+    replications: int,
+    *,
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> tuple[Verification | None, str]:
+    """Simulate the scenario as it is and with the plan applied (same seed); compare waits."""
+    from intplan.services.simulate import SimulationOptions, run_simulation
+
+    planned = apply_plan(scenario, result)
+    sim_options = SimulationOptions(replications=replications)
+
+    def part(offset: float) -> Progress:
+        return lambda f, msg: report(progress, 0.4 + 0.3 * offset + 0.3 * f, f"simulate: {msg}")
+
+    before = run_simulation(scenario, sim_options, progress=part(0.0), cancel=cancel)
+    check_cancel(cancel)
+    after = run_simulation(planned, sim_options, progress=part(1.0), cancel=cancel)
+    after_by_int = {r.int_code: r for r in after.ints}
+    comparisons: list[WaitComparison] = []
+    for b in before.ints:
+        a = after_by_int.get(b.int_code)
+        if a is None:
+            continue
+        comparisons.append(
+            WaitComparison(
+                int_code=b.int_code,
+                metric="wait_mean_minutes",
+                before=b.wait_mean_minutes.mean,
+                before_ci=(b.wait_mean_minutes.low, b.wait_mean_minutes.high),
+                after=a.wait_mean_minutes.mean,
+                after_ci=(a.wait_mean_minutes.low, a.wait_mean_minutes.high),
+            )
+        )
+    note = (
+        f"simulated {replications} replication(s) of {before.weeks} weeks before and after "
+        "the plan with the same seed; cover flows are left to the simulator's own cover rule"
+    )
+    return Verification(replications=replications, comparisons=tuple(comparisons), note=note), note
+
+
+def write_plan(outcome: OptimiseResult, *, source: str, out: str) -> None:
+    """Plan sheets in a copy of the workbook: needs ``intplan.io.results`` (not ready yet)."""
+    raise IntplanError(
+        f"cannot write {out}: writing plan sheets needs the results writer "
+        "(intplan.io.results), which is not part of this build yet; use --json"
+    )
