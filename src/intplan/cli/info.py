@@ -85,7 +85,9 @@ def _text(s: Scenario, table: CapacityTable) -> str:
         )
     lines.append("")
     lines.append(
-        "demand h/wk: contacts a week x the preferred role's minutes; capacity h/wk: assigned "
-        "FTE x productive hours (after leave, sickness, training) less MDT/huddle time."
+        "demand h/wk: contacts a week x the preferred role's minutes. capacity h/wk: assigned\n"
+        "FTE of roles that can serve the modelled activities x productive hours (after leave,\n"
+        "sickness, training) less MDT/huddle time. Short roles: preferred-role demand above\n"
+        "that role's capacity (substitutes may absorb it; `intplan simulate` shows the waits)."
     )
     return "\n".join(lines)

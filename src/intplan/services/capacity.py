@@ -30,6 +30,7 @@ class RoleCapacity:
     fte: float
     capacity_hours_per_week: float  # productive hours less meeting time
     demand_hours_per_week: float  # demand whose preferred role this is
+    serves_demand: bool  # eligible for a patient activity (admin, BI, leads are not)
 
     @property
     def balance_hours_per_week(self) -> float:
@@ -54,7 +55,8 @@ class IntCapacity:
 
     @property
     def capacity_hours_per_week(self) -> float:
-        return sum(r.capacity_hours_per_week for r in self.roles)
+        """Capacity of the roles that can serve the modelled patient activities."""
+        return sum(r.capacity_hours_per_week for r in self.roles if r.serves_demand)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +93,7 @@ class CapacityTable:
                         "capacity_hours_per_week": round(r.capacity_hours_per_week, 1),
                         "demand_hours_per_week": round(r.demand_hours_per_week, 1),
                         "balance_hours_per_week": round(r.balance_hours_per_week, 1),
+                        "serves_demand": r.serves_demand,
                     }
                     for r in i.roles
                 ],
@@ -116,6 +119,8 @@ def capacity_table(scenario: Scenario) -> CapacityTable:
         if scenario.activity_by_code[e.activity].kind is ActivityKind.MEETING:
             meeting_minutes[e.role] += e.duration_minutes
     patient = [a for a in scenario.activities if a.kind is ActivityKind.PATIENT]
+    patient_codes = {a.code for a in patient}
+    serving = {e.role for e in scenario.eligibilities if e.activity in patient_codes}
 
     # one pass over staff: FTE and heads per INT x role, FTE per INT x employer
     fte: dict[tuple[str, str], float] = defaultdict(float)
@@ -163,6 +168,7 @@ def capacity_table(scenario: Scenario) -> CapacityTable:
                     fte=f,
                     capacity_hours_per_week=max(0.0, hours),
                     demand_hours_per_week=demand,
+                    serves_demand=role.code in serving,
                 )
             )
         out.append(
