@@ -211,6 +211,8 @@ def import_rows(
     rejected: list[RowRejection] = []
     candidates: list[_Candidate] = []
     role_cache: dict[str, str | None] = {}
+    base_cache: dict[tuple[str, str], tuple[BaseKind, str] | None] = {}
+    problems: dict[str, str] = {}  # unknown title -> message (difflib is slow)
     for r in rows:
         if r.role_title not in role_cache:
             role_cache[r.role_title] = synonyms.match(r.role_title).role
@@ -220,7 +222,9 @@ def import_rows(
             rejected.append(RowRejection(file=r.file, sheet=r.sheet, row=r.row, reason=reason))
 
         if role is None:
-            reject(_role_problem(r.role_title, synonyms))
+            if r.role_title not in problems:
+                problems[r.role_title] = _role_problem(r.role_title, synonyms)
+            reject(problems[r.role_title])
             continue
         if role not in roles:
             reject(
@@ -228,7 +232,10 @@ def import_rows(
                 "add the role there first"
             )
             continue
-        found = bases.find(r.base, r.base_kind_hint)
+        base_key = (r.base, r.base_kind_hint)
+        if base_key not in base_cache:
+            base_cache[base_key] = bases.find(r.base, r.base_kind_hint)
+        found = base_cache[base_key]
         if found is None:
             reject(_base_problem(r.base, r.base_kind_hint, bases))
             continue

@@ -251,8 +251,17 @@ def map_all(
     reqs = requests or {}
     out: list[Staff] = []
     decisions: list[Decision] = []
+    # the rules depend only on base and FTE: decide once per (base, FTE), reuse the answer
+    memo: dict[tuple[BaseKind, str, float], Decision] = {}
     for person in staff:
-        d = decide(person, geo, reqs.get(person.id))
+        req = reqs.get(person.id)
+        if req is not None:
+            d = decide(person, geo, req)
+        else:
+            key = (person.base_kind, person.base, person.fte)
+            if key not in memo:
+                memo[key] = decide(person, geo)
+            d = replace(memo[key], staff_id=person.id)
         decisions.append(d)
         out.append(replace(person, assignments=d.assignments))
     return tuple(out), tuple(decisions)

@@ -1,0 +1,151 @@
+"""`intplan map WORKBOOK --staff FILE ...`: import staff registers and map staff into INTs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._load import LoadFailedError, load_or_report
+from intplan.io.errors import UnreadableFileError, WorkbookError
+from intplan.io.registers import FIELDS
+from intplan.mapping.report import render_text
+from intplan.services.files import save_scenario
+from intplan.services.mapping import MappingOptions, MappingResult, run_mapping
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "map",
+        help="import staff registers (.xlsx/.csv) and map staff into INTs",
+        description="Read staff registers from employers, merge them (duplicates are merged, "
+        "never double counted), map every person into INTs by the mapping rules and write "
+        "the staff and their assignments into the scenario. By default the registers "
+        "REPLACE the scenario's staff (use --append to add to them). Rows that cannot be "
+        "used are listed with file and row; the rest is still written unless --strict.",
+    )
+    p.add_argument("workbook", help="scenario workbook (.xlsx)")
+    p.add_argument(
+        "--staff",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="a staff register (.xlsx or .csv); repeat for several employers",
+    )
+    p.add_argument(
+        "--mapping",
+        metavar="MAP.xlsx",
+        help="mapping workbook: 'source_column | field', 'staff | int | fte' and/or "
+        "'title | role' sheets",
+    )
+    p.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help=f"use register column HEADER for FIELD (fields: {', '.join(FIELDS)})",
+    )
+    p.add_argument("--employer", help="employer for rows without one (default: the file name)")
+    p.add_argument(
+        "--pseudonymise",
+        metavar="KEY",
+        help="replace names with keyed pseudonyms (HMAC-SHA256); '-' reads the key from stdin",
+    )
+    p.add_argument("--append", action="store_true", help="add to the existing staff")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="write nothing and exit 1 if any row is rejected",
+    )
+    p.add_argument("--out", metavar="OUT.xlsx", help="write here instead of WORKBOOK")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def _columns(pairs: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, header = pair.partition("=")
+        field = field.strip().lower()
+        if not sep or not header.strip() or field not in FIELDS:
+            raise ValueError(
+                f"--column {pair!r}: expected FIELD=HEADER with FIELD one of {', '.join(FIELDS)}"
+            )
+        out[field] = header.strip()
+    return out
+
+
+def _print_text(result: MappingResult, written: str | None) -> None:
+    print(
+        f"Rows read {result.rows_read}: imported {result.rows_imported}, merged "
+        f"{result.rows_merged}, rejected {len(result.rejected)} "
+        f"(blank rows skipped: {result.rows_blank}). FTE imported {result.fte_imported:.2f}, "
+        f"assigned {result.fte_assigned:.2f}."
+    )
+    for r in result.rejected:
+        where = f"{r.file}" + (f" [{r.sheet}]" if r.sheet else "")
+        print(f"  rejected {where} row {r.row}: {r.reason}")
+    for m in result.merged:
+        print(f"  merged   {m.file} row {m.row}: {m.reason}")
+    for f in result.flags:
+        print(f"  check    {f.message}")
+    print()
+    print(render_text(result.report))
+    if written:
+        print(f"\nWrote {written}.")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        columns = _columns(args.column)
+    except ValueError as e:
+        err(f"error: {e}")
+        return EXIT_USAGE
+    key = args.pseudonymise
+    if key == "-":
+        key = sys.stdin.readline().strip()
+    if key is not None and not key:
+        err("error: --pseudonymise needs a non-empty key")
+        return EXIT_USAGE
+    try:
+        scenario = load_or_report(args.workbook, as_json=args.json)
+    except LoadFailedError as e:
+        return e.code
+    options = MappingOptions(
+        mapping_path=Path(args.mapping) if args.mapping else None,
+        columns=columns,
+        employer=args.employer,
+        pseudonymise_key=key,
+        append=args.append,
+    )
+    bar = ProgressBar("map")
+    try:
+        result = run_mapping(scenario, [Path(p) for p in args.staff], options, progress=bar)
+    except UnreadableFileError as e:
+        if args.json:
+            emit_json({"ok": False, "file": e.path, "error": e.reason})
+        err(f"error: {e}")
+        return EXIT_USAGE
+    except WorkbookError as e:
+        if args.json:
+            emit_json({"ok": False, "issues": [i.to_json() for i in e.issues]})
+        err(f"{len(e.issues)} problem(s); nothing was written.")
+        for issue in e.issues:
+            err(f"  - {issue}")
+        return EXIT_INPUT
+    if args.strict and result.rejected:
+        if args.json:
+            emit_json({"ok": False, "written": None, **result.to_json()})
+        err(f"{len(result.rejected)} row(s) rejected and --strict given; nothing was written.")
+        for r in result.rejected:
+            err(f"  - {r.file} row {r.row}: {r.reason}")
+        return EXIT_INPUT
+    out = args.out or args.workbook
+    save_scenario(result.scenario, Path(out))
+    if args.json:
+        emit_json({"ok": True, "written": out, **result.to_json()})
+    else:
+        _print_text(result, out)
+    return EXIT_OK
