@@ -390,7 +390,8 @@ def _col_index(letters: str) -> int:
 
 _REF = re.compile(r"([A-Z]+)(\d+)")
 _SIMPLE_CELL = re.compile(
-    r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?:(?: ?/>)|><v>([^<]*)</v></c>|(></c>))'
+    r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?'
+    r'(?:(?: ?/>)|><v>([^<]*)</v></c>|><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>|(></c>))'
 )
 _CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _ATTR_R = re.compile(r'\br="([A-Z]+)(\d+)"')
@@ -683,7 +684,8 @@ class XlsxReader:
         cur_row = ""
         col_cache: dict[str, int] = {}
         number = _number
-        for letters, row_text, style, t, text, closed in cells:
+        for letters, row_text, style, t, style2, text, inline, closed in cells:
+            style = style or style2  # openpyxl writes t before s
             if row_text != cur_row:
                 if cur:
                     rows.append((int(cur_row), cur))
@@ -692,7 +694,9 @@ class XlsxReader:
             if closed or (not text and not t):
                 continue  # an empty, styled cell
             value: Any
-            if not t or t == "n":
+            if t == "inlineStr":
+                value = _unescape(_xml_text(inline))
+            elif not t or t == "n":
                 value = number(text)
                 if dates and style and int(style) in dates:
                     value = from_excel(value)
