@@ -134,3 +134,24 @@ def test_round_trip_through_the_workbook_keeps_assignments(
     workbook.write_scenario(r.scenario, out)
     back = workbook.read_scenario(out)
     assert back.staff == r.scenario.staff
+
+
+def test_report_sheet_is_a_result_sheet_and_inputs_survive(
+    tiny: Scenario, registers: list[Path], tmp_path: Path
+) -> None:
+    from intplan.io import results as io_results
+
+    if getattr(io_results, "write_results", None) is None:
+        pytest.skip("intplan.io.results.write_results is not available yet")
+    from intplan.services.files import load_scenario, save_scenario
+    from intplan.services.mapping import REPORT_SHEET, write_report_sheet
+
+    r = run_mapping(tiny, registers)
+    out = tmp_path / "mapped.xlsx"
+    save_scenario(r.scenario, out)
+    write_report_sheet(r, out)
+    wb = openpyxl.load_workbook(out, read_only=True)
+    cells = [c for row in wb[REPORT_SHEET].iter_rows(values_only=True) for c in row]
+    wb.close()
+    assert "INT-A" in cells and "Register rows not imported" in cells
+    assert load_scenario(out).staff == r.scenario.staff

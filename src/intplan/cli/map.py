@@ -9,11 +9,17 @@ from typing import Any
 
 from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
 from intplan.cli._load import LoadFailedError, load_or_report
+from intplan.domain.errors import IntplanError
 from intplan.io.errors import UnreadableFileError, WorkbookError
 from intplan.io.registers import FIELDS
 from intplan.mapping.report import render_text
 from intplan.services.files import save_scenario
-from intplan.services.mapping import MappingOptions, MappingResult, run_mapping
+from intplan.services.mapping import (
+    MappingOptions,
+    MappingResult,
+    run_mapping,
+    write_report_sheet,
+)
 
 
 def register(sub: Any) -> None:
@@ -58,6 +64,12 @@ def register(sub: Any) -> None:
         "--strict",
         action="store_true",
         help="write nothing and exit 1 if any row is rejected",
+    )
+    p.add_argument(
+        "--report-sheet",
+        action="store_true",
+        help="also write the report as a MappingReport result sheet (re-saves the whole "
+        "workbook with openpyxl: a few seconds for a Kent & Medway sized scenario)",
     )
     p.add_argument("--out", metavar="OUT.xlsx", help="write here instead of WORKBOOK")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -144,6 +156,11 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     out = args.out or args.workbook
     save_scenario(result.scenario, Path(out))
+    if args.report_sheet:
+        try:
+            write_report_sheet(result, Path(out))
+        except IntplanError as e:  # the scenario is saved; only the extra sheet is missing
+            err(f"warning: report sheet not written: {e}")
     if args.json:
         emit_json({"ok": True, "written": out, **result.to_json()})
     else:

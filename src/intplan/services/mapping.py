@@ -11,7 +11,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
+from intplan.domain.errors import IntplanError
 from intplan.domain.geography import INT
 from intplan.domain.scenario import Scenario
 from intplan.domain.workforce import Staff
@@ -200,6 +202,118 @@ def run_mapping(
     )
     report(progress, 1.0, "done")
     return result
+
+
+REPORT_SHEET = "MappingReport"
+
+
+def report_tables(result: MappingResult) -> list[Any]:
+    """The mapping report as ``intplan.io.results.ResultTable`` values (one sheet)."""
+    from intplan.io import results as io_results
+
+    table = getattr(io_results, "ResultTable", None)
+    chart = getattr(io_results, "ChartSpec", None)
+    if table is None or chart is None:
+        raise IntplanError("intplan.io.results.ResultTable is not available in this build")
+    rep = result.report
+    sheet = REPORT_SHEET
+    summary = table(
+        sheet=sheet,
+        title="Staff mapped per INT",
+        note=f"Core-team threshold {rep.team_size_threshold} "
+        f"(source: {rep.team_size_threshold_source}). FTE includes vacant posts.",
+        headers=(
+            "int",
+            "name",
+            "population",
+            "headcount",
+            "fte",
+            "vacant_fte",
+            "core_headcount",
+            "over_team_size_threshold",
+            "gaps",
+        ),
+        rows=tuple(
+            (
+                i.int_code,
+                i.name,
+                i.population,
+                i.headcount,
+                round(i.fte, 3),
+                round(i.vacant_fte, 3),
+                i.core_headcount,
+                "yes" if i.over_threshold else "no",
+                ", ".join(i.gaps),
+            )
+            for i in rep.ints
+        ),
+        number_formats={"fte": "0.00", "vacant_fte": "0.00", "population": "#,##0"},
+        charts=(chart(kind="bar", title="FTE per INT", x_column="int", y_columns=("fte",)),),
+    )
+    by_role = table(
+        sheet=sheet,
+        title="By role: FTE against the reference population per FTE",
+        headers=(
+            "int",
+            "role",
+            "core",
+            "headcount",
+            "fte",
+            "population_per_fte",
+            "reference_population_per_fte",
+            "fte_short_of_reference",
+        ),
+        rows=tuple(
+            (
+                i.int_code,
+                r.role,
+                "yes" if r.core else "no",
+                r.headcount,
+                round(r.fte, 3),
+                None if r.population_per_fte is None else round(r.population_per_fte),
+                r.reference_population_per_fte,
+                None if r.fte_short_of_reference is None else round(r.fte_short_of_reference, 2),
+            )
+            for i in rep.ints
+            for r in i.roles
+        ),
+        number_formats={"fte": "0.00", "fte_short_of_reference": "0.00"},
+    )
+    by_employer = table(
+        sheet=sheet,
+        title="By employer",
+        headers=("int", "employer", "headcount", "fte"),
+        rows=tuple(
+            (i.int_code, c.key, c.headcount, round(c.fte, 3)) for i in rep.ints for c in i.employers
+        ),
+    )
+    rows = table(
+        sheet=sheet,
+        title="Register rows not imported",
+        headers=("file", "sheet", "row", "outcome", "reason"),
+        rows=tuple((r.file, r.sheet, r.row, "rejected", r.reason) for r in result.rejected)
+        + tuple((m.file, m.sheet, m.row, "merged", m.reason) for m in result.merged),
+    )
+    unmapped = table(
+        sheet=sheet,
+        title="Staff not mapped",
+        headers=("id", "role", "base", "fte", "reason"),
+        rows=tuple((u.staff_id, u.role, u.base, u.fte, u.reason) for u in rep.unmapped),
+    )
+    return [summary, by_role, by_employer, rows, unmapped]
+
+
+def write_report_sheet(result: MappingResult, workbook: Path) -> None:
+    """Add (or replace) the MappingReport result sheet in ``workbook``, atomically."""
+    from intplan.io import results as io_results
+
+    write = getattr(io_results, "write_results", None)
+    if write is None:
+        raise IntplanError(
+            "writing result sheets is not available in this build "
+            "(intplan.io.results.write_results is missing)"
+        )
+    write(workbook, workbook, report_tables(result))
 
 
 def _in_file_order(
