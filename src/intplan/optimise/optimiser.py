@@ -355,5 +355,23 @@ def _explain(
             f"{inp.activity_names[a]} ({a}): {requests:.1f} requests a week that no role can "
             "do, so they are left out of the plan; add a row to Eligibility."
         )
-    out.extend([b.sentence for b in binding if b.group != "demand"][:MAX_BINDING_SENTENCES])
+    out.extend(_grouped_sentences(binding)[:MAX_BINDING_SENTENCES])
+    return out
+
+
+def _grouped_sentences(binding: list[Binding]) -> list[str]:
+    """One sentence per (constraint group, role, value): the same limit in many INTs is
+    said once, with the other INTs listed, so the top of the list stays informative."""
+    groups: dict[tuple[str, str | None, int], list[Binding]] = {}
+    for b in binding:
+        if b.group != "demand":
+            groups.setdefault((b.group, b.role, round(b.value_gbp_per_year)), []).append(b)
+    out = []
+    for rows in groups.values():
+        sentence = rows[0].sentence
+        others = [b.int_code for b in rows[1:] if b.int_code]
+        if others:
+            shown = ", ".join(others[:6]) + (" …" if len(others) > 6 else "")
+            sentence += f" The same holds in {len(others)} other INT(s): {shown}."
+        out.append(sentence)
     return out
