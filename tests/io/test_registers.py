@@ -292,3 +292,10 @@ def test_mapping_file_with_bad_field_lists_the_problem(tmp_path: Path) -> None:
     wb.save(tmp_path / "map.xlsx")
     with pytest.raises(WorkbookError, match="unknown field 'hourz'"):
         read_mapping_file(tmp_path / "map.xlsx")
+
+
+def test_the_most_specific_header_wins(tmp_path: Path) -> None:
+    rows = [["Title", "Name", "Job Title", "FTE", "Base"], ["Mrs", "A", "GP", 1, "P1"]]
+    reg = read_register(_xlsx(tmp_path / "r.xlsx", rows))
+    assert reg.rows[0].role_title == "GP"
+    assert "Title" in reg.ignored_columns

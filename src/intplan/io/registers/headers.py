@@ -132,7 +132,10 @@ _BASE_ALIASES: dict[str, str] = {
     "base team": "team",
 }
 
-_ALIAS_TO_FIELD: dict[str, str] = {a: f for f, aliases in _ALIASES.items() for a in aliases}
+#: alias -> (field, rank); a lower rank is a more specific name ("job title" beats "title")
+_ALIAS_TO_FIELD: dict[str, tuple[str, int]] = {
+    a: (f, rank) for f, aliases in _ALIASES.items() for rank, a in enumerate(aliases)
+}
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
@@ -145,15 +148,16 @@ def normalise_header(text: object) -> str:
     return _NON_ALNUM.sub(" ", s).strip()
 
 
-def _alias(text: object) -> tuple[str, str] | None:
-    """(field, base kind hint) for a header cell, or None."""
+def _alias(text: object) -> tuple[str, str, int] | None:
+    """(field, base kind hint, rank) for a header cell, or None."""
     for candidate in (normalise_header(text), normalise_header(_PARENS.sub(" ", str(text or "")))):
         if not candidate:
             continue
         if candidate in _BASE_ALIASES:
-            return "base", _BASE_ALIASES[candidate]
+            return "base", _BASE_ALIASES[candidate], 0
         if candidate in _ALIAS_TO_FIELD:
-            return _ALIAS_TO_FIELD[candidate], ""
+            field, rank = _ALIAS_TO_FIELD[candidate]
+            return field, "", rank
     return None
 
 
@@ -193,6 +197,7 @@ def match_row(
     """Match one row's cells against the aliases (explicit ``field -> header`` first)."""
     by_header = {normalise_header(h): f for f, h in (explicit or {}).items()}
     columns: list[Column] = []
+    ranks: dict[int, int] = {}  # column index -> alias rank
     ignored: list[str] = []
     taken: set[str] = set()
     for i, cell in enumerate(cells):
@@ -210,23 +215,30 @@ def match_row(
         if found is None:
             ignored.append(header)
             continue
-        field, hint = found
+        field, hint, ranks[i] = found
         columns.append(Column(index=i, header=header, field=field, kind_hint=hint))
     # an explicit mapping wins over an alias for the same field; several base columns are
-    # allowed (a row uses the first that is filled), other fields keep their first column
+    # allowed (a row uses the first that is filled); other fields keep the column with the
+    # most specific name ("Job Title" over "Title"), then the first
     kept: list[Column] = []
-    seen: set[str] = set()
     explicit_headers = set(by_header)
+    best: dict[str, Column] = {}
     for c in columns:
         is_explicit = normalise_header(c.header) in explicit_headers
         if c.field in taken and not is_explicit:
             ignored.append(c.header)
             continue
-        if c.field != "base" and c.field in seen:
-            ignored.append(c.header)
+        if c.field == "base" or is_explicit:
+            kept.append(c)
             continue
-        seen.add(c.field)
-        kept.append(c)
+        other = best.get(c.field)
+        if other is None or ranks[c.index] < ranks[other.index]:
+            if other is not None:
+                ignored.append(other.header)
+            best[c.field] = c
+        else:
+            ignored.append(c.header)
+    kept.extend(best.values())
     kept.sort(
         key=lambda c: (
             c.field != "base" or normalise_header(c.header) not in explicit_headers,
