@@ -131,3 +131,20 @@ def test_cli_cbc_text(tmp_path: Path, tiny: Scenario, capsys: pytest.CaptureFixt
 def test_options_pass_through(tiny: Scenario) -> None:
     out = run_optimise(tiny, OptimiseOptions(min_core_fte=0.0, lexicographic=True))
     assert out.to_json()["lexicographic"] is True
+
+
+def test_cli_out_writes_plan_sheets(
+    tmp_path: Path, tiny: Scenario, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    from intplan.services.files import load_scenario
+
+    src = _workbook(tmp_path, tiny)
+    out = tmp_path / "plan.xlsx"
+    assert main(["optimise", src, "--out", str(out)]) == 0, capsys.readouterr().err
+    wb = openpyxl.load_workbook(out)
+    for sheet in ("Plan", "PlanFTE", "PlanCover", "PlanBinding", "PlanUnmet"):
+        assert sheet in wb.sheetnames
+    assert wb["PlanFTE"]._charts  # a native chart of FTE by role
+    assert load_scenario(out) == load_scenario(src)  # inputs untouched

@@ -13,7 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from intplan.domain import Assignment, BaseKind, IntplanError, Scenario, Staff
+from intplan.domain import Assignment, BaseKind, Scenario, Staff
+from intplan.io.results import Cell, ChartSpec, ResultTable, write_results
 from intplan.optimise import OptimisationResult, OptimiseOptions, optimise
 from intplan.optimise.inputs import staff_int_shares
 from intplan.services.progress import Progress, check_cancel, report
@@ -165,6 +166,11 @@ class OptimiseResult:
         if self.verification_note:
             out["verification_note"] = self.verification_note
         return out
+
+    def to_tables(self) -> list[ResultTable]:
+        """Result sheets ``Plan``, ``PlanFTE``, ``PlanCover``, ``PlanBinding``,
+        ``PlanUnmet`` (and ``PlanVerify``), with native Excel charts."""
+        return _tables(self)
 
 
 def apply_plan(scenario: Scenario, result: OptimisationResult) -> Scenario:
@@ -327,8 +333,181 @@ def _verify(
 
 
 def write_plan(outcome: OptimiseResult, *, source: str, out: str) -> None:
-    """Plan sheets in a copy of the workbook: needs ``intplan.io.results`` (not ready yet)."""
-    raise IntplanError(
-        f"cannot write {out}: writing plan sheets needs the results writer "
-        "(intplan.io.results), which is not part of this build yet; use --json"
+    """Plan sheets (with native charts) in a copy of ``source``; input sheets untouched."""
+    write_results(source, out, outcome.to_tables())
+
+
+def _tables(o: OptimiseResult) -> list[ResultTable]:
+    r = o.result
+    names = r.names
+    summary: list[tuple[Cell, ...]] = [
+        ("scenario", o.scenario_name),
+        ("status", r.status.value),
+        ("solver", r.solver),
+        ("objective_gbp_per_year", r.objective),
+        ("integer", r.integer),
+        ("lexicographic", r.lexicographic),
+        ("solve_seconds", round(r.solve_seconds, 3)),
+    ]
+    if r.costs is not None:
+        summary += [
+            ("current_pay_gbp_per_year", r.costs.current_pay_gbp),
+            ("recommended_pay_gbp_per_year", r.costs.pay_gbp),
+            ("cover_travel_gbp_per_year", r.costs.travel_gbp),
+            ("move_penalty_gbp_per_year", r.costs.move_penalty_gbp),
+            ("demand_hours_per_week", r.costs.demand_hours_per_week),
+            ("unmet_hours_per_week", r.costs.unmet_hours_per_week),
+        ]
+    tables = [
+        ResultTable(
+            sheet="Plan",
+            title="Optimiser plan: summary",
+            headers=("item", "value"),
+            rows=tuple(summary),
+            widths={"item": 32, "value": 24},
+        ),
+        ResultTable(
+            sheet="Plan",
+            title="Explanations",
+            headers=("explanation",),
+            rows=tuple((e,) for e in r.explanations),
+            widths={"explanation": 120},
+        ),
+    ]
+    by_role: dict[str, list[float]] = {}
+    for p in r.plan:
+        cur = by_role.setdefault(p.role, [0.0, 0.0])
+        cur[0] += p.current_fte
+        cur[1] += p.recommended_fte
+    fte_format = {"current_fte": "0.00", "recommended_fte": "0.00"}
+    tables.append(
+        ResultTable(
+            sheet="PlanFTE",
+            title="FTE by role, all INTs: current vs recommended",
+            headers=("role", "role_name", "current_fte", "recommended_fte"),
+            rows=tuple((k, names.get(k, k), v[0], v[1]) for k, v in by_role.items()),
+            number_formats=fte_format,
+            charts=(
+                ChartSpec(
+                    kind="bar",
+                    title="FTE by role: current vs recommended",
+                    x_column="role",
+                    y_columns=("current_fte", "recommended_fte"),
+                    y_title="FTE",
+                ),
+            ),
+        )
     )
+    tables.append(
+        ResultTable(
+            sheet="PlanFTE",
+            title="FTE by INT and role",
+            headers=(
+                "int",
+                "role",
+                "current_fte",
+                "vacant_fte",
+                "moved_in_fte",
+                "moved_out_fte",
+                "recruited_fte",
+                "vacancies_dropped_fte",
+                "recommended_fte",
+                "current_cost_gbp",
+                "recommended_cost_gbp",
+                "hours_lent_per_week",
+                "hours_borrowed_per_week",
+            ),
+            rows=tuple(
+                (
+                    p.int_code,
+                    p.role,
+                    p.current_fte,
+                    p.vacant_fte,
+                    p.moved_in_fte,
+                    p.moved_out_fte,
+                    p.recruited_fte,
+                    p.vacancies_dropped_fte,
+                    p.recommended_fte,
+                    p.current_cost_gbp,
+                    p.recommended_cost_gbp,
+                    p.hours_lent_per_week,
+                    p.hours_borrowed_per_week,
+                )
+                for p in r.plan
+            ),
+            number_formats={
+                **fte_format,
+                "current_cost_gbp": "#,##0",
+                "recommended_cost_gbp": "#,##0",
+            },
+        )
+    )
+    tables.append(
+        ResultTable(
+            sheet="PlanCover",
+            title="Cover between adjacent INTs (hours a week)",
+            headers=("from", "to", "role", "hours_per_week", "travel_minutes"),
+            rows=tuple(
+                (c.from_int, c.to_int, c.role, c.hours_per_week, c.travel_minutes) for c in r.cover
+            ),
+            number_formats={"hours_per_week": "0.0"},
+        )
+    )
+    tables.append(
+        ResultTable(
+            sheet="PlanBinding",
+            title="Binding limits and what relaxing each by one unit is worth",
+            headers=("group", "int", "role", "activity", "unit", "value_gbp_per_year", "sentence"),
+            rows=tuple(
+                (b.group, b.int_code, b.role, b.activity, b.unit, b.value_gbp_per_year, b.sentence)
+                for b in r.binding
+            ),
+            number_formats={"value_gbp_per_year": "#,##0"},
+        )
+    )
+    unmet = [d for d in r.demand if d.unmet_hours_per_week > 0]
+    tables.append(
+        ResultTable(
+            sheet="PlanUnmet",
+            title="Unmet demand (hours a week)",
+            headers=("int", "activity", "demand_hours_per_week", "unmet_hours_per_week"),
+            rows=tuple(
+                (d.int_code, d.activity, d.demand_hours_per_week, d.unmet_hours_per_week)
+                for d in unmet
+            ),
+            number_formats={"demand_hours_per_week": "0.0", "unmet_hours_per_week": "0.0"},
+        )
+    )
+    if o.verification is not None:
+        tables.append(
+            ResultTable(
+                sheet="PlanVerify",
+                title=f"Mean wait (minutes) before and after the plan, "
+                f"{o.verification.replications} replications, 95% CI",
+                headers=(
+                    "int",
+                    "before",
+                    "before_low",
+                    "before_high",
+                    "after",
+                    "after_low",
+                    "after_high",
+                ),
+                rows=tuple(
+                    (c.int_code, c.before, *c.before_ci, c.after, *c.after_ci)
+                    for c in o.verification.comparisons
+                ),
+                number_formats={h: "0.0" for h in ("before", "after")},
+                charts=(
+                    ChartSpec(
+                        kind="bar",
+                        title="Mean wait before vs after",
+                        x_column="int",
+                        y_columns=("before", "after"),
+                        y_title="minutes",
+                    ),
+                ),
+                note=o.verification.note,
+            )
+        )
+    return tables
