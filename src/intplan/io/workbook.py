@@ -412,7 +412,8 @@ def _as_number(v: Any) -> float | int | None:
     if isinstance(v, int | float):
         return v if math.isfinite(v) else None
     if isinstance(v, str):
-        text = v.strip().replace(",", "")
+        # No thousands separators: "0,5" (a decimal comma) must not become 5.
+        text = v.strip()
         try:
             return int(text)
         except ValueError:
