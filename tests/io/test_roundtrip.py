@@ -48,6 +48,7 @@ def test_extras_optional_values_and_edge_text_round_trip(tiny: Scenario, tmp_pat
     staff[0] = dataclasses.replace(
         staff[0], vacant=True, rota="SEVENDAY", name="  O'Brien & <Co>  "
     )
+    interventions = (dataclasses.replace(tiny.interventions[0], int_code="INT-A"),)
     roles = list(tiny.roles)
     roles[0] = dataclasses.replace(roles[0], skills=(), population_per_fte=None)
     scenario = dataclasses.replace(
@@ -55,6 +56,7 @@ def test_extras_optional_values_and_edge_text_round_trip(tiny: Scenario, tmp_pat
         notes="Line one\nline two — with a dash, £ and ünïcödé",
         staff=tuple(staff),
         roles=tuple(roles),
+        interventions=interventions,
         extra_sheets=(
             ExtraSheet(
                 name="My notes",
