@@ -4,3 +4,7 @@ import os
 
 # pyqtgraph picks a Qt binding on import; make sure it is the one intplan ships with.
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+from intplan.gui._pyside_fix import make_none_immortal  # must run before Qt use
+
+make_none_immortal()

@@ -9,4 +9,6 @@ from intplan.gui.views.context import ViewContext
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
-    return [("Demand && capacity", CapacityView(ctx))]
+    from intplan.gui.views.simulate import SimulateView
+
+    return [("Demand && capacity", CapacityView(ctx)), ("Simulate", SimulateView(ctx))]
