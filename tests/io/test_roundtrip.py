@@ -6,6 +6,7 @@ import dataclasses
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,13 +14,15 @@ from intplan.domain import ExtraColumn, ExtraSheet, Scenario
 from intplan.io.workbook import read_scenario, write_scenario
 
 
-def _builders() -> list[tuple[str, Callable[[], Scenario]]]:
+def _builders() -> list[Any]:
+    """``build_tiny`` always; the big examples (a few seconds each) are marked slow."""
     examples = importlib.import_module("intplan.examples")
     out = []
     for name in ("build_tiny", "build_kent_medway", "build_dorset_bcp"):
         builder = getattr(examples, name, None)
         if builder is not None:
-            out.append((name, builder))
+            marks = () if name == "build_tiny" else (pytest.mark.slow,)
+            out.append(pytest.param(name, builder, marks=marks, id=name))
     return out
 
 
@@ -27,7 +30,7 @@ def _diff(a: Scenario, b: Scenario) -> list[str]:
     return [f.name for f in dataclasses.fields(a) if getattr(a, f.name) != getattr(b, f.name)]
 
 
-@pytest.mark.parametrize(("name", "build"), _builders(), ids=[n for n, _ in _builders()])
+@pytest.mark.parametrize(("name", "build"), _builders())
 def test_examples_round_trip(name: str, build: Callable[[], Scenario], tmp_path: Path) -> None:
     try:
         original = build()
