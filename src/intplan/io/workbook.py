@@ -299,7 +299,7 @@ def scenario_sheets(
                 table=spec.table_name,
                 widths=widths,
                 number_formats=formats,
-                validations=_validations(spec, n_rows, len(headers)),
+                validations=_validations(spec, n_rows),
                 bold_cells=bold,
             )
         )
