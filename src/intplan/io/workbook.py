@@ -224,7 +224,7 @@ def _row_key(spec: S.SheetSpec, get: Callable[[str], Any]) -> str:
     return "/".join("" if (v := get(h)) is None else str(v) for h in spec.key)
 
 
-def _validations(spec: S.SheetSpec, n_rows: dict[str, int], n_cols: int) -> list[ListValidation]:
+def _validations(spec: S.SheetSpec, n_rows: dict[str, int]) -> list[ListValidation]:
     out = []
     for i, col in enumerate(spec.columns, start=1):
         if col.allowed:
