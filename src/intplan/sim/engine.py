@@ -11,7 +11,9 @@ no SimPy event per request: measured on this machine a SimPy event costs ~3.6 us
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+from array import array
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -102,7 +104,7 @@ class _Engine:
             self.group[m.staff_int[s] * n_r + m.staff_role[s]].append(s)
         # dynamic state
         self.heap: list[tuple[float, int, int, Any]] = []
-        self.seq = 0
+        self.next_seq = itertools.count(1).__next__
         self.on = [False] * n_s
         self.busy = [False] * n_s
         self.shift_end = [0.0] * n_s
@@ -120,7 +122,8 @@ class _Engine:
         self.within = [0] * (n_i * n_a)
         self.n_esc = [0] * (n_i * n_a)
         self.n_waited = [0] * (n_i * n_a)
-        self.waits: list[list[float]] = [[] for _ in range(n_i * n_a)]
+        # compact float arrays: a whole ICS-year is ~12m waits per replication
+        self.waits: list[array[float]] = [array("d") for _ in range(n_i * n_a)]
         self.busy_min = [0.0] * (n_i * n_r)
         self.ot_min = [0.0] * (n_i * n_r)
         self.avail_min = [0.0] * (n_i * n_r)
@@ -217,10 +220,8 @@ class _Engine:
                 # chains starting next week, or already scheduled last week, are skipped
                 if st >= w0 + MINUTES_PER_WEEK or st < w0 or st < self.carried[s] - 1e-9:
                     continue
-                self.seq += 1
-                push(self.heap, (st, self.seq, _SHIFT_START, (s, en)))
-                self.seq += 1
-                push(self.heap, (en, self.seq, _SHIFT_END, s))
+                push(self.heap, (st, self.next_seq(), _SHIFT_START, (s, en)))
+                push(self.heap, (en, self.next_seq(), _SHIFT_END, s))
                 self.carried[s] = en
         # primary arrivals: new episodes, Poisson per hour of the week
         ts, ii, aa, ff, uu, jj, nn = [], [], [], [], [], [], []
@@ -284,253 +285,284 @@ class _Engine:
         )
         self.weekly_role.append((list(self.busy_min), list(self.avail_min)))
 
-    # -- queue bookkeeping -------------------------------------------------------
-    def _qchange(self, i: int, t: float, delta: int) -> None:
-        if t > self.warm_end:
-            lo = self.q_last[i] if self.q_last[i] > self.warm_end else self.warm_end
-            self.q_area[i] += self.q_len[i] * (t - lo)
-        self.q_last[i] = t
-        self.q_len[i] += delta
-
-    def _escalate(self, req: list[Any], t: float) -> None:
-        i = req[_I]
-        a = req[_A]
-        assert isinstance(i, int) and isinstance(a, int) and isinstance(req[_T], float)
-        req[_X] = 1
-        left = req[_T] + self.m.escalation_minutes[a]
-        self._qchange(i, t, -1)
-        over = t - max(left, self.warm_end)
-        if over > 0 and t > self.warm_end:  # it left the queue at ``left``, not now
-            self.q_area[i] -= over
-        self.qcount[i * self.n_a + a] -= 1
-        if req[_T] >= self.warm_end:
-            self.n_esc[i * self.n_a + a] += 1
-
-    # -- staff -------------------------------------------------------------------
-    def _start(self, s: int, req: list[Any], t: float, extra: float) -> None:
-        i, a = req[_I], req[_A]
-        r = self.m.staff_role[s]
-        dur = self.dur[a][r] * req[_F] + self.travel_a[i][a] + extra
-        self.busy[s] = True
-        self.cur[s] = req
-        self.start_t[s] = t
-        req[_X] = 1
-        if req[_T] >= self.warm_end:
-            k = i * self.n_a + a
-            wait = t - req[_T]
-            self.n_served[k] += 1
-            self.wait_sum[k] += wait
-            self.waits[k].append(wait)
-            if wait <= self.m.target_minutes[a]:
-                self.within[k] += 1
-            if wait > 0.0:
-                self.n_waited[k] += 1
-            if req[_S] >= 0:
-                self.fu_total[i] += 1
-                if req[_S] == s:
-                    self.fu_same[i] += 1
-        if t >= self.warm_end:
-            si = self.m.staff_int[s]
-            kr = si * self.n_r + r
-            end_in_shift = min(t + dur, self.shift_end[s])
-            self.busy_min[kr] += max(0.0, end_in_shift - t)
-            self.contacts[kr] += 1
-            if si != i:
-                self.cover_contacts[si] += 1
-        req[_W] = s
-        req[_E] = t + dur
-        self.seq += 1
-        heapq.heappush(self.heap, (t + dur, self.seq, _SERVICE_END, req))
-
-    def _fits(self, s: int, req: list[Any], t: float, extra: float) -> bool:
-        a = req[_A]
-        dur = self.dur[a][self.m.staff_role[s]] * req[_F] + self.travel_a[req[_I]][a] + extra
-        return bool(t + dur <= self.shift_end[s] + self.m.overtime_limit_minutes)
-
-    def _arrive(self, req: list[Any], t: float) -> None:
-        i, a = req[_I], req[_A]
-        if t >= self.warm_end:
-            self.n_arr[i * self.n_a + a] += 1
-        n_r = self.n_r
-        idle = self.idle
-        prev = req[_S]
-        if prev >= 0 and self.on[prev] and not self.busy[prev]:
-            extra = 0.0
-            pi = self.m.staff_int[prev]
-            if pi != i:
-                extra = dict(self.m.neighbours[i]).get(pi, math.inf)
-            if extra < math.inf and self._fits(prev, req, t, extra):
-                del idle[pi * n_r + self.m.staff_role[prev]][prev]
-                self._start(prev, req, t, extra)
-                return
-        elig = self.m.eligibility[a]
-        for r, _ in elig:
-            d = idle[i * n_r + r]
-            if d:
-                s = next(iter(d))
-                if self._fits(s, req, t, 0.0):
-                    del d[s]
-                    self._start(s, req, t, 0.0)
-                    return
-        for j, travel in self.m.neighbours[i]:
-            for r, _ in elig:
-                d = idle[j * n_r + r]
-                if d:
-                    s = next(iter(d))
-                    if self._fits(s, req, t, travel):
-                        del d[s]
-                        self._start(s, req, t, travel)
-                        return
-        self.seq += 1
-        entry = (req[_P], t, self.seq, req)
-        for r, _ in elig:
-            heapq.heappush(self.qheap[i * n_r + r], entry)
-        self.qcount[i * self.n_a + a] += 1
-        self._qchange(i, t, 1)
-
-    def _top(self, h: list[tuple[int, float, int, list[Any]]], t: float) -> list[Any] | None:
-        esc = self.m.escalation_minutes
-        while h:
-            req = h[0][3]
-            if req[_X]:
-                heapq.heappop(h)
-                continue
-            if t - req[_T] > esc[req[_A]]:
-                heapq.heappop(h)
-                self._escalate(req, t)
-                continue
-            return req
-        return None
-
-    def _pull(self, s: int, t: float) -> None:
-        """Staff member ``s`` is free and on duty: take the most urgent waiting request."""
-        i = self.m.staff_int[s]
-        r = self.m.staff_role[s]
-        h = self.qheap[i * self.n_r + r]
-        req = self._top(h, t)
-        extra = 0.0
-        if req is None and self.m.neighbours[i]:
-            best: tuple[int, float] | None = None
-            for j, travel in self.m.neighbours[i]:
-                cand = self._top(self.qheap[j * self.n_r + r], t)
-                if cand is not None and (best is None or (cand[_P], cand[_T]) < best):
-                    best = (cand[_P], cand[_T])
-                    req, extra = cand, travel
-        if req is not None and self._fits(s, req, t, extra):
-            ri = req[_I]
-            self.qcount[ri * self.n_a + req[_A]] -= 1
-            self._qchange(ri, t, -1)
-            self._start(s, req, t, extra)
-            return
-        self.busy[s] = False
-        self.idle[i * self.n_r + r][s] = None
-
-    def _take_over(self, s: int, t: float) -> bool:
-        """At a relay boundary the incoming person takes over the contact in hand, so
-        back-to-back shifts never add a hidden extra server (24/7 handover)."""
-        for o in self.group[self.m.staff_int[s] * self.n_r + self.m.staff_role[s]]:
-            req = self.cur[o]
-            if o != s and req is not None and abs(self.shift_end[o] - t) < 1e-6:
-                self.cur[o] = None
-                self.busy[o] = False
-                self.cur[s] = req
-                self.busy[s] = True
-                self.start_t[s] = t
-                req[_W] = s
-                if t >= self.warm_end:
-                    kr = self.m.staff_int[s] * self.n_r + self.m.staff_role[s]
-                    self.busy_min[kr] += max(0.0, min(req[_E], self.shift_end[s]) - t)
-                return True
-        return False
-
-    def _service_end(self, req: list[Any], t: float) -> None:
-        s = req[_W]
-        self.cur[s] = None
-        i, a = req[_I], req[_A]
+    # -- the hot loop --------------------------------------------------------------
+    def _make_loop(self) -> Callable[[tuple[list[Any], ...], float], None]:
+        """Build the event loop as closures over local variables: attribute lookups and
+        method calls dominate a pure-Python engine, so the hot path avoids both."""
         m = self.m
-        if t > self.shift_end[s] and t >= self.warm_end:
-            ot = t - max(self.shift_end[s], self.start_t[s])
-            self.ot_min[m.staff_int[s] * self.n_r + m.staff_role[s]] += ot
-        measured = req[_T] >= self.warm_end
-        u = req[_U]
-        for b, cum, delay, rej in m.referrals[a]:
-            if u < cum:
-                if measured:
-                    self.n_ref[i] += 1
-                if req[_J] < rej * self.reject_scale and m.represent_activity >= 0:
-                    if measured:
-                        self.n_rej[i] += 1
-                    ra = m.represent_activity
-                    at = t + m.represent_delay_minutes
-                    new = self._new_request(i, ra, max(1, m.priority[ra] - 1), at, -1, -1)
-                else:
-                    at = t + delay * self.reject_scale
-                    new = self._new_request(i, b, m.priority[b], at, -1, -1)
-                self.seq += 1
-                heapq.heappush(self.heap, (at, self.seq, _ARRIVE, new))
-                break
-        if req[_N] > 0:
-            at = t + m.followup_delay_minutes[a]
-            new = self._new_request(i, a, req[_P], at, req[_N] - 1, s)
-            self.seq += 1
-            heapq.heappush(self.heap, (at, self.seq, _ARRIVE, new))
-        if self.on[s]:
-            self._pull(s, t)
-        else:
-            self.busy[s] = False
-
-    def _advance(self, arrivals: tuple[list[Any], ...], until: float) -> None:
-        arr_t, arr_i, arr_a, arr_f, arr_u, arr_j, arr_n = arrivals
+        n_r, n_a = self.n_r, self.n_a
+        warm_end = self.warm_end
         heap = self.heap
-        pop = heapq.heappop
-        prio = self.m.priority
-        n = len(arr_t)
-        idx = 0
-        inf = math.inf
-        next_arr = arr_t[0] if n else inf
-        arrive = self._arrive
-        service_end = self._service_end
-        while True:
-            if heap and heap[0][0] <= next_arr:
-                t = heap[0][0]
-                if t >= until:
-                    break
-                _, _, kind, payload = pop(heap)
-                if kind == _SERVICE_END:
-                    service_end(payload, t)
-                elif kind == _ARRIVE:
-                    arrive(payload, t)
-                elif kind == _SHIFT_START:
-                    s, en = payload
-                    self.on[s] = True
-                    self.shift_end[s] = en
-                    if not self.busy[s] and not self._take_over(s, t):
-                        self._pull(s, t)
+        push, pop = heapq.heappush, heapq.heappop
+        next_seq = self.next_seq
+        staff_int, staff_role = m.staff_int, m.staff_role
+        on, busy, shift_end, start_t, cur = (
+            self.on,
+            self.busy,
+            self.shift_end,
+            self.start_t,
+            self.cur,
+        )
+        idle, qheap, group = self.idle, self.qheap, self.group
+        qcount, q_len, q_last, q_area = self.qcount, self.q_len, self.q_last, self.q_area
+        n_arr, n_served, wait_sum, within = self.n_arr, self.n_served, self.wait_sum, self.within
+        n_waited, n_esc, waits = self.n_waited, self.n_esc, self.waits
+        busy_min, ot_min, contacts = self.busy_min, self.ot_min, self.contacts
+        cover_contacts, n_ref, n_rej = self.cover_contacts, self.n_ref, self.n_rej
+        fu_total, fu_same = self.fu_total, self.fu_same
+        dur = [self.dur[a][r] for a in range(n_a) for r in range(n_r)]  # flat [a * n_r + r]
+        travel = [x for row in self.travel_a for x in row]  # flat [i * n_a + a]
+        target, esc = m.target_minutes, m.escalation_minutes
+        elig, nbrs, referrals = m.eligibility, m.neighbours, m.referrals
+        otl = m.overtime_limit_minutes
+        prio = m.priority
+        fu_delay = m.followup_delay_minutes
+        rep_act, rep_delay = m.represent_activity, m.represent_delay_minutes
+        reject_scale = self.reject_scale
+        new_request = self._new_request
+        nbr_travel = [dict(x) for x in nbrs]
+
+        def qchange(i: int, t: float, delta: int) -> None:
+            if t > warm_end:
+                lo = q_last[i]
+                q_area[i] += q_len[i] * (t - (lo if lo > warm_end else warm_end))
+            q_last[i] = t
+            q_len[i] += delta
+
+        def escalate(req: list[Any], t: float) -> None:
+            i, a = req[_I], req[_A]
+            req[_X] = 1
+            qchange(i, t, -1)
+            left = req[_T] + esc[a]
+            over = t - (left if left > warm_end else warm_end)
+            if over > 0 and t > warm_end:  # it left the queue at ``left``, not now
+                q_area[i] -= over
+            qcount[i * n_a + a] -= 1
+            if req[_T] >= warm_end:
+                n_esc[i * n_a + a] += 1
+
+        def start(s: int, req: list[Any], t: float, d: float) -> None:
+            """``s`` starts ``req`` at ``t`` for ``d`` minutes (travel included)."""
+            busy[s] = True
+            cur[s] = req
+            start_t[s] = t
+            req[_X] = 1
+            if req[_T] >= warm_end:
+                i, a = req[_I], req[_A]
+                k = i * n_a + a
+                wait = t - req[_T]
+                n_served[k] += 1
+                wait_sum[k] += wait
+                waits[k].append(wait)
+                if wait <= target[a]:
+                    within[k] += 1
+                if wait > 0.0:
+                    n_waited[k] += 1
+                prev = req[_S]
+                if prev >= 0:
+                    fu_total[i] += 1
+                    if prev == s:
+                        fu_same[i] += 1
+            if t >= warm_end:
+                si = staff_int[s]
+                kr = si * n_r + staff_role[s]
+                end_in_shift = t + d
+                if end_in_shift > shift_end[s]:
+                    end_in_shift = shift_end[s]
+                if end_in_shift > t:
+                    busy_min[kr] += end_in_shift - t
+                contacts[kr] += 1
+                if si != req[_I]:
+                    cover_contacts[si] += 1
+            req[_W] = s
+            req[_E] = t + d
+            push(heap, (t + d, next_seq(), _SERVICE_END, req))
+
+        def top(h: list[tuple[int, float, int, list[Any]]], t: float) -> list[Any] | None:
+            while h:
+                req = h[0][3]
+                if req[_X]:
+                    pop(h)
+                elif t - req[_T] > esc[req[_A]]:
+                    pop(h)
+                    escalate(req, t)
                 else:
-                    s = payload
-                    if self.shift_end[s] <= t:
-                        self.on[s] = False
-                        if not self.busy[s]:
-                            k = self.m.staff_int[s] * self.n_r + self.m.staff_role[s]
-                            self.idle[k].pop(s, None)
-            elif idx < n:
-                t = next_arr
-                a = arr_a[idx]
-                req = [arr_i[idx], a, prio[a], t, arr_f[idx], arr_u[idx], arr_j[idx]]
-                req += (arr_n[idx], -1, 0, -1, 0.0)
-                arrive(req, t)
-                idx += 1
-                next_arr = arr_t[idx] if idx < n else inf
+                    return req
+            return None
+
+        def pull(s: int, t: float) -> None:
+            """``s`` is free and on duty: take the most urgent waiting request it may do."""
+            i = staff_int[s]
+            r = staff_role[s]
+            req = top(qheap[i * n_r + r], t)
+            extra = 0.0
+            if req is None and nbrs[i]:
+                best: tuple[int, float] | None = None
+                for j, tr in nbrs[i]:
+                    cand = top(qheap[j * n_r + r], t)
+                    if cand is not None and (best is None or (cand[_P], cand[_T]) < best):
+                        best = (cand[_P], cand[_T])
+                        req, extra = cand, tr
+            if req is not None:
+                ri, a = req[_I], req[_A]
+                d = dur[a * n_r + r] * req[_F] + travel[ri * n_a + a] + extra
+                if t + d <= shift_end[s] + otl:
+                    qcount[ri * n_a + a] -= 1
+                    qchange(ri, t, -1)
+                    start(s, req, t, d)
+                    return
+            busy[s] = False
+            idle[i * n_r + r][s] = None
+
+        def arrive(req: list[Any], t: float) -> None:
+            i, a = req[_I], req[_A]
+            if t >= warm_end:
+                n_arr[i * n_a + a] += 1
+            f = req[_F]
+            tr = travel[i * n_a + a]
+            prev = req[_S]
+            if prev >= 0 and on[prev] and not busy[prev]:
+                pi = staff_int[prev]
+                extra = 0.0 if pi == i else nbr_travel[i].get(pi, -1.0)
+                if extra >= 0.0:
+                    d = dur[a * n_r + staff_role[prev]] * f + tr + extra
+                    if t + d <= shift_end[prev] + otl:
+                        del idle[pi * n_r + staff_role[prev]][prev]
+                        start(prev, req, t, d)
+                        return
+            row = elig[a]
+            for r, minutes in row:
+                pool = idle[i * n_r + r]
+                if pool:
+                    s = next(iter(pool))
+                    d = minutes * f + tr
+                    if t + d <= shift_end[s] + otl:
+                        del pool[s]
+                        start(s, req, t, d)
+                        return
+            for j, extra in nbrs[i]:
+                for r, minutes in row:
+                    pool = idle[j * n_r + r]
+                    if pool:
+                        s = next(iter(pool))
+                        d = minutes * f + tr + extra
+                        if t + d <= shift_end[s] + otl:
+                            del pool[s]
+                            start(s, req, t, d)
+                            return
+            entry = (req[_P], t, next_seq(), req)
+            for r, _ in row:
+                push(qheap[i * n_r + r], entry)
+            qcount[i * n_a + a] += 1
+            qchange(i, t, 1)
+
+        def take_over(s: int, t: float) -> bool:
+            """At a relay boundary the incoming person takes over the contact in hand, so
+            back-to-back shifts never add a hidden extra server (24/7 handover)."""
+            for o in group[staff_int[s] * n_r + staff_role[s]]:
+                req = cur[o]
+                if o != s and req is not None and abs(shift_end[o] - t) < 1e-6:
+                    cur[o] = None
+                    busy[o] = False
+                    cur[s] = req
+                    busy[s] = True
+                    start_t[s] = t
+                    req[_W] = s
+                    if t >= warm_end:
+                        end_in_shift = min(req[_E], shift_end[s])
+                        busy_min[staff_int[s] * n_r + staff_role[s]] += max(0.0, end_in_shift - t)
+                    return True
+            return False
+
+        def service_end(req: list[Any], t: float) -> None:
+            s = req[_W]
+            cur[s] = None
+            i, a = req[_I], req[_A]
+            if t > shift_end[s] and t >= warm_end:
+                st = start_t[s]
+                ot_min[staff_int[s] * n_r + staff_role[s]] += t - (
+                    shift_end[s] if shift_end[s] > st else st
+                )
+            refs = referrals[a]
+            if refs:
+                measured = req[_T] >= warm_end
+                u = req[_U]
+                for b, cum, delay, rej in refs:
+                    if u < cum:
+                        if measured:
+                            n_ref[i] += 1
+                        if req[_J] < rej * reject_scale and rep_act >= 0:
+                            if measured:
+                                n_rej[i] += 1
+                            at = t + rep_delay
+                            new = new_request(i, rep_act, max(1, prio[rep_act] - 1), at, -1, -1)
+                        else:
+                            at = t + delay * reject_scale
+                            new = new_request(i, b, prio[b], at, -1, -1)
+                        push(heap, (at, next_seq(), _ARRIVE, new))
+                        break
+            if req[_N] > 0:
+                at = t + fu_delay[a]
+                new = new_request(i, a, req[_P], at, req[_N] - 1, s)
+                push(heap, (at, next_seq(), _ARRIVE, new))
+            if on[s]:
+                pull(s, t)
             else:
-                break
+                busy[s] = False
+
+        def advance(arrivals: tuple[list[Any], ...], until: float) -> None:
+            arr_t, arr_i, arr_a, arr_f, arr_u, arr_j, arr_n = arrivals
+            n = len(arr_t)
+            idx = 0
+            inf = math.inf
+            next_arr = arr_t[0] if n else inf
+            while True:
+                if heap and heap[0][0] <= next_arr:
+                    t = heap[0][0]
+                    if t >= until:
+                        break
+                    _, _, kind, payload = pop(heap)
+                    if kind == _SERVICE_END:
+                        service_end(payload, t)
+                    elif kind == _ARRIVE:
+                        arrive(payload, t)
+                    elif kind == _SHIFT_START:
+                        s, en = payload
+                        on[s] = True
+                        shift_end[s] = en
+                        if not busy[s] and not take_over(s, t):
+                            pull(s, t)
+                    else:
+                        s = payload
+                        if shift_end[s] <= t:
+                            on[s] = False
+                            if not busy[s]:
+                                idle[staff_int[s] * n_r + staff_role[s]].pop(s, None)
+                elif idx < n:
+                    t = next_arr
+                    a = arr_a[idx]
+                    arrive(
+                        [arr_i[idx], a, prio[a], t, arr_f[idx], arr_u[idx], arr_j[idx],
+                         arr_n[idx], -1, 0, -1, 0.0],
+                        t,
+                    )  # fmt: skip
+                    idx += 1
+                    next_arr = arr_t[idx] if idx < n else inf
+                else:
+                    break
+
+        self._escalate_fn = escalate
+        self._qchange_fn = qchange
+        return advance
 
     def run(self, on_week: Callable[[int], None] | None = None) -> ReplicationResult:
         env = simpy.Environment()
+        advance = self._make_loop()
 
         def calendar() -> Generator[Any, Any, None]:
             for w in range(self.m.total_weeks):
                 arrivals = self._begin_week(w)
-                self._advance(arrivals, (w + 1) * MINUTES_PER_WEEK)
+                advance(arrivals, (w + 1) * MINUTES_PER_WEEK)
                 if (w + 1) * MINUTES_PER_WEEK > self.warm_end:
                     self._record_week()
                 if on_week is not None:
@@ -545,7 +577,7 @@ class _Engine:
         n_i, n_a, n_r = self.n_i, self.n_a, self.n_r
         end = self.end
         for i in range(n_i):
-            self._qchange(i, end, 0)
+            self._qchange_fn(i, end, 0)
         # requests still queued: escalated if their tolerance has passed, else backlog
         seen: set[int] = set()
         for h in self.qheap:
@@ -554,7 +586,7 @@ class _Engine:
                     continue
                 seen.add(id(req))
                 if end - req[_T] > self.m.escalation_minutes[req[_A]]:
-                    self._escalate(req, end)
+                    self._escalate_fn(req, end)
 
         def ia(x: list[Any]) -> NDArray[np.float64]:
             return np.asarray(x, dtype=float).reshape(n_i, n_a)
@@ -565,7 +597,7 @@ class _Engine:
         pct = np.full((3, n_i * n_a), np.nan)
         for k, w in enumerate(self.waits):
             if w:
-                pct[:, k] = np.percentile(np.asarray(w), (50, 90, 95))
+                pct[:, k] = np.percentile(np.frombuffer(w, dtype=float), (50, 90, 95))
         wk = self.weekly
         n_w = len(wk)
 

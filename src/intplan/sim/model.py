@@ -87,33 +87,24 @@ def _relay_segments(
     open_windows: list[tuple[float, float]], start: float, length: float
 ) -> list[tuple[int, float, float]]:
     """Map ``length`` minutes from position ``start`` of the rota's open timeline (wrapping)
-    onto week minutes, split at day boundaries: [(day, start, end), ...]."""
+    onto week minutes, one piece per daily window: [(day, start, end), ...]."""
     total = sum(e - s for s, e in open_windows)
+    if length <= 1e-9 or total <= 0:
+        return []
+    lo = start % total
+    hi = lo + min(length, total)
     out: list[tuple[int, float, float]] = []
-    if length <= 0 or total <= 0:
-        return out
-    pos = start % total
-    left = min(length, total)
-    while left > 1e-9:
-        acc = 0.0
+    offset = 0.0
+    for lap in (0.0, total):  # the second lap catches the wrap past the week's end
+        offset = lap
         for s, e in open_windows:
-            w = e - s
-            if pos < acc + w - 1e-9:
-                a = s + (pos - acc)
-                b = min(e, a + left)
-                out.append((int(a // MINUTES_PER_DAY), a, b))
-                left -= b - a
-                pos = (pos + (b - a)) % total
-                break
-            acc += w
+            a, b = max(lo, offset), min(hi, offset + (e - s))
+            if b - a > 1e-9:
+                ws = s + (a - offset)
+                out.append((int(ws // MINUTES_PER_DAY), ws, ws + (b - a)))
+            offset += e - s
     out.sort(key=lambda x: x[1])
-    merged: list[tuple[int, float, float]] = []
-    for d, a, b in out:
-        if merged and merged[-1][0] == d and abs(merged[-1][2] - a) < 1e-9:
-            merged[-1] = (d, merged[-1][1], b)
-        else:
-            merged.append((d, a, b))
-    return merged
+    return out
 
 
 def _mean_distance_km(xy: list[tuple[float, float]]) -> float:
