@@ -16,6 +16,7 @@ COMMANDS: tuple[str, ...] = (
     "validate",
     "info",
     "gui",
+    "compare_splits",
     "map",
     "simulate",
     "optimise",

@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from intplan.domain import Scenario
+from intplan.io.errors import UnreadableFileError
 from intplan.optimise.optimiser import optimise
 from intplan.optimise.options import OptimiseOptions
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
@@ -34,10 +36,21 @@ from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import compile_scenario
 from intplan.sim.replications import ReplicationsCancelled, run_replications
 from intplan.sim.stats import Estimate, constant, estimate
-from intplan.splits.enumerate import SplitEnumeration, SplitError, SplitOption, enumerate_splits
+from intplan.splits.enumerate import (
+    ADJACENCY_METHOD,
+    TORBAY_BAND,
+    TORBAY_SOURCE,
+    SplitEnumeration,
+    SplitError,
+    SplitOption,
+    enumerate_splits,
+)
 from intplan.splits.evaluate import (
+    HOME_VISIT_MIN_KM,
     KPI_BY_KEY,
     KPI_SPECS,
+    WORKING_DAY_HOURS,
+    WORKING_DAY_SOURCE,
     StructuralKpis,
     default_weights,
     normalised_weights,
@@ -243,9 +256,8 @@ def _aggregate(r: ReplicationResult, population: int, weeks: int) -> dict[str, f
     followups = float(np.sum(r.followups))
     return {
         "wait": float(np.sum(r.wait_sum_minutes)) / served if served else math.nan,
-        "within_target": float(np.sum(r.within_target)) / (served + esc)
-        if served + esc
-        else math.nan,
+        # as intplan.services.simulate: share of contacts served within target
+        "within_target": float(np.sum(r.within_target)) / served if served else math.nan,
         "escalations": esc / (population / 1000.0) / weeks if population else math.nan,
         "utilisation": float(np.sum(r.busy_minutes)) / avail if avail else math.nan,
         "continuity": float(np.sum(r.followups_same_person)) / followups if followups else math.nan,
@@ -448,3 +460,285 @@ def _add_costs(work: list[_Work], notes: list[str], cancel: threading.Event | No
             notes.append(f"{w.option.label}: optimiser found no plan ({result.message})")
             continue
         w.cost_gbp = sum(r.recommended_cost_gbp for r in result.plan if r.int_code in ints)
+
+
+# == the board workbook ==========================================================
+
+Cell = str | int | float | bool | None
+SUMMARY_SHEET = "Splits summary"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
+    """One result sheet: a header row and rows (kept plain so any writer can take it)."""
+
+    sheet: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+
+def _cell(x: float | None, digits: int = 4) -> Cell:
+    return None if x is None or not math.isfinite(x) else round(float(x), digits)
+
+
+def splits_tables(result: SplitsResult) -> tuple[Table, ...]:
+    """The board workbook's sheets: summary, INTs, score breakdown, assumptions."""
+    sim_cols = [k for k in SIM_KPIS]
+    headers = [
+        "rank",
+        "score",
+        "pareto (wait vs team size)",
+        "today",
+        "INTs",
+        "practice groups",
+        "population per INT",
+        "within bounds",
+        "within 25-40k (000:1789)",
+        "stage",
+        "replications",
+    ]
+    for k in sim_cols:
+        spec = KPI_BY_KEY[k]
+        headers += [f"{k} ({spec.unit})", f"{k} CI95 low", f"{k} CI95 high"]
+    structural = ["team_size", "travel", "cover_dependence", "resilience", "population_fit", "cost"]
+    headers += [f"{k} ({KPI_BY_KEY[k].unit})" for k in structural]
+    headers += ["wait vs reference (minutes)", "diff CI95 low", "diff CI95 high"]
+    rows: list[tuple[Cell, ...]] = []
+    for o in result.options:
+        row: list[Cell] = [
+            o.rank,
+            round(o.score, 4),
+            "yes" if o.pareto else "no",
+            "yes" if o.current else "no",
+            o.option.ints,
+            o.option.label,
+            ", ".join(f"{p:,}" for p in o.option.populations),
+            "yes" if o.option.within_bounds else "no",
+            "yes" if o.option.within_torbay_band else "no",
+            o.stage,
+            o.replications,
+        ]
+        for k in sim_cols:
+            e = o.estimates.get(k)
+            row += [_cell(o.kpis.get(k))] + (
+                [_cell(e.low), _cell(e.high)] if e is not None else [None, None]
+            )
+        row += [_cell(o.kpis.get(k)) for k in structural]
+        d = o.differences.get("wait")
+        row += [_cell(d.mean), _cell(d.low), _cell(d.high)] if d else [None, None, None]
+        rows.append(tuple(row))
+    summary = Table(sheet=SUMMARY_SHEET, headers=tuple(headers), rows=tuple(rows))
+    ints = Table(
+        sheet="Splits INTs",
+        headers=(
+            "rank",
+            "option",
+            "INT",
+            "practices",
+            "population",
+            "core headcount",
+            f"over team size threshold ({result.team_size_threshold})",
+            "core FTE",
+            "travel minutes per home visit",
+            "P(core role with nobody on duty) per rota day",
+            "core roles with no one",
+            "cover dependence (share of reference core hours)",
+        ),
+        rows=tuple(
+            (
+                o.rank,
+                o.option.label,
+                k.int_code,
+                ", ".join(k.practices),
+                k.population,
+                k.core_headcount,
+                "yes" if k.core_headcount > result.team_size_threshold else "no",
+                round(k.core_fte, 3),
+                round(k.travel_minutes, 2),
+                round(k.core_gap_day_probability, 4),
+                ", ".join(k.empty_core_roles),
+                round(k.cover_dependence, 4),
+            )
+            for o in result.options
+            for k in o.per_int
+        ),
+    )
+    keys = list(result.weights_used)
+    scores = Table(
+        sheet="Splits scores",
+        headers=(
+            "rank",
+            "option",
+            "score",
+            *(f"{k} (weight {result.weights_used[k]:.2f})" for k in keys),
+        ),
+        rows=tuple(
+            (
+                o.rank,
+                o.option.label,
+                round(o.score, 4),
+                *(round(o.contributions.get(k, 0.0), 4) for k in keys),
+            )
+            for o in result.options
+        ),
+    )
+    en = result.enumeration
+    a_rows: list[tuple[Cell, ...]] = [
+        ("PCN", result.pcn, "", ""),
+        ("scenario", result.scenario_name, "", ""),
+        ("what was found", en.message, "", ""),
+        (
+            "population bounds",
+            f"{en.population_min:,}-{en.population_max:,}",
+            "people per INT",
+            _bounds_source(result),
+        ),
+        (
+            "bounds applied",
+            "yes" if en.bounds_applied else "no (nothing fitted; all shown)",
+            "",
+            "",
+        ),
+        ("Torbay band", f"{TORBAY_BAND[0]:,}-{TORBAY_BAND[1]:,}", "people per team", TORBAY_SOURCE),
+        ("contiguity", ADJACENCY_METHOD, "", "assumption: see docs/splits.md"),
+        ("practice adjacency", "; ".join(f"{a}-{b}" for a, b in en.edges), "", "derived"),
+        ("simulated weeks", result.weeks, "weeks", SPLIT_WEEKS_SOURCE),
+        ("warm-up weeks", result.warmup_weeks, "weeks", "settings"),
+        ("seed", result.seed, "", "common random numbers: the same seed for every option"),
+        ("screening replications", result.screen_replications, "", "--screen-replications"),
+        ("final replications", result.replications, "", "--replications"),
+        ("options re-run", result.top, "plus the reference", "--top"),
+        ("working day", WORKING_DAY_HOURS, "hours", WORKING_DAY_SOURCE),
+        ("home visit distance floor", HOME_VISIT_MIN_KM, "km", "as the simulator"),
+    ]
+    for spec in KPI_SPECS:
+        a_rows.append(
+            (
+                f"weight: {spec.key}",
+                result.weights.get(spec.key, 0.0),
+                f"used {result.weights_used.get(spec.key, 0.0):.3f}; {spec.better.value} is better; {spec.unit}",
+                spec.source,
+            )
+        )
+    for key, (value, source) in result.settings_used.items():
+        a_rows.append((f"setting: {key}", _plain(value), "", source))
+    for note in result.notes:
+        a_rows.append(("note", note, "", ""))
+    assumptions = Table(
+        sheet="Splits assumptions",
+        headers=("item", "value", "unit / detail", "source"),
+        rows=tuple(a_rows),
+    )
+    return (summary, ints, scores, assumptions)
+
+
+def _bounds_source(result: SplitsResult) -> str:
+    en = result.enumeration
+    lo, lo_src = result.settings_used["int_population_min"]
+    hi, _ = result.settings_used["int_population_max"]
+    if (en.population_min, en.population_max) == (lo, hi):
+        return f"settings int_population_min/max: {lo_src}"
+    return "given on the command line (--pop-min/--pop-max)"
+
+
+def _plain(v: object) -> Cell:
+    return v if isinstance(v, str | int | float | bool) or v is None else str(v)
+
+
+def write_splits_workbook(result: SplitsResult, out: Path, *, source: Path | None = None) -> None:
+    """Write the board workbook: the source workbook's sheets (untouched) plus Splits sheets.
+
+    Any earlier ``Splits …`` sheets are replaced. Saved atomically.
+    """
+    write_tables(splits_tables(result), out, source=source, prefix="Splits", charts=_splits_charts)
+
+
+def _splits_charts(wb: Any, tables: Sequence[Table]) -> None:
+    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
+
+    ws = wb[SUMMARY_SHEET]
+    n = len(tables[0].rows)
+    if n == 0:
+        return
+    headers = tables[0].headers
+    col = {h: i + 1 for i, h in enumerate(headers)}
+    labels = Reference(ws, min_col=col["practice groups"], min_row=2, max_row=n + 1)
+    bar = BarChart()
+    bar.type = "bar"
+    bar.title = "Score by option (higher is better)"
+    bar.add_data(
+        Reference(ws, min_col=col["score"], min_row=1, max_row=n + 1), titles_from_data=True
+    )
+    bar.set_categories(labels)
+    bar.height, bar.width = 8, 16
+    ws.add_chart(bar, f"A{n + 4}")
+    wait_col = col[f"wait ({KPI_BY_KEY['wait'].unit})"]
+    waits = BarChart()
+    waits.type = "bar"
+    waits.title = "Mean wait in the affected INTs (minutes)"
+    waits.add_data(Reference(ws, min_col=wait_col, min_row=1, max_row=n + 1), titles_from_data=True)
+    waits.set_categories(labels)
+    waits.height, waits.width = 8, 16
+    ws.add_chart(waits, f"J{n + 4}")
+    sc = ScatterChart()
+    sc.title = "Trade-off: largest core team vs mean wait (Pareto front: see column C)"
+    sc.style = 13
+    sc.x_axis.title = "largest core team (people)"
+    sc.y_axis.title = "mean wait (minutes)"
+    xs = Reference(
+        ws, min_col=col[f"team_size ({KPI_BY_KEY['team_size'].unit})"], min_row=2, max_row=n + 1
+    )
+    ys = Reference(ws, min_col=wait_col, min_row=2, max_row=n + 1)
+    series = Series(ys, xs, title="options")
+    series.marker.symbol = "circle"
+    series.graphicalProperties.line.noFill = True
+    sc.series.append(series)
+    sc.height, sc.width = 8, 16
+    ws.add_chart(sc, f"S{n + 4}")
+
+
+def write_tables(
+    tables: Sequence[Table],
+    out: Path,
+    *,
+    source: Path | None,
+    prefix: str,
+    charts: Callable[[Any, Sequence[Table]], None] | None = None,
+) -> None:
+    """Sheets ``tables`` into ``out`` (on a copy of ``source``'s sheets), atomically."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.styles import Font
+
+    from intplan.io.atomic import atomic_write
+
+    if source is not None:
+        try:
+            wb = load_workbook(source)
+        except Exception as exc:  # any failure to read is the user's file, not a bug
+            raise UnreadableFileError(str(source), f"cannot open as a workbook: {exc}") from None
+        for name in list(wb.sheetnames):
+            if name.startswith(prefix):
+                del wb[name]
+    else:
+        wb = Workbook()
+        wb.remove(wb.active)
+    for t in tables:
+        ws = wb.create_sheet(t.sheet)
+        ws.append(list(t.headers))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in t.rows:
+            ws.append(list(row))
+        ws.freeze_panes = "A2"
+        for i, h in enumerate(t.headers, start=1):
+            width = max(
+                [len(str(h))] + [len(str(r[i - 1])) for r in t.rows if r[i - 1] is not None]
+            )
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(
+                60, max(8, width + 2)
+            )
+    if charts is not None:
+        charts(wb, tables)
+    wb.active = wb.sheetnames.index(tables[0].sheet)
+    with atomic_write(out) as tmp:
+        wb.save(tmp)

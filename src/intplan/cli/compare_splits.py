@@ -1,0 +1,178 @@
+"""``intplan compare-splits WORKBOOK --pcn ID``: should this PCN be 1, 2 or 3 INTs?"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._load import LoadFailedError, load_or_report
+from intplan.domain.errors import IntplanError
+from intplan.services.progress import Cancelled
+from intplan.services.splits import (
+    SPLIT_WEEKS,
+    SPLIT_WEEKS_SOURCE,
+    SplitsOptions,
+    SplitsResult,
+    compare_splits,
+    write_splits_workbook,
+)
+from intplan.splits.evaluate import KPI_BY_KEY, KPI_SPECS, default_weights
+
+
+def register(sub: Any) -> None:
+    weights = ", ".join(f"{k.key}={k.weight:g}" for k in KPI_SPECS)
+    p: argparse.ArgumentParser = sub.add_parser(
+        "compare-splits",
+        help="compare splitting a PCN into 1, 2 or 3 INTs (waits, team size, travel, cover…)",
+        description="Enumerate every split of the PCN's practices into 1-3 contiguous INTs "
+        "within the population bounds, re-map staff, simulate the affected INTs (screening "
+        "all options, then the best with more replications, under common random numbers) "
+        "and rank them by a weighted score whose weights you can see and change. "
+        f"Default weights: {weights}.",
+    )
+    p.add_argument("workbook", help="scenario workbook (.xlsx)")
+    p.add_argument("--pcn", required=True, metavar="ID", help="PCN code to split")
+    p.add_argument("--max-ints", type=int, default=3, choices=(1, 2, 3), help="default 3")
+    p.add_argument("--replications", type=int, default=30, metavar="N", help="final runs (30)")
+    p.add_argument(
+        "--screen-replications", type=int, default=5, metavar="N", help="screening runs (5)"
+    )
+    p.add_argument("--top", type=int, default=3, metavar="K", help="options re-run (3)")
+    p.add_argument(
+        "--weeks",
+        type=int,
+        default=SPLIT_WEEKS,
+        metavar="W",
+        help=f"simulated weeks after warm-up (default {SPLIT_WEEKS}; {SPLIT_WEEKS_SOURCE})",
+    )
+    p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the scenario's")
+    p.add_argument("--seed", type=int, metavar="S", help="default: the scenario's")
+    p.add_argument(
+        "--weight",
+        action="append",
+        default=[],
+        metavar="KPI=W",
+        help=f"weight of a KPI in the score (repeatable; KPIs: {', '.join(KPI_BY_KEY)})",
+    )
+    p.add_argument("--pop-min", type=int, metavar="N", help="default: int_population_min")
+    p.add_argument("--pop-max", type=int, metavar="N", help="default: int_population_max")
+    p.add_argument("--with-cost", action="store_true", help="add the optimiser's cost (slower)")
+    p.add_argument(
+        "--screen-limit",
+        type=int,
+        default=40,
+        metavar="N",
+        help="simulate at most N options; the rest are pre-ranked on structural KPIs (40)",
+    )
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes (1)")
+    p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def parse_weights(items: list[str]) -> dict[str, float]:
+    """``KPI=W`` items over the defaults; raises ValueError with a readable message."""
+    weights = default_weights()
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or key not in KPI_BY_KEY:
+            raise ValueError(
+                f"--weight {item!r}: give KPI=W with KPI one of {', '.join(KPI_BY_KEY)}"
+            )
+        try:
+            w = float(value)
+        except ValueError:
+            raise ValueError(f"--weight {item!r}: {value!r} is not a number") from None
+        if w < 0 or not math.isfinite(w):
+            raise ValueError(f"--weight {item!r}: weights must be 0 or more")
+        weights[key] = w
+    return weights
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        weights = parse_weights(args.weight)
+    except ValueError as e:
+        err(f"error: {e}")
+        return EXIT_USAGE
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        err("error: --out must be an .xlsx file")
+        return EXIT_USAGE
+    try:
+        scenario = load_or_report(args.workbook, as_json=args.json)
+    except LoadFailedError as e:
+        return e.code
+    options = SplitsOptions(
+        pcn=args.pcn,
+        max_ints=args.max_ints,
+        replications=args.replications,
+        screen_replications=args.screen_replications,
+        top=args.top,
+        weeks=args.weeks,
+        warmup_weeks=args.warmup_weeks,
+        seed=args.seed,
+        weights=weights,
+        with_cost=args.with_cost,
+        population_min=args.pop_min,
+        population_max=args.pop_max,
+        screen_limit=args.screen_limit,
+        workers=args.workers,
+    )
+    bar = ProgressBar("compare-splits")
+    try:
+        result = compare_splits(scenario, options, progress=bar)
+        if args.out:
+            write_splits_workbook(result, Path(args.out), source=Path(args.workbook))
+    except Cancelled:
+        bar.close()
+        err("Interrupted; no files were changed.")
+        return 130
+    except IntplanError as e:
+        bar.close()
+        if args.json:
+            emit_json({"ok": False, "error": str(e)})
+        err(f"error: {e}")
+        return EXIT_INPUT
+    if args.json:
+        emit_json(result.to_json() | {"out": args.out})
+    else:
+        print_text(result)
+        if args.out:
+            err(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:,.{digits}f}"
+
+
+def print_text(result: SplitsResult) -> None:
+    print(result.enumeration.message)
+    for note in result.notes[1:]:
+        print(f"note: {note}")
+    print(
+        f"seed {result.seed}, {result.weeks} weeks after {result.warmup_weeks} warm-up; "
+        f"screened at {result.screen_replications} replications, best {result.top} at "
+        f"{result.replications}"
+    )
+    print("weights: " + ", ".join(f"{k}={v:.2f}" for k, v in result.weights_used.items()))
+    header = (
+        f"{'rank':>4} {'score':>6} {'pareto':>6} {'INTs':>4}  {'wait min':>9} {'±95%':>7} "
+        f"{'team':>5} {'travel':>6} {'P(gap)':>7} {'reps':>4}  groups"
+    )
+    print(header)
+    for o in result.options:
+        e = o.estimates.get("wait")
+        half = _fmt(e.half_width) if e is not None else "-"
+        flag = "yes" if o.pareto else ""
+        mark = " (today)" if o.current else ""
+        print(
+            f"{o.rank:>4} {o.score:>6.3f} {flag:>6} {o.option.ints:>4}  "
+            f"{_fmt(o.kpis.get('wait')):>9} {half:>7} {_fmt(o.kpis.get('team_size'), 0):>5} "
+            f"{_fmt(o.kpis.get('travel')):>6} {_fmt(o.kpis.get('resilience'), 3):>7} "
+            f"{o.replications:>4}  {o.option.label}{mark}"
+        )

@@ -1,0 +1,74 @@
+"""``intplan compare-splits`` end to end on the bundled tiny workbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from intplan.cli import main
+from intplan.examples import build_tiny
+from intplan.io.workbook import write_scenario
+
+FAST = ["--weeks", "4", "--warmup-weeks", "1", "--screen-replications", "2"]
+FAST += ["--replications", "4", "--pop-min", "0", "--pop-max", "100000"]
+
+
+@pytest.fixture(scope="module")
+def tiny_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("splits") / "tiny.xlsx"
+    write_scenario(build_tiny(), path)
+    return path
+
+
+def test_json_and_board_workbook(
+    tiny_book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "board.xlsx"
+    code = main(
+        ["compare-splits", str(tiny_book), "--pcn", "PCN1", *FAST, "--json", "--out", str(out)]
+    )
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    doc = json.loads(captured.out)
+    assert doc["pcn"] == "PCN1"
+    labels = [o["label"] for o in doc["options"]]
+    assert sorted(labels) == sorted(
+        ["P1+P2+P3", "P1 | P2+P3", "P1+P2 | P3", "P1+P3 | P2", "P1 | P2 | P3"]
+    )
+    assert [o["rank"] for o in doc["options"]] == [1, 2, 3, 4, 5]
+    for o in doc["options"]:
+        assert o["ints"] == len(o["groups"]) and 1 <= o["ints"] <= 3
+        assert {"wait", "team_size", "travel", "resilience"} <= set(o["kpis"])
+        assert isinstance(o["pareto"], bool)
+    assert sum(o["current"] for o in doc["options"]) == 1
+    wb = load_workbook(out)
+    assert {"Splits summary", "Splits INTs", "Splits scores", "Splits assumptions"} <= set(
+        wb.sheetnames
+    )
+    assert "Practices" in wb.sheetnames, "the scenario's inputs travel with the results"
+    summary = wb["Splits summary"]
+    assert summary.max_row == 1 + len(doc["options"])
+    assert len(summary._charts) == 3
+    items = [r[0] for r in wb["Splits assumptions"].iter_rows(min_row=2, values_only=True)]
+    assert "weight: wait" in items and "Torbay band" in items
+    assert tiny_book.stat().st_size > 0
+
+
+def test_weights_change_ranking_and_bad_usage(
+    tiny_book: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["compare-splits", str(tiny_book), "--pcn", "PCN1", *FAST, "--json"]
+    assert main([*args, "--weight", "team_size=20", "--weight", "wait=0"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["options"][0]["label"] == "P1 | P2 | P3", "the only option with 9-person teams"
+    assert doc["weights"]["team_size"] == 20.0
+    assert "wait" not in doc["weights_used"]
+    assert sum(doc["weights_used"].values()) == pytest.approx(1.0)
+    assert main([*args, "--weight", "speed=1"]) == 2
+    assert "KPI one of" in capsys.readouterr().err
+    assert main(["compare-splits", str(tiny_book), "--pcn", "NOPE", *FAST]) == 1
+    assert "unknown PCN" in capsys.readouterr().err
+    assert main(["compare-splits", str(tiny_book.with_name("missing.xlsx")), "--pcn", "X"]) == 2
