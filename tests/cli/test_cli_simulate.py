@@ -67,3 +67,22 @@ def test_ctrl_c_writes_nothing(
     out = tmp_path / "out.xlsx"
     assert main(["simulate", str(workbook), "--out", str(out)]) == 130
     assert not out.exists()
+
+
+def test_writes_result_sheets_and_keeps_inputs(
+    workbook: Path, tmp_path: Path, tiny: Scenario
+) -> None:
+    import openpyxl
+
+    from intplan.io.workbook import read_scenario
+
+    before = workbook.read_bytes()
+    out = tmp_path / "out.xlsx"
+    args = ["simulate", str(workbook), "--replications", "2", "--weeks", "2", "--out", str(out)]
+    assert main(args) == 0
+    assert workbook.read_bytes() == before  # the input file is not rewritten
+    wb = openpyxl.load_workbook(out)
+    results = [n for n in wb.sheetnames if n.startswith("Results Sim")]
+    assert "Results Sim activities" in results
+    assert any(wb[n]._charts for n in results)  # native charts
+    assert read_scenario(out) == tiny  # inputs survive the round trip

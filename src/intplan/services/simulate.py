@@ -506,27 +506,156 @@ def result_rows(
 
 
 def write_simulation_results(result: SimulationResult, *, source: str, out: str) -> None:
-    """Write the result sheets (with charts) into ``out`` (a copy of ``source`` when they
-    differ), atomically, leaving input sheets untouched. Needs ``intplan.io.results``."""
-    from intplan.io import results as io_results
+    """Write the result sheets (with native charts) into ``out`` (``source`` copied first
+    when they differ), atomically; input sheets are never touched."""
+    from intplan.io.results import write_results
 
-    write = getattr(io_results, "write_results", None)
-    if write is None:
-        raise IntplanError(
-            "writing result sheets is not available in this build "
-            "(intplan.io.results.write_results is missing); use --json or --no-write"
-        )
-    write(to_tables(result), source=source, out=out)
+    write_results(source, out, to_tables(result))
+
+
+def _weekly_wait_pivot(result: SimulationResult) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Week x INT mean wait (minutes, contact-weighted across activities) for a line chart."""
+    ints = sorted({w.int_code for w in result.weekly_activities})
+    weeks = sorted({w.week for w in result.weekly_activities})
+    acc: dict[tuple[int, str], list[float]] = {}
+    for w in result.weekly_activities:
+        if w.served > 0 and math.isfinite(w.wait_mean_minutes):
+            a = acc.setdefault((w.week, w.int_code), [0.0, 0.0])
+            a[0] += w.wait_mean_minutes * w.served
+            a[1] += w.served
+    rows: list[tuple[Cell, ...]] = []
+    for wk in weeks:
+        vals: list[Cell] = [wk]
+        for ic in ints:
+            got = acc.get((wk, ic))
+            vals.append(round(got[0] / got[1], 3) if got and got[1] > 0 else None)
+        rows.append(tuple(vals))
+    return ("week", *ints), rows
 
 
 def to_tables(result: SimulationResult) -> list[Any]:
-    """The result tables as ``intplan.io.results.ResultTable`` values (with chart specs)."""
-    from intplan.io import results as io_results
+    """The result sheets as ``intplan.io.results.ResultTable`` values with native charts."""
+    from intplan.io.results import ChartSpec, ResultTable
 
-    table = getattr(io_results, "ResultTable", None)
-    if table is None:
-        raise IntplanError("intplan.io.results.ResultTable is not available in this build")
-    return [
-        table(sheet=sheet, headers=heads, rows=tuple(rows))
-        for sheet, (heads, rows) in result_rows(result).items()
-    ]
+    rows = result_rows(result)
+    note = (
+        f"{result.replications} replications x {result.weeks} weeks after "
+        f"{result.warmup_weeks} warm-up weeks, seed {result.seed}; _ci95 columns are the "
+        "95% confidence interval of the mean across replications."
+    )
+
+    def labelled(sheet: str, key_cols: int) -> tuple[tuple[str, ...], tuple[tuple[Cell, ...], ...]]:
+        heads, body = rows[sheet]
+        out = tuple((" ".join(str(v) for v in r[:key_cols]), *r) for r in body)
+        return ("label", *heads), out
+
+    tables = []
+    heads, body = rows[SHEET_RUN]
+    tables.append(
+        ResultTable(sheet=SHEET_RUN, title="Simulation run", headers=heads, rows=tuple(body))
+    )
+    l_heads, l_body = labelled(SHEET_ACTIVITIES, 2)
+    tables.append(
+        ResultTable(
+            sheet=SHEET_ACTIVITIES,
+            title="Waits and targets by INT and activity",
+            headers=l_heads,
+            rows=l_body,
+            note=note,
+            charts=(
+                ChartSpec(
+                    kind="bar",
+                    title="Mean wait by INT and activity",
+                    x_column="label",
+                    y_columns=("wait_mean_minutes_mean",),
+                    y_title="minutes",
+                ),
+                ChartSpec(
+                    kind="bar",
+                    title="Share seen within the response target",
+                    x_column="label",
+                    y_columns=("within_target_share_mean",),
+                    y_title="share",
+                    anchor="AD20",
+                ),
+            ),
+        )
+    )
+    l_heads, l_body = labelled(SHEET_ROLES, 2)
+    tables.append(
+        ResultTable(
+            sheet=SHEET_ROLES,
+            title="Utilisation and overtime by INT and role",
+            headers=l_heads,
+            rows=l_body,
+            note=note,
+            number_formats={"utilisation_mean": "0.0%"},
+            charts=(
+                ChartSpec(
+                    kind="bar",
+                    title="Utilisation by INT and role",
+                    x_column="label",
+                    y_columns=("utilisation_mean",),
+                    y_title="share of time on duty",
+                ),
+            ),
+        )
+    )
+    heads, body = rows[SHEET_INTS]
+    tables.append(
+        ResultTable(
+            sheet=SHEET_INTS,
+            title="INT summary",
+            headers=heads,
+            rows=tuple(body),
+            note=note,
+            charts=(
+                ChartSpec(
+                    kind="bar",
+                    title="Escalations to ED per week",
+                    x_column="int_code",
+                    y_columns=("escalations_per_week_mean",),
+                    y_title="per week",
+                ),
+            ),
+        )
+    )
+    p_heads, p_rows = _weekly_wait_pivot(result)
+    if len(p_heads) > 1 and p_rows:
+        tables.append(
+            ResultTable(
+                sheet=SHEET_WEEKLY,
+                title="Mean wait by week and INT (minutes; mean of replications)",
+                headers=p_heads,
+                rows=tuple(p_rows),
+                charts=(
+                    ChartSpec(
+                        kind="line",
+                        title="Mean wait by week",
+                        x_column="week",
+                        y_columns=p_heads[1:],
+                        y_title="minutes",
+                        x_title="week after warm-up",
+                    ),
+                ),
+            )
+        )
+    heads, body = rows[SHEET_WEEKLY]
+    tables.append(
+        ResultTable(
+            sheet=SHEET_WEEKLY,
+            title="Weekly series by INT and activity (means of replications)",
+            headers=heads,
+            rows=tuple(body),
+        )
+    )
+    heads, body = rows[SHEET_WEEKLY_ROLES]
+    tables.append(
+        ResultTable(
+            sheet=SHEET_WEEKLY_ROLES,
+            title="Weekly utilisation by INT and role (pooled over replications)",
+            headers=heads,
+            rows=tuple(body),
+        )
+    )
+    return tables
