@@ -79,8 +79,11 @@ def run_replications(
                     if on_progress is not None:
                         on_progress(len(results) / n)
         except BaseException:
+            # cancel or Ctrl+C: stop at once rather than wait for running replications
             for f in pending:
                 f.cancel()
+            for proc in list(getattr(pool, "_processes", {}).values()):
+                proc.terminate()
             pool.shutdown(wait=True, cancel_futures=True)
             raise
     return [results[k] for k in range(n)]

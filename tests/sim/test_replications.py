@@ -1,0 +1,39 @@
+"""Replication seeding and the spawn-safe process pool."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from intplan.domain import Scenario
+from intplan.sim.model import compile_scenario
+from intplan.sim.replications import (
+    ReplicationsCancelled,
+    replication_seeds,
+    run_replications,
+)
+
+
+def test_replication_seeds_do_not_depend_on_the_batch() -> None:
+    whole = replication_seeds(1, 0, 5)
+    parts = replication_seeds(1, 0, 2) + replication_seeds(1, 2, 5)
+    assert [s.generate_state(2).tolist() for s in whole] == [
+        s.generate_state(2).tolist() for s in parts
+    ]
+
+
+def test_pool_matches_in_process_and_cancel_stops_the_pool(tiny: Scenario) -> None:
+    model = compile_scenario(tiny, weeks=2, warmup_weeks=0)
+    local = run_replications(model, seed=3, n_scenario_ints=2, start=0, stop=2, workers=1)
+    pooled = run_replications(model, seed=3, n_scenario_ints=2, start=0, stop=2, workers=2)
+    for a, b in zip(local, pooled, strict=True):
+        assert np.array_equal(a.wait_sum_minutes, b.wait_sum_minutes)
+        assert np.array_equal(a.weekly_backlog, b.weekly_backlog)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(ReplicationsCancelled):
+        run_replications(
+            model, seed=3, n_scenario_ints=2, start=0, stop=4, workers=2, cancel=cancel
+        )
