@@ -241,7 +241,8 @@ def simulate_ints(
     except ReplicationsCancelled as exc:
         raise Cancelled() from exc
     population = sum(scenario.int_population(c) for c in int_codes)
-    per = {k: tuple(_aggregate(r, population, weeks)[k] for r in reps) for k in SIM_KPIS}
+    rows = [aggregate_replication(r, population, weeks) for r in reps]
+    per = {k: tuple(row[k] for row in rows) for k in SIM_KPIS}
     return SimKpis(
         replications=replications,
         estimates={k: estimate(v) for k, v in per.items()},
@@ -249,7 +250,7 @@ def simulate_ints(
     )
 
 
-def _aggregate(r: ReplicationResult, population: int, weeks: int) -> dict[str, float]:
+def aggregate_replication(r: ReplicationResult, population: int, weeks: int) -> dict[str, float]:
     served = float(np.sum(r.served))
     esc = float(np.sum(r.escalated))
     avail = float(np.sum(r.available_minutes))

@@ -1,0 +1,125 @@
+"""``intplan compare A.xlsx B.xlsx …``: KPIs side by side, differences vs the first, CIs."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._load import LoadFailedError, load_or_report
+from intplan.domain.errors import IntplanError
+from intplan.services.compare import (
+    COMPARE_REPLICATIONS,
+    CompareOptions,
+    CompareResult,
+    compare_scenarios,
+    compare_tables,
+    write_compare_workbook,
+)
+from intplan.services.progress import Cancelled
+
+
+def register(sub: Any) -> None:
+    p: argparse.ArgumentParser = sub.add_parser(
+        "compare",
+        help="compare scenarios side by side (KPIs, differences vs the first, 95% CIs)",
+        description="Simulate every scenario with the same seed, horizon and warm-up "
+        "(common random numbers; defaults from the first scenario) and show KPIs side by "
+        "side with paired differences against the first scenario and 95% CIs. Stored "
+        "Results sheets are not read: they may be stale or made with other run options.",
+    )
+    p.add_argument("workbooks", nargs="+", metavar="WORKBOOK", help="two or more .xlsx files")
+    p.add_argument(
+        "--replications",
+        type=int,
+        default=COMPARE_REPLICATIONS,
+        metavar="N",
+        help=f"replications per scenario (default {COMPARE_REPLICATIONS})",
+    )
+    p.add_argument("--weeks", type=int, metavar="W", help="default: the first scenario's")
+    p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the first's")
+    p.add_argument("--seed", type=int, metavar="S", help="default: the first scenario's")
+    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes (1)")
+    p.add_argument("--out", metavar="OUT.xlsx", help="write a Compare workbook here")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if len(args.workbooks) < 2:
+        err("error: give at least two workbooks to compare")
+        return EXIT_USAGE
+    if args.out and Path(args.out).suffix.lower() != ".xlsx":
+        err("error: --out must be an .xlsx file")
+        return EXIT_USAGE
+    if args.out and any(Path(args.out).resolve() == Path(w).resolve() for w in args.workbooks):
+        err("error: --out must not be one of the scenarios being compared")
+        return EXIT_USAGE
+    scenarios = []
+    for path in args.workbooks:
+        try:
+            scenarios.append(load_or_report(path, as_json=args.json))
+        except LoadFailedError as e:
+            return e.code
+    bar = ProgressBar("compare")
+    try:
+        result = compare_scenarios(
+            scenarios,
+            CompareOptions(
+                replications=args.replications,
+                weeks=args.weeks,
+                warmup_weeks=args.warmup_weeks,
+                seed=args.seed,
+                workers=args.workers,
+            ),
+            sources=[Path(w).name for w in args.workbooks],
+            progress=bar,
+        )
+        if args.out:
+            write_compare_workbook(result, Path(args.out))
+    except Cancelled:
+        bar.close()
+        err("Interrupted; no files were changed.")
+        return 130
+    except IntplanError as e:
+        bar.close()
+        if args.json:
+            emit_json({"ok": False, "error": str(e)})
+        err(f"error: {e}")
+        return EXIT_INPUT
+    if args.json:
+        emit_json(result.to_json() | {"out": args.out})
+    else:
+        print_text(result)
+        if args.out:
+            err(f"wrote {args.out}")
+    return EXIT_OK
+
+
+def _f(x: object) -> str:
+    if not isinstance(x, int | float) or not math.isfinite(x):
+        return "-"
+    return f"{x:,.3f}" if abs(x) < 10 else f"{x:,.1f}"
+
+
+def print_text(result: CompareResult) -> None:
+    print(
+        f"seed {result.seed}, {result.weeks} weeks after {result.warmup_weeks} warm-up, "
+        f"{result.replications} replications each; differences are against "
+        f"{result.scenarios[0].source or result.scenarios[0].name} (paired, 95% CI)"
+    )
+    table = compare_tables(result)[0]
+    n = len(result.scenarios)
+    names = [s.source or s.name for s in result.scenarios]
+    print(f"{'KPI':<46}" + "".join(f"{nm[:26]:>30}" for nm in names))
+    for row in table.rows:
+        label = f"{row[0]} ({row[1]})"[:45]
+        cells = [f"{_f(row[2])}"]
+        col = 5
+        for _ in range(1, n):
+            mean, dlo, dhi = row[col], row[col + 4], row[col + 5]
+            cells.append(f"{_f(mean)} [{_f(dlo)}, {_f(dhi)}]")
+            col += 6
+        print(f"{label:<46}" + "".join(f"{c:>30}" for c in cells))

@@ -1,0 +1,263 @@
+"""Compare several scenarios side by side, with differences against the first and CIs.
+
+Every scenario is simulated afresh (stored Results sheets are not read): paired
+differences need each replication's values, the same seed, horizon and warm-up for
+every scenario (common random numbers: replication r of each scenario uses
+``SeedSequence(seed).spawn(r + 1)[r]``), and stored results may be stale against the
+inputs or made with other run options. Seed, weeks and warm-up default to the first
+scenario's settings so "A vs B" always means the same run conditions.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from intplan.domain import Scenario
+from intplan.domain.errors import IntplanError
+from intplan.services.progress import Progress, check_cancel, report
+from intplan.services.splits import SIM_KPIS, SimKpis, Table, simulate_ints, write_tables
+from intplan.sim.stats import Estimate, constant, estimate
+from intplan.splits.evaluate import structural_kpis
+
+#: structural (deterministic) KPIs of a whole scenario: key -> (label, unit)
+STRUCTURAL: dict[str, tuple[str, str]] = {
+    "population": ("Registered population", "people"),
+    "ints": ("INTs", "count"),
+    "staff_fte": ("Staff in post", "FTE"),
+    "vacant_fte": ("Vacant posts", "FTE"),
+    "pay_cost": ("Pay cost of staff in post", "GBP per year"),
+    "team_size": ("Largest core team", "people"),
+    "over_threshold": ("INTs over the team size threshold", "count"),
+    "resilience": ("P(a core role has nobody on duty), worst INT", "probability per rota day"),
+    "travel": ("Travel per home visit (population-weighted)", "minutes"),
+    "cover_dependence": ("Dependence on cover from neighbours", "share of reference core hours"),
+}
+SIMULATED: dict[str, tuple[str, str]] = {
+    "wait": ("Mean wait", "minutes"),
+    "within_target": ("Share seen within target", "share"),
+    "escalations": ("Escalations to ED", "per 1,000 people per week"),
+    "utilisation": ("Mean utilisation", "share"),
+    "continuity": ("Continuity (same person in an episode)", "share"),
+}
+COMPARE_REPLICATIONS = 10
+COMPARE_REPLICATIONS_SOURCE = "assumption: the scenario's default, 10 replications (Settings)"
+
+
+class CompareError(IntplanError):
+    """The comparison cannot be run as asked."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareOptions:
+    replications: int = COMPARE_REPLICATIONS
+    weeks: int | None = None  # None: the first scenario's horizon_weeks
+    warmup_weeks: int | None = None
+    seed: int | None = None
+    workers: int = 1
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioKpis:
+    name: str
+    source: str  # file name, or "" when compared in memory
+    structural: dict[str, float]
+    sim: SimKpis
+
+    def estimates(self) -> dict[str, Estimate]:
+        out = {k: constant(v, self.sim.replications) for k, v in self.structural.items()}
+        out.update(self.sim.estimates)
+        return out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CompareResult:
+    scenarios: tuple[ScenarioKpis, ...]
+    differences: tuple[dict[str, Estimate], ...]  # vs the first; the first's are zero
+    seed: int
+    weeks: int
+    warmup_weeks: int
+    replications: int
+
+    def kpi_keys(self) -> tuple[str, ...]:
+        return (*SIMULATED, *STRUCTURAL)
+
+    def to_json(self) -> dict[str, Any]:
+        units = {k: u for k, (_, u) in (SIMULATED | STRUCTURAL).items()}
+        return {
+            "seed": self.seed,
+            "weeks": self.weeks,
+            "warmup_weeks": self.warmup_weeks,
+            "replications": self.replications,
+            "baseline": self.scenarios[0].name,
+            "units": units,
+            "scenarios": [
+                {
+                    "name": s.name,
+                    "file": s.source,
+                    "kpis": {k: e.to_json() for k, e in s.estimates().items()},
+                    "difference_vs_first": {k: e.to_json() for k, e in d.items()},
+                }
+                for s, d in zip(self.scenarios, self.differences, strict=True)
+            ],
+        }
+
+
+def scenario_structural(scenario: Scenario) -> dict[str, float]:
+    per = [structural_kpis(scenario, i.code) for i in scenario.ints]
+    total = sum(k.population for k in per) or 1
+    threshold = scenario.settings.team_size_threshold
+    filled = [p for p in scenario.staff if not p.vacant]
+    return {
+        "population": float(scenario.population),
+        "ints": float(len(scenario.ints)),
+        "staff_fte": round(sum(p.fte for p in filled), 6),
+        "vacant_fte": round(sum(p.fte for p in scenario.staff if p.vacant), 6),
+        "pay_cost": round(
+            sum(p.fte * scenario.role_by_code[p.role].pay_cost_gbp_per_fte for p in filled), 2
+        ),
+        "team_size": float(max((k.core_headcount for k in per), default=0)),
+        "over_threshold": float(sum(k.core_headcount > threshold for k in per)),
+        "resilience": max((k.core_gap_day_probability for k in per), default=0.0),
+        "travel": sum(k.travel_minutes * k.population for k in per) / total,
+        "cover_dependence": sum(k.cover_dependence * k.population for k in per) / total,
+    }
+
+
+def compare_scenarios(
+    scenarios: Sequence[Scenario],
+    options: CompareOptions | None = None,
+    *,
+    sources: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> CompareResult:
+    o = options or CompareOptions()
+    if len(scenarios) < 2:
+        raise CompareError("give at least two scenarios to compare")
+    if o.replications < 2:
+        raise CompareError("--replications must be at least 2 for confidence intervals")
+    first = scenarios[0].settings
+    weeks = first.horizon_weeks if o.weeks is None else o.weeks
+    warm = first.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks
+    seed = first.seed if o.seed is None else o.seed
+    if weeks < 1 or warm < 0:
+        raise CompareError("--weeks must be at least 1 and --warmup-weeks 0 or more")
+    names = list(sources or [s.name for s in scenarios])
+    out: list[ScenarioKpis] = []
+    for n, sc in enumerate(scenarios):
+        check_cancel(cancel)
+        report(progress, n / len(scenarios), f"simulating {names[n]}")
+        sim = simulate_ints(
+            sc,
+            tuple(i.code for i in sc.ints),
+            replications=o.replications,
+            seed=seed,
+            weeks=weeks,
+            warmup_weeks=warm,
+            workers=o.workers,
+            cancel=cancel,
+        )
+        out.append(
+            ScenarioKpis(
+                name=sc.name,
+                source=names[n] if sources else "",
+                structural=scenario_structural(sc),
+                sim=sim,
+            )
+        )
+    report(progress, 1.0, "done")
+    base = out[0]
+    diffs = []
+    for s in out:
+        d: dict[str, Estimate] = {}
+        for k in SIM_KPIS:
+            pairs = [
+                x - y
+                for x, y in zip(s.sim.per_replication[k], base.sim.per_replication[k], strict=True)
+            ]
+            d[k] = constant(0.0, len(pairs)) if s is base else estimate(pairs)
+        for k, v in s.structural.items():
+            d[k] = constant(v - base.structural[k], o.replications)
+        diffs.append(d)
+    return CompareResult(
+        scenarios=tuple(out),
+        differences=tuple(diffs),
+        seed=seed,
+        weeks=weeks,
+        warmup_weeks=warm,
+        replications=o.replications,
+    )
+
+
+def _c(x: float) -> float | None:
+    return None if not math.isfinite(x) else round(x, 4)
+
+
+def compare_tables(result: CompareResult) -> tuple[Table, ...]:
+    labels = SIMULATED | STRUCTURAL
+    headers: list[str] = ["KPI", "unit"]
+    for i, s in enumerate(result.scenarios):
+        tag = s.source or s.name
+        headers += [f"{tag}", f"{tag} CI95 low", f"{tag} CI95 high"]
+        if i > 0:
+            headers += [f"{tag} minus first", "diff CI95 low", "diff CI95 high"]
+    rows = []
+    for k in result.kpi_keys():
+        row: list[str | float | None] = [labels[k][0], labels[k][1]]
+        for i, (s, d) in enumerate(zip(result.scenarios, result.differences, strict=True)):
+            e = s.estimates()[k]
+            row += [_c(e.mean), _c(e.low), _c(e.high)]
+            if i > 0:
+                row += [_c(d[k].mean), _c(d[k].low), _c(d[k].high)]
+        rows.append(tuple(row))
+    assumptions = Table(
+        sheet="Compare assumptions",
+        headers=("item", "value", "source"),
+        rows=(
+            ("seed", result.seed, "the first scenario's seed unless --seed"),
+            ("weeks", result.weeks, "the first scenario's horizon unless --weeks"),
+            ("warm-up weeks", result.warmup_weeks, "the first scenario's unless --warmup-weeks"),
+            ("replications", result.replications, COMPARE_REPLICATIONS_SOURCE),
+            (
+                "method",
+                "every scenario simulated with the same seed (common random numbers); "
+                "differences are paired by replication",
+                "docs/splits.md",
+            ),
+        ),
+    )
+    return (Table(sheet="Compare", headers=tuple(headers), rows=tuple(rows)), assumptions)
+
+
+def write_compare_workbook(result: CompareResult, out: Path) -> None:
+    write_tables(compare_tables(result), out, source=None, prefix="Compare", charts=_charts)
+
+
+def _charts(wb: Any, tables: Sequence[Table]) -> None:
+    from openpyxl.chart import BarChart, Reference
+
+    ws = wb["Compare"]
+    n = len(tables[0].rows)
+    # one bar chart per simulated KPI row: the scenarios' means side by side
+    for i, k in enumerate(SIM_KPIS[:2]):
+        row = 2 + i
+        chart = BarChart()
+        chart.title = f"{SIMULATED[k][0]} ({SIMULATED[k][1]})"
+        cols = [3 + 3 * j + (3 * (j - 1) if j > 0 else 0) for j in range(_n_scen(tables[0]))]
+        for c in cols:
+            chart.add_data(Reference(ws, min_col=c, min_row=row, max_row=row), from_rows=True)
+        for series, c in zip(chart.series, cols, strict=True):
+            from openpyxl.chart.series import SeriesLabel
+
+            series.tx = SeriesLabel(v=str(ws.cell(row=1, column=c).value))
+        chart.height, chart.width = 7, 14
+        ws.add_chart(chart, f"{'A' if i == 0 else 'J'}{n + 4}")
+
+
+def _n_scen(t: Table) -> int:
+    return sum(1 for h in t.headers if h.endswith("CI95 high") and not h.startswith("diff"))
