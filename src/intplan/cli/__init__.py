@@ -17,6 +17,7 @@ COMMANDS: tuple[str, ...] = (
     "info",
     "gui",
     "compare_splits",
+    "compare",
     "map",
     "simulate",
     "optimise",
