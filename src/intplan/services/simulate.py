@@ -293,9 +293,10 @@ def summarise(
     def stack(get: Callable[[ReplicationResult], NDArray[np.float64]]) -> NDArray[np.float64]:
         return np.stack([get(r) for r in results])
 
-    def est(x: NDArray[np.float64], idx: tuple[int, ...]) -> Estimate:
+    def est(x: NDArray[np.float64], idx: tuple[int, ...], *, share: bool = False) -> Estimate:
+        # every output is non-negative; shares also stay at most 1
         values: list[float] = x[(slice(None), *idx)].tolist()  # type: ignore[arg-type]  # numpy index tuple
-        return estimate(values)
+        return estimate(values, lower=0.0, upper=1.0 if share else None)
 
     served = stack(lambda r: r.served)
     wait_mean = _ratio(stack(lambda r: r.wait_sum_minutes), served)
@@ -318,8 +319,8 @@ def summarise(
             wait_p50_minutes=est(p50, (i, a)),
             wait_p90_minutes=est(p90, (i, a)),
             wait_p95_minutes=est(p95, (i, a)),
-            within_target_share=est(within, (i, a)),
-            waited_share=est(waited, (i, a)),
+            within_target_share=est(within, (i, a), share=True),
+            waited_share=est(waited, (i, a), share=True),
             backlog_end=est(backlog, (i, a)),
             escalations_per_week=est(esc, (i, a)),
         )
@@ -339,7 +340,7 @@ def summarise(
             fte=round(float(model.fte[i, r]), 6),
             meeting_hours_per_week=round(float(model.meeting_hours_per_week[i, r]), 6),
             available_hours_per_week=est(avail / 60.0 / weeks, (i, r)),
-            utilisation=est(util, (i, r)),
+            utilisation=est(util, (i, r), share=True),
             overtime_hours_per_week=est(ot, (i, r)),
             contacts_per_week=est(contacts / weeks, (i, r)),
         )
@@ -365,7 +366,7 @@ def summarise(
             referrals_per_1000_per_week=est(refs * per_1000[i], (i,)),
             rejections_per_week=est(rej, (i,)),
             escalations_per_week=est(esc_i, (i,)),
-            continuity_share=est(cont, (i,)),
+            continuity_share=est(cont, (i,), share=True),
             cover_contacts_per_week=est(cover, (i,)),
             queue_length_mean=est(qlen, (i,)),
             wait_mean_minutes=est(wait_i, (i,)),

@@ -37,8 +37,17 @@ def _num(x: float) -> float | None:
     return None if not math.isfinite(x) else round(float(x), 6)
 
 
-def estimate(values: Iterable[float], *, confidence: float = 0.95) -> Estimate:
-    """Mean and t-interval of the finite values (NaN values, e.g. no data, are left out)."""
+def estimate(
+    values: Iterable[float],
+    *,
+    confidence: float = 0.95,
+    lower: float | None = None,
+    upper: float | None = None,
+) -> Estimate:
+    """Mean and t-interval of the finite values (NaN values, e.g. no data, are left out).
+
+    ``lower``/``upper`` clip the interval to the quantity's range (a share cannot pass 1).
+    """
     arr = np.asarray([v for v in values if math.isfinite(v)], dtype=float)
     n = int(arr.size)
     if n == 0:
@@ -48,7 +57,12 @@ def estimate(values: Iterable[float], *, confidence: float = 0.95) -> Estimate:
         return Estimate(mean=mean, low=math.nan, high=math.nan, n=1)
     sd = float(arr.std(ddof=1))
     half = float(_st.t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
-    return Estimate(mean=mean, low=mean - half, high=mean + half, n=n)
+    low, high = mean - half, mean + half
+    if lower is not None:
+        low = max(low, lower)
+    if upper is not None:
+        high = min(high, upper)
+    return Estimate(mean=mean, low=low, high=high, n=n)
 
 
 def constant(value: float, n: int) -> Estimate:
