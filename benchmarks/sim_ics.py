@@ -45,14 +45,17 @@ def main() -> None:
     )
     wall = time.perf_counter() - t0
     contacts = sum(a.served_per_week.mean for a in r.activities) * r.weeks * r.replications
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own, kids = me.ru_maxrss / 1024, ch.ru_maxrss / 1024
+    cpu = me.ru_utime + me.ru_stime + ch.ru_utime + ch.ru_stime
     print(
         f"{s.name}: {len(r.ints)} INTs, population {s.population:,}, {r.replications} reps x "
         f"{r.weeks} weeks (+{r.warmup_weeks} warm-up), {args.workers} workers"
     )
     print(
-        f"wall {wall:.1f} s; {contacts:,.0f} measured contacts ({contacts / wall:,.0f}/s); "
+        f"wall {wall:.1f} s, CPU {cpu:.1f} s (all processes); {contacts:,.0f} measured contacts "
+        f"({contacts / wall:,.0f}/s wall, {contacts / cpu:,.0f}/CPU-s); "
         f"peak RSS parent {own:,.0f} MB, largest worker {kids:,.0f} MB"
     )
     print(
