@@ -6,9 +6,13 @@ from PySide6.QtWidgets import QWidget
 
 from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.context import ViewContext
+from intplan.gui.views.optimise import OptimiseView
+from intplan.gui.views.simulate import SimulateView
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
-    from intplan.gui.views.simulate import SimulateView
-
-    return [("Demand && capacity", CapacityView(ctx)), ("Simulate", SimulateView(ctx))]
+    return [
+        ("Demand && capacity", CapacityView(ctx)),
+        ("Simulate", SimulateView(ctx)),
+        ("Optimise", OptimiseView(ctx)),
+    ]

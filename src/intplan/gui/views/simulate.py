@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -33,10 +35,22 @@ from intplan.services.simulate import (
     SimulationResult,
     run_simulation,
 )
-from intplan.sim.stats import Estimate
 
 
-def _ci(e: Estimate, scale: float = 1.0, decimals: int = 1) -> str:
+class Interval(Protocol):
+    """A mean with its 95% confidence interval, as the simulation service reports it."""
+
+    @property
+    def mean(self) -> float: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def n(self) -> int: ...
+
+
+def _ci(e: Interval, scale: float = 1.0, decimals: int = 1) -> str:
     if not math.isfinite(e.mean):
         return "–"
     if not (math.isfinite(e.low) and math.isfinite(e.high)) or e.n < 2:
@@ -132,6 +146,9 @@ class SimulateView(QWidget):
         self.progress.setValue(0)
         self.progress_label = QLabel("Ready")
         self.progress_label.setObjectName("hint")
+        # A fixed-size label: changing its text must not re-lay out (and repaint) the charts.
+        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.progress_label.setFixedHeight(self.progress_label.sizeHint().height())
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)

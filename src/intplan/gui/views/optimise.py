@@ -1,0 +1,412 @@
+"""Optimise: constraints, Run, the plan (current vs recommended), cover flows, explanations."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import threading
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intplan.domain import Settings
+from intplan.domain.errors import IntplanError
+from intplan.gui.charts import ChartWidget, Series
+from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.context import ViewContext
+
+# Result and option value types from the optimiser's public API (what the service returns).
+from intplan.optimise import OPTION_SOURCES, CoverFlow, OptimiseOptions, PlanRow
+from intplan.services.optimise import OptimiseResult, WaitComparison, apply_plan, run_optimise
+from intplan.services.progress import Progress
+
+ALL = "__all__"
+
+PLAN_COLUMNS: tuple[Column[PlanRow], ...] = (
+    Column(header="INT", value=lambda r: r.int_code),
+    Column(header="Role", value=lambda r: r.role),
+    Column(header="Current FTE", value=lambda r: r.current_fte, fmt=fmt_number(2), numeric=True),
+    Column(header="Vacant FTE", value=lambda r: r.vacant_fte, fmt=fmt_number(2), numeric=True),
+    Column(
+        header="Recommended FTE", value=lambda r: r.recommended_fte, fmt=fmt_number(2), numeric=True
+    ),
+    Column(
+        header="Change (FTE)",
+        value=lambda r: r.recommended_fte - r.current_fte,
+        fmt=lambda v: f"{v:+,.2f}",
+        numeric=True,
+        colour=lambda r: (
+            "#1b7f3b"
+            if r.recommended_fte > r.current_fte + 1e-6
+            else ("#b3261e" if r.recommended_fte < r.current_fte - 1e-6 else None)
+        ),
+    ),
+    Column(
+        header="Moved in (FTE)", value=lambda r: r.moved_in_fte, fmt=fmt_number(2), numeric=True
+    ),
+    Column(
+        header="Moved out (FTE)", value=lambda r: r.moved_out_fte, fmt=fmt_number(2), numeric=True
+    ),
+    Column(
+        header="Recruited (FTE)", value=lambda r: r.recruited_fte, fmt=fmt_number(2), numeric=True
+    ),
+    Column(
+        header="Cost now (£/year)",
+        value=lambda r: r.current_cost_gbp,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+    Column(
+        header="Cost planned (£/year)",
+        value=lambda r: r.recommended_cost_gbp,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+)
+
+COVER_COLUMNS: tuple[Column[CoverFlow], ...] = (
+    Column(header="From INT", value=lambda r: r.from_int),
+    Column(header="To INT", value=lambda r: r.to_int),
+    Column(header="Role", value=lambda r: r.role),
+    Column(
+        header="Hours per week", value=lambda r: r.hours_per_week, fmt=fmt_number(1), numeric=True
+    ),
+    Column(
+        header="Travel (minutes)", value=lambda r: r.travel_minutes, fmt=fmt_number(0), numeric=True
+    ),
+)
+
+VERIFY_COLUMNS: tuple[Column[WaitComparison], ...] = (
+    Column(header="INT", value=lambda r: r.int_code or "whole ICS"),
+    Column(header="Measure", value=lambda r: r.metric.replace("_", " ")),
+    Column(
+        header="Before",
+        value=lambda r: r.before,
+        fmt=fmt_number(2),
+        numeric=True,
+        tooltip=lambda r: f"95% CI {r.before_ci[0]:,.2f}–{r.before_ci[1]:,.2f}",
+    ),
+    Column(
+        header="After",
+        value=lambda r: r.after,
+        fmt=fmt_number(2),
+        numeric=True,
+        tooltip=lambda r: f"95% CI {r.after_ci[0]:,.2f}–{r.after_ci[1]:,.2f}",
+    ),
+)
+
+
+def _spin(
+    value: float, low: float, high: float, step: float, decimals: int, tip: str
+) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setDecimals(decimals)
+    box.setSingleStep(step)
+    box.setValue(value)
+    box.setToolTip(f"Source: {tip}")
+    return box
+
+
+class OptimiseView(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.outcome: OptimiseResult | None = None
+        defaults = OptimiseOptions()
+
+        self.ceiling = QDoubleSpinBox()
+        self.cover_cap = QDoubleSpinBox()
+        self.move_cap = QDoubleSpinBox()
+        self.percentile = QDoubleSpinBox()
+        self.budget = QDoubleSpinBox()
+        for box, low, high, step in (
+            (self.ceiling, 0.05, 1.0, 0.05),
+            (self.cover_cap, 0.0, 1.0, 0.05),
+            (self.move_cap, 0.0, 1.0, 0.05),
+            (self.percentile, 0.01, 0.999, 0.05),
+        ):
+            box.setRange(low, high)
+            box.setSingleStep(step)
+            box.setDecimals(2)
+        self.budget.setRange(0, 1e10)
+        self.budget.setDecimals(0)
+        self.budget.setSingleStep(100000)
+        self.budget.setPrefix("£ ")
+        self.budget.setSpecialValueText("no limit")
+        self.min_core = _spin(defaults.min_core_fte, 0, 10, 0.5, 1, OPTION_SOURCES["min_core_fte"])
+        self.recruit = _spin(defaults.recruit_share, 0, 1, 0.05, 2, OPTION_SOURCES["recruit_share"])
+        self.time_limit = _spin(
+            defaults.time_limit_seconds, 1, 3600, 10, 0, OPTION_SOURCES["time_limit_seconds"]
+        )
+        self.time_limit.setSuffix(" s")
+        self.integer = QCheckBox("Posts in 0.1 FTE steps (slower)")
+        self.verify = QSpinBox()
+        self.verify.setRange(0, 100)
+        self.verify.setValue(0)
+        self.verify.setSpecialValueText("off")
+        self.verify.setToolTip("Simulate before and after the plan with this many replications")
+        form = QFormLayout()
+        form.addRow("Utilisation ceiling", self.ceiling)
+        form.addRow("Cover share cap", self.cover_cap)
+        form.addRow("Moves cap (share of FTE)", self.move_cap)
+        form.addRow("Demand percentile", self.percentile)
+        form.addRow("Annual pay budget", self.budget)
+        form.addRow("Core FTE per INT per role", self.min_core)
+        form.addRow("Recruitment (share a year)", self.recruit)
+        form.addRow("Time limit", self.time_limit)
+        form.addRow(self.integer)
+        form.addRow("Verify by simulation (replications)", self.verify)
+        self.run_button = QPushButton("Run optimiser")
+        self.run_button.setObjectName("primary")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(ctx.runner.cancel)
+        self.apply_button = QPushButton("Apply plan to scenario")
+        self.apply_button.setEnabled(False)
+        self.apply_button.setToolTip("Move and add staff as planned (undo with Ctrl+Z)")
+        self.apply_button.clicked.connect(self.apply_plan)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status_label = QLabel("Ready")
+        self.status_label.setObjectName("hint")
+        self.status_label.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        group = QGroupBox("Constraints")
+        box_layout = QVBoxLayout(group)
+        box_layout.addLayout(form)
+        box_layout.addLayout(buttons)
+        box_layout.addWidget(self.progress)
+        box_layout.addWidget(self.status_label)
+        box_layout.addWidget(self.apply_button)
+        box_layout.addStretch()
+        group.setMaximumWidth(360)
+
+        self.int_combo = QComboBox()
+        self.int_combo.currentIndexChanged.connect(lambda _: self._show())
+        self.chart = ChartWidget("FTE by role: current and recommended", "Role", "FTE")
+        self.plan_model = RecordTableModel(PLAN_COLUMNS)
+        self.cover_model = RecordTableModel(COVER_COLUMNS)
+        self.verify_model = RecordTableModel(VERIFY_COLUMNS)
+        self.explain = QTextBrowser()
+        tabs = QTabWidget()
+        tabs.addTab(self.explain, "Explanations")
+        for title, model, widths in (
+            ("Plan: current vs recommended", self.plan_model, (90, 60, 100, 90, 130, 100)),
+            ("Cover flows", self.cover_model, (100, 100, 70, 130)),
+            ("Verification by simulation", self.verify_model, (100, 200, 100, 100)),
+        ):
+            view = make_table()
+            view.setModel(model)
+            fit_columns(view, widths)
+            tabs.addTab(view, title)
+        self.result_tabs = tabs
+        pick = QHBoxLayout()
+        pick.addWidget(QLabel("Show"))
+        pick.addWidget(self.int_combo)
+        pick.addStretch()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.chart)
+        split.addWidget(tabs)
+        right = QVBoxLayout()
+        right.addLayout(pick)
+        right.addWidget(split, 1)
+        body = QHBoxLayout()
+        body.addWidget(group)
+        body.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Optimise"))
+        layout.addWidget(
+            hint(
+                "A linear programme chooses each role's FTE in each INT, staff moves, new posts "
+                "and cover between adjacent INTs to meet demand at least cost. Hover a "
+                "constraint to see where its default comes from."
+            )
+        )
+        layout.addLayout(body, 1)
+        self.chart.set_empty("Run the optimiser (F5)")
+        self.explain.setHtml("<p style='color:#5a6b7b'>The optimiser's reasons appear here.</p>")
+        ctx.runner.busy_changed.connect(self._busy)
+        ctx.document.path_changed.connect(self._load_settings)
+        self._load_settings()
+
+    def _load_settings(self) -> None:
+        s = self.ctx.document.scenario.settings
+        for box, key in (
+            (self.ceiling, "utilisation_ceiling"),
+            (self.cover_cap, "cover_share_cap"),
+            (self.move_cap, "move_fte_cap_share"),
+            (self.percentile, "demand_percentile"),
+            (self.budget, "budget_gbp"),
+        ):
+            box.setValue(float(getattr(s, key)))
+            box.setToolTip(f"Source: {s.source(key)}")
+
+    def _settings(self) -> Settings:
+        s = self.ctx.document.scenario.settings
+        return dataclasses.replace(
+            s,
+            utilisation_ceiling=self.ceiling.value(),
+            cover_share_cap=self.cover_cap.value(),
+            move_fte_cap_share=self.move_cap.value(),
+            demand_percentile=self.percentile.value(),
+            budget_gbp=self.budget.value(),
+        )
+
+    def options(self) -> OptimiseOptions:
+        return OptimiseOptions(
+            integer=self.integer.isChecked(),
+            time_limit_seconds=self.time_limit.value(),
+            min_core_fte=self.min_core.value(),
+            recruit_share=self.recruit.value(),
+        )
+
+    def run(self) -> None:
+        if self.ctx.runner.busy:
+            return
+        doc = self.ctx.document
+        try:
+            settings = self._settings()
+            options = self.options()
+        except IntplanError as exc:
+            self.ctx.prompts.show_error(self, "Check the constraints", str(exc))
+            return
+        if settings != doc.scenario.settings:
+            # The constraints are scenario settings: record the change so it is saved and undoable.
+            doc.apply(
+                dataclasses.replace(doc.scenario, settings=settings), "Change optimiser constraints"
+            )
+        scenario = doc.scenario
+        verify = self.verify.value()
+
+        def job(progress: Progress, cancel: threading.Event) -> OptimiseResult:
+            return run_optimise(
+                scenario, options, verify_replications=verify, progress=progress, cancel=cancel
+            )
+
+        self.progress.setValue(0)
+        self.status_label.setText("Building the model…")
+        self.ctx.runner.start(
+            job,
+            on_finished=self._finished,
+            on_progress=self._progress,
+            on_failed=self._failed,
+            on_cancelled=lambda: self.status_label.setText("Cancelled; the result was discarded"),
+        )
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(1000 * fraction))
+        self.status_label.setText(message)
+
+    def _busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    def _failed(self, message: str, details: str) -> None:
+        self.status_label.setText("Failed")
+        self.ctx.prompts.show_error(self, "Optimiser failed", message, details)
+
+    def _finished(self, result: object) -> None:
+        assert isinstance(result, OptimiseResult)
+        self.outcome = result
+        r = result.result
+        self.progress.setValue(1000)
+        cost = ""
+        if r.costs is not None:
+            cost = f" · objective £{r.objective:,.0f}" if r.objective is not None else ""
+        self.status_label.setText(
+            f"{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
+            f"{r.solve_seconds:.1f} s){cost}"
+        )
+        self.apply_button.setEnabled(r.feasible)
+        current = self.int_combo.currentData()
+        self.int_combo.blockSignals(True)
+        self.int_combo.clear()
+        self.int_combo.addItem("Whole ICS", ALL)
+        for code in sorted({p.int_code for p in r.plan}):
+            self.int_combo.addItem(code, code)
+        self.int_combo.setCurrentIndex(max(0, self.int_combo.findData(current)))
+        self.int_combo.blockSignals(False)
+        self.cover_model.set_rows(r.cover)
+        self.verify_model.set_rows(result.verification.comparisons if result.verification else ())
+        self._show()
+        self._explain(result)
+
+    def select_int(self, code: str) -> None:
+        index = self.int_combo.findData(code)
+        if index >= 0:
+            self.int_combo.setCurrentIndex(index)
+
+    def _show(self) -> None:
+        if self.outcome is None:
+            return
+        code = self.int_combo.currentData()
+        rows = [p for p in self.outcome.result.plan if code in (ALL, p.int_code)]
+        self.plan_model.set_rows(rows)
+        roles: dict[str, list[float]] = {}
+        for p in rows:
+            pair = roles.setdefault(p.role, [0.0, 0.0])
+            pair[0] += p.current_fte
+            pair[1] += p.recommended_fte
+        names = sorted(roles, key=lambda k: -roles[k][1])
+        self.chart.bars(
+            names,
+            [
+                Series(name="Current", values=[roles[k][0] for k in names]),
+                Series(name="Recommended", values=[roles[k][1] for k in names]),
+            ],
+        )
+
+    def _explain(self, outcome: OptimiseResult) -> None:
+        r = outcome.result
+        parts = [f"<p><b>{html.escape(r.message)}</b></p>"] if r.message else []
+        if r.explanations:
+            parts.append("<h3>Why this plan</h3><ul>")
+            parts += [f"<li>{html.escape(e)}</li>" for e in r.explanations]
+            parts.append("</ul>")
+        if r.binding:
+            parts.append("<h3>What limits it</h3><ul>")
+            parts += [f"<li>{html.escape(b.sentence)}</li>" for b in r.binding[:15]]
+            parts.append("</ul>")
+        if r.relaxations:
+            parts.append("<h3>What would make it feasible</h3><ul>")
+            parts += [f"<li>{html.escape(x.sentence)}</li>" for x in r.relaxations]
+            parts.append("</ul>")
+        if outcome.verification_note:
+            parts.append(f"<p><i>{html.escape(outcome.verification_note)}</i></p>")
+        self.explain.setHtml("".join(parts) or "<p>No explanations were produced.</p>")
+
+    def apply_plan(self) -> None:
+        if self.outcome is None or not self.outcome.result.feasible:
+            return
+        doc = self.ctx.document
+        try:
+            new = apply_plan(doc.scenario, self.outcome.result)
+        except IntplanError as exc:
+            self.ctx.prompts.show_error(self, "Cannot apply the plan", str(exc))
+            return
+        doc.apply(new, "Apply the optimiser's plan")
+        self.ctx.status("Plan applied: staff moved and planned posts added (Ctrl+Z to undo)")
+
+    def prepare_screenshot(self) -> None:
+        self.run()
