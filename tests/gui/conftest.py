@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import pytest
 from gui_fakes import FakePrompts
 from PySide6.QtCore import QSettings, QStandardPaths
+
+from intplan.gui import crash
 
 #: Messages from Qt's offscreen test platform itself, not from intplan; ignored by name.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"
@@ -25,6 +28,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _isolated_app_data(qapp: Any) -> Iterator[None]:
     # Test mode moves AppDataLocation (recovery copies) away from the user's real folders.
     QStandardPaths.setTestModeEnabled(True)
+    shutil.rmtree(crash.recovery_dir(), ignore_errors=True)  # each test starts with none
     yield
     QStandardPaths.setTestModeEnabled(False)
 

@@ -91,3 +91,25 @@ def test_optimise_run_and_apply_plan(window: MainWindow, qtbot: Any) -> None:
         assert window.windowTitle().startswith("*")
         window.undo_action.trigger()
         assert len(window.document.scenario.staff) == staff_before
+
+
+def test_compare_splits_and_scenarios(
+    window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path, tiny: Scenario
+) -> None:
+    from intplan.gui import backend
+    from intplan.gui.views.compare import CompareView
+
+    view = _tab(window, CompareView)
+    assert view.pcn_combo.currentData() == "PCN1"
+    view.screen_reps.setValue(2)
+    view.replications.setValue(2)
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
+    assert view.result is not None, (view.status_label.text(), prompts.errors)
+    assert view.result_tabs.count() > 1  # the service's tables, then scenarios
+    assert prompts.errors == []
+    # A saved variant appears beside this scenario.
+    other = tmp_path / "other.xlsx"
+    backend.write_scenario(tiny, other)
+    assert view.add_scenario_file(other)
+    assert [r.label for r in view.scenario_model.rows] == ["This scenario", "other.xlsx"]

@@ -95,3 +95,38 @@ def test_none_survives_qt_calls_returning_none(qtbot: Any, tiny: Scenario) -> No
     for _ in range(200):
         view.viewport().repaint()
     assert sys.getrefcount(None) > 1 << 59
+
+
+def test_capacity_models_pass_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    from intplan.gui.views.capacity import (
+        ACTIVITY_COLUMNS,
+        INTERVENTION_COLUMNS,
+        RATE_COLUMNS,
+        ROLE_COLUMNS,
+    )
+    from intplan.services.capacity import capacity_table
+
+    unit = capacity_table(tiny).ints[0]
+    for columns, rows in (
+        (ROLE_COLUMNS, unit.roles),
+        (ACTIVITY_COLUMNS, unit.activities),
+        (RATE_COLUMNS, tiny.demand_rates),
+        (INTERVENTION_COLUMNS, tiny.interventions),
+    ):
+        qtmodeltester.check(RecordTableModel(columns, rows))  # type: ignore[arg-type]
+
+
+def test_result_models_pass_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
+    from intplan.gui.views.compare import SUMMARY_COLUMNS as SCENARIO_COLUMNS
+    from intplan.gui.views.compare import summarise, table_columns
+    from intplan.gui.views.optimise import PLAN_COLUMNS
+    from intplan.gui.views.simulate import KPI_COLUMNS
+    from intplan.services.optimise import run_optimise
+    from intplan.services.simulate import SimulationOptions, run_simulation
+
+    sim = run_simulation(tiny, SimulationOptions(replications=2, weeks=4))
+    qtmodeltester.check(RecordTableModel(KPI_COLUMNS, sim.activities))
+    plan = run_optimise(tiny).result.plan
+    qtmodeltester.check(RecordTableModel(PLAN_COLUMNS, plan))
+    qtmodeltester.check(RecordTableModel(SCENARIO_COLUMNS, [summarise("tiny", tiny)]))
+    qtmodeltester.check(RecordTableModel(table_columns(("a", "b")), [(1, "x"), (2.5, None)]))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWidget
 
 from intplan.gui.views.capacity import CapacityView
+from intplan.gui.views.compare import CompareView
 from intplan.gui.views.context import ViewContext
 from intplan.gui.views.optimise import OptimiseView
 from intplan.gui.views.simulate import SimulateView
@@ -15,4 +16,5 @@ def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
         ("Demand && capacity", CapacityView(ctx)),
         ("Simulate", SimulateView(ctx)),
         ("Optimise", OptimiseView(ctx)),
+        ("Compare", CompareView(ctx)),
     ]

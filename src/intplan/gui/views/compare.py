@@ -1,0 +1,352 @@
+"""Compare: PCN split options (1, 2 or 3 INTs) and other scenarios, side by side."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from intplan.domain import Scenario
+from intplan.domain.errors import IntplanError
+from intplan.gui import backend
+from intplan.gui.charts import ChartWidget, Series
+from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.context import ViewContext
+from intplan.io.errors import WorkbookError
+from intplan.services.capacity import capacity_table
+from intplan.services.progress import Progress
+from intplan.services.splits import SplitsOptions, SplitsResult, compare_splits, splits_tables
+
+Row = tuple[Any, ...]
+
+
+def _fmt_cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "–"
+        return f"{value:,.3f}" if abs(value) < 10 else f"{value:,.1f}"
+    return str(value)
+
+
+def _cell_getter(n: int) -> Callable[[Row], Any]:
+    def get(row: Row) -> Any:
+        return row[n] if n < len(row) else None
+
+    return get
+
+
+def table_columns(headers: tuple[str, ...]) -> tuple[Column[Row], ...]:
+    """Columns for a plain service table (header row + rows)."""
+    return tuple(
+        Column(header=h, value=_cell_getter(n), fmt=_fmt_cell) for n, h in enumerate(headers)
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScenarioSummary:
+    """One scenario's headline numbers, for side-by-side comparison."""
+
+    label: str
+    ints: int
+    practices: int
+    population: int
+    headcount: int
+    fte: float
+    demand_hours_per_week: float
+    capacity_hours_per_week: float
+
+    @property
+    def demand_share_of_capacity(self) -> float:
+        c = self.capacity_hours_per_week
+        return self.demand_hours_per_week / c if c else math.nan
+
+
+def summarise(label: str, s: Scenario) -> ScenarioSummary:
+    table = capacity_table(s)
+    return ScenarioSummary(
+        label=label,
+        ints=len(s.ints),
+        practices=len(s.practices),
+        population=s.population,
+        headcount=sum(1 for p in s.staff if not p.vacant),
+        fte=sum(p.fte for p in s.staff if not p.vacant),
+        demand_hours_per_week=sum(i.demand_hours_per_week for i in table.ints),
+        capacity_hours_per_week=sum(i.capacity_hours_per_week for i in table.ints),
+    )
+
+
+SUMMARY_COLUMNS: tuple[Column[ScenarioSummary], ...] = (
+    Column(header="Scenario", value=lambda r: r.label),
+    Column(header="INTs", value=lambda r: r.ints, fmt=fmt_number(0), numeric=True),
+    Column(header="Practices", value=lambda r: r.practices, fmt=fmt_number(0), numeric=True),
+    Column(header="Population", value=lambda r: r.population, fmt=fmt_number(0), numeric=True),
+    Column(header="Staff in post", value=lambda r: r.headcount, fmt=fmt_number(0), numeric=True),
+    Column(header="FTE in post", value=lambda r: r.fte, fmt=fmt_number(1), numeric=True),
+    Column(
+        header="Demand (hours/week)",
+        value=lambda r: r.demand_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+    Column(
+        header="Capacity (hours/week)",
+        value=lambda r: r.capacity_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+    ),
+    Column(
+        header="Demand / capacity",
+        value=lambda r: r.demand_share_of_capacity,
+        fmt=lambda v: "–" if not math.isfinite(v) else f"{100 * v:.0f}%",
+        numeric=True,
+    ),
+)
+
+
+class CompareView(QWidget):
+    def __init__(self, ctx: ViewContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.result: SplitsResult | None = None
+
+        self.pcn_combo = QComboBox()
+        self.pcn_combo.setMinimumContentsLength(22)
+        self.max_ints = QSpinBox()
+        self.max_ints.setRange(1, 3)
+        self.max_ints.setValue(3)
+        self.max_ints.setToolTip("Seed 000:149-151: some PCNs may need sub-division into 2-3 INTs")
+        self.replications = QSpinBox()
+        self.replications.setRange(1, 1000)
+        self.replications.setValue(10)
+        self.replications.setToolTip(
+            "Replications for the short-listed options (more gives tighter intervals)"
+        )
+        self.screen_reps = QSpinBox()
+        self.screen_reps.setRange(1, 100)
+        self.screen_reps.setValue(3)
+        self.screen_reps.setToolTip(
+            "Replications used to screen every option before the short list"
+        )
+        form = QFormLayout()
+        form.addRow("PCN", self.pcn_combo)
+        form.addRow("Up to INTs", self.max_ints)
+        form.addRow("Screening replications", self.screen_reps)
+        form.addRow("Final replications", self.replications)
+        self.run_button = QPushButton("Compare splits")
+        self.run_button.setObjectName("primary")
+        self.run_button.clicked.connect(self.run)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(ctx.runner.cancel)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.status_label = QLabel("Ready")
+        self.status_label.setObjectName("hint")
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.status_label.setFixedHeight(self.status_label.sizeHint().height())
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.run_button)
+        buttons.addWidget(self.cancel_button)
+        self.add_scenario_button = QPushButton("Add a workbook to compare…")
+        self.add_scenario_button.clicked.connect(self.add_workbook)
+        group = QGroupBox("PCN split options")
+        group_layout = QVBoxLayout(group)
+        group_layout.addLayout(form)
+        group_layout.addLayout(buttons)
+        group_layout.addWidget(self.progress)
+        group_layout.addWidget(self.status_label)
+        other = QGroupBox("Scenarios side by side")
+        other_layout = QVBoxLayout(other)
+        other_layout.addWidget(
+            hint("Compare this scenario's headline numbers with saved workbooks.")
+        )
+        other_layout.addWidget(self.add_scenario_button)
+        left = QVBoxLayout()
+        left.addWidget(group)
+        left.addWidget(other)
+        left.addStretch()
+        left_box = QWidget()
+        left_box.setLayout(left)
+        left_box.setMaximumWidth(340)
+
+        self.score_chart = ChartWidget("Options by score (higher is better)", "Option", "Score")
+        self.wait_chart = ChartWidget(
+            "Mean wait in the affected INTs (95% CI)", "Option", "Wait (minutes)"
+        )
+        charts = QHBoxLayout()
+        charts.addWidget(self.score_chart)
+        charts.addWidget(self.wait_chart)
+        chart_box = QWidget()
+        chart_box.setLayout(charts)
+        self.result_tabs = QTabWidget()
+        self.scenarios: list[ScenarioSummary] = []
+        self.scenario_model = RecordTableModel(SUMMARY_COLUMNS)
+        self.scenario_table = make_table()
+        self.scenario_table.setModel(self.scenario_model)
+        fit_columns(self.scenario_table, (220, 60, 80, 110, 110, 100, 150, 150, 120))
+        self.result_tabs.addTab(self.scenario_table, "Scenarios side by side")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(chart_box)
+        split.addWidget(self.result_tabs)
+        body = QHBoxLayout()
+        body.addWidget(left_box)
+        body.addWidget(split, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading("Compare"))
+        layout.addWidget(
+            hint(
+                "Should a PCN be one INT, or two or three? Every contiguous grouping of its "
+                "practices is scored on waits, team size, travel, continuity, cover and "
+                "resilience; the short list is simulated with paired replications."
+            )
+        )
+        layout.addLayout(body, 1)
+        self.score_chart.set_empty("Choose a PCN and compare (F5)")
+        self.wait_chart.set_empty("")
+        ctx.runner.busy_changed.connect(self._busy)
+        ctx.document.scenario_changed.connect(self._scenario_changed)
+        self._scenario_changed()
+
+    def _scenario_changed(self) -> None:
+        s = self.ctx.document.scenario
+        current = self.pcn_combo.currentData()
+        self.pcn_combo.blockSignals(True)
+        self.pcn_combo.clear()
+        for p in s.pcns:
+            n = len(s.practices_of_pcn.get(p.code, ()))
+            self.pcn_combo.addItem(f"{p.name} ({n} practices)", p.code)
+        # Default to the largest PCN: the one most likely to need splitting.
+        largest = max(s.pcns, key=lambda p: len(s.practices_of_pcn.get(p.code, ())), default=None)
+        wanted = current or (largest.code if largest else None)
+        self.pcn_combo.setCurrentIndex(max(0, self.pcn_combo.findData(wanted)))
+        self.pcn_combo.blockSignals(False)
+        here = summarise("This scenario", s)
+        self.scenarios = [here, *self.scenarios[1:]]
+        self.scenario_model.set_rows(self.scenarios)
+
+    def add_workbook(self) -> None:
+        path = self.ctx.prompts.open_workbook(self, str(Path.home()))
+        if path:
+            self.add_scenario_file(Path(path))
+
+    def add_scenario_file(self, path: Path) -> bool:
+        try:
+            other = backend.read_scenario(path)
+        except WorkbookError as exc:
+            self.ctx.prompts.show_error(
+                self, "Cannot compare", f"“{path.name}” has {len(exc.issues)} problem(s)."
+            )
+            return False
+        except (IntplanError, OSError) as exc:
+            self.ctx.prompts.show_error(self, "Cannot compare", f"“{path.name}”: {exc}")
+            return False
+        self.scenarios.append(summarise(path.name, other))
+        self.scenario_model.set_rows(self.scenarios)
+        self.result_tabs.setCurrentWidget(self.scenario_table)
+        return True
+
+    def options(self) -> SplitsOptions:
+        return SplitsOptions(
+            pcn=str(self.pcn_combo.currentData()),
+            max_ints=self.max_ints.value(),
+            replications=max(self.replications.value(), self.screen_reps.value()),
+            screen_replications=self.screen_reps.value(),
+        )
+
+    def run(self) -> None:
+        if self.ctx.runner.busy or self.pcn_combo.currentData() is None:
+            return
+        scenario = self.ctx.document.scenario
+        options = self.options()
+
+        def job(progress: Progress, cancel: threading.Event) -> SplitsResult:
+            return compare_splits(scenario, options, progress=progress, cancel=cancel)
+
+        self.progress.setValue(0)
+        self.status_label.setText("Enumerating contiguous groupings…")
+        self.ctx.runner.start(
+            job,
+            on_finished=self._finished,
+            on_progress=self._progress,
+            on_failed=self._failed,
+            on_cancelled=lambda: self.status_label.setText("Cancelled"),
+        )
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(int(1000 * fraction))
+        self.status_label.setText(message)
+
+    def _busy(self, busy: bool) -> None:
+        self.run_button.setEnabled(not busy)
+        self.cancel_button.setEnabled(busy)
+
+    def _failed(self, message: str, details: str) -> None:
+        self.status_label.setText("Failed")
+        self.ctx.prompts.show_error(self, "Split comparison failed", message, details)
+
+    def _finished(self, result: object) -> None:
+        assert isinstance(result, SplitsResult)
+        self.result = result
+        self.progress.setValue(1000)
+        self.status_label.setText(f"{len(result.options)} options compared for {result.pcn}")
+        while self.result_tabs.count() > 1:
+            widget = self.result_tabs.widget(1)
+            self.result_tabs.removeTab(1)
+            if widget is not None:
+                widget.deleteLater()
+        for table in splits_tables(result):
+            view = make_table()
+            view.setModel(RecordTableModel(table_columns(table.headers), table.rows))
+            fit_columns(view, [110] * len(table.headers))
+            self.result_tabs.insertTab(self.result_tabs.count() - 1, view, table.sheet)
+        self.result_tabs.setCurrentIndex(0)
+        options = result.options
+        labels = [f"#{o.rank}" for o in options]
+        self.score_chart.bars(labels, [Series(name="Score", values=[o.score for o in options])])
+        waits = [o.estimates.get("wait") for o in options]
+        if all(w is not None for w in waits):
+            self.wait_chart.bars(
+                labels,
+                [
+                    Series(
+                        name="Mean wait",
+                        values=[w.mean for w in waits if w is not None],
+                        low=[w.low for w in waits if w is not None],
+                        high=[w.high for w in waits if w is not None],
+                    )
+                ],
+            )
+        else:
+            self.wait_chart.set_empty("Waits are simulated for short-listed options only")
+
+    def prepare_screenshot(self) -> None:
+        self.replications.setValue(3)
+        self.screen_reps.setValue(2)
+        self.run()
