@@ -93,3 +93,15 @@ def test_out_of_bounds_is_said_and_cancel_stops(small) -> None:  # type: ignore[
         compare_splits(
             small, SplitsOptions(pcn="PCN1", screen_replications=10, replications=5, **ANY_SIZE)
         )
+
+
+def test_final_stage_reuses_screening_replications(small) -> None:  # type: ignore[no-untyped-def]
+    from intplan.services.splits import simulate_ints
+
+    run = {"seed": 3, "weeks": 3, "warmup_weeks": 1}
+    ints = tuple(i.code for i in small.ints)
+    whole = simulate_ints(small, ints, replications=4, **run)
+    first = simulate_ints(small, ints, replications=2, **run)
+    topped_up = simulate_ints(small, ints, replications=4, earlier=first, **run)
+    assert topped_up.per_replication == whole.per_replication
+    assert topped_up.estimates["wait"] == whole.estimates["wait"]

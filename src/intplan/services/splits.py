@@ -223,8 +223,13 @@ def simulate_ints(
     warmup_weeks: int,
     workers: int = 1,
     cancel: threading.Event | None = None,
+    earlier: SimKpis | None = None,
 ) -> SimKpis:
-    """Simulate ``int_codes`` of ``scenario`` and aggregate their KPIs per replication."""
+    """Simulate ``int_codes`` of ``scenario`` and aggregate their KPIs per replication.
+
+    With ``earlier`` (the same INTs and run options, fewer replications), only the
+    missing replications are run: replication r is the same whatever the total.
+    """
     model = compile_scenario(
         scenario, weeks=weeks, warmup_weeks=warmup_weeks, int_codes=tuple(int_codes)
     )
@@ -233,7 +238,7 @@ def simulate_ints(
             model,
             seed=seed,
             n_scenario_ints=len(scenario.ints),
-            start=0,
+            start=earlier.replications if earlier is not None else 0,
             stop=replications,
             workers=workers,
             cancel=cancel,
@@ -242,7 +247,8 @@ def simulate_ints(
         raise Cancelled() from exc
     population = sum(scenario.int_population(c) for c in int_codes)
     rows = [aggregate_replication(r, population, weeks) for r in reps]
-    per = {k: tuple(row[k] for row in rows) for k in SIM_KPIS}
+    before = earlier.per_replication if earlier is not None else {}
+    per = {k: (*before.get(k, ()), *(row[k] for row in rows)) for k in SIM_KPIS}
     return SimKpis(
         replications=replications,
         estimates={k: estimate(v) for k, v in per.items()},
@@ -332,19 +338,22 @@ def compare_splits(
             f"{len(work)} options: only the {len(to_screen)} best on structural KPIs were "
             f"simulated (--screen-limit {options.screen_limit})"
         )
-    total_reps = options.screen_replications * len(to_screen) + options.replications * (
-        min(options.top, len(to_screen)) + 1
-    )
+    # final runs add only the replications screening did not already run
+    total_reps = options.screen_replications * len(to_screen) + (
+        options.replications - options.screen_replications
+    ) * (min(options.top, len(to_screen)) + 1)
     done = 0
 
     def run(i: int, reps: int, stage: str) -> None:
         nonlocal done
         check_cancel(cancel)
         w = work[i]
+        before = w.sim.replications if w.sim is not None else 0
         ints = (*w.variant.remnant_ints, *w.variant.new_ints)
         w.sim = simulate_ints(
             w.variant.scenario,
             ints,
+            earlier=w.sim,
             replications=reps,
             seed=seed,
             weeks=options.weeks,
@@ -353,7 +362,7 @@ def compare_splits(
             cancel=cancel,
         )
         w.stage = stage
-        done += reps
+        done += reps - before
         report(progress, done / total_reps, f"{stage}: {w.option.label}")
 
     for i in to_screen:
