@@ -113,3 +113,33 @@ def test_compare_splits_and_scenarios(
     backend.write_scenario(tiny, other)
     assert view.add_scenario_file(other)
     assert [r.label for r in view.scenario_model.rows] == ["This scenario", "other.xlsx"]
+
+
+def test_register_import_maps_people_and_reports(
+    window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path
+) -> None:
+    register = tmp_path / "practice-staff.csv"
+    register.write_text(
+        "Staff number,Name,Job title,WTE,Practice code\n"
+        "A1,Ann Lee,GP,0.6,P3\n"
+        "A2,Bob Roy,Practice nurse,1.0,P1\n"
+        "A3,No Role,,0.5,P1\n",
+        encoding="utf-8",
+    )
+    asked: list[tuple[list[str], dict[str, str]]] = []
+
+    def columns(parent: Any, name: str, headers: Any, fields: Any, guessed: Any) -> Any:
+        asked.append((list(headers), dict(guessed)))
+        return dict(guessed), False
+
+    prompts.register_columns = columns  # type: ignore[method-assign]
+    window.mapping_view.import_register(register)
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
+    assert asked and asked[0][1].get("role") == "Job title"
+    staff = {s.name: s for s in window.document.scenario.staff}
+    assert staff["Ann Lee"].ints == ("INT-B",)  # P3 is in INT-B
+    assert staff["Bob Roy"].ints == ("INT-A",)
+    report = window.mapping_view.report.toPlainText()
+    assert "rejected" in report and "row" in report
+    window.undo_action.trigger()  # the whole import is one undoable edit
+    assert "Ann Lee" not in {s.name for s in window.document.scenario.staff}

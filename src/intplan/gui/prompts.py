@@ -6,11 +6,12 @@ that answers without showing anything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from enum import Enum
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
+from intplan.gui.dialogs.columns import ColumnMappingDialog
 from intplan.gui.dialogs.issues import IssueRow, IssuesDialog
 
 WORKBOOK_FILTER = "Scenario workbooks (*.xlsx);;All files (*)"
@@ -45,6 +46,20 @@ class Prompts:
             parent, "Import staff register", directory, REGISTER_FILTER
         )
         return path or None
+
+    def register_columns(
+        self,
+        parent: QWidget,
+        file_name: str,
+        headers: Sequence[str],
+        fields: Sequence[str],
+        guessed: Mapping[str, str],
+    ) -> tuple[dict[str, str], bool] | None:
+        """The column mapping and 'append' choice for a register; None if cancelled."""
+        dialog = ColumnMappingDialog(file_name, headers, fields, guessed, parent)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return dialog.columns(), dialog.append.isChecked()
 
     def unsaved_changes(self, parent: QWidget, name: str) -> SaveChoice:
         answer = QMessageBox.question(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -27,11 +31,16 @@ from PySide6.QtWidgets import (
 from intplan.domain import Scenario, Staff
 from intplan.domain.errors import IntplanError
 from intplan.gui import edits
+from intplan.gui.dialogs.issues import issue_rows
 from intplan.gui.dialogs.shares import ShareDialog
 from intplan.gui.models.staff import StaffTableModel
 from intplan.gui.models.table import SORT_ROLE, Column, RecordTableModel, fmt_number
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
+from intplan.io.errors import WorkbookError
+from intplan.io.registers import FIELDS, read_register
+from intplan.services.mapping import MappingOptions, MappingResult, run_mapping
+from intplan.services.progress import Progress
 
 ALL_INTS = "__all__"
 UNMAPPED = "__unmapped__"
@@ -150,6 +159,11 @@ class MappingView(QWidget):
         self.share_button = QPushButton("Move FTE share…")
         self.share_button.setToolTip("Move part of the selected person's time to another INT")
         self.share_button.clicked.connect(self.move_share_of_selected)
+        self.import_button = QPushButton("Import register…")
+        self.import_button.setToolTip(
+            "Read a staff register (.xlsx or .csv) and map everyone into INTs"
+        )
+        self.import_button.clicked.connect(self.import_register_dialog)
         self.count_label = QLabel()
         self.count_label.setObjectName("hint")
 
@@ -172,6 +186,7 @@ class MappingView(QWidget):
         bar.addWidget(QLabel("INT"))
         bar.addWidget(self.int_filter, 1)
         bar.addWidget(self.share_button)
+        bar.addWidget(self.import_button)
         bar.addStretch()
         bar.addWidget(self.count_label)
 
@@ -191,8 +206,17 @@ class MappingView(QWidget):
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.addWidget(heading("Mapping report: INTs"))
-        bottom_layout.addWidget(self.summary, 1)
+        bottom_layout.addWidget(heading("Mapping report"))
+        self.report = QTextBrowser()
+        self.report.setHtml(
+            "<p style='color:#5a6b7b'>Import a staff register to see what was read, how "
+            "each person was mapped, and every row that could not be used.</p>"
+        )
+        report_split = QSplitter(Qt.Orientation.Horizontal)
+        report_split.addWidget(self.summary)
+        report_split.addWidget(self.report)
+        report_split.setSizes([600, 400])
+        bottom_layout.addWidget(report_split, 1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
         split.addWidget(bottom)
@@ -300,3 +324,94 @@ class MappingView(QWidget):
             self.ctx.prompts.show_error(self, "Cannot move that share", str(exc))
             return
         self._apply(new, f"Move {fte:.2f} FTE of {staff_id} to {to_int}")
+
+    # -- register import ------------------------------------------------------------
+    def import_register_dialog(self) -> None:
+        path = self.ctx.prompts.open_register(self, str(Path.home()))
+        if path:
+            self.import_register(Path(path))
+
+    def import_register(self, path: Path) -> None:
+        """Ask for the column mapping, then map the register off the UI thread."""
+        try:
+            found = read_register(path)
+        except WorkbookError as exc:
+            self.ctx.prompts.show_issues(
+                self,
+                "Cannot read the register",
+                f"“{path.name}” has no header row intplan recognises.",
+                issue_rows(exc.issues),
+            )
+            return
+        except IntplanError as exc:
+            self.ctx.prompts.show_error(self, "Cannot read the register", str(exc))
+            return
+        headers = [h for h, _ in found.columns] + list(found.ignored_columns)
+        guessed = {fld: header for header, fld in found.columns}
+        answer = self.ctx.prompts.register_columns(self, path.name, headers, FIELDS, guessed)
+        if answer is None or self.ctx.runner.busy:
+            return
+        columns, append = answer
+        scenario = self.ctx.document.scenario
+        options = MappingOptions(columns=columns, append=append)
+
+        def job(progress: Progress, cancel: threading.Event) -> MappingResult:
+            return run_mapping(scenario, [path], options, progress=progress, cancel=cancel)
+
+        self.ctx.status(f"Mapping {path.name}…")
+        self.ctx.runner.start(
+            job,
+            on_finished=lambda result: self._imported(path, result),
+            on_failed=lambda message, details: self.ctx.prompts.show_error(
+                self, "Register import failed", message, details
+            ),
+        )
+
+    def _imported(self, path: Path, result: object) -> None:
+        assert isinstance(result, MappingResult)
+        self.ctx.document.apply(result.scenario, f"Import {path.name}")
+        self.report.setHtml(mapping_report_html(result))
+        self.ctx.status(
+            f"Imported {result.rows_imported:,} people from {path.name}; "
+            f"{len(result.rejected)} row(s) rejected"
+        )
+
+
+def mapping_report_html(result: MappingResult) -> str:
+    """The mapping report in plain words: counts, rules, flags, rejections, gaps."""
+    esc = html.escape
+    by_rule: dict[str, int] = {}
+    for d in result.decisions:
+        key = d.rule or "not mapped"
+        by_rule[key] = by_rule.get(key, 0) + 1
+    parts = [
+        f"<p><b>{result.rows_imported:,}</b> people imported from {result.rows_read:,} rows "
+        f"({result.fte_imported:,.1f} FTE, {result.fte_assigned:,.1f} FTE placed in INTs); "
+        f"{result.rows_merged:,} duplicate rows merged; {len(result.rejected):,} rows rejected.</p>",
+        "<p>Mapped by: "
+        + ", ".join(f"{esc(k)} {v:,}" for k, v in sorted(by_rule.items()))
+        + "</p>",
+    ]
+    if result.rejected:
+        parts.append("<h4>Rows not used</h4><ul>")
+        parts += [
+            f"<li>{esc(r.file)} row {r.row}: {esc(r.reason)}</li>" for r in result.rejected[:50]
+        ]
+        parts.append("</ul>")
+    if result.flags:
+        parts.append("<h4>Worth a look</h4><ul>")
+        parts += [f"<li>{esc(f.message)}</li>" for f in result.flags[:50]]
+        parts.append("</ul>")
+    gaps = [(i.int_code, i.gaps) for i in result.report.ints if i.gaps]
+    if gaps:
+        parts.append("<h4>Core roles with nobody</h4><ul>")
+        parts += [f"<li>{esc(code)}: {esc(', '.join(g))}</li>" for code, g in gaps]
+        parts.append("</ul>")
+    if result.report.unmapped:
+        parts.append(f"<h4>Not in any INT ({len(result.report.unmapped):,})</h4><ul>")
+        parts += [
+            f"<li>{esc(u.name)} ({esc(u.role)}, {esc(u.base)}): {esc(u.reason)}</li>"
+            for u in result.report.unmapped[:50]
+        ]
+        parts.append("</ul>")
+    return "".join(parts)
