@@ -117,11 +117,7 @@ class _Engine:
         self.q_last = [0.0] * n_i
         # statistics (flat lists; k = i * n_a + a, kr = i * n_r + r)
         self.n_arr = [0] * (n_i * n_a)
-        self.n_served = [0] * (n_i * n_a)
-        self.wait_sum = [0.0] * (n_i * n_a)
-        self.within = [0] * (n_i * n_a)
         self.n_esc = [0] * (n_i * n_a)
-        self.n_waited = [0] * (n_i * n_a)
         # compact float arrays: a whole ICS-year is ~12m waits per replication
         self.waits: list[array[float]] = [array("d") for _ in range(n_i * n_a)]
         self.busy_min = [0.0] * (n_i * n_r)
@@ -277,9 +273,9 @@ class _Engine:
         self.weekly.append(
             (
                 list(self.n_arr),
-                list(self.n_served),
-                list(self.wait_sum),
-                list(self.within),
+                [len(w) for w in self.waits],  # served so far; sums come from the waits
+                [],
+                [],
                 list(self.qcount),
             )
         )
@@ -305,14 +301,13 @@ class _Engine:
         )
         idle, qheap, group = self.idle, self.qheap, self.group
         qcount, q_len, q_last, q_area = self.qcount, self.q_len, self.q_last, self.q_area
-        n_arr, n_served, wait_sum, within = self.n_arr, self.n_served, self.wait_sum, self.within
-        n_waited, n_esc, waits = self.n_waited, self.n_esc, self.waits
+        n_arr, n_esc, waits = self.n_arr, self.n_esc, self.waits
         busy_min, ot_min, contacts = self.busy_min, self.ot_min, self.contacts
         cover_contacts, n_ref, n_rej = self.cover_contacts, self.n_ref, self.n_rej
         fu_total, fu_same = self.fu_total, self.fu_same
         dur = [self.dur[a][r] for a in range(n_a) for r in range(n_r)]  # flat [a * n_r + r]
         travel = [x for row in self.travel_a for x in row]  # flat [i * n_a + a]
-        target, esc = m.target_minutes, m.escalation_minutes
+        esc = m.escalation_minutes
         elig, nbrs, referrals = m.eligibility, m.neighbours, m.referrals
         otl = m.overtime_limit_minutes
         prio = m.priority
@@ -348,16 +343,9 @@ class _Engine:
             start_t[s] = t
             req[_X] = 1
             if req[_T] >= warm_end:
-                i, a = req[_I], req[_A]
-                k = i * n_a + a
-                wait = t - req[_T]
-                n_served[k] += 1
-                wait_sum[k] += wait
-                waits[k].append(wait)
-                if wait <= target[a]:
-                    within[k] += 1
-                if wait > 0.0:
-                    n_waited[k] += 1
+                i = req[_I]
+                # counts, sums and target shares are derived from these at the end
+                waits[i * n_a + req[_A]].append(t - req[_T])
                 prev = req[_S]
                 if prev >= 0:
                     fu_total[i] += 1
@@ -595,15 +583,29 @@ class _Engine:
             return np.asarray(x, dtype=float).reshape(n_i, n_r)
 
         pct = np.full((3, n_i * n_a), np.nan)
-        for k, w in enumerate(self.waits):
-            if w:
-                pct[:, k] = np.percentile(np.frombuffer(w, dtype=float), (50, 90, 95))
         wk = self.weekly
         n_w = len(wk)
+        # served, wait sums, within-target and waited counts: totals and cumulative values
+        # at each week end, from the wait arrays (cheaper than counting in the hot loop)
+        served_at = np.asarray([x[1] for x in wk], dtype=np.int64).reshape(n_w, n_i * n_a)
+        cum = np.zeros((4, n_w, n_i * n_a))
+        total = np.zeros((4, n_i * n_a))
+        for k, w in enumerate(self.waits):
+            if not w:
+                continue
+            arr = np.frombuffer(w, dtype=float)
+            pct[:, k] = np.percentile(arr, (50, 90, 95))
+            target = self.m.target_minutes[k % n_a]
+            for f, x in enumerate(
+                (np.ones_like(arr), arr, (arr <= target).astype(float), (arr > 0).astype(float))
+            ):
+                c = np.concatenate(([0.0], np.cumsum(x)))
+                cum[f, :, k] = c[served_at[:, k]]
+                total[f, k] = c[-1]
 
-        def series(field: int, shape: tuple[int, int]) -> NDArray[np.float64]:
-            cum = np.asarray([x[field] for x in wk], dtype=float).reshape(n_w, *shape)
-            out = np.diff(cum, axis=0, prepend=np.zeros((1, *shape)))
+        def weekly(values: NDArray[np.float64]) -> NDArray[np.float64]:
+            shaped = values.reshape(n_w, n_i, n_a)
+            out = np.diff(shaped, axis=0, prepend=np.zeros((1, n_i, n_a)))
             return np.moveaxis(out, 0, -1)
 
         def role_series(field: int) -> NDArray[np.float64]:
@@ -619,10 +621,10 @@ class _Engine:
         # the first measured week's cumulative counters include nothing from warm-up
         return ReplicationResult(
             arrivals=ia(self.n_arr),
-            served=ia(self.n_served),
-            wait_sum_minutes=ia(self.wait_sum),
-            within_target=ia(self.within),
-            waited=ia(self.n_waited),
+            served=total[0].reshape(n_i, n_a),
+            wait_sum_minutes=total[1].reshape(n_i, n_a),
+            within_target=total[2].reshape(n_i, n_a),
+            waited=total[3].reshape(n_i, n_a),
             escalated=ia(self.n_esc),
             backlog_end=ia(self.qcount),
             wait_p50_minutes=pct[0].reshape(n_i, n_a),
@@ -639,10 +641,10 @@ class _Engine:
             followups_same_person=np.asarray(self.fu_same, dtype=float),
             queue_minutes_area=np.asarray(self.q_area, dtype=float),
             measured_minutes=end - self.warm_end,
-            weekly_arrivals=series(0, (n_i, n_a)),
-            weekly_served=series(1, (n_i, n_a)),
-            weekly_wait_sum_minutes=series(2, (n_i, n_a)),
-            weekly_within_target=series(3, (n_i, n_a)),
+            weekly_arrivals=weekly(np.asarray([x[0] for x in wk], dtype=float)),
+            weekly_served=weekly(cum[0]),
+            weekly_wait_sum_minutes=weekly(cum[1]),
+            weekly_within_target=weekly(cum[2]),
             weekly_backlog=backlog,
             weekly_busy_minutes=role_series(0),
             weekly_available_minutes=role_series(1),
