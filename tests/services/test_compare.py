@@ -70,8 +70,10 @@ def test_cli_json_text_and_workbook(
     assert set(second["kpis"]) == set(second["difference_vs_first"])
     assert len(second["kpis"]["wait"]["ci95"]) == 2
     wb = load_workbook(out)
-    assert wb.sheetnames == ["Compare", "Compare assumptions"]
-    assert wb["Compare"]["A2"].value == "Mean wait"
+    assert {"Compare", "Compare assumptions", "Practices"} <= set(wb.sheetnames)
+    col_a = [r[0] for r in wb["Compare"].iter_rows(values_only=True)]
+    assert "Mean wait" in col_a and "Largest core team" in col_a
+    assert len(wb["Compare"]._charts) == 2
     assert main(["compare", str(a), str(b), *fast]) == 0
     text = capsys.readouterr().out
     assert "Mean wait" in text and "b.xlsx" in text

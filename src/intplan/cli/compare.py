@@ -42,7 +42,11 @@ def register(sub: Any) -> None:
     p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the first's")
     p.add_argument("--seed", type=int, metavar="S", help="default: the first scenario's")
     p.add_argument("--workers", type=int, default=1, metavar="N", help="processes (1)")
-    p.add_argument("--out", metavar="OUT.xlsx", help="write a Compare workbook here")
+    p.add_argument(
+        "--out",
+        metavar="OUT.xlsx",
+        help="write the first workbook (inputs untouched) with Compare sheets here",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
@@ -78,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
             progress=bar,
         )
         if args.out:
-            write_compare_workbook(result, Path(args.out))
+            write_compare_workbook(result, Path(args.out), source=Path(args.workbooks[0]))
     except Cancelled:
         bar.close()
         err("Interrupted; no files were changed.")

@@ -19,8 +19,9 @@ from typing import Any
 
 from intplan.domain import Scenario
 from intplan.domain.errors import IntplanError
+from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.services.progress import Progress, check_cancel, report
-from intplan.services.splits import SIM_KPIS, SimKpis, Table, simulate_ints, write_tables
+from intplan.services.splits import SIM_KPIS, SimKpis, simulate_ints
 from intplan.sim.stats import Estimate, constant, estimate
 from intplan.splits.evaluate import structural_kpis
 
@@ -198,14 +199,14 @@ def _c(x: float) -> float | None:
     return None if not math.isfinite(x) else round(x, 4)
 
 
-def compare_tables(result: CompareResult) -> tuple[Table, ...]:
+def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
     labels = SIMULATED | STRUCTURAL
     headers: list[str] = ["KPI", "unit"]
-    for i, s in enumerate(result.scenarios):
-        tag = s.source or s.name
-        headers += [f"{tag}", f"{tag} CI95 low", f"{tag} CI95 high"]
+    tags = [s.source or s.name for s in result.scenarios]
+    for i, tag in enumerate(tags):
+        headers += [tag, f"{tag} CI95 low", f"{tag} CI95 high"]
         if i > 0:
-            headers += [f"{tag} minus first", "diff CI95 low", "diff CI95 high"]
+            headers += [f"{tag} minus first", f"{tag} diff CI95 low", f"{tag} diff CI95 high"]
     rows = []
     for k in result.kpi_keys():
         row: list[str | float | None] = [labels[k][0], labels[k][1]]
@@ -215,10 +216,47 @@ def compare_tables(result: CompareResult) -> tuple[Table, ...]:
             if i > 0:
                 row += [_c(d[k].mean), _c(d[k].low), _c(d[k].high)]
         rows.append(tuple(row))
-    assumptions = Table(
+    by_scenario = ResultTable(
+        sheet="Compare",
+        title="Scenarios side by side (means, 95% CIs, paired differences vs the first)",
+        note=f"{result.replications} replications each, seed {result.seed}, {result.weeks} "
+        f"weeks after {result.warmup_weeks} warm-up; common random numbers",
+        headers=tuple(headers),
+        rows=tuple(rows),
+    )
+    # one row per scenario for the charts: mean wait and share within target
+    chart_rows = tuple(
+        (tag, _c(s.sim.estimates["wait"].mean), _c(s.sim.estimates["within_target"].mean))
+        for tag, s in zip(tags, result.scenarios, strict=True)
+    )
+    charts = ResultTable(
+        sheet="Compare",
+        title="Headline KPIs by scenario",
+        headers=("scenario", "mean wait (minutes)", "share within target"),
+        rows=chart_rows,
+        charts=(
+            ChartSpec(
+                kind="bar",
+                title="Mean wait",
+                x_column="scenario",
+                y_columns=("mean wait (minutes)",),
+                y_title="minutes",
+            ),
+            ChartSpec(
+                kind="bar",
+                title="Share seen within target",
+                x_column="scenario",
+                y_columns=("share within target",),
+                y_title="share",
+            ),
+        ),
+    )
+    assumptions = ResultTable(
         sheet="Compare assumptions",
+        title="How the scenarios were compared",
         headers=("item", "value", "source"),
         rows=(
+            ("scenarios", ", ".join(tags), "command line, in order; the first is the baseline"),
             ("seed", result.seed, "the first scenario's seed unless --seed"),
             ("weeks", result.weeks, "the first scenario's horizon unless --weeks"),
             ("warm-up weeks", result.warmup_weeks, "the first scenario's unless --warmup-weeks"),
@@ -226,38 +264,14 @@ def compare_tables(result: CompareResult) -> tuple[Table, ...]:
             (
                 "method",
                 "every scenario simulated with the same seed (common random numbers); "
-                "differences are paired by replication",
+                "differences are paired by replication; stored Results sheets are not read",
                 "docs/splits.md",
             ),
         ),
     )
-    return (Table(sheet="Compare", headers=tuple(headers), rows=tuple(rows)), assumptions)
+    return (by_scenario, charts, assumptions)
 
 
-def write_compare_workbook(result: CompareResult, out: Path) -> None:
-    write_tables(compare_tables(result), out, source=None, prefix="Compare", charts=_charts)
-
-
-def _charts(wb: Any, tables: Sequence[Table]) -> None:
-    from openpyxl.chart import BarChart, Reference
-
-    ws = wb["Compare"]
-    n = len(tables[0].rows)
-    # one bar chart per simulated KPI row: the scenarios' means side by side
-    for i, k in enumerate(SIM_KPIS[:2]):
-        row = 2 + i
-        chart = BarChart()
-        chart.title = f"{SIMULATED[k][0]} ({SIMULATED[k][1]})"
-        cols = [3 + 3 * j + (3 * (j - 1) if j > 0 else 0) for j in range(_n_scen(tables[0]))]
-        for c in cols:
-            chart.add_data(Reference(ws, min_col=c, min_row=row, max_row=row), from_rows=True)
-        for series, c in zip(chart.series, cols, strict=True):
-            from openpyxl.chart.series import SeriesLabel
-
-            series.tx = SeriesLabel(v=str(ws.cell(row=1, column=c).value))
-        chart.height, chart.width = 7, 14
-        ws.add_chart(chart, f"{'A' if i == 0 else 'J'}{n + 4}")
-
-
-def _n_scen(t: Table) -> int:
-    return sum(1 for h in t.headers if h.endswith("CI95 high") and not h.startswith("diff"))
+def write_compare_workbook(result: CompareResult, out: Path, *, source: Path) -> None:
+    """``source`` (the first scenario's workbook, inputs untouched) plus Compare sheets."""
+    write_results(source, out, compare_tables(result))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from intplan.domain import Scenario
-from intplan.io.errors import UnreadableFileError
+from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.optimise.optimiser import optimise
 from intplan.optimise.options import OptimiseOptions
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
@@ -476,22 +476,15 @@ def _add_costs(work: list[_Work], notes: list[str], cancel: threading.Event | No
 
 Cell = str | int | float | bool | None
 SUMMARY_SHEET = "Splits summary"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Table:
-    """One result sheet: a header row and rows (kept plain so any writer can take it)."""
-
-    sheet: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+#: kept for callers that name the type; the sheets are intplan.io.results tables
+Table = ResultTable
 
 
 def _cell(x: float | None, digits: int = 4) -> Cell:
     return None if x is None or not math.isfinite(x) else round(float(x), digits)
 
 
-def splits_tables(result: SplitsResult) -> tuple[Table, ...]:
+def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
     """The board workbook's sheets: summary, INTs, score breakdown, assumptions."""
     sim_cols = [k for k in SIM_KPIS]
     headers = [
@@ -537,9 +530,42 @@ def splits_tables(result: SplitsResult) -> tuple[Table, ...]:
         d = o.differences.get("wait")
         row += [_cell(d.mean), _cell(d.low), _cell(d.high)] if d else [None, None, None]
         rows.append(tuple(row))
-    summary = Table(sheet=SUMMARY_SHEET, headers=tuple(headers), rows=tuple(rows))
-    ints = Table(
+    wait_h = f"wait ({KPI_BY_KEY['wait'].unit})"
+    team_h = f"team_size ({KPI_BY_KEY['team_size'].unit})"
+    summary = ResultTable(
+        sheet=SUMMARY_SHEET,
+        title=f"PCN {result.pcn}: split options, best score first",
+        note=f"{result.enumeration.message}. Score weights and sources: Splits assumptions.",
+        headers=tuple(headers),
+        rows=tuple(rows),
+        charts=(
+            ChartSpec(
+                kind="bar",
+                title="Score by option (higher is better)",
+                x_column="practice groups",
+                y_columns=("score",),
+                y_title="score (0-1)",
+            ),
+            ChartSpec(
+                kind="bar",
+                title="Mean wait in the affected INTs",
+                x_column="practice groups",
+                y_columns=(wait_h,),
+                y_title="minutes",
+            ),
+            ChartSpec(
+                kind="scatter",
+                title="Trade-off: largest core team vs mean wait (Pareto: column C)",
+                x_column=team_h,
+                y_columns=(wait_h,),
+                x_title="largest core team (people)",
+                y_title="mean wait (minutes)",
+            ),
+        ),
+    )
+    ints = ResultTable(
         sheet="Splits INTs",
+        title="The INTs of each option",
         headers=(
             "rank",
             "option",
@@ -574,8 +600,9 @@ def splits_tables(result: SplitsResult) -> tuple[Table, ...]:
         ),
     )
     keys = list(result.weights_used)
-    scores = Table(
+    scores = ResultTable(
         sheet="Splits scores",
+        title="Each KPI's contribution to the score (weight x normalised value)",
         headers=(
             "rank",
             "option",
@@ -634,8 +661,9 @@ def splits_tables(result: SplitsResult) -> tuple[Table, ...]:
         a_rows.append((f"setting: {key}", _plain(value), "", source))
     for note in result.notes:
         a_rows.append(("note", note, "", ""))
-    assumptions = Table(
+    assumptions = ResultTable(
         sheet="Splits assumptions",
+        title="Assumptions, weights, bounds and settings used",
         headers=("item", "value", "unit / detail", "source"),
         rows=tuple(a_rows),
     )
@@ -655,100 +683,9 @@ def _plain(v: object) -> Cell:
     return v if isinstance(v, str | int | float | bool) or v is None else str(v)
 
 
-def write_splits_workbook(result: SplitsResult, out: Path, *, source: Path | None = None) -> None:
-    """Write the board workbook: the source workbook's sheets (untouched) plus Splits sheets.
+def write_splits_workbook(result: SplitsResult, out: Path, *, source: Path) -> None:
+    """Write the board workbook: ``source`` (inputs untouched) plus the Splits sheets.
 
-    Any earlier ``Splits …`` sheets are replaced. Saved atomically.
+    Earlier ``Splits …`` sheets of the same names are replaced. Saved atomically.
     """
-    write_tables(splits_tables(result), out, source=source, prefix="Splits", charts=_splits_charts)
-
-
-def _splits_charts(wb: Any, tables: Sequence[Table]) -> None:
-    from openpyxl.chart import BarChart, Reference, ScatterChart, Series
-
-    ws = wb[SUMMARY_SHEET]
-    n = len(tables[0].rows)
-    if n == 0:
-        return
-    headers = tables[0].headers
-    col = {h: i + 1 for i, h in enumerate(headers)}
-    labels = Reference(ws, min_col=col["practice groups"], min_row=2, max_row=n + 1)
-    bar = BarChart()
-    bar.type = "bar"
-    bar.title = "Score by option (higher is better)"
-    bar.add_data(
-        Reference(ws, min_col=col["score"], min_row=1, max_row=n + 1), titles_from_data=True
-    )
-    bar.set_categories(labels)
-    bar.height, bar.width = 8, 16
-    ws.add_chart(bar, f"A{n + 4}")
-    wait_col = col[f"wait ({KPI_BY_KEY['wait'].unit})"]
-    waits = BarChart()
-    waits.type = "bar"
-    waits.title = "Mean wait in the affected INTs (minutes)"
-    waits.add_data(Reference(ws, min_col=wait_col, min_row=1, max_row=n + 1), titles_from_data=True)
-    waits.set_categories(labels)
-    waits.height, waits.width = 8, 16
-    ws.add_chart(waits, f"J{n + 4}")
-    sc = ScatterChart()
-    sc.title = "Trade-off: largest core team vs mean wait (Pareto front: see column C)"
-    sc.style = 13
-    sc.x_axis.title = "largest core team (people)"
-    sc.y_axis.title = "mean wait (minutes)"
-    xs = Reference(
-        ws, min_col=col[f"team_size ({KPI_BY_KEY['team_size'].unit})"], min_row=2, max_row=n + 1
-    )
-    ys = Reference(ws, min_col=wait_col, min_row=2, max_row=n + 1)
-    series = Series(ys, xs, title="options")
-    series.marker.symbol = "circle"
-    series.graphicalProperties.line.noFill = True
-    sc.series.append(series)
-    sc.height, sc.width = 8, 16
-    ws.add_chart(sc, f"S{n + 4}")
-
-
-def write_tables(
-    tables: Sequence[Table],
-    out: Path,
-    *,
-    source: Path | None,
-    prefix: str,
-    charts: Callable[[Any, Sequence[Table]], None] | None = None,
-) -> None:
-    """Sheets ``tables`` into ``out`` (on a copy of ``source``'s sheets), atomically."""
-    from openpyxl import Workbook, load_workbook
-    from openpyxl.styles import Font
-
-    from intplan.io.atomic import atomic_write
-
-    if source is not None:
-        try:
-            wb = load_workbook(source)
-        except Exception as exc:  # any failure to read is the user's file, not a bug
-            raise UnreadableFileError(str(source), f"cannot open as a workbook: {exc}") from None
-        for name in list(wb.sheetnames):
-            if name.startswith(prefix):
-                del wb[name]
-    else:
-        wb = Workbook()
-        wb.remove(wb.active)
-    for t in tables:
-        ws = wb.create_sheet(t.sheet)
-        ws.append(list(t.headers))
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in t.rows:
-            ws.append(list(row))
-        ws.freeze_panes = "A2"
-        for i, h in enumerate(t.headers, start=1):
-            width = max(
-                [len(str(h))] + [len(str(r[i - 1])) for r in t.rows if r[i - 1] is not None]
-            )
-            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(
-                60, max(8, width + 2)
-            )
-    if charts is not None:
-        charts(wb, tables)
-    wb.active = wb.sheetnames.index(tables[0].sheet)
-    with atomic_write(out) as tmp:
-        wb.save(tmp)
+    write_results(source, out, splits_tables(result))
