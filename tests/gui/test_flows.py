@@ -26,6 +26,7 @@ def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
 
 
 def _tab(window: MainWindow, kind: type) -> Any:
+    window.ensure_views()
     for n in range(window.tabs.count()):
         if isinstance(window.tabs.widget(n), kind):
             window.tabs.setCurrentIndex(n)

@@ -24,6 +24,7 @@ def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
 
 
 def _view(window: MainWindow) -> SimulateView:
+    window.ensure_views()
     for n in range(window.tabs.count()):
         view = window.tabs.widget(n)
         if isinstance(view, SimulateView):

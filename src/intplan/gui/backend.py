@@ -10,17 +10,20 @@ from pathlib import Path
 
 from intplan.domain import IntplanError, Scenario
 from intplan.examples import DEFAULT_TEMPLATE, load_template
-from intplan.io import workbook
 from intplan.io.reference import scenarios_dir
 
 
 def read_scenario(path: str | Path) -> Scenario:
     """Read and validate; raises WorkbookError (every issue) or UnreadableFileError."""
+    from intplan.io import workbook  # openpyxl is not needed for the first paint
+
     return workbook.read_scenario(Path(path))
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> None:
     """Atomic: a temporary file beside the target, then replace."""
+    from intplan.io import workbook
+
     workbook.write_scenario(scenario, Path(path))
 
 

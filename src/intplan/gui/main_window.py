@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -81,6 +83,7 @@ class MainWindow(QMainWindow):
             status=lambda text: self.statusBar().showMessage(text, 5000),
         )
         self.navigator_model = NavigatorModel(scenario)
+        self._navigator_scenario = scenario
         self.navigator_model.people_dropped.connect(self._people_dropped)
         self.navigator = NavigatorView()
         self.navigator.setModel(self.navigator_model)
@@ -92,8 +95,16 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.mapping_view, "Geography && mapping")
-        for title, view in _optional_views(ctx):
-            self.tabs.addTab(view, title)
+        self._ctx = ctx
+        self._views_built = False
+        # The analysis views pull in pyqtgraph, scipy and the solvers (~2 s of imports):
+        # import them on a background thread so the window paints first.
+        self._loader = threading.Thread(target=_import_analysis_views, daemon=True)
+        self._loader.start()
+        self._loader_timer = QTimer(self)
+        self._loader_timer.setInterval(50)
+        self._loader_timer.timeout.connect(self._poll_loader)
+        self._loader_timer.start()
 
         self.banner = QLabel()
         self.banner.setObjectName("illustrativeBanner")
@@ -117,6 +128,23 @@ class MainWindow(QMainWindow):
         self.document.path_changed.connect(self._update_title)
         self.runner.busy_changed.connect(self._busy_changed)
         self._scenario_changed()
+
+    def _poll_loader(self) -> None:
+        if not self._loader.is_alive():
+            self._loader_timer.stop()
+            self.ensure_views()
+
+    def ensure_views(self) -> None:
+        """Add the analysis tabs (waits for their modules if still importing)."""
+        if self._views_built:
+            return
+        self._loader.join()
+        self._views_built = True
+        from intplan.gui.views.registry import build_views
+
+        for title, view in build_views(self._ctx):
+            self.tabs.addTab(view, title)
+        self._loader_timer.stop()
 
     # -- actions and menus -------------------------------------------------------
     def _action(
@@ -227,9 +255,11 @@ class MainWindow(QMainWindow):
 
     def _scenario_changed(self) -> None:
         s = self.document.scenario
-        expanded = self._expanded_keys()
-        self.navigator_model.set_scenario(s)
-        self._restore_expanded(expanded)
+        if self._navigator_scenario is not s:  # the tree was built from this one already
+            expanded = self._expanded_keys()
+            self.navigator_model.set_scenario(s)
+            self._restore_expanded(expanded)
+            self._navigator_scenario = s
         if is_illustrative(s):
             self.banner.setText(
                 f"Illustrative data: “{s.name}” uses fictional people and places "
@@ -400,6 +430,7 @@ class MainWindow(QMainWindow):
 
     # -- running ----------------------------------------------------------------------
     def run_current(self) -> None:
+        self.ensure_views()
         run = getattr(self.tabs.currentWidget(), "run", None)
         if run is not None and not self.runner.busy:
             run()
@@ -420,6 +451,8 @@ class MainWindow(QMainWindow):
         # Cancel any run and wait for the worker so no thread outlives the window.
         self.runner.cancel()
         self.runner.wait()
+        self._loader_timer.stop()
+        self._loader.join(timeout=30)
         event.accept()
 
 
@@ -439,8 +472,5 @@ def app_icon() -> QIcon:
     return QIcon()
 
 
-def _optional_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
-    """The views after mapping; each appears once its service is available."""
-    from intplan.gui.views import registry
-
-    return registry.build_views(ctx)
+def _import_analysis_views() -> None:
+    importlib.import_module("intplan.gui.views.registry")

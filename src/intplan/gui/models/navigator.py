@@ -23,6 +23,10 @@ from intplan.domain import Scenario
 from intplan.gui.models.staff import STAFF_MIME, staff_ids_from_mime
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+# Staff rows have no node object: their internal id encodes (INT node, row), so a
+# whole ICS (~25,000 person-INT shares) costs one small tuple per share.
+_STAFF_BASE = 1 << 40
+_STAFF_STRIDE = 1 << 20
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10  # "hcp" | "pcn" | "int" | "staff"
 CODE_ROLE = Qt.ItemDataRole.UserRole + 11  # the entity's code / staff id
 
@@ -53,6 +57,7 @@ class NavigatorModel(QAbstractItemModel):
         super().__init__()
         self._nodes: list[_Node] = []
         self._top: list[int] = []
+        self._staff: dict[int, list[tuple[str, str, float]]] = {}  # INT node -> people
         self._build(scenario)
 
     def set_scenario(self, scenario: Scenario) -> None:
@@ -70,6 +75,7 @@ class NavigatorModel(QAbstractItemModel):
     def _build(self, s: Scenario) -> None:
         self._nodes = []
         self._top = []
+        self._staff = {}
         staff_of: dict[str, list[tuple[str, str, float]]] = {i.code: [] for i in s.ints}
         for person in s.staff:
             for a in person.assignments:
@@ -112,14 +118,23 @@ class NavigatorModel(QAbstractItemModel):
                         f"{fte:,.1f} FTE{extra}. Drop people here to move them.",
                         pn,
                     )
-                    for sid, label, f in people:
-                        self._add("staff", sid, f"{label} · {f:.2f} FTE", sid, inn)
+                    self._staff[inn] = people
 
     # -- Qt overrides ------------------------------------------------------
     def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
         if column != 0 or row < 0:
             return QModelIndex()
-        siblings = self._nodes[parent.internalId()].children if parent.isValid() else self._top
+        if not parent.isValid():
+            siblings = self._top
+        else:
+            pid = parent.internalId()
+            if pid >= _STAFF_BASE:
+                return QModelIndex()
+            if pid in self._staff:
+                if row >= len(self._staff[pid]):
+                    return QModelIndex()
+                return self.createIndex(row, 0, _STAFF_BASE + pid * _STAFF_STRIDE + row)
+            siblings = self._nodes[pid].children
         if row >= len(siblings):
             return QModelIndex()
         return self.createIndex(row, 0, siblings[row])
@@ -127,7 +142,11 @@ class NavigatorModel(QAbstractItemModel):
     def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not child.isValid():
             return QModelIndex()
-        up = self._nodes[child.internalId()].parent
+        cid = child.internalId()
+        if cid >= _STAFF_BASE:
+            up = (cid - _STAFF_BASE) // _STAFF_STRIDE
+            return self.createIndex(self._nodes[up].row, 0, up)
+        up = self._nodes[cid].parent
         if up < 0:
             return QModelIndex()
         return self.createIndex(self._nodes[up].row, 0, up)
@@ -137,7 +156,12 @@ class NavigatorModel(QAbstractItemModel):
             return len(self._top)
         if parent.column() != 0:
             return 0
-        return len(self._nodes[parent.internalId()].children)
+        pid = parent.internalId()
+        if pid >= _STAFF_BASE:
+            return 0
+        if pid in self._staff:
+            return len(self._staff[pid])
+        return len(self._nodes[pid].children)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 1
@@ -145,7 +169,17 @@ class NavigatorModel(QAbstractItemModel):
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        node = self._nodes[index.internalId()]
+        nid = index.internalId()
+        if nid >= _STAFF_BASE:
+            sid, label, fte = self._person(nid)
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"{label} · {fte:.2f} FTE"
+            if role in (Qt.ItemDataRole.ToolTipRole, CODE_ROLE):
+                return sid
+            if role == KIND_ROLE:
+                return "staff"
+            return None
+        node = self._nodes[nid]
         if role == Qt.ItemDataRole.DisplayRole:
             return node.label
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -171,12 +205,16 @@ class NavigatorModel(QAbstractItemModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        kind = self._nodes[index.internalId()].kind
-        if kind == "int":
-            flags |= Qt.ItemFlag.ItemIsDropEnabled
-        elif kind == "staff":
+        nid = index.internalId()
+        if nid >= _STAFF_BASE:
             flags |= Qt.ItemFlag.ItemIsDragEnabled
+        elif self._nodes[nid].kind == "int":
+            flags |= Qt.ItemFlag.ItemIsDropEnabled
         return flags
+
+    def _person(self, nid: int) -> tuple[str, str, float]:
+        int_node, row = divmod(nid - _STAFF_BASE, _STAFF_STRIDE)
+        return self._staff[int_node][row]
 
     # -- drag and drop -------------------------------------------------------
     def mimeTypes(self) -> list[str]:
@@ -184,8 +222,11 @@ class NavigatorModel(QAbstractItemModel):
 
     def mimeData(self, indexes: Any) -> QMimeData:
         ids = sorted(
-            {self._nodes[i.internalId()].code for i in indexes if i.isValid()}
-            & {n.code for n in self._nodes if n.kind == "staff"}
+            {
+                self._person(i.internalId())[0]
+                for i in indexes
+                if i.isValid() and i.internalId() >= _STAFF_BASE
+            }
         )
         mime = QMimeData()
         mime.setData(STAFF_MIME, "\n".join(ids).encode("utf-8"))
@@ -199,7 +240,7 @@ class NavigatorModel(QAbstractItemModel):
 
     def _drop_target(self, row: int, parent: AnyIndex) -> str | None:
         # Dropped *on* an INT item (row == -1), never between items.
-        if row != -1 or not parent.isValid():
+        if row != -1 or not parent.isValid() or parent.internalId() >= _STAFF_BASE:
             return None
         node = self._nodes[parent.internalId()]
         return node.code if node.kind == "int" else None
@@ -222,6 +263,14 @@ class NavigatorModel(QAbstractItemModel):
 
     # -- helpers for the window ------------------------------------------------
     def find(self, kind: str, code: str) -> QModelIndex:
+        if kind == "staff":
+            for int_node, people in self._staff.items():
+                for row, person in enumerate(people):
+                    if person[0] == code:
+                        return self.createIndex(
+                            row, 0, _STAFF_BASE + int_node * _STAFF_STRIDE + row
+                        )
+            return QModelIndex()
         for n, node in enumerate(self._nodes):
             if node.kind == kind and node.code == code:
                 return self.createIndex(node.row, 0, n)

@@ -45,6 +45,15 @@ def fmt_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _sort_key(value: Any) -> tuple[int, Any]:
+    """Blanks last; numbers by value; anything else by its text."""
+    if value is None or value == "":
+        return (2, 0)
+    if isinstance(value, bool | int | float):
+        return (0, value) if value == value else (2, 0)  # NaN sorts with blanks
+    return (1, str(value).lower())
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Column(Generic[R]):
     header: str  # with the unit, e.g. "FTE" or "Demand (hours/week)"
@@ -98,6 +107,27 @@ class RecordTableModel(QAbstractTableModel, Generic[R]):
         if changed:
             last = self.columnCount() - 1
             self.dataChanged.emit(self.index(changed[0], 0), self.index(changed[-1], last))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort in Python with one key call per row (Qt's default compares via data())."""
+        if not 0 <= column < len(self.columns):
+            return
+        get = self.columns[column].value
+        keys = [_sort_key(get(r)) for r in self._rows]
+        ranked = sorted(
+            range(len(self._rows)),
+            key=keys.__getitem__,
+            reverse=order == Qt.SortOrder.DescendingOrder,
+        )
+        self.layoutAboutToBeChanged.emit()
+        new_row = [0] * len(ranked)
+        for new, old in enumerate(ranked):
+            new_row[old] = new
+        self._rows = tuple(self._rows[i] for i in ranked)
+        before = self.persistentIndexList()
+        after = [self.index(new_row[i.row()], i.column()) for i in before]
+        self.changePersistentIndexList(before, after)
+        self.layoutChanged.emit()
 
     # -- Qt overrides ----------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008

@@ -1,4 +1,4 @@
-"""The analysis views in tab order."""
+"""The analysis views in tab order (imported off the UI thread)."""
 
 from __future__ import annotations
 
