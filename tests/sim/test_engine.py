@@ -132,3 +132,16 @@ def test_no_eligible_staff_in_an_int_is_reported_and_queue_grows(tiny: Scenario)
     assert r.served[1, hv] == 0
     backlog = r.weekly_backlog[1, hv]
     assert np.all(np.diff(backlog) > 0)
+
+
+def test_a_contact_longer_than_any_shift_is_reported_and_never_hangs(tiny: Scenario) -> None:
+    elig = tuple(
+        dataclasses.replace(e, duration_minutes=24 * 60.0) if e.key == "HV/DN" else e
+        for e in tiny.eligibilities
+    )
+    s = dataclasses.replace(tiny, eligibilities=elig)
+    model = compile_scenario(s, weeks=2, warmup_weeks=0)
+    assert any(x.startswith("HV by DN") for x in model.issues)
+    r = run(s, weeks=2, warmup=0)
+    dn = model.role_codes.index("DN")
+    assert r.contacts[:, dn].sum() == 0  # district nurses never start one

@@ -254,6 +254,19 @@ def compile_scenario(
                 )
     if not staff_int:
         issues.append("no staff are assigned to the chosen INTs (run `intplan map` first?)")
+    # a contact longer than any shift plus the overtime limit can never start
+    longest = [0.0] * n_r
+    for r, person_segs in zip(staff_role, staff_seg, strict=True):
+        longest[r] = max(longest[r], max(b - a for _, a, b in person_segs))
+    otl = settings.overtime_limit_hours_per_day * 60.0
+    for a, ac in enumerate(acts):
+        for r, minutes in elig[a]:
+            extra = max(travel) if activity[a].setting is CareSetting.HOME else 0.0
+            if 0 < longest[r] < minutes + extra - otl:
+                issues.append(
+                    f"{ac} by {roles[r]} takes {minutes + extra:.0f} minutes, longer than any "
+                    f"{roles[r]} shift plus the overtime limit; {roles[r]} will never do it"
+                )
     rep = settings.represent_activity
     return CompiledModel(
         int_codes=chosen,
