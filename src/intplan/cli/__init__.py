@@ -18,6 +18,7 @@ COMMANDS: tuple[str, ...] = (
     "gui",
     "compare_splits",
     "compare",
+    "demo",
     "map",
     "simulate",
     "optimise",
