@@ -95,3 +95,29 @@ def test_every_option_builds_a_valid_scenario() -> None:
             "P2",
             "P3",
         ]
+
+
+def test_interventions_follow_the_practices_of_a_replaced_int() -> None:
+    from intplan.domain import Intervention
+
+    s = _two_pcn_scenario()
+    targeted = Intervention(
+        code="IV1",
+        name="Frailty MDT in the cross-PCN INT",
+        activity="HV",
+        int_code="INT1",
+        effect_pct=-10,
+        start_week=0,
+        lag_weeks=4,
+        ramp_weeks=4,
+        source="test",
+    )
+    s = dataclasses.replace(s, interventions=(targeted,))
+    enum = enumerate_splits(s, "PCN1", population_min=0, population_max=10**6)
+    option = next(o for o in enum.options if o.label == "P1 | P2+P3")
+    v = build_variant(s, "PCN1", option)
+    int_of = v.scenario.int_of_practice
+    got = {iv.int_code for iv in v.scenario.interventions}
+    # INT1 held P1, P2 (and Q1, kept as the remnant): both INTs now serving them get it
+    assert got == {"INT1", int_of["P1"], int_of["P2"]}
+    assert all(iv.effect_pct == -10 for iv in v.scenario.interventions)
