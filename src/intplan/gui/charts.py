@@ -95,6 +95,40 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.setXRange(-0.6, len(categories) - 0.4, padding=0)
         self.enableAutoRange(axis="y")
 
+    def hbars(self, categories: Sequence[str], series: Sequence[Series]) -> None:
+        """Grouped horizontal bars (first category at the top): readable with many roles."""
+        self.clear_chart()
+        if not categories or not series:
+            self.set_empty("No data")
+            return
+        n = len(series)
+        height = 0.8 / n
+        y0 = -np.arange(len(categories), dtype=float)
+        top = 0.0
+        for k, s in enumerate(series):
+            y = y0 + 0.4 - height * (k + 0.5)
+            widths = np.asarray(s.values, dtype=float)
+            ends = np.asarray(s.high, dtype=float) if s.high is not None else widths
+            top = max(top, float(np.nanmax(np.concatenate([widths, ends]))) if len(widths) else 0.0)
+            bar = pg.BarGraphItem(
+                x0=0, y=y, width=widths, height=height * 0.9, brush=colour(k), pen=pg.mkPen(None)
+            )
+            self.addItem(bar)
+            self._legend.addItem(bar, s.name)
+            if s.low is not None and s.high is not None:
+                low = np.asarray(s.low, dtype=float)
+                high = np.asarray(s.high, dtype=float)
+                self.addItem(
+                    pg.ErrorBarItem(
+                        x=widths, y=y, right=high - widths, left=widths - low, beam=height * 0.4
+                    )
+                )
+        item = self.getPlotItem()
+        item.getAxis("left").setTicks([list(zip(y0, categories, strict=True))])
+        item.getAxis("bottom").setTicks(None)
+        self.setYRange(-len(categories) + 0.4, 0.6, padding=0)
+        self.setXRange(0, top * 1.05 if top > 0 else 1.0, padding=0)
+
     def lines(self, x: Sequence[float], series: Sequence[Series]) -> None:
         """Lines over x, each with a shaded confidence band when low/high are given."""
         self.clear_chart()

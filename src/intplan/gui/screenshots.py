@@ -33,6 +33,7 @@ def main(argv: list[str]) -> int:
     window = MainWindow(backend.load_example())
     window.resize(1440, 900)
     window.show()
+    window.ensure_views()
     _settle()
     for n in range(window.tabs.count()):
         window.tabs.setCurrentIndex(n)

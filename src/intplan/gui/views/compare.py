@@ -242,8 +242,11 @@ class CompareView(QWidget):
         for p in s.pcns:
             n = len(s.practices_of_pcn.get(p.code, ()))
             self.pcn_combo.addItem(f"{p.name} ({n} practices)", p.code)
-        # Default to the largest PCN: the one most likely to need splitting.
-        largest = max(s.pcns, key=lambda p: len(s.practices_of_pcn.get(p.code, ())), default=None)
+        # Default to the most populous PCN: the one most likely to need splitting.
+        pop = {p.code: 0 for p in s.pcns}
+        for practice in s.practices:
+            pop[practice.pcn] = pop.get(practice.pcn, 0) + practice.population
+        largest = max(s.pcns, key=lambda p: pop.get(p.code, 0), default=None)
         wanted = current or (largest.code if largest else None)
         self.pcn_combo.setCurrentIndex(max(0, self.pcn_combo.findData(wanted)))
         self.pcn_combo.blockSignals(False)
@@ -315,7 +318,8 @@ class CompareView(QWidget):
         assert isinstance(result, SplitsResult)
         self.result = result
         self.progress.setValue(1000)
-        self.status_label.setText(f"{len(result.options)} options compared for {result.pcn}")
+        n = len(result.options)
+        self.status_label.setText(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
         while self.result_tabs.count() > 1:
             widget = self.result_tabs.widget(1)
             self.result_tabs.removeTab(1)
@@ -328,7 +332,9 @@ class CompareView(QWidget):
             self.result_tabs.insertTab(self.result_tabs.count() - 1, view, table.sheet)
         self.result_tabs.setCurrentIndex(0)
         options = result.options
-        labels = [f"#{o.rank}" for o in options]
+        labels = [
+            f"#{o.rank}: {o.option.ints} INT{'s' if o.option.ints > 1 else ''}" for o in options
+        ]
         self.score_chart.bars(labels, [Series(name="Score", values=[o.score for o in options])])
         waits = [o.estimates.get("wait") for o in options]
         if all(w is not None for w in waits):

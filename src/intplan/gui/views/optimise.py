@@ -203,8 +203,9 @@ class OptimiseView(QWidget):
         group.setMaximumWidth(360)
 
         self.int_combo = QComboBox()
+        self.int_combo.setMinimumContentsLength(14)
         self.int_combo.currentIndexChanged.connect(lambda _: self._show())
-        self.chart = ChartWidget("FTE by role: current and recommended", "Role", "FTE")
+        self.chart = ChartWidget("FTE by role: current and recommended", "FTE", "")
         self.plan_model = RecordTableModel(PLAN_COLUMNS)
         self.cover_model = RecordTableModel(COVER_COLUMNS)
         self.verify_model = RecordTableModel(VERIFY_COLUMNS)
@@ -225,9 +226,11 @@ class OptimiseView(QWidget):
         pick.addWidget(QLabel("Show"))
         pick.addWidget(self.int_combo)
         pick.addStretch()
-        split = QSplitter(Qt.Orientation.Vertical)
+        split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.chart)
         split.addWidget(tabs)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
         right = QVBoxLayout()
         right.addLayout(pick)
         right.addWidget(split, 1)
@@ -369,7 +372,7 @@ class OptimiseView(QWidget):
             pair[0] += p.current_fte
             pair[1] += p.recommended_fte
         names = sorted(roles, key=lambda k: -roles[k][1])
-        self.chart.bars(
+        self.chart.hbars(
             names,
             [
                 Series(name="Current", values=[roles[k][0] for k in names]),

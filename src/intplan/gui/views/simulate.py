@@ -130,7 +130,14 @@ class SimulateView(QWidget):
         self.workers.setRange(1, max(1, os.cpu_count() or 1))
         self.workers.setValue(1)
         self.workers.setToolTip("Processes; a seed gives the same results on any number")
+        self.scope = QComboBox()
+        self.scope.setToolTip(
+            "Simulate every INT (with cover between neighbours) or one INT on its own "
+            "for a quick look"
+        )
+        self._fill_scope()
         form = QFormLayout()
+        form.addRow("INTs", self.scope)
         form.addRow("Replications", self.replications)
         form.addRow("Horizon", self.weeks)
         form.addRow("Seed", self.seed)
@@ -147,8 +154,9 @@ class SimulateView(QWidget):
         self.progress_label = QLabel("Ready")
         self.progress_label.setObjectName("hint")
         # A fixed-size label: changing its text must not re-lay out (and repaint) the charts.
+        self.progress_label.setWordWrap(True)
         self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.progress_label.setFixedHeight(self.progress_label.sizeHint().height())
+        self.progress_label.setFixedHeight(2 * self.progress_label.sizeHint().height())
         buttons = QHBoxLayout()
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.cancel_button)
@@ -162,6 +170,7 @@ class SimulateView(QWidget):
         box.setMaximumWidth(300)
 
         self.int_combo = QComboBox()
+        self.int_combo.setMinimumContentsLength(12)
         self.int_combo.currentIndexChanged.connect(lambda _: self._show())
         self.headline = QLabel("Run the simulation to see waits, utilisation and KPIs.")
         self.headline.setObjectName("hint")
@@ -177,16 +186,18 @@ class SimulateView(QWidget):
         fit_columns(self.kpi_table, (80, 130, 190, 120, 100, 150))
 
         charts = QGridLayout()
-        charts.addWidget(self.wait_chart, 0, 0, 1, 2)
-        charts.addWidget(self.util_chart, 1, 0)
-        charts.addWidget(self.dist_chart, 1, 1)
+        charts.addWidget(self.wait_chart, 0, 0)
+        charts.addWidget(self.dist_chart, 1, 0)
+        charts.addWidget(self.util_chart, 0, 1, 2, 1)
+        charts.setColumnStretch(0, 3)
+        charts.setColumnStretch(1, 2)
         chart_box = QWidget()
         chart_box.setLayout(charts)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
         split.addWidget(self.kpi_table)
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        split.setStretchFactor(1, 2)
 
         pick = QHBoxLayout()
         pick.addWidget(QLabel("INT"))
@@ -214,8 +225,15 @@ class SimulateView(QWidget):
         ctx.runner.busy_changed.connect(self._busy)
         ctx.document.path_changed.connect(self._load_defaults)
 
+    def _fill_scope(self) -> None:
+        self.scope.clear()
+        self.scope.addItem("All INTs", "")
+        for unit in self.ctx.document.scenario.ints:
+            self.scope.addItem(f"{unit.code} only", unit.code)
+
     def _load_defaults(self) -> None:
         """A newly opened scenario brings its own settings."""
+        self._fill_scope()
         settings = self.ctx.document.scenario.settings
         self.replications.setValue(settings.replications)
         self.weeks.setValue(settings.horizon_weeks)
@@ -227,13 +245,14 @@ class SimulateView(QWidget):
             weeks=self.weeks.value(),
             seed=self.seed.value(),
             workers=self.workers.value(),
+            ints=(str(self.scope.currentData()),) if self.scope.currentData() else (),
         )
 
     def prepare_screenshot(self) -> None:
         """A short run for the documentation pictures."""
-        self.replications.setValue(3)
-        self.weeks.setValue(12)
-        self.workers.setValue(self.workers.maximum())
+        self.scope.setCurrentIndex(1)
+        self.replications.setValue(5)
+        self.weeks.setValue(26)
         self.run()
 
     def run(self) -> None:
@@ -321,8 +340,11 @@ class SimulateView(QWidget):
             series.append(Series(name=act, values=[p[1] for p in points]))
         same_length = [s for s in series if len(s.values) == len(weeks)]
         self.wait_chart.lines(weeks, same_length)
-        roles = [x for x in r.roles if x.int_code == code]
-        self.util_chart.bars(
+        roles = sorted(
+            (x for x in r.roles if x.int_code == code and x.fte > 0),
+            key=lambda x: -_finite(x.utilisation.mean, 0.0),
+        )
+        self.util_chart.hbars(
             [x.role for x in roles],
             [
                 Series(
