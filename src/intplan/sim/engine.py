@@ -14,6 +14,7 @@ import heapq
 import itertools
 import math
 from array import array
+from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -99,9 +100,6 @@ class _Engine:
             for row, s in enumerate(members):
                 self.absent[s] = draws[row] < p[row]
         self.carried = [-1.0] * n_s
-        self.group: list[list[int]] = [[] for _ in range(n_i * n_r)]
-        for s in range(n_s):
-            self.group[m.staff_int[s] * n_r + m.staff_role[s]].append(s)
         # dynamic state
         self.heap: list[tuple[float, int, int, Any]] = []
         self.next_seq = itertools.count(1).__next__
@@ -111,7 +109,25 @@ class _Engine:
         self.start_t = [0.0] * n_s
         self.cur: list[list[Any] | None] = [None] * n_s
         self.idle: list[dict[int, None]] = [{} for _ in range(n_i * n_r)]
-        self.qheap: list[list[tuple[int, float, int, list[Any]]]] = [[] for _ in range(n_i * n_r)]
+        # one FIFO queue per INT x slot: slot a holds activity a at its own priority, slot
+        # n_a the re-presentations (one level more urgent). A request sits in one queue;
+        # every eligible role looks at it, so nothing is duplicated or lazily deleted.
+        self.n_q = n_a + 1
+        self.queues: list[deque[list[Any]]] = [deque() for _ in range(n_i * self.n_q)]
+        slot_prio = [*m.priority, 0]
+        if m.represent_activity >= 0:
+            slot_prio[n_a] = max(1, m.priority[m.represent_activity] - 1)
+        self.slot_prio = slot_prio
+        self.role_slots: list[list[int]] = []
+        for r in range(n_r):
+            slots = [a for a in range(n_a) if any(x == r for x, _ in m.eligibility[a])]
+            if m.represent_activity in slots:
+                slots.append(n_a)
+            self.role_slots.append(sorted(slots, key=lambda q: (slot_prio[q], q)))
+        # busy staff whose shift just ended, per (INT, role): a relay's incoming person
+        # takes over their contact (see take_over)
+        self.end_time = [-1.0] * (n_i * n_r)
+        self.end_list: list[list[int]] = [[] for _ in range(n_i * n_r)]
         self.qcount = [0] * (n_i * n_a)
         self.q_len = [0] * n_i
         self.q_last = [0.0] * n_i
@@ -217,7 +233,9 @@ class _Engine:
                 if st >= w0 + MINUTES_PER_WEEK or st < w0 or st < self.carried[s] - 1e-9:
                     continue
                 push(self.heap, (st, self.next_seq(), _SHIFT_START, (s, en)))
-                push(self.heap, (en, self.next_seq(), _SHIFT_END, s))
+                # negative order: shift ends come first among events at the same time,
+                # so the incoming person of a relay can take over the contact in hand
+                push(self.heap, (en, -self.next_seq(), _SHIFT_END, s))
                 self.carried[s] = en
         # primary arrivals: new episodes, Poisson per hour of the week
         ts, ii, aa, ff, uu, jj, nn = [], [], [], [], [], [], []
@@ -299,7 +317,9 @@ class _Engine:
             self.start_t,
             self.cur,
         )
-        idle, qheap, group = self.idle, self.qheap, self.group
+        idle = self.idle
+        queues, n_q, slot_prio, role_slots = self.queues, self.n_q, self.slot_prio, self.role_slots
+        end_time, end_list = self.end_time, self.end_list
         qcount, q_len, q_last, q_area = self.qcount, self.q_len, self.q_last, self.q_area
         n_arr, n_esc, waits = self.n_arr, self.n_esc, self.waits
         busy_min, ot_min, contacts = self.busy_min, self.ot_min, self.contacts
@@ -366,35 +386,46 @@ class _Engine:
             req[_E] = t + d
             push(heap, (t + d, next_seq(), _SERVICE_END, req))
 
-        def top(h: list[tuple[int, float, int, list[Any]]], t: float) -> list[Any] | None:
-            while h:
-                req = h[0][3]
-                if req[_X]:
-                    pop(h)
-                elif t - req[_T] > esc[req[_A]]:
-                    pop(h)
-                    escalate(req, t)
-                else:
-                    return req
-            return None
+        def scan(
+            base: int, slots: list[int], t: float, best_p: int, best_t: float
+        ) -> tuple[int, float, deque[list[Any]] | None]:
+            """The most urgent, then oldest, queue head among ``slots`` of one INT that
+            beats (best_p, best_t); heads past their escalation tolerance leave for ED."""
+            found: deque[list[Any]] | None = None
+            for q in slots:
+                p = slot_prio[q]
+                if p > best_p:
+                    break  # slots are sorted by priority
+                dq = queues[base + q]
+                while dq:
+                    head = dq[0]
+                    if t - head[_T] > esc[head[_A]]:
+                        dq.popleft()
+                        escalate(head, t)
+                        continue
+                    if p < best_p or head[_T] < best_t:
+                        best_p, best_t, found = p, head[_T], dq
+                    break
+            return best_p, best_t, found
 
         def pull(s: int, t: float) -> None:
             """``s`` is free and on duty: take the most urgent waiting request it may do."""
             i = staff_int[s]
             r = staff_role[s]
-            req = top(qheap[i * n_r + r], t)
+            slots = role_slots[r]
+            best_p, best_t, dq = scan(i * n_q, slots, t, 99, math.inf)
             extra = 0.0
-            if req is None and nbrs[i]:
-                best: tuple[int, float] | None = None
+            if dq is None and nbrs[i]:
                 for j, tr in nbrs[i]:
-                    cand = top(qheap[j * n_r + r], t)
-                    if cand is not None and (best is None or (cand[_P], cand[_T]) < best):
-                        best = (cand[_P], cand[_T])
-                        req, extra = cand, tr
-            if req is not None:
+                    best_p, best_t, cand = scan(j * n_q, slots, t, best_p, best_t)
+                    if cand is not None:
+                        dq, extra = cand, tr
+            if dq is not None:
+                req = dq[0]
                 ri, a = req[_I], req[_A]
                 d = dur[a * n_r + r] * req[_F] + travel[ri * n_a + a] + extra
                 if t + d <= shift_end[s] + otl:
+                    dq.popleft()
                     qcount[ri * n_a + a] -= 1
                     qchange(ri, t, -1)
                     start(s, req, t, d)
@@ -438,28 +469,32 @@ class _Engine:
                             del pool[s]
                             start(s, req, t, d)
                             return
-            entry = (req[_P], t, next_seq(), req)
-            for r, _ in row:
-                push(qheap[i * n_r + r], entry)
+            queues[i * n_q + (a if req[_P] == prio[a] else n_a)].append(req)
             qcount[i * n_a + a] += 1
             qchange(i, t, 1)
 
         def take_over(s: int, t: float) -> bool:
             """At a relay boundary the incoming person takes over the contact in hand, so
             back-to-back shifts never add a hidden extra server (24/7 handover)."""
-            for o in group[staff_int[s] * n_r + staff_role[s]]:
+            g = staff_int[s] * n_r + staff_role[s]
+            if abs(end_time[g] - t) > 1e-6:
+                return False
+            waiting = end_list[g]
+            while waiting:
+                o = waiting.pop()
                 req = cur[o]
-                if o != s and req is not None and abs(shift_end[o] - t) < 1e-6:
-                    cur[o] = None
-                    busy[o] = False
-                    cur[s] = req
-                    busy[s] = True
-                    start_t[s] = t
-                    req[_W] = s
-                    if t >= warm_end:
-                        end_in_shift = min(req[_E], shift_end[s])
-                        busy_min[staff_int[s] * n_r + staff_role[s]] += max(0.0, end_in_shift - t)
-                    return True
+                if req is None or on[o]:
+                    continue
+                cur[o] = None
+                busy[o] = False
+                cur[s] = req
+                busy[s] = True
+                start_t[s] = t
+                req[_W] = s
+                if t >= warm_end:
+                    end_in_shift = min(req[_E], shift_end[s])
+                    busy_min[g] += max(0.0, end_in_shift - t)
+                return True
             return False
 
         def service_end(req: list[Any], t: float) -> None:
@@ -524,8 +559,14 @@ class _Engine:
                         s = payload
                         if shift_end[s] <= t:
                             on[s] = False
+                            g = staff_int[s] * n_r + staff_role[s]
                             if not busy[s]:
-                                idle[staff_int[s] * n_r + staff_role[s]].pop(s, None)
+                                idle[g].pop(s, None)
+                            elif abs(end_time[g] - t) < 1e-6:
+                                end_list[g].append(s)
+                            else:
+                                end_time[g] = t
+                                end_list[g] = [s]
                 elif idx < n:
                     t = next_arr
                     a = arr_a[idx]
@@ -567,12 +608,8 @@ class _Engine:
         for i in range(n_i):
             self._qchange_fn(i, end, 0)
         # requests still queued: escalated if their tolerance has passed, else backlog
-        seen: set[int] = set()
-        for h in self.qheap:
-            for _, _, _, req in h:
-                if req[_X] or id(req) in seen:
-                    continue
-                seen.add(id(req))
+        for dq in self.queues:
+            for req in list(dq):
                 if end - req[_T] > self.m.escalation_minutes[req[_A]]:
                     self._escalate_fn(req, end)
 
