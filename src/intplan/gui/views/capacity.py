@@ -149,7 +149,7 @@ class CapacityView(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("hint")
         self.demand_chart = ChartWidget("Demand by activity", "Activity", "Demand (hours/week)")
-        self.role_chart = ChartWidget("Capacity and demand by role", "Role", "Hours per week")
+        self.role_chart = ChartWidget("Capacity and demand by role", "Hours per week", "")
         self.role_model = RecordTableModel(ROLE_COLUMNS)
         self.activity_model = RecordTableModel(ACTIVITY_COLUMNS)
         self.rate_model = RecordTableModel(RATE_COLUMNS, on_edit=self._edit_rate)
@@ -252,11 +252,14 @@ class CapacityView(QWidget):
             [a.activity for a in acts],
             [Series(name="Demand (hours/week)", values=[a.hours_per_week for a in acts])],
         )
-        self.role_chart.bars(
-            [r.role for r in unit.roles],
+        roles = sorted(
+            unit.roles, key=lambda r: -max(r.capacity_hours_per_week, r.demand_hours_per_week)
+        )
+        self.role_chart.hbars(
+            [r.role for r in roles],
             [
-                Series(name="Capacity", values=[r.capacity_hours_per_week for r in unit.roles]),
-                Series(name="Demand", values=[r.demand_hours_per_week for r in unit.roles]),
+                Series(name="Capacity", values=[r.capacity_hours_per_week for r in roles]),
+                Series(name="Demand", values=[r.demand_hours_per_week for r in roles]),
             ],
         )
 
