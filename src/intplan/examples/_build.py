@@ -37,6 +37,14 @@ from intplan.io.reference import ReferenceData, load_reference
 #: Practice 2024, rounded): 0-17, 18-64, 65-74, 75-84, 85+
 ENGLAND_AGE_MIX: tuple[float, float, float, float, float] = (0.20, 0.61, 0.10, 0.065, 0.025)
 
+#: staff posts follow age-weighted need, not deprivation. The weights are the age index
+#: of general-practice demand in ``resources/demand_rates.csv`` (assumption, after
+#: Hobbs et al. Lancet 2016). The GP funding formula (Carr-Hill) weights list size by
+#: age much as this does but under-weights deprivation (Health Foundation 2020, "Level
+#: or not?": deprived practices get less funding per need-adjusted patient), so the
+#: more deprived INTs carry more demand per post: the inverse care law (seed 000:1191-1194)
+NEED_AGE_WEIGHTS: tuple[float, float, float, float, float] = (0.7, 0.85, 1.5, 2.1, 2.6)
+
 #: roles by where they are based (the rest of the roles live in teams)
 PRACTICE_ROLES = ("GP", "ANP", "PN", "HCA", "CNAV", "ADMIN")
 PCN_ROLES = ("CP", "PHT", "PARA", "FCP", "CC", "SPLW", "HWC")
@@ -235,7 +243,8 @@ class _Staffing:
         shares: Sequence[tuple[str, float]],
         rule: str,
     ) -> None:
-        """Posts for ``population / population_per_fte`` FTE, split into people."""
+        """Posts for ``population / population_per_fte`` FTE, split into people
+        (``population`` is the need-weighted list, see ``NEED_AGE_WEIGHTS``)."""
         ratio = self.roles[role].population_per_fte
         if ratio is None:
             return
@@ -486,13 +495,20 @@ def build_scenario(
         of_pcn.setdefault(p.pcn, []).append(p.code)
 
     staffing = _Staffing(rng=rng, prefix=f"{prefix}S", roles={r.code: r for r in ref.roles})
+    # posts are sized on need-weighted lists, scaled so the ICS keeps population / ratio
+    raw_need = {
+        p.code: sum(w * n for w, n in zip(NEED_AGE_WEIGHTS, p.list_by_age, strict=True))
+        for p in practices
+    }
+    scale = sum(p.population for p in practices) / sum(raw_need.values())
+    need = {c: v * scale for c, v in raw_need.items()}
     teams: list[Team] = []
 
     def team_staff(
         code: str, team_name: str, employer: str, codes: list[str], roles: Sequence[str]
     ) -> None:
         teams.append(Team(code=code, name=team_name, employer=employer, practices=tuple(codes)))
-        population = sum(practice[c].population for c in codes)
+        population = sum(need[c] for c in codes)
         shares = _shares(codes, practice, int_of)
         for role in roles:
             staffing.add(role, employer, BaseKind.TEAM, code, population, shares, "team_share")
@@ -504,13 +520,13 @@ def build_scenario(
                 p.name,
                 BaseKind.PRACTICE,
                 p.code,
-                p.population,
+                need[p.code],
                 [(int_of[p.code], 1.0)],
                 "practice",
             )
     for spec in pcns:
         codes = of_pcn[spec.code]
-        population = sum(practice[c].population for c in codes)
+        population = sum(need[c] for c in codes)
         shares = _shares(codes, practice, int_of)
         for role in PCN_ROLES:
             staffing.add(role, spec.name, BaseKind.PCN, spec.code, population, shares, "pcn_share")
