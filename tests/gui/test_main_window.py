@@ -166,3 +166,29 @@ def test_keyboard_shortcuts(window: MainWindow) -> None:
 def test_illustrative_banner_visible(window: MainWindow) -> None:
     assert window.banner.isVisible()
     assert "Illustrative" in window.banner.text()
+
+
+def test_real_bad_files_give_dialogs_not_tracebacks(
+    window: MainWindow, prompts: FakePrompts, tmp_path: Path, tiny: Scenario
+) -> None:
+    import openpyxl
+
+    not_excel = tmp_path / "notes.xlsx"
+    not_excel.write_text("this is not a workbook", encoding="utf-8")
+    assert not window.open_path(not_excel)
+    assert prompts.errors and "notes.xlsx" in prompts.errors[-1][1]
+
+    # A real workbook with a broken cell: the reader names sheet, row and column.
+    good = tmp_path / "good.xlsx"
+    backend.write_scenario(tiny, good)
+    book = openpyxl.load_workbook(good)
+    sheet = book["Staff"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("fte") + 1, value="lots")
+    bad = tmp_path / "bad.xlsx"
+    book.save(bad)
+    assert not window.open_path(bad)
+    assert prompts.issues, prompts.errors
+    rows = prompts.issues[-1][1]
+    assert any(r.sheet == "Staff" and r.row == 2 for r in rows)
+    assert window.document.scenario is tiny
