@@ -23,8 +23,8 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--template", default="kent-medway", choices=("kent-medway", "dorset-bcp", "tiny")
     )
-    p.add_argument("--replications", type=int, default=5, metavar="N")
-    p.add_argument("--weeks", type=int, default=26, metavar="W")
+    p.add_argument("--replications", type=int, default=3, metavar="N")
+    p.add_argument("--weeks", type=int, default=8, metavar="W")
     p.add_argument("--workers", type=int, default=2, metavar="N")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)

@@ -28,13 +28,14 @@ from intplan.services.splits import (
     compare_splits,
     write_splits_workbook,
 )
+from intplan.splits.enumerate import enumerate_splits
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DemoOptions:
     template: str = "kent-medway"
-    replications: int = 5  # a quick look; the planner's own runs use Settings (10+)
-    weeks: int = 26
+    replications: int = 3  # a quick look; the planner's own runs use Settings (10+)
+    weeks: int = 8
     workers: int = 2
     split_pcn: str | None = None  # None: the PCN with the most practices (ties: first)
 
@@ -50,9 +51,14 @@ class DemoResult:
 
 
 def pick_split_pcn(scenario: Scenario) -> str:
-    """The PCN with the most practices: where a 1-vs-2-vs-3 INT question is most open."""
-    sizes = scenario.practices_of_pcn
-    return max(sorted(sizes), key=lambda code: len(sizes[code]))
+    """The PCN with most split options within the population bounds (ties: first code):
+    where the 1-vs-2-vs-3 INT question is most open. Enumeration is cheap."""
+
+    def n_options(code: str) -> int:
+        e = enumerate_splits(scenario, code)
+        return len(e.options) if e.bounds_applied else 0
+
+    return max(sorted(scenario.practices_of_pcn), key=n_options)
 
 
 def run_demo(
@@ -98,6 +104,8 @@ def run_demo(
             replications=max(o.replications, 5),
             screen_replications=min(3, o.replications),
             top=2,
+            screen_limit=6,
+            weeks=o.weeks,
             workers=o.workers,
         ),
         progress=part(0.7, 1.0),
