@@ -35,8 +35,9 @@ def _view(window: MainWindow) -> SimulateView:
 
 def test_run_fills_kpis_and_charts_without_blocking(window: MainWindow, qtbot: Any) -> None:
     view = _view(window)
-    view.replications.setValue(3)
-    view.weeks.setValue(8)
+    # long enough (about a second) for the 10 ms timer to sample the run many times
+    view.replications.setValue(6)
+    view.weeks.setValue(26)
     # Let the newly shown tab lay out and paint first: that is not part of the run.
     qtbot.waitExposed(view)
     for _ in range(3):  # pyqtgraph settles its view ranges over a few paints
