@@ -46,9 +46,10 @@ def register(sub: Any) -> None:
         help="simulate only this INT (repeatable)",
     )
     p.add_argument(
-        "--no-cover",
+        "--cover",
         action="store_true",
-        help="adjacent INTs do not cover each other's waiting requests",
+        help="idle staff of adjacent INTs take waiting requests, adding travel (off by "
+        "default: in this engine cover spreads one INT's backlog across its neighbours)",
     )
     p.add_argument(
         "--target-halfwidth",
@@ -118,7 +119,7 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         workers=args.workers,
         ints=tuple(args.ints),
-        cover=not args.no_cover,
+        cover=args.cover,
         target_halfwidth=args.target_halfwidth,
         kpi=args.kpi,
         max_replications=args.max_replications,

@@ -34,7 +34,10 @@ class SimulationOptions:
     seed: int | None = None
     workers: int = 1
     ints: tuple[str, ...] = ()
-    cover: bool = True  # idle staff of adjacent INTs may take waiting requests
+    # Idle staff of adjacent INTs may take waiting requests. Optional (the word) and
+    # off by default: as built, any idle neighbour takes any waiting request, which spreads
+    # one INT's backlog across the ICS; see docs/model.md.
+    cover: bool = False
     target_halfwidth: float | None = None  # relative CI half-width that stops adding reps
     kpi: str = "wait_mean"
     max_replications: int = DEFAULT_MAX_REPLICATIONS
