@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from intplan.demand.model import base_weekly_contacts
-from intplan.domain import ActivityKind, Scenario
+from intplan.domain import ActivityKind, Eligibility, Scenario
 from intplan.domain.units import MINUTES_PER_HOUR, productive_hours_per_week
+from intplan.optimise.demand_hours import preferred_eligibility
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,13 +104,16 @@ class CapacityTable:
 
 
 def _preferred(scenario: Scenario) -> dict[str, tuple[str, float]]:
-    """Activity -> (preferred role, minutes): lowest preference, then shortest."""
-    best: dict[str, tuple[int, float, str]] = {}
+    """Activity -> (preferred role, minutes), chosen as the optimiser chooses it."""
+    rows: dict[str, list[Eligibility]] = defaultdict(list)
     for e in scenario.eligibilities:
-        cand = (e.preference, e.duration_minutes, e.role)
-        if e.activity not in best or cand < best[e.activity]:
-            best[e.activity] = cand
-    return {a: (role, minutes) for a, (_, minutes, role) in best.items()}
+        rows[e.activity].append(e)
+    out: dict[str, tuple[str, float]] = {}
+    for activity, elig in rows.items():
+        best = preferred_eligibility(elig)
+        if best is not None:
+            out[activity] = (best.role, best.duration_minutes)
+    return out
 
 
 def capacity_table(scenario: Scenario) -> CapacityTable:
