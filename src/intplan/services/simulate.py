@@ -181,6 +181,18 @@ def _ratio(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.flo
         return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
 
+def within_target_share(
+    within: NDArray[np.float64], served: NDArray[np.float64], escalated: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Share of requests seen within target (NaN where there were none).
+
+    Escalated requests were not seen within target, so they count in the denominator:
+    within / (served + escalated). The one definition for every service (simulate, splits,
+    compare).
+    """
+    return _ratio(within, served + escalated)
+
+
 def kpi_value(kpi: str, r: ReplicationResult) -> float:
     """One replication's value of a whole-run KPI (for the adaptive mode)."""
     if kpi == "wait_mean":
@@ -303,8 +315,9 @@ def summarise(
 
     served = stack(lambda r: r.served)
     wait_mean = _ratio(stack(lambda r: r.wait_sum_minutes), served)
-    # escalated requests were not seen within target: they count in the denominator
-    within = _ratio(stack(lambda r: r.within_target), served + stack(lambda r: r.escalated))
+    within = within_target_share(
+        stack(lambda r: r.within_target), served, stack(lambda r: r.escalated)
+    )
     waited = _ratio(stack(lambda r: r.waited), served)
     arrivals = stack(lambda r: r.arrivals) / weeks
     p50 = stack(lambda r: r.wait_p50_minutes)

@@ -32,6 +32,7 @@ from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.optimise.optimiser import optimise
 from intplan.optimise.options import OptimiseOptions
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
+from intplan.services.simulate import within_target_share
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import compile_scenario
 from intplan.sim.replications import ReplicationsCancelled, run_replications
@@ -263,8 +264,12 @@ def aggregate_replication(r: ReplicationResult, population: int, weeks: int) -> 
     followups = float(np.sum(r.followups))
     return {
         "wait": float(np.sum(r.wait_sum_minutes)) / served if served else math.nan,
-        # as intplan.services.simulate: share of contacts served within target
-        "within_target": float(np.sum(r.within_target)) / served if served else math.nan,
+        # the same definition as intplan.services.simulate: escalations count as missed
+        "within_target": float(
+            within_target_share(
+                np.asarray(np.sum(r.within_target)), np.asarray(served), np.asarray(esc)
+            )
+        ),
         "escalations": esc / (population / 1000.0) / weeks if population else math.nan,
         "utilisation": float(np.sum(r.busy_minutes)) / avail if avail else math.nan,
         "continuity": float(np.sum(r.followups_same_person)) / followups if followups else math.nan,
