@@ -83,7 +83,7 @@ def test_optimise_run_and_apply_plan(window: MainWindow, qtbot: Any) -> None:
     view = _tab(window, OptimiseView)
     window.run_action.trigger()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
-    assert view.outcome is not None, view.status_label.text()
+    assert view.outcome is not None, view.runs.status_label.text()
     assert view.plan_model.rowCount() > 0
     assert view.explain.toPlainText().strip()
     if view.outcome.result.feasible:
@@ -106,7 +106,7 @@ def test_compare_splits_and_scenarios(
     view.replications.setValue(2)
     window.run_action.trigger()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
-    assert view.result is not None, (view.status_label.text(), prompts.errors)
+    assert view.result is not None, (view.runs.status_label.text(), prompts.errors)
     assert view.result_tabs.count() > 1  # the service's tables, then scenarios
     assert prompts.errors == []
     # A saved variant appears beside this scenario.

@@ -66,7 +66,7 @@ def test_run_fills_kpis_and_charts_without_blocking(window: MainWindow, qtbot: A
     assert len(gaps) > 3
     assert max(gaps[1:]) < 100, f"event loop blocked: {gaps}"
     assert view.kpi_model.rowCount() > 0
-    assert view.progress.value() == 1000
+    assert view.runs.progress.value() == 1000
     acts = {r.activity for r in view.kpi_model.rows}
     assert acts <= {a.code for a in window.document.scenario.activities}
 
@@ -78,9 +78,9 @@ def test_cancel_simulation(window: MainWindow, qtbot: Any) -> None:
     view.run()
     started = time.monotonic()
     qtbot.waitUntil(
-        lambda: view.progress.value() > 0 or time.monotonic() - started > 2, timeout=5000
+        lambda: view.runs.progress.value() > 0 or time.monotonic() - started > 2, timeout=5000
     )
-    view.cancel_button.click()
+    view.runs.cancel_button.click()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     assert view.result is None
-    assert "Cancelled" in view.progress_label.text()
+    assert "Cancelled" in view.runs.status_label.text()

@@ -15,10 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -31,6 +28,7 @@ from intplan.domain.errors import IntplanError
 from intplan.gui import backend
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.io.errors import WorkbookError
@@ -159,29 +157,19 @@ class CompareView(QWidget):
         form.addRow("Up to INTs", self.max_ints)
         form.addRow("Screening replications", self.screen_reps)
         form.addRow("Final replications", self.replications)
-        self.run_button = QPushButton("Compare splits")
-        self.run_button.setObjectName("primary")
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(ctx.runner.cancel)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.status_label = QLabel("Ready")
-        self.status_label.setObjectName("hint")
-        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.status_label.setFixedHeight(self.status_label.sizeHint().height())
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
+        self.runs = RunPanel(
+            ctx,
+            run_text="Compare splits",
+            on_run=self.run,
+            failure_title="Split comparison failed",
+            cancelled_text="Cancelled",
+        )
         self.add_scenario_button = QPushButton("Add a workbook to compare…")
         self.add_scenario_button.clicked.connect(self.add_workbook)
         group = QGroupBox("PCN split options")
         group_layout = QVBoxLayout(group)
         group_layout.addLayout(form)
-        group_layout.addLayout(buttons)
-        group_layout.addWidget(self.progress)
-        group_layout.addWidget(self.status_label)
+        group_layout.addWidget(self.runs)
         other = QGroupBox("Scenarios side by side")
         other_layout = QVBoxLayout(other)
         other_layout.addWidget(
@@ -230,7 +218,6 @@ class CompareView(QWidget):
         layout.addLayout(body, 1)
         self.score_chart.set_empty("Choose a PCN and compare (F5)")
         self.wait_chart.set_empty("")
-        ctx.runner.busy_changed.connect(self._busy)
         ctx.document.scenario_changed.connect(self._scenario_changed)
         self._scenario_changed()
 
@@ -292,34 +279,15 @@ class CompareView(QWidget):
         def job(progress: Progress, cancel: threading.Event) -> SplitsResult:
             return compare_splits(scenario, options, progress=progress, cancel=cancel)
 
-        self.progress.setValue(0)
-        self.status_label.setText("Enumerating contiguous groupings…")
-        self.ctx.runner.start(
-            job,
-            on_finished=self._finished,
-            on_progress=self._progress,
-            on_failed=self._failed,
-            on_cancelled=lambda: self.status_label.setText("Cancelled"),
+        self.runs.start(
+            job, starting="Enumerating contiguous groupings…", on_finished=self._finished
         )
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(1000 * fraction))
-        self.status_label.setText(message)
-
-    def _busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-
-    def _failed(self, message: str, details: str) -> None:
-        self.status_label.setText("Failed")
-        self.ctx.prompts.show_error(self, "Split comparison failed", message, details)
 
     def _finished(self, result: object) -> None:
         assert isinstance(result, SplitsResult)
         self.result = result
-        self.progress.setValue(1000)
         n = len(result.options)
-        self.status_label.setText(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
+        self.runs.finish(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
         while self.result_tabs.count() > 1:
             widget = self.result_tabs.widget(1)
             self.result_tabs.removeTab(1)

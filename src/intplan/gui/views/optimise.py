@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -29,6 +28,7 @@ from intplan.domain import Settings
 from intplan.domain.errors import IntplanError
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 
@@ -174,30 +174,22 @@ class OptimiseView(QWidget):
         form.addRow("Time limit", self.time_limit)
         form.addRow(self.integer)
         form.addRow("Verify by simulation (replications)", self.verify)
-        self.run_button = QPushButton("Run optimiser")
-        self.run_button.setObjectName("primary")
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(ctx.runner.cancel)
+        self.runs = RunPanel(
+            ctx,
+            run_text="Run optimiser",
+            on_run=self.run,
+            failure_title="Optimiser failed",
+            # a solver cannot be interrupted: Cancel discards what it returns
+            cancelled_text="Cancelled; the result was discarded",
+        )
         self.apply_button = QPushButton("Apply plan to scenario")
         self.apply_button.setEnabled(False)
         self.apply_button.setToolTip("Move and add staff as planned (undo with Ctrl+Z)")
         self.apply_button.clicked.connect(self.apply_plan)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.status_label = QLabel("Ready")
-        self.status_label.setObjectName("hint")
-        self.status_label.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
         group = QGroupBox("Constraints")
         box_layout = QVBoxLayout(group)
         box_layout.addLayout(form)
-        box_layout.addLayout(buttons)
-        box_layout.addWidget(self.progress)
-        box_layout.addWidget(self.status_label)
+        box_layout.addWidget(self.runs)
         box_layout.addWidget(self.apply_button)
         box_layout.addStretch()
         group.setMaximumWidth(360)
@@ -249,7 +241,6 @@ class OptimiseView(QWidget):
         layout.addLayout(body, 1)
         self.chart.set_empty("Run the optimiser (F5)")
         self.explain.setHtml("<p style='color:#5a6b7b'>The optimiser's reasons appear here.</p>")
-        ctx.runner.busy_changed.connect(self._busy)
         ctx.document.path_changed.connect(self._load_settings)
         self._load_settings()
 
@@ -307,37 +298,16 @@ class OptimiseView(QWidget):
                 scenario, options, verify_replications=verify, progress=progress, cancel=cancel
             )
 
-        self.progress.setValue(0)
-        self.status_label.setText("Building the model…")
-        self.ctx.runner.start(
-            job,
-            on_finished=self._finished,
-            on_progress=self._progress,
-            on_failed=self._failed,
-            on_cancelled=lambda: self.status_label.setText("Cancelled; the result was discarded"),
-        )
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(1000 * fraction))
-        self.status_label.setText(message)
-
-    def _busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-
-    def _failed(self, message: str, details: str) -> None:
-        self.status_label.setText("Failed")
-        self.ctx.prompts.show_error(self, "Optimiser failed", message, details)
+        self.runs.start(job, starting="Building the model…", on_finished=self._finished)
 
     def _finished(self, result: object) -> None:
         assert isinstance(result, OptimiseResult)
         self.outcome = result
         r = result.result
-        self.progress.setValue(1000)
         cost = ""
         if r.costs is not None:
             cost = f" · objective £{r.objective:,.0f}" if r.objective is not None else ""
-        self.status_label.setText(
+        self.runs.finish(
             f"{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
             f"{r.solve_seconds:.1f} s){cost}"
         )

@@ -15,9 +15,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QProgressBar,
-    QPushButton,
-    QSizePolicy,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -26,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number, fmt_percent
+from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.progress import Progress
@@ -142,30 +140,13 @@ class SimulateView(QWidget):
         form.addRow("Horizon", self.weeks)
         form.addRow("Seed", self.seed)
         form.addRow("Workers", self.workers)
-        self.run_button = QPushButton("Run simulation")
-        self.run_button.setObjectName("primary")
-        self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.cancel_button.clicked.connect(ctx.runner.cancel)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setValue(0)
-        self.progress_label = QLabel("Ready")
-        self.progress_label.setObjectName("hint")
-        # A fixed-size label: changing its text must not re-lay out (and repaint) the charts.
-        self.progress_label.setWordWrap(True)
-        self.progress_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.progress_label.setFixedHeight(2 * self.progress_label.sizeHint().height())
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.run_button)
-        buttons.addWidget(self.cancel_button)
+        self.runs = RunPanel(
+            ctx, run_text="Run simulation", on_run=self.run, failure_title="Simulation failed"
+        )
         box = QGroupBox("Settings")
         box_layout = QVBoxLayout(box)
         box_layout.addLayout(form)
-        box_layout.addLayout(buttons)
-        box_layout.addWidget(self.progress)
-        box_layout.addWidget(self.progress_label)
+        box_layout.addWidget(self.runs)
         box_layout.addStretch()
         box.setMaximumWidth(300)
 
@@ -222,7 +203,6 @@ class SimulateView(QWidget):
         self.wait_chart.set_empty("Run the simulation (F5)")
         self.util_chart.set_empty("")
         self.dist_chart.set_empty("")
-        ctx.runner.busy_changed.connect(self._busy)
         ctx.document.path_changed.connect(self._load_defaults)
 
     def _fill_scope(self) -> None:
@@ -264,37 +244,12 @@ class SimulateView(QWidget):
         def job(progress: Progress, cancel: threading.Event) -> SimulationResult:
             return run_simulation(scenario, options, progress=progress, cancel=cancel)
 
-        self.progress.setValue(0)
-        self.progress_label.setText("Starting…")
-        self.ctx.runner.start(
-            job,
-            on_finished=self._finished,
-            on_progress=self._progress,
-            on_failed=self._failed,
-            on_cancelled=self._cancelled,
-        )
-
-    def _busy(self, busy: bool) -> None:
-        self.run_button.setEnabled(not busy)
-        self.cancel_button.setEnabled(busy)
-
-    def _progress(self, fraction: float, message: str) -> None:
-        self.progress.setValue(int(1000 * fraction))
-        self.progress_label.setText(message or f"{100 * fraction:.0f}%")
-
-    def _failed(self, message: str, details: str) -> None:
-        self.progress_label.setText("Failed")
-        self.ctx.prompts.show_error(self, "Simulation failed", message, details)
-
-    def _cancelled(self) -> None:
-        self.progress.setValue(0)
-        self.progress_label.setText("Cancelled; nothing was changed")
+        self.runs.start(job, starting="Starting…", on_finished=self._finished)
 
     def _finished(self, result: object) -> None:
         assert isinstance(result, SimulationResult)
         self.result = result
-        self.progress.setValue(1000)
-        self.progress_label.setText(
+        self.runs.finish(
             f"Done: {result.replications} replications × {result.weeks} weeks, seed {result.seed}"
         )
         current = self.int_combo.currentData()
