@@ -107,8 +107,14 @@ def test_compare_splits_and_scenarios(
     window.run_action.trigger()
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
     assert view.result is not None, (view.runs.status_label.text(), prompts.errors)
-    assert view.result_tabs.count() > 1  # the service's tables, then scenarios
+    tabs = [view.result_tabs.tabText(n) for n in range(view.result_tabs.count())]
+    assert tabs[0] == "Splits summary"  # the service's tables, then the scenario tabs
+    assert tabs[-2:] == ["Scenarios side by side", "Differences vs this scenario"]
     assert prompts.errors == []
+    # A second run replaces the splits tables and keeps the scenario tabs.
+    window.run_action.trigger()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
+    assert [view.result_tabs.tabText(n) for n in range(view.result_tabs.count())] == tabs
     # A saved variant appears beside this scenario.
     other = tmp_path / "other.xlsx"
     backend.write_scenario(tiny, other)
@@ -144,3 +150,49 @@ def test_register_import_maps_people_and_reports(
     assert "rejected" in report and "row" in report
     window.undo_action.trigger()  # the whole import is one undoable edit
     assert "Ann Lee" not in {s.name for s in window.document.scenario.staff}
+
+
+def test_compare_workbooks_shows_paired_differences(
+    window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path, tiny: Scenario
+) -> None:
+    """The Compare view shows what ``intplan.services.compare`` computes, row for row."""
+    import dataclasses
+
+    from intplan.gui import backend
+    from intplan.gui.views.compare import CompareView
+    from intplan.services.compare import compare_scenarios
+
+    view = _tab(window, CompareView)
+    view.compare_workbooks()  # nothing added yet: says so, runs nothing
+    assert not window.runner.busy and "Add a workbook" in view.compare_runs.status_label.text()
+    extra = [dataclasses.replace(p, id=f"{p.id}X") for p in tiny.staff if p.role == "GP"][:3]
+    more = dataclasses.replace(tiny, name="more GPs", staff=(*tiny.staff, *extra))
+    path = tmp_path / "more.xlsx"
+    backend.write_scenario(more, path)
+    assert view.add_scenario_file(path)
+    view.compare_replications.setValue(5)
+    view.compare_weeks.setValue(4)
+    view.compare_runs.run_button.click()
+    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
+    assert prompts.errors == []
+    assert view.comparison is not None, view.compare_runs.status_label.text()
+    assert view.result_tabs.currentWidget() is view.difference_table
+    rows = {r.kpi: r for r in view.difference_model.rows}
+    expected = compare_scenarios(
+        [window.document.scenario, backend.read_scenario(path)],
+        view.compare_options(),
+    ).differences[1]
+    wait = rows["Mean wait"]
+    assert (wait.difference, wait.low, wait.high) == (
+        expected["wait"].mean,
+        expected["wait"].low,
+        expected["wait"].high,
+    )
+    assert wait.high is not None and wait.high < 0 and wait.clear == "yes"  # more GPs: shorter
+    assert rows["Staff in post"].difference == pytest.approx(3 * 0.8)
+    assert rows["Staff in post"].low is None  # from the inputs: exact
+    assert {r.scenario for r in view.difference_model.rows} == {"more.xlsx"}
+    # Clearing the workbooks clears the differences they gave.
+    view.clear_workbooks()
+    assert view.difference_model.rowCount() == 0 and view.comparison is None
+    assert [r.label for r in view.scenario_model.rows] == ["This scenario"]

@@ -6,11 +6,18 @@ makes obvious what the window depends on.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from intplan.domain import IntplanError, Scenario
 from intplan.examples import DEFAULT_TEMPLATE, load_template
 from intplan.io.reference import scenarios_dir
+from intplan.services.progress import Progress
+
+if TYPE_CHECKING:
+    from intplan.services.compare import CompareOptions, CompareResult
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -39,3 +46,21 @@ def example_workbook() -> Path | None:
 def load_example() -> Scenario:
     """The Kent & Medway example, built from its template (faster than reading the xlsx)."""
     return load_template(DEFAULT_TEMPLATE)
+
+
+def compare_scenarios(
+    scenarios: Sequence[Scenario],
+    options: CompareOptions,
+    *,
+    labels: Sequence[str],
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> CompareResult:
+    """``intplan compare``: simulate every scenario with the first's seed and horizon.
+
+    Differences against the first are paired by replication (common random numbers),
+    with 95% CIs. Runs in the background worker; raises ``Cancelled`` on cancel.
+    """
+    from intplan.services.compare import compare_scenarios  # simulation: not at start-up
+
+    return compare_scenarios(scenarios, options, sources=labels, progress=progress, cancel=cancel)

@@ -15,7 +15,13 @@ from typing import Any
 
 from intplan.domain import Assignment, BaseKind, Scenario, Staff
 from intplan.io.results import Cell, ChartSpec, ResultTable, write_results
-from intplan.optimise import OptimisationResult, OptimiseOptions, optimise
+
+# `X as X`: the optimiser's option and result types, re-exported (the GUI talks to services)
+from intplan.optimise import OPTION_SOURCES as OPTION_SOURCES
+from intplan.optimise import CoverFlow as CoverFlow
+from intplan.optimise import OptimisationResult, optimise
+from intplan.optimise import OptimiseOptions as OptimiseOptions
+from intplan.optimise import PlanRow as PlanRow
 from intplan.optimise.inputs import staff_int_shares
 from intplan.services.progress import Progress, check_cancel, report
 

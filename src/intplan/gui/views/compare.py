@@ -1,4 +1,9 @@
-"""Compare: PCN split options (1, 2 or 3 INTs) and other scenarios, side by side."""
+"""Compare: PCN split options (1, 2 or 3 INTs) and other scenarios, side by side.
+
+Scenario comparison runs ``intplan.services.compare`` (as ``intplan compare`` does):
+every scenario simulated with this scenario's seed and horizon, and paired
+differences against this scenario with 95% confidence intervals.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +38,14 @@ from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.io.errors import WorkbookError
 from intplan.services.capacity import capacity_table
+from intplan.services.compare import (
+    COMPARE_REPLICATIONS,
+    COMPARE_REPLICATIONS_SOURCE,
+    SIMULATED,
+    STRUCTURAL,
+    CompareOptions,
+    CompareResult,
+)
 from intplan.services.progress import Progress
 from intplan.services.splits import SplitsOptions, SplitsResult, compare_splits, splits_tables
 
@@ -128,11 +141,102 @@ SUMMARY_COLUMNS: tuple[Column[ScenarioSummary], ...] = (
 )
 
 
+BASELINE = "This scenario"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DifferenceRow:
+    """One KPI of one compared scenario, minus this scenario's (paired by replication)."""
+
+    scenario: str
+    kpi: str
+    unit: str
+    simulated: bool  # False: from the inputs, exact (no interval)
+    baseline: float
+    value: float
+    difference: float
+    low: float | None  # 95% CI of the paired difference; None when exact
+    high: float | None
+
+    @property
+    def clear(self) -> str:
+        """Does the 95% CI leave zero out (a difference the replications can tell)?"""
+        if self.low is None or self.high is None:
+            return "yes (exact)" if self.difference else "no (exact)"
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            return "–"
+        return "yes" if self.low > 0 or self.high < 0 else "no"
+
+
+def difference_rows(result: CompareResult) -> tuple[DifferenceRow, ...]:
+    """The comparison's paired differences against the first scenario, KPI by KPI."""
+    labels = SIMULATED | STRUCTURAL
+    base = result.scenarios[0].estimates()
+    rows = []
+    for s, d in zip(result.scenarios[1:], result.differences[1:], strict=True):
+        values = s.estimates()
+        for k in result.kpi_keys():
+            simulated = k in SIMULATED
+            e = d[k]
+            rows.append(
+                DifferenceRow(
+                    scenario=s.source or s.name,
+                    kpi=labels[k][0],
+                    unit=labels[k][1],
+                    simulated=simulated,
+                    baseline=base[k].mean,
+                    value=values[k].mean,
+                    difference=e.mean,
+                    low=e.low if simulated else None,
+                    high=e.high if simulated else None,
+                )
+            )
+    return tuple(rows)
+
+
+def _fmt_signed(value: Any) -> str:
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        return "–"
+    return f"{value:+,.3f}" if abs(value) < 10 else f"{value:+,.1f}"
+
+
+def _kpi_tip(r: DifferenceRow) -> str:
+    if r.simulated:
+        return "Simulated: the difference is paired by replication (common random numbers)"
+    return "From the inputs: exact, no interval"
+
+
+# The difference and its interval first: they are what the table is for.
+DIFFERENCE_COLUMNS: tuple[Column[DifferenceRow], ...] = (
+    Column(header="Scenario", value=lambda r: r.scenario),
+    Column(header="KPI", value=lambda r: r.kpi, tooltip=_kpi_tip),
+    Column(
+        header="Difference",
+        value=lambda r: r.difference,
+        fmt=_fmt_signed,
+        numeric=True,
+        header_tooltip="Compared scenario minus this scenario (mean of paired differences)",
+    ),
+    Column(header="95% CI low", value=lambda r: r.low, fmt=_fmt_signed, numeric=True),
+    Column(header="95% CI high", value=lambda r: r.high, fmt=_fmt_signed, numeric=True),
+    Column(
+        header="CI excludes 0",
+        value=lambda r: r.clear,
+        header_tooltip="yes: the replications tell the scenarios apart on this KPI",
+    ),
+    Column(header=BASELINE, value=lambda r: r.baseline, fmt=_fmt_cell, numeric=True),
+    Column(header="Compared scenario", value=lambda r: r.value, fmt=_fmt_cell, numeric=True),
+    Column(header="Unit", value=lambda r: r.unit),
+)
+
+
 class CompareView(QWidget):
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
         self.result: SplitsResult | None = None
+        self.comparison: CompareResult | None = None
+        self.others: list[tuple[str, Scenario]] = []  # label, workbook as read when added
 
         self.pcn_combo = QComboBox()
         self.pcn_combo.setMinimumContentsLength(22)
@@ -164,8 +268,25 @@ class CompareView(QWidget):
             failure_title="Split comparison failed",
             cancelled_text="Cancelled",
         )
-        self.add_scenario_button = QPushButton("Add a workbook to compare…")
+        self.add_scenario_button = QPushButton("Add a workbook…")
         self.add_scenario_button.clicked.connect(self.add_workbook)
+        self.clear_scenarios_button = QPushButton("Clear")
+        self.clear_scenarios_button.setToolTip("Forget the added workbooks")
+        self.clear_scenarios_button.clicked.connect(self.clear_workbooks)
+        self.compare_replications = QSpinBox()
+        self.compare_replications.setRange(2, 1000)
+        self.compare_replications.setValue(COMPARE_REPLICATIONS)
+        self.compare_replications.setToolTip(COMPARE_REPLICATIONS_SOURCE)
+        self.compare_weeks = QSpinBox()
+        self.compare_weeks.setRange(1, 520)
+        self.compare_weeks.setSuffix(" weeks")
+        self.compare_runs = RunPanel(
+            ctx,
+            run_text="Compare scenarios",
+            on_run=self.compare_workbooks,
+            failure_title="Scenario comparison failed",
+            cancelled_text="Cancelled",
+        )
         group = QGroupBox("PCN split options")
         group_layout = QVBoxLayout(group)
         group_layout.addLayout(form)
@@ -173,9 +294,20 @@ class CompareView(QWidget):
         other = QGroupBox("Scenarios side by side")
         other_layout = QVBoxLayout(other)
         other_layout.addWidget(
-            hint("Compare this scenario's headline numbers with saved workbooks.")
+            hint(
+                "Add saved workbooks, then simulate them all with this scenario's seed and "
+                "warm-up: differences against this scenario are paired, with 95% CIs."
+            )
         )
-        other_layout.addWidget(self.add_scenario_button)
+        files = QHBoxLayout()
+        files.addWidget(self.add_scenario_button, 1)
+        files.addWidget(self.clear_scenarios_button)
+        other_layout.addLayout(files)
+        other_form = QFormLayout()
+        other_form.addRow("Replications", self.compare_replications)
+        other_form.addRow("Horizon", self.compare_weeks)
+        other_layout.addLayout(other_form)
+        other_layout.addWidget(self.compare_runs)
         left = QVBoxLayout()
         left.addWidget(group)
         left.addWidget(other)
@@ -200,9 +332,16 @@ class CompareView(QWidget):
         self.scenario_table.setModel(self.scenario_model)
         fit_columns(self.scenario_table, (220, 60, 80, 110, 110, 100, 150, 150, 120))
         self.result_tabs.addTab(self.scenario_table, "Scenarios side by side")
+        self.difference_model = RecordTableModel(DIFFERENCE_COLUMNS)
+        self.difference_table = make_table()
+        self.difference_table.setModel(self.difference_model)
+        fit_columns(self.difference_table, (160, 250, 100, 95, 95, 110, 110, 140, 200))
+        self.result_tabs.addTab(self.difference_table, "Differences vs this scenario")
+        self._split_tabs: list[QWidget] = []  # the splits service's tables, first
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
         split.addWidget(self.result_tabs)
+        self.split = split
         body = QHBoxLayout()
         body.addWidget(left_box)
         body.addWidget(split, 1)
@@ -219,7 +358,15 @@ class CompareView(QWidget):
         self.score_chart.set_empty("Choose a PCN and compare (F5)")
         self.wait_chart.set_empty("")
         ctx.document.scenario_changed.connect(self._scenario_changed)
+        ctx.document.path_changed.connect(self._load_defaults)
         self._scenario_changed()
+        self._load_defaults()
+
+    def _load_defaults(self) -> None:
+        """A newly opened scenario brings its own horizon (as ``intplan compare``)."""
+        settings = self.ctx.document.scenario.settings
+        self.compare_weeks.setValue(settings.horizon_weeks)
+        self.compare_weeks.setToolTip(settings.source("horizon_weeks"))
 
     def _scenario_changed(self) -> None:
         s = self.ctx.document.scenario
@@ -237,7 +384,7 @@ class CompareView(QWidget):
         wanted = current or (largest.code if largest else None)
         self.pcn_combo.setCurrentIndex(max(0, self.pcn_combo.findData(wanted)))
         self.pcn_combo.blockSignals(False)
-        here = summarise("This scenario", s)
+        here = summarise(BASELINE, s)
         self.scenarios = [here, *self.scenarios[1:]]
         self.scenario_model.set_rows(self.scenarios)
 
@@ -259,8 +406,65 @@ class CompareView(QWidget):
             return False
         self.scenarios.append(summarise(path.name, other))
         self.scenario_model.set_rows(self.scenarios)
+        self.others.append((path.name, other))
+        self._forget_comparison(f"{len(self.others)} workbook(s) to compare")
         self.result_tabs.setCurrentWidget(self.scenario_table)
         return True
+
+    def clear_workbooks(self) -> None:
+        self.others.clear()
+        self.scenarios = self.scenarios[:1]
+        self.scenario_model.set_rows(self.scenarios)
+        self._forget_comparison("Ready")
+
+    def _forget_comparison(self, status: str) -> None:
+        """The set of workbooks changed: earlier differences no longer apply."""
+        if self.ctx.runner.busy:
+            return  # a running comparison reports on what it was given
+        self.comparison = None
+        self.difference_model.set_rows(())
+        self.compare_runs.progress.setValue(0)
+        self.compare_runs.status_label.setText(status)
+
+    def compare_options(self) -> CompareOptions:
+        return CompareOptions(
+            replications=self.compare_replications.value(), weeks=self.compare_weeks.value()
+        )
+
+    def compare_workbooks(self) -> None:
+        """Simulate this scenario and the added workbooks; show paired differences."""
+        if self.ctx.runner.busy:
+            return
+        if not self.others:
+            self.compare_runs.status_label.setText("Add a workbook to compare first")
+            return
+        scenarios = [self.ctx.document.scenario, *(s for _, s in self.others)]
+        labels = [BASELINE, *(label for label, _ in self.others)]
+        options = self.compare_options()
+
+        def job(progress: Progress, cancel: threading.Event) -> CompareResult:
+            return backend.compare_scenarios(
+                scenarios, options, labels=labels, progress=progress, cancel=cancel
+            )
+
+        self.compare_runs.start(
+            job, starting="Simulating the scenarios…", on_finished=self._compared
+        )
+
+    def _compared(self, result: object) -> None:
+        assert isinstance(result, CompareResult)
+        self.comparison = result
+        self.difference_model.set_rows(difference_rows(result))
+        n = len(result.scenarios) - 1
+        self.compare_runs.finish(
+            f"{n} workbook{'s' if n != 1 else ''} vs this scenario: {result.replications} "
+            f"replications × {result.weeks} weeks, seed {result.seed}"
+        )
+        self.result_tabs.setCurrentWidget(self.difference_table)
+        # Give the table half the height: it has a row per KPI and compared scenario.
+        total = sum(self.split.sizes())
+        self.split.setSizes([total // 2, total - total // 2])
+        self.ctx.status("Scenario comparison finished")
 
     def options(self) -> SplitsOptions:
         return SplitsOptions(
@@ -288,16 +492,17 @@ class CompareView(QWidget):
         self.result = result
         n = len(result.options)
         self.runs.finish(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
-        while self.result_tabs.count() > 1:
-            widget = self.result_tabs.widget(1)
-            self.result_tabs.removeTab(1)
-            if widget is not None:
-                widget.deleteLater()
-        for table in splits_tables(result):
+        # Replace the previous run's tables; the scenario tabs stay, after them.
+        for old in self._split_tabs:
+            self.result_tabs.removeTab(self.result_tabs.indexOf(old))
+            old.deleteLater()
+        self._split_tabs = []
+        for n, table in enumerate(splits_tables(result)):
             view = make_table()
             view.setModel(RecordTableModel(table_columns(table.headers), table.rows))
             fit_columns(view, [110] * len(table.headers))
-            self.result_tabs.insertTab(self.result_tabs.count() - 1, view, table.sheet)
+            self.result_tabs.insertTab(n, view, table.sheet)
+            self._split_tabs.append(view)
         self.result_tabs.setCurrentIndex(0)
         options = result.options
         labels = [

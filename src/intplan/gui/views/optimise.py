@@ -31,10 +31,16 @@ from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
-
-# Result and option value types from the optimiser's public API (what the service returns).
-from intplan.optimise import OPTION_SOURCES, CoverFlow, OptimiseOptions, PlanRow
-from intplan.services.optimise import OptimiseResult, WaitComparison, apply_plan, run_optimise
+from intplan.services.optimise import (
+    OPTION_SOURCES,
+    CoverFlow,
+    OptimiseOptions,
+    OptimiseResult,
+    PlanRow,
+    WaitComparison,
+    apply_plan,
+    run_optimise,
+)
 from intplan.services.progress import Progress
 
 ALL = "__all__"
