@@ -136,7 +136,7 @@ def test_no_eligible_staff_in_an_int_is_reported_and_queue_grows(tiny: Scenario)
 
 def test_a_contact_longer_than_any_shift_is_reported_and_never_hangs(tiny: Scenario) -> None:
     elig = tuple(
-        dataclasses.replace(e, duration_minutes=24 * 60.0) if e.key == "HV/DN" else e
+        dataclasses.replace(e, duration_minutes=7 * 24 * 60.0) if e.key == "HV/DN" else e
         for e in tiny.eligibilities
     )
     s = dataclasses.replace(tiny, eligibilities=elig)

@@ -265,7 +265,8 @@ def compile_scenario(
             if 0 < longest[r] < minutes + extra - otl:
                 issues.append(
                     f"{ac} by {roles[r]} takes {minutes + extra:.0f} minutes, longer than any "
-                    f"{roles[r]} shift plus the overtime limit; {roles[r]} will never do it"
+                    f"{roles[r]} shift plus the overtime limit; {roles[r]} will do it only "
+                    "when a contact runs far below its mean"
                 )
     rep = settings.represent_activity
     return CompiledModel(
