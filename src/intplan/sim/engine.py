@@ -10,6 +10,7 @@ no generator, Python object or SimPy event per request.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -125,6 +126,14 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         absent=np.zeros((len(m.staff_int), m.total_weeks * 7 + 7), dtype=np.bool_),
         prio=_i(m.priority),
         slot_prio=_i(slot_prio),
+        slot_esc=_f(
+            [
+                *m.escalation_minutes,
+                m.escalation_minutes[m.represent_activity]
+                if m.represent_activity >= 0
+                else math.inf,
+            ]
+        ),
         rs_ptr=_i(rs_ptr),
         rs_slot=_i(rs_slot),
         dur=dur.ravel(),
@@ -152,7 +161,7 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
     )
 
 
-def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
+def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
     n_a, n_r = c.n_a, c.n_r
     n_k, n_g = n_i * n_a, n_i * n_r
     longest = int(np.max(np.diff(c.seg_ptr))) if n_s else 0
@@ -181,6 +190,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         end_next=zi(n_s, -1),
         q_head=zi(n_i * (n_a + 1), -1),
         q_tail=zi(n_i * (n_a + 1), -1),
+        q_ht=zf(n_i * (n_a + 1), math.inf),
         qcount=zi(n_k),
         q_len=zi(n_i),
         q_last=zf(n_i),
@@ -207,6 +217,13 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         bz_pos=zi(n_i, _BUFFER),
         chain_st=zf(2 * longest + 2),
         chain_en=zf(2 * longest + 2),
+        sh_t=zf(4 * len(c.seg_day) + 8),
+        sh_q=zi(4 * len(c.seg_day) + 8),
+        sh_k=zi(4 * len(c.seg_day) + 8),
+        sh_p=zi(4 * len(c.seg_day) + 8),
+        sh_x=zf(4 * len(c.seg_day) + 8),
+        wk_head=zi(n_weeks + 1, -1),
+        wk_count=zi(n_weeks + 1),
     )
 
 
@@ -265,8 +282,9 @@ class _Engine:
             draws = rng_abs[i].random((len(members), c.absent.shape[1]))
             c.absent[members] = draws < p[:, None]
         self.c = c
-        self.s = _state(c, n_i, len(staff_int))
-        self.n_segments = len(c.seg_day)
+        self.s = _state(c, n_i, len(staff_int), m.total_weeks)
+        # shift events not yet due at the end of a week (chains running into the next)
+        self.shifts_left = kernel.Shifts(t=np.zeros(0), q=_i([]), k=_i([]), p=_i([]), x=np.zeros(0))
         self.p = _grown_pool(None, self.s, _INITIAL_REQUESTS, _INITIAL_REQUESTS)
         for i in range(n_i):
             self._refill(i)
@@ -325,25 +343,47 @@ class _Engine:
         t, ii, aa, ff, uu, jj, nn = (x[order] for x in cols)
         return kernel.Arrivals(t=_f(t), i=_i(ii), a=_i(aa), f=_f(ff), u=_f(uu), j=_f(jj), n=_i(nn))
 
-    def _ensure_heap(self, room: int) -> None:
-        size = int(self.s.ints[kernel.HEAP_SIZE])
-        if size + room > len(self.p.h_t):
-            self.p = _grown_pool(self.p, self.s, len(self.p.r_i), 2 * (size + room))
+    def _grow(self, requests: int = 0, heap: int = 0) -> None:
+        """Room for ``requests`` more free requests and ``heap`` more events (doubling)."""
+        p, s = self.p, self.s
+        n_r, n_h = len(p.r_i), len(p.h_t)
+        free = int(s.ints[kernel.N_FREE])
+        room = n_h - int(s.ints[kernel.HEAP_SIZE])
+        if free < requests:
+            n_r = max(2 * n_r, n_r + requests)
+        if room < heap:
+            n_h = max(2 * n_h, n_h + heap)
+        if (n_r, n_h) != (len(p.r_i), len(p.h_t)):
+            self.p = _grown_pool(p, s, n_r, n_h)
+
+    def _shifts(self, w: int) -> kernel.Shifts:
+        """This week's shift events merged with last week's leftovers, sorted."""
+        s = self.s
+        n = kernel.begin_week(self.c, s, self.p, w, w * MINUTES_PER_WEEK >= self.warm_end)
+        new = (s.sh_t[:n], s.sh_q[:n], s.sh_k[:n], s.sh_p[:n], s.sh_x[:n])
+        cols = [np.concatenate((old, x)) for old, x in zip(self.shifts_left, new, strict=True)]
+        order = np.lexsort((cols[1], cols[0]))
+        return kernel.Shifts(*(x[order] for x in cols))
 
     def _week(self, w: int) -> None:
         c, s = self.c, self.s
-        self._ensure_heap(4 * self.n_segments + 16)
-        kernel.schedule_shifts(c, s, self.p, w, w * MINUTES_PER_WEEK >= self.warm_end)
+        self._grow(heap=int(s.wk_count[w]) + 16)
+        shifts = self._shifts(w)
         arrivals = self._arrivals(w)
         until = (w + 1) * MINUTES_PER_WEEK
         while True:
-            status = kernel.advance(c, s, self.p, arrivals, until)
+            status = kernel.advance(c, s, self.p, shifts, arrivals, until)
             if status == kernel.DONE:
                 break
             if status == kernel.GROW:
-                self.p = _grown_pool(self.p, s, 2 * len(self.p.r_i), 2 * len(self.p.h_t))
+                self._grow(requests=4, heap=4)
             else:
                 self._refill(int(s.ints[kernel.REFILL_INT]))
+        k = int(s.ints[kernel.SHIFT_IDX])
+        self.shifts_left = kernel.Shifts(
+            t=shifts.t[k:], q=shifts.q[k:], k=shifts.k[k:], p=shifts.p[k:], x=shifts.x[k:]
+        )
+        s.ints[kernel.SHIFT_IDX] = 0
         if until > self.warm_end:
             self.weekly.append(
                 tuple(

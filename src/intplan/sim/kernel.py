@@ -42,7 +42,8 @@ Bools = NDArray[np.bool_]
 SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
-SEQ, HEAP_SIZE, FREE_HEAD, N_FREE, ARR_IDX, REFILL_INT = range(6)
+SEQ, HEAP_SIZE, FREE_HEAD, N_FREE, ARR_IDX, REFILL_INT, SHIFT_IDX = range(7)
+WEEK = 10080.0
 #: draws one event may need from its INT's buffers: a referral and a follow-up request
 #: (follow-up count, duration factor, referral and rejection uniforms each)
 U_MARGIN, Z_MARGIN = 8, 2
@@ -75,6 +76,7 @@ class Static(NamedTuple):
     absent: Bools  # (staff, day of the run)
     prio: Ints  # per activity
     slot_prio: Ints  # per queue slot
+    slot_esc: Floats  # per queue slot: escalation tolerance of the activity it holds
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
     dur: Floats  # [a*n_r + r] minutes, 0 when not eligible
@@ -118,6 +120,7 @@ class State(NamedTuple):
     end_next: Ints
     q_head: Ints  # per INT x slot
     q_tail: Ints
+    q_ht: Floats  # arrival time of the head (inf: empty): scans never touch the pool
     qcount: Ints  # per k: queued requests
     q_len: Ints  # per INT
     q_last: Floats
@@ -144,6 +147,13 @@ class State(NamedTuple):
     bz_pos: Ints
     chain_st: Floats  # scratch for one staff member's shift chains
     chain_en: Floats
+    sh_t: Floats  # scratch: this week's new shift events, unsorted (see begin_week)
+    sh_q: Ints
+    sh_k: Ints
+    sh_p: Ints
+    sh_x: Floats
+    wk_head: Ints  # per week: requests arriving that week, booked in an earlier one
+    wk_count: Ints
 
 
 class Pool(NamedTuple):
@@ -160,12 +170,23 @@ class Pool(NamedTuple):
     r_s: Ints  # previous contact's staff member (continuity), -1 none
     r_w: Ints  # staff member serving it
     r_e: Floats  # service end time
-    nxt: Ints  # next in its queue, or in the free list
+    nxt: Ints  # next in its queue, its week's bookings, or the free list
+    r_q: Ints  # sequence number of its booked arrival
     h_t: Floats  # heap: time, sequence (tie-break), kind, payload, shift end
     h_q: Ints
     h_k: Ints
     h_p: Ints
     h_x: Floats
+
+
+class Shifts(NamedTuple):
+    """Shift starts and ends due from this week on, sorted by (time, sequence)."""
+
+    t: Floats
+    q: Ints
+    k: Ints
+    p: Ints  # staff member
+    x: Floats  # a start's shift end
 
 
 class Arrivals(NamedTuple):
@@ -290,6 +311,21 @@ def _qchange(
     q_len[i] += delta
 
 
+@_inline
+def _qpop(q_head: Ints, q_tail: Ints, q_ht: Floats, nxt: Ints, r_t: Floats, q: int) -> int:
+    """Take the head of FIFO queue ``q`` (not empty)."""
+    x = q_head[q]
+    y = nxt[x]
+    q_head[q] = y
+    if y < 0:
+        q_tail[q] = -1
+        q_ht[q] = math.inf
+    else:
+        q_ht[q] = r_t[y]
+    nxt[x] = -1
+    return int(x)
+
+
 @_jit
 def _escalate(c: Static, s: State, p: Pool, x: int, t: float) -> None:
     """Request ``x`` (no longer served from its queue) leaves for ED; rare, so not inlined."""
@@ -314,19 +350,28 @@ def _hist_bin(w: float) -> int:
 
 # -- entry points ----------------------------------------------------------------------
 @_jit
-def schedule_shifts(c: Static, s: State, p: Pool, w: int, measured: bool) -> None:
-    """Push week ``w``'s shift starts and ends (chains merged with next week's, so a 24/7
-    relay never breaks) and count this week's available minutes. The caller makes sure
-    the heap has room for 4 events per rota segment."""
-    week = 10080.0
-    w0 = w * week
+def begin_week(c: Static, s: State, p: Pool, w: int, measured: bool) -> int:
+    """Start week ``w``: book requests due this week into the heap (the caller makes room
+    for ``wk_count[w]``), write the week's shift starts and ends to the scratch arrays
+    (chains merged with next week's, so a 24/7 relay never breaks), count available
+    minutes. Returns the number of shift events written."""
+    w0 = w * WEEK
     n_r = c.n_r
     ints, h_t, h_q, h_k, h_p, h_x = s.ints, p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
+    y = s.wk_head[w]
+    while y >= 0:
+        nxt = p.nxt[y]
+        p.nxt[y] = -1
+        _hpush(ints, h_t, h_q, h_k, h_p, h_x, p.r_t[y], p.r_q[y], ARRIVE, y, 0.0)
+        y = nxt
+    s.wk_head[w] = -1
+    s.wk_count[w] = 0
+    n_ev = 0
     for x in range(len(c.staff_int)):
         g = c.staff_int[x] * n_r + c.staff_role[x]
         n_ch = 0
         for wk in (w, w + 1):
-            base = wk * week
+            base = wk * WEEK
             for k in range(c.seg_ptr[x], c.seg_ptr[x + 1]):
                 if c.absent[x, wk * 7 + c.seg_day[k]]:
                     continue
@@ -344,17 +389,21 @@ def schedule_shifts(c: Static, s: State, p: Pool, w: int, measured: bool) -> Non
         for h in range(n_ch):
             st, en = s.chain_st[h], s.chain_en[h]
             # chains starting next week, or already scheduled last week, are skipped
-            if st >= w0 + week or st < w0 or st < s.carried[x] - 1e-9:
+            if st >= w0 + WEEK or st < w0 or st < s.carried[x] - 1e-9:
                 continue
-            _hpush(ints, h_t, h_q, h_k, h_p, h_x, st, _next_seq(ints), SHIFT_START, x, en)
+            s.sh_t[n_ev], s.sh_q[n_ev], s.sh_k[n_ev] = st, _next_seq(ints), SHIFT_START
+            s.sh_p[n_ev], s.sh_x[n_ev] = x, en
             # negative order: shift ends come first among events at the same time, so
             # the incoming person of a relay can take over the contact in hand
-            _hpush(ints, h_t, h_q, h_k, h_p, h_x, en, -_next_seq(ints), SHIFT_END, x, 0.0)
+            s.sh_t[n_ev + 1], s.sh_q[n_ev + 1], s.sh_k[n_ev + 1] = en, -_next_seq(ints), SHIFT_END
+            s.sh_p[n_ev + 1], s.sh_x[n_ev + 1] = x, 0.0
+            n_ev += 2
             s.carried[x] = en
+    return n_ev
 
 
 @_jit
-def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
+def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: float) -> int:
     """Run events before ``until``; see the module docstring for the return codes.
 
     One function on local arrays (the state tuples are unpacked once): each event is
@@ -366,14 +415,7 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
     warm_end, otl, rep_act, rep_delay = c.warm_end, c.otl, c.rep_act, c.rep_delay
     reject_scale = c.reject_scale
     staff_int, staff_role, prio, slot_prio = c.staff_int, c.staff_role, c.prio, c.slot_prio
-    rs_ptr, rs_slot, dur, travel, esc, target = (
-        c.rs_ptr,
-        c.rs_slot,
-        c.dur,
-        c.travel,
-        c.esc,
-        c.target,
-    )
+    rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
     el_ptr, el_role, el_min = c.el_ptr, c.el_role, c.el_min
     nb_ptr, nb_j, nb_tr = c.nb_ptr, c.nb_j, c.nb_tr
     rf_ptr, rf_to, rf_cum, rf_delay, rf_rej = c.rf_ptr, c.rf_to, c.rf_cum, c.rf_delay, c.rf_rej
@@ -387,6 +429,7 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
         s.in_idle,
     )
     end_time, end_head, end_next = s.end_time, s.end_head, s.end_next
+    slot_esc, q_ht = c.slot_esc, s.q_ht
     q_head, q_tail, qcount, q_len, q_last, q_area = (
         s.q_head,
         s.q_tail,
@@ -421,9 +464,15 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
         p.nxt,
     )
     h_t, h_q, h_k, h_p, h_x = p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
-    n = len(arr.t)
+    a_t, a_i, a_a, a_f, a_u, a_j, a_n = arr.t, arr.i, arr.a, arr.f, arr.u, arr.j, arr.n
+    n = len(a_t)
     idx = ints[ARR_IDX]
     heap_cap = len(h_t)
+    sh_t, sh_q, sh_k, sh_p, sh_x = sh.t, sh.q, sh.k, sh.p, sh.x
+    n_sh = len(sh_t)
+    sidx = ints[SHIFT_IDX]
+    wk_head, wk_count = s.wk_head, s.wk_count
+    r_q = p.r_q
     n_buf = bu.shape[1]
     new_b = np.zeros(2, dtype=np.int64)  # up to two requests created by a service end
     new_prio = np.zeros(2, dtype=np.int64)
@@ -434,23 +483,31 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
         # room for what one event can create: two requests and three heap entries
         if ints[N_FREE] < 4 or ints[HEAP_SIZE] + 4 > heap_cap:
             ints[ARR_IDX] = idx
+            ints[SHIFT_IDX] = sidx
             return GROW
-        next_arr = arr.t[idx] if idx < n else math.inf
+        next_arr = a_t[idx] if idx < n else math.inf
         arriving = -1  # step 2 input: a request looking for a free person
         puller = -1  # step 3 input: a free, on-duty person
         go_x = -1  # step 4 inputs: who starts what, for how long
         go_req = -1
         go_d = 0.0
-        if ints[HEAP_SIZE] > 0 and h_t[0] <= next_arr:
-            t = h_t[0]
+        # the earlier of the heap's top and the next shift event, by (time, sequence)
+        has_heap = ints[HEAP_SIZE] > 0
+        from_shift = sidx < n_sh and (
+            not has_heap or sh_t[sidx] < h_t[0] or (sh_t[sidx] == h_t[0] and sh_q[sidx] < h_q[0])
+        )
+        if (from_shift or has_heap) and (sh_t[sidx] if from_shift else h_t[0]) <= next_arr:
+            t = sh_t[sidx] if from_shift else h_t[0]
             if t >= until:
                 break
-            kind, payload = h_k[0], h_p[0]
+            kind = sh_k[sidx] if from_shift else h_k[0]
+            payload = sh_p[sidx] if from_shift else h_p[0]
             if kind == SERVICE_END:
                 req = payload
                 i, a = r_i[req], r_a[req]
                 if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
                     ints[ARR_IDX] = idx
+                    ints[SHIFT_IDX] = sidx
                     ints[REFILL_INT] = i
                     return REFILL
                 _hpop(ints, h_t, h_q, h_k, h_p, h_x)
@@ -512,9 +569,18 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                     r_j[y] = bu[i, bu_pos[i] + 1]
                     bu_pos[i] += 2
                     r_n[y], r_s[y], r_w[y], r_e[y] = fu, new_prev[m], -1, 0.0
-                    _hpush(
-                        ints, h_t, h_q, h_k, h_p, h_x, new_at[m], _next_seq(ints), ARRIVE, y, 0.0
-                    )
+                    at, seq = new_at[m], _next_seq(ints)
+                    if at < until:
+                        _hpush(ints, h_t, h_q, h_k, h_p, h_x, at, seq, ARRIVE, y, 0.0)
+                    else:  # booked for a later week: kept out of the heap until then
+                        wk = int(at // WEEK)
+                        if wk < len(wk_head):
+                            r_q[y] = seq
+                            nxt[y] = wk_head[wk]
+                            wk_head[wk] = y
+                            wk_count[wk] += 1
+                        else:  # after the horizon
+                            _free(ints, nxt, y)
                 _free(ints, nxt, req)
                 if on[x]:
                     puller = x
@@ -524,8 +590,8 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                 _hpop(ints, h_t, h_q, h_k, h_p, h_x)
                 arriving = payload
             elif kind == SHIFT_START:
-                en = h_x[0]
-                _hpop(ints, h_t, h_q, h_k, h_p, h_x)
+                en = sh_x[sidx]
+                sidx += 1
                 x = payload
                 on[x] = True
                 shift_end[x] = en
@@ -555,7 +621,7 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                     if not took:
                         puller = x
             else:
-                _hpop(ints, h_t, h_q, h_k, h_p, h_x)
+                sidx += 1
                 x = payload
                 if shift_end[x] <= t:
                     on[x] = False
@@ -571,10 +637,10 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                         end_head[g] = x
         elif idx < n:
             t = next_arr
-            a = arr.a[idx]
+            a = a_a[idx]
             req = _alloc(ints, nxt)
-            r_i[req], r_a[req], r_p[req], r_t[req] = arr.i[idx], a, prio[a], t
-            r_f[req], r_u[req], r_j[req], r_n[req] = arr.f[idx], arr.u[idx], arr.j[idx], arr.n[idx]
+            r_i[req], r_a[req], r_p[req], r_t[req] = a_i[idx], a, prio[a], t
+            r_f[req], r_u[req], r_j[req], r_n[req] = a_f[idx], a_u[idx], a_j[idx], a_n[idx]
             r_s[req], r_w[req], r_e[req] = -1, -1, 0.0
             idx += 1
             arriving = req
@@ -626,6 +692,7 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                     nxt[q_tail[q]] = req
                 else:
                     q_head[q] = req
+                    q_ht[q] = t
                 q_tail[q] = req
                 qcount[i * n_a + a] += 1
                 _qchange(q_len, q_last, q_area, warm_end, i, t, 1)
@@ -645,29 +712,20 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
                     if pr > best_p:
                         break  # slots are sorted by priority
                     q = j * n_q + slot
-                    while q_head[q] >= 0:
-                        head = q_head[q]
-                        if t - r_t[head] > esc[r_a[head]]:  # past tolerance: off to ED
-                            q_head[q] = nxt[head]
-                            if q_head[q] < 0:
-                                q_tail[q] = -1
-                            _escalate(c, s, p, head, t)
-                            _free(ints, nxt, head)
-                            continue
-                        if pr < best_p or r_t[head] < best_t:
-                            best_p, best_t, best_q = pr, r_t[head], q
-                            extra = 0.0 if k < 0 else nb_tr[nb_ptr[i] + k]
-                        break
+                    while t - q_ht[q] > slot_esc[slot]:  # past tolerance: off to ED
+                        head = _qpop(q_head, q_tail, q_ht, nxt, r_t, q)
+                        _escalate(c, s, p, head, t)
+                        _free(ints, nxt, head)
+                    if q_ht[q] < math.inf and (pr < best_p or q_ht[q] < best_t):
+                        best_p, best_t, best_q = pr, q_ht[q], q
+                        extra = 0.0 if k < 0 else nb_tr[nb_ptr[i] + k]
             started = False
             if best_q >= 0:
                 req = q_head[best_q]
                 ri, a = r_i[req], r_a[req]
                 d = dur[a * n_r + r] * r_f[req] + travel[ri * n_a + a] + extra
                 if t + d <= shift_end[x] + otl:
-                    q_head[best_q] = nxt[req]
-                    if q_head[best_q] < 0:
-                        q_tail[best_q] = -1
-                    nxt[req] = -1
+                    _qpop(q_head, q_tail, q_ht, nxt, r_t, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
                     go_x, go_req, go_d = x, req, d
@@ -712,6 +770,7 @@ def advance(c: Static, s: State, p: Pool, arr: Arrivals, until: float) -> int:
             r_e[req] = t + d
             _hpush(ints, h_t, h_q, h_k, h_p, h_x, t + d, _next_seq(ints), SERVICE_END, req, 0.0)
     ints[ARR_IDX] = 0
+    ints[SHIFT_IDX] = sidx
     return DONE
 
 
