@@ -229,31 +229,33 @@ def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
 
 def _grown_pool(p: kernel.Pool | None, s: kernel.State, requests: int, heap: int) -> kernel.Pool:
     """A pool with room for ``requests`` requests and ``heap`` events (contents kept); new
-    request slots are put on the free list."""
-    old_r = 0 if p is None else len(p.r_i)
+    request rows are put on the free list."""
+    old_r = 0 if p is None else len(p.rqi)
     old_h = 0 if p is None else len(p.h_t)
+    requests, heap = max(requests, old_r), max(heap, old_h)
 
-    def grow(x: NDArray[Any] | None, n: int, old: int, dtype: Any) -> NDArray[Any]:
-        out = np.zeros(n, dtype=dtype)
+    def grown(x: NDArray[Any] | None, shape: tuple[int, ...], dtype: Any) -> NDArray[Any]:
+        out = np.zeros(shape, dtype=dtype)
         if x is not None:
-            out[:old] = x
+            out[: len(x)] = x
         return out
 
-    fields: dict[str, NDArray[Any]] = {}
-    for name in kernel.Pool._fields:
-        is_heap = name.startswith("h_")
-        dtype = (
-            np.float64 if name in ("r_t", "r_f", "r_u", "r_j", "r_e", "h_t", "h_x") else np.int64
-        )
-        n, old = (heap, old_h) if is_heap else (requests, old_r)
-        fields[name] = grow(None if p is None else getattr(p, name), max(n, old), old, dtype)
+    rqi = grown(None if p is None else p.rqi, (requests, 8), np.int64)
+    rqf = grown(None if p is None else p.rqf, (requests, 5), np.float64)
     if requests > old_r:
-        nxt = fields["nxt"]
-        nxt[old_r : requests - 1] = np.arange(old_r + 1, requests)
-        nxt[requests - 1] = s.ints[kernel.FREE_HEAD] if p is not None else -1
+        rqi[old_r : requests - 1, kernel.RI_NXT] = np.arange(old_r + 1, requests)
+        rqi[requests - 1, kernel.RI_NXT] = s.ints[kernel.FREE_HEAD] if p is not None else -1
         s.ints[kernel.FREE_HEAD] = old_r
         s.ints[kernel.N_FREE] += requests - old_r
-    return kernel.Pool(**fields)
+    return kernel.Pool(
+        rqi=rqi,
+        rqf=rqf,
+        h_t=grown(None if p is None else p.h_t, (heap,), np.float64),
+        h_q=grown(None if p is None else p.h_q, (heap,), np.int64),
+        h_k=grown(None if p is None else p.h_k, (heap,), np.int64),
+        h_p=grown(None if p is None else p.h_p, (heap,), np.int64),
+        h_x=grown(None if p is None else p.h_x, (heap,), np.float64),
+    )
 
 
 class _Engine:
@@ -346,14 +348,14 @@ class _Engine:
     def _grow(self, requests: int = 0, heap: int = 0) -> None:
         """Room for ``requests`` more free requests and ``heap`` more events (doubling)."""
         p, s = self.p, self.s
-        n_r, n_h = len(p.r_i), len(p.h_t)
+        n_r, n_h = len(p.rqi), len(p.h_t)
         free = int(s.ints[kernel.N_FREE])
         room = n_h - int(s.ints[kernel.HEAP_SIZE])
         if free < requests:
             n_r = max(2 * n_r, n_r + requests)
         if room < heap:
             n_h = max(2 * n_h, n_h + heap)
-        if (n_r, n_h) != (len(p.r_i), len(p.h_t)):
+        if (n_r, n_h) != (len(p.rqi), len(p.h_t)):
             self.p = _grown_pool(p, s, n_r, n_h)
 
     def _shifts(self, w: int) -> kernel.Shifts:

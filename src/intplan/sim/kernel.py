@@ -44,6 +44,12 @@ DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_HEAD, N_FREE, ARR_IDX, REFILL_INT, SHIFT_IDX = range(7)
 WEEK = 10080.0
+# request fields: INT, activity, priority, follow-ups still to come, previous contact's
+# staff member (continuity; -1 none), staff member serving it, next in its queue / its
+# week's bookings / the free list, sequence number of its booked arrival
+RI_I, RI_A, RI_P, RI_N, RI_S, RI_W, RI_NXT, RI_Q = range(8)
+# arrival time, duration factor, referral and rejection uniforms, service end time
+RF_T, RF_F, RF_U, RF_J, RF_E = range(5)
 #: draws one event may need from its INT's buffers: a referral and a follow-up request
 #: (follow-up count, duration factor, referral and rejection uniforms each)
 U_MARGIN, Z_MARGIN = 8, 2
@@ -157,21 +163,10 @@ class State(NamedTuple):
 
 
 class Pool(NamedTuple):
-    """Requests (struct of arrays, free list through ``nxt``) and the event heap."""
+    """Requests (rows of two arrays; free list through ``RI_NXT``) and the event heap."""
 
-    r_i: Ints
-    r_a: Ints
-    r_p: Ints  # priority
-    r_t: Floats  # arrival time
-    r_f: Floats  # duration factor
-    r_u: Floats  # referral uniform
-    r_j: Floats  # rejection uniform
-    r_n: Ints  # follow-ups still to come
-    r_s: Ints  # previous contact's staff member (continuity), -1 none
-    r_w: Ints  # staff member serving it
-    r_e: Floats  # service end time
-    nxt: Ints  # next in its queue, its week's bookings, or the free list
-    r_q: Ints  # sequence number of its booked arrival
+    rqi: Ints  # (request, RI_*): a request's fields sit together, two cache lines
+    rqf: Floats  # (request, RF_*)
     h_t: Floats  # heap: time, sequence (tie-break), kind, payload, shift end
     h_q: Ints
     h_k: Ints
@@ -251,17 +246,17 @@ def _next_seq(ints: Ints) -> int:
 
 
 @_inline
-def _alloc(ints: Ints, nxt: Ints) -> int:
+def _alloc(ints: Ints, rqi: Ints) -> int:
     x = ints[FREE_HEAD]
-    ints[FREE_HEAD] = nxt[x]
+    ints[FREE_HEAD] = rqi[x, RI_NXT]
     ints[N_FREE] -= 1
-    nxt[x] = -1
+    rqi[x, RI_NXT] = -1
     return int(x)
 
 
 @_inline
-def _free(ints: Ints, nxt: Ints, x: int) -> None:
-    nxt[x] = ints[FREE_HEAD]
+def _free(ints: Ints, rqi: Ints, x: int) -> None:
+    rqi[x, RI_NXT] = ints[FREE_HEAD]
     ints[FREE_HEAD] = x
     ints[N_FREE] += 1
 
@@ -312,31 +307,31 @@ def _qchange(
 
 
 @_inline
-def _qpop(q_head: Ints, q_tail: Ints, q_ht: Floats, nxt: Ints, r_t: Floats, q: int) -> int:
+def _qpop(q_head: Ints, q_tail: Ints, q_ht: Floats, rqi: Ints, rqf: Floats, q: int) -> int:
     """Take the head of FIFO queue ``q`` (not empty)."""
     x = q_head[q]
-    y = nxt[x]
+    y = rqi[x, RI_NXT]
     q_head[q] = y
     if y < 0:
         q_tail[q] = -1
         q_ht[q] = math.inf
     else:
-        q_ht[q] = r_t[y]
-    nxt[x] = -1
+        q_ht[q] = rqf[y, RF_T]
+    rqi[x, RI_NXT] = -1
     return int(x)
 
 
 @_jit
 def _escalate(c: Static, s: State, p: Pool, x: int, t: float) -> None:
     """Request ``x`` (no longer served from its queue) leaves for ED; rare, so not inlined."""
-    i, a = p.r_i[x], p.r_a[x]
+    i, a = p.rqi[x, RI_I], p.rqi[x, RI_A]
     _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, t, -1)
-    left = p.r_t[x] + c.esc[a]
+    left = p.rqf[x, RF_T] + c.esc[a]
     over = t - (left if left > c.warm_end else c.warm_end)
     if over > 0 and t > c.warm_end:  # it left the queue at ``left``, not now
         s.q_area[i] -= over
     s.qcount[i * c.n_a + a] -= 1
-    if p.r_t[x] >= c.warm_end:
+    if p.rqf[x, RF_T] >= c.warm_end:
         s.n_esc[i * c.n_a + a] += 1
 
 
@@ -360,10 +355,10 @@ def begin_week(c: Static, s: State, p: Pool, w: int, measured: bool) -> int:
     ints, h_t, h_q, h_k, h_p, h_x = s.ints, p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
     y = s.wk_head[w]
     while y >= 0:
-        nxt = p.nxt[y]
-        p.nxt[y] = -1
-        _hpush(ints, h_t, h_q, h_k, h_p, h_x, p.r_t[y], p.r_q[y], ARRIVE, y, 0.0)
-        y = nxt
+        after = p.rqi[y, RI_NXT]
+        p.rqi[y, RI_NXT] = -1
+        _hpush(ints, h_t, h_q, h_k, h_p, h_x, p.rqf[y, RF_T], p.rqi[y, RI_Q], ARRIVE, y, 0.0)
+        y = after
     s.wk_head[w] = -1
     s.wk_count[w] = 0
     n_ev = 0
@@ -449,20 +444,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
-    r_i, r_a, r_p, r_t, r_f, r_u, r_j, r_n, r_s, r_w, r_e, nxt = (
-        p.r_i,
-        p.r_a,
-        p.r_p,
-        p.r_t,
-        p.r_f,
-        p.r_u,
-        p.r_j,
-        p.r_n,
-        p.r_s,
-        p.r_w,
-        p.r_e,
-        p.nxt,
-    )
+    rqi, rqf = p.rqi, p.rqf
     h_t, h_q, h_k, h_p, h_x = p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
     a_t, a_i, a_a, a_f, a_u, a_j, a_n = arr.t, arr.i, arr.a, arr.f, arr.u, arr.j, arr.n
     n = len(a_t)
@@ -472,7 +454,6 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_sh = len(sh_t)
     sidx = ints[SHIFT_IDX]
     wk_head, wk_count = s.wk_head, s.wk_count
-    r_q = p.r_q
     n_buf = bu.shape[1]
     new_b = np.zeros(2, dtype=np.int64)  # up to two requests created by a service end
     new_prio = np.zeros(2, dtype=np.int64)
@@ -504,26 +485,26 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             payload = sh_p[sidx] if from_shift else h_p[0]
             if kind == SERVICE_END:
                 req = payload
-                i, a = r_i[req], r_a[req]
+                i, a = rqi[req, RI_I], rqi[req, RI_A]
                 if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
                     ints[ARR_IDX] = idx
                     ints[SHIFT_IDX] = sidx
                     ints[REFILL_INT] = i
                     return REFILL
                 _hpop(ints, h_t, h_q, h_k, h_p, h_x)
-                x = r_w[req]
+                x = rqi[req, RI_W]
                 cur[x] = -1
                 if t > shift_end[x] and t >= warm_end:
                     st, se = start_t[x], shift_end[x]
                     ot_min[staff_int[x] * n_r + staff_role[x]] += t - (se if se > st else st)
-                measured = r_t[req] >= warm_end
+                measured = rqf[req, RF_T] >= warm_end
                 n_new = 0
-                u = r_u[req]
+                u = rqf[req, RF_U]
                 for k in range(rf_ptr[a], rf_ptr[a + 1]):
                     if u < rf_cum[k]:
                         if measured:
                             n_ref[i] += 1
-                        if r_j[req] < rf_rej[k] * reject_scale and rep_act >= 0:
+                        if rqf[req, RF_J] < rf_rej[k] * reject_scale and rep_act >= 0:
                             # rejected: the patient re-presents later, one level more urgent
                             if measured:
                                 n_rej[i] += 1
@@ -538,11 +519,11 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         new_prev[0] = -1
                         n_new = 1
                         break
-                if r_n[req] > 0:  # the episode's next contact, with the same person if free
+                if rqi[req, RI_N] > 0:  # the episode's next contact, with the same person if free
                     new_b[n_new] = a
-                    new_prio[n_new] = r_p[req]
+                    new_prio[n_new] = rqi[req, RI_P]
                     new_at[n_new] = t + fu_delay[a]
-                    new_fu[n_new] = r_n[req] - 1
+                    new_fu[n_new] = rqi[req, RI_N] - 1
                     new_prev[n_new] = x
                     n_new += 1
                 for m in range(n_new):
@@ -563,25 +544,36 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         bz_pos[i] += 1
                     else:
                         f = 1.0
-                    y = _alloc(ints, nxt)
-                    r_i[y], r_a[y], r_p[y], r_t[y], r_f[y] = i, b, new_prio[m], new_at[m], f
-                    r_u[y] = bu[i, bu_pos[i]]
-                    r_j[y] = bu[i, bu_pos[i] + 1]
+                    y = _alloc(ints, rqi)
+                    rqi[y, RI_I], rqi[y, RI_A], rqi[y, RI_P], rqf[y, RF_T], rqf[y, RF_F] = (
+                        i,
+                        b,
+                        new_prio[m],
+                        new_at[m],
+                        f,
+                    )
+                    rqf[y, RF_U] = bu[i, bu_pos[i]]
+                    rqf[y, RF_J] = bu[i, bu_pos[i] + 1]
                     bu_pos[i] += 2
-                    r_n[y], r_s[y], r_w[y], r_e[y] = fu, new_prev[m], -1, 0.0
+                    rqi[y, RI_N], rqi[y, RI_S], rqi[y, RI_W], rqf[y, RF_E] = (
+                        fu,
+                        new_prev[m],
+                        -1,
+                        0.0,
+                    )
                     at, seq = new_at[m], _next_seq(ints)
                     if at < until:
                         _hpush(ints, h_t, h_q, h_k, h_p, h_x, at, seq, ARRIVE, y, 0.0)
                     else:  # booked for a later week: kept out of the heap until then
                         wk = int(at // WEEK)
                         if wk < len(wk_head):
-                            r_q[y] = seq
-                            nxt[y] = wk_head[wk]
+                            rqi[y, RI_Q] = seq
+                            rqi[y, RI_NXT] = wk_head[wk]
                             wk_head[wk] = y
                             wk_count[wk] += 1
                         else:  # after the horizon
-                            _free(ints, nxt, y)
-                _free(ints, nxt, req)
+                            _free(ints, rqi, y)
+                _free(ints, rqi, req)
                 if on[x]:
                     puller = x
                 else:
@@ -612,9 +604,9 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                             cur[x] = req
                             busy[x] = True
                             start_t[x] = t
-                            r_w[req] = x
+                            rqi[req, RI_W] = x
                             if t >= warm_end:
-                                end_in_shift = min(r_e[req], shift_end[x])
+                                end_in_shift = min(rqf[req, RF_E], shift_end[x])
                                 busy_min[g] += max(0.0, end_in_shift - t)
                             took = True
                             break
@@ -638,10 +630,15 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         elif idx < n:
             t = next_arr
             a = a_a[idx]
-            req = _alloc(ints, nxt)
-            r_i[req], r_a[req], r_p[req], r_t[req] = a_i[idx], a, prio[a], t
-            r_f[req], r_u[req], r_j[req], r_n[req] = a_f[idx], a_u[idx], a_j[idx], a_n[idx]
-            r_s[req], r_w[req], r_e[req] = -1, -1, 0.0
+            req = _alloc(ints, rqi)
+            rqi[req, RI_I], rqi[req, RI_A], rqi[req, RI_P], rqf[req, RF_T] = a_i[idx], a, prio[a], t
+            rqf[req, RF_F], rqf[req, RF_U], rqf[req, RF_J], rqi[req, RI_N] = (
+                a_f[idx],
+                a_u[idx],
+                a_j[idx],
+                a_n[idx],
+            )
+            rqi[req, RI_S], rqi[req, RI_W], rqf[req, RF_E] = -1, -1, 0.0
             idx += 1
             arriving = req
         else:
@@ -649,12 +646,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
 
         if arriving >= 0:  # step 2: continuity, then own INT by preference, then cover
             req = arriving
-            i, a = r_i[req], r_a[req]
+            i, a = rqi[req, RI_I], rqi[req, RI_A]
             if t >= warm_end:
                 n_arr[i * n_a + a] += 1
-            f = r_f[req]
+            f = rqf[req, RF_F]
             tr = travel[i * n_a + a]
-            prev = r_s[req]
+            prev = rqi[req, RI_S]
             if prev >= 0 and on[prev] and not busy[prev]:
                 pi = staff_int[prev]
                 extra = -1.0
@@ -686,10 +683,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     if go_x >= 0:
                         break
             if go_x < 0:  # nobody free: join the queue
-                q = i * n_q + (a if r_p[req] == prio[a] else n_a)
-                nxt[req] = -1
+                q = i * n_q + (a if rqi[req, RI_P] == prio[a] else n_a)
+                rqi[req, RI_NXT] = -1
                 if q_tail[q] >= 0:
-                    nxt[q_tail[q]] = req
+                    rqi[q_tail[q], RI_NXT] = req
                 else:
                     q_head[q] = req
                     q_ht[q] = t
@@ -713,19 +710,19 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         break  # slots are sorted by priority
                     q = j * n_q + slot
                     while t - q_ht[q] > slot_esc[slot]:  # past tolerance: off to ED
-                        head = _qpop(q_head, q_tail, q_ht, nxt, r_t, q)
+                        head = _qpop(q_head, q_tail, q_ht, rqi, rqf, q)
                         _escalate(c, s, p, head, t)
-                        _free(ints, nxt, head)
+                        _free(ints, rqi, head)
                     if q_ht[q] < math.inf and (pr < best_p or q_ht[q] < best_t):
                         best_p, best_t, best_q = pr, q_ht[q], q
                         extra = 0.0 if k < 0 else nb_tr[nb_ptr[i] + k]
             started = False
             if best_q >= 0:
                 req = q_head[best_q]
-                ri, a = r_i[req], r_a[req]
-                d = dur[a * n_r + r] * r_f[req] + travel[ri * n_a + a] + extra
+                ri, a = rqi[req, RI_I], rqi[req, RI_A]
+                d = dur[a * n_r + r] * rqf[req, RF_F] + travel[ri * n_a + a] + extra
                 if t + d <= shift_end[x] + otl:
-                    _qpop(q_head, q_tail, q_ht, nxt, r_t, best_q)
+                    _qpop(q_head, q_tail, q_ht, rqi, rqf, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
                     go_x, go_req, go_d = x, req, d
@@ -739,10 +736,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             busy[x] = True
             cur[x] = req
             start_t[x] = t
-            if r_t[req] >= warm_end:
-                i, a = r_i[req], r_a[req]
+            if rqf[req, RF_T] >= warm_end:
+                i, a = rqi[req, RI_I], rqi[req, RI_A]
                 k = i * n_a + a
-                w = t - r_t[req]
+                w = t - rqf[req, RF_T]
                 served[k] += 1
                 wait_sum[k] += w
                 if w <= target[a]:
@@ -750,7 +747,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if w > 0:
                     waited[k] += 1
                 hist[k, _hist_bin(w)] += 1
-                prev = r_s[req]
+                prev = rqi[req, RI_S]
                 if prev >= 0:
                     fu_total[i] += 1
                     if prev == x:
@@ -764,10 +761,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if end_in_shift > t:
                     busy_min[g] += end_in_shift - t
                 contacts[g] += 1
-                if si != r_i[req]:
+                if si != rqi[req, RI_I]:
                     cover_contacts[si] += 1
-            r_w[req] = x
-            r_e[req] = t + d
+            rqi[req, RI_W] = x
+            rqf[req, RF_E] = t + d
             _hpush(ints, h_t, h_q, h_k, h_p, h_x, t + d, _next_seq(ints), SERVICE_END, req, 0.0)
     ints[ARR_IDX] = 0
     ints[SHIFT_IDX] = sidx
@@ -783,9 +780,9 @@ def finish(c: Static, s: State, p: Pool, end: float) -> None:
     for q in range(len(s.q_head)):
         x = s.q_head[q]
         while x >= 0:
-            if end - p.r_t[x] > c.esc[p.r_a[x]]:
+            if end - p.rqf[x, RF_T] > c.esc[p.rqi[x, RI_A]]:
                 _escalate(c, s, p, x, end)
-            x = p.nxt[x]
+            x = p.rqi[x, RI_NXT]
 
 
 @_jit
