@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from intplan.domain import Assignment, Scenario
+from intplan.sim import engine
 from intplan.sim.engine import ReplicationResult, run_replication
 from intplan.sim.model import compile_scenario
 from intplan.sim.replications import replication_seeds
@@ -92,6 +93,19 @@ def test_same_seed_same_results_and_different_seed_differs(tiny: Scenario) -> No
     c = run(tiny, weeks=3, seed=8)
     assert _same(a, b)
     assert not _same(a, c)
+
+
+def test_results_do_not_depend_on_buffer_or_pool_sizes(
+    tiny: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the compiled loop stops between events to grow the pool or refill random draws;
+    # tiny sizes force hundreds of stops, which must not change a single number
+    big = run(tiny, weeks=3, seed=11)
+    monkeypatch.setattr(engine, "_BUFFER", 16)
+    monkeypatch.setattr(engine, "_INITIAL_REQUESTS", 8)
+    small = run(tiny, weeks=3, seed=11)
+    assert big.served.sum() > 1000
+    assert _same(big, small)
 
 
 def test_int_results_do_not_depend_on_which_ints_run_together(tiny: Scenario) -> None:
