@@ -108,6 +108,16 @@ def test_results_do_not_depend_on_buffer_or_pool_sizes(
     assert _same(big, small)
 
 
+def test_independent_ints_run_apart_give_the_same_results(
+    tiny: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    together = run(tiny, weeks=3, seed=5, cover=False)
+    monkeypatch.setattr(engine, "_GROUP_INTS", 1)  # one engine per INT, taking turns
+    apart = run(tiny, weeks=3, seed=5, cover=False)
+    assert together.served.shape[0] == 2
+    assert _same(together, apart)
+
+
 def test_int_results_do_not_depend_on_which_ints_run_together(tiny: Scenario) -> None:
     both = compile_scenario(tiny, weeks=3, warmup_weeks=1, cover=False)
     only_b = compile_scenario(tiny, weeks=3, warmup_weeks=1, cover=False, int_codes=("INT-B",))

@@ -6,6 +6,7 @@ replication: random draws happen in the engine.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -309,4 +310,38 @@ def compile_scenario(
         fte=fte,
         meeting_hours_per_week=fte * meeting_min[None, :] / 60.0,
         issues=tuple(issues),
+    )
+
+
+def independent_groups(model: CompiledModel, size: int) -> list[tuple[int, ...]]:
+    """INTs that can be simulated apart, in runs of up to ``size``: every INT on its own
+    when no INT covers another, else one group (cover couples the whole graph)."""
+    n = len(model.int_codes)
+    if any(model.neighbours):
+        return [tuple(range(n))]
+    return [tuple(range(g, min(n, g + size))) for g in range(0, n, size)]
+
+
+def subset(model: CompiledModel, ints: tuple[int, ...]) -> CompiledModel:
+    """The model restricted to INTs ``ints`` (which no INT outside covers)."""
+    pos = {i: k for k, i in enumerate(ints)}
+    staff = [s for s, i in enumerate(model.staff_int) if i in pos]
+    idx = list(ints)
+    return dataclasses.replace(
+        model,
+        int_codes=tuple(model.int_codes[i] for i in ints),
+        int_seed_index=tuple(model.int_seed_index[i] for i in ints),
+        demand=model.demand[idx],
+        travel_minutes=tuple(model.travel_minutes[i] for i in ints),
+        neighbours=tuple(
+            tuple((pos[j], m) for j, m in model.neighbours[i] if j in pos) for i in ints
+        ),
+        staff_int=tuple(pos[model.staff_int[s]] for s in staff),
+        staff_role=tuple(model.staff_role[s] for s in staff),
+        staff_absence=tuple(model.staff_absence[s] for s in staff),
+        staff_segments=tuple(model.staff_segments[s] for s in staff),
+        population=tuple(model.population[i] for i in ints),
+        pay_cost_gbp=tuple(model.pay_cost_gbp[i] for i in ints),
+        fte=model.fte[idx],
+        meeting_hours_per_week=model.meeting_hours_per_week[idx],
     )
