@@ -216,7 +216,7 @@ def _hpush(
     h_t[n], h_q[n], h_k[n], h_p[n], h_x[n] = t, seq, kind, payload, extra
 
 
-@_jit
+@_inline
 def _hpop(ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints, h_x: Floats) -> None:
     """Remove the top (the caller has read it): sift the last entry down from the root."""
     n = ints[HEAP_SIZE] - 1
