@@ -237,6 +237,8 @@ def run_simulation(
         scenario, weeks=weeks, warmup_weeks=warm, int_codes=o.ints or None, cover=o.cover
     )
     check_cancel(cancel)
+    # the engine's compiled loop is built on first use on a machine (~20 s), then cached
+    report(progress, 0.0, "preparing the simulation engine")
     n_all = len(scenario.ints)
     target = o.target_halfwidth
     limit = max(reps, o.max_replications) if target is not None else reps

@@ -505,3 +505,13 @@ def run_replication(
         if f.name != "measured_minutes"
     }
     return ReplicationResult(measured_minutes=parts[0].measured_minutes, **joined)
+
+
+def warm_up(model: CompiledModel) -> None:
+    """Compile (first use on this machine, ~20 s) or load (~0.5 s) the kernel here, before
+    worker processes start: they then load it from numba's cache instead of each
+    compiling it at once."""
+    one_week = dataclasses.replace(
+        subset(model, (0,)), weeks=1, warmup_weeks=0, demand=model.demand[:1, :, :1]
+    )
+    run_replication(one_week, np.random.SeedSequence(0), len(model.int_codes))

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 
 import numpy as np
 
-from intplan.sim.engine import ReplicationResult, run_replication
+from intplan.sim.engine import ReplicationResult, run_replication, warm_up
 from intplan.sim.model import CompiledModel
 
 
@@ -60,6 +60,7 @@ def run_replications(
 
             out.append(run_replication(model, ss, n_scenario_ints, on_week))
         return out
+    warm_up(model)
     ctx = multiprocessing.get_context("spawn")  # what Windows does; safe everywhere
     results: dict[int, ReplicationResult] = {}
     with ProcessPoolExecutor(
