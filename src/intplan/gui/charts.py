@@ -82,7 +82,8 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 x=x, height=heights, width=width * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
             self.addItem(bar)
-            self._legend.addItem(bar, s.name)
+            if n > 1:  # one series is named by the axis title; a legend would hide bars
+                self._legend.addItem(bar, s.name)
             if s.low is not None and s.high is not None:
                 low = np.asarray(s.low, dtype=float)
                 high = np.asarray(s.high, dtype=float)
@@ -114,7 +115,8 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 x0=0, y=y, width=widths, height=height * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
             self.addItem(bar)
-            self._legend.addItem(bar, s.name)
+            if n > 1:
+                self._legend.addItem(bar, s.name)
             if s.low is not None and s.high is not None:
                 low = np.asarray(s.low, dtype=float)
                 high = np.asarray(s.high, dtype=float)
