@@ -24,8 +24,12 @@ def test_replication_seeds_do_not_depend_on_the_batch() -> None:
     ]
 
 
-def test_pool_matches_in_process_and_cancel_stops_the_pool(tiny: Scenario) -> None:
-    model = compile_scenario(tiny, weeks=2, warmup_weeks=0)
+@pytest.mark.parametrize("ints", [None, ("INT-B",)])
+def test_pool_matches_in_process_and_cancel_stops_the_pool(
+    tiny: Scenario, ints: tuple[str, ...] | None
+) -> None:
+    # ("INT-B",): the model's only INT is the scenario's second (its own random stream)
+    model = compile_scenario(tiny, weeks=2, warmup_weeks=0, int_codes=ints)
     local = run_replications(model, seed=3, n_scenario_ints=2, start=0, stop=2, workers=1)
     pooled = run_replications(model, seed=3, n_scenario_ints=2, start=0, stop=2, workers=2)
     for a, b in zip(local, pooled, strict=True):

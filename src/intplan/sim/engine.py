@@ -514,4 +514,4 @@ def warm_up(model: CompiledModel) -> None:
     one_week = dataclasses.replace(
         subset(model, (0,)), weeks=1, warmup_weeks=0, demand=model.demand[:1, :, :1]
     )
-    run_replication(one_week, np.random.SeedSequence(0), len(model.int_codes))
+    run_replication(one_week, np.random.SeedSequence(0), max(model.int_seed_index) + 1)
