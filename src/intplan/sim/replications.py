@@ -80,11 +80,12 @@ def run_replications(
                     if on_progress is not None:
                         on_progress(len(results) / n)
         except BaseException:
-            # cancel or Ctrl+C: stop at once rather than wait for running replications
-            for f in pending:
-                f.cancel()
+            # cancel or Ctrl+C: stop at once rather than wait for running replications.
+            # Terminating the workers makes the pool fail every future (BrokenProcessPool,
+            # ignored here); cancelling futures first races CPython 3.11's pool manager
+            # thread, which then raises InvalidStateError in the background.
             for proc in list(getattr(pool, "_processes", {}).values()):
                 proc.terminate()
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.shutdown(wait=True)
             raise
     return [results[k] for k in range(n)]
