@@ -245,8 +245,13 @@ def _grown_pool(p: kernel.Pool | None, s: kernel.State, requests: int, heap: int
             out[: len(x)] = x
         return out
 
-    rqi = grown(None if p is None else p.rqi, (requests, 8), np.int64)
-    rqf = grown(None if p is None else p.rqf, (requests, 5), np.float64)
+    # request rows aligned to cache lines (see kernel.ROW)
+    raw = np.zeros(requests * kernel.ROW + 8, dtype=np.int64)
+    skip = (-raw.ctypes.data % 64) // 8
+    rqi = raw[skip : skip + requests * kernel.ROW].reshape(requests, kernel.ROW)
+    if p is not None:
+        rqi[:old_r] = p.rqi
+    rqf = rqi.view(np.float64)
     if requests > old_r:
         rqi[old_r : requests - 1, kernel.RI_NXT] = np.arange(old_r + 1, requests)
         rqi[requests - 1, kernel.RI_NXT] = s.ints[kernel.FREE_HEAD] if p is not None else -1

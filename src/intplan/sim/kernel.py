@@ -44,12 +44,16 @@ DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_HEAD, N_FREE, ARR_IDX, REFILL_INT, SHIFT_IDX = range(7)
 WEEK = 10080.0
-# request fields: INT, activity, priority, follow-ups still to come, previous contact's
-# staff member (continuity; -1 none), staff member serving it, next in its queue / its
-# week's bookings / the free list, sequence number of its booked arrival
-RI_I, RI_A, RI_P, RI_N, RI_S, RI_W, RI_NXT, RI_Q = range(8)
-# arrival time, duration factor, referral and rejection uniforms, service end time
-RF_T, RF_F, RF_U, RF_J, RF_E = range(5)
+# A request is one 128-byte row (two cache lines) read through an integer and a float
+# view. The first line holds what taking it from a queue needs: arrival time, duration
+# factor, INT, activity, priority, follow-ups still to come, previous contact's staff
+# member (continuity; -1 none) and the next request in its queue (or week's bookings, or
+# free list); reading the arrival time when it reaches a queue's head brings all of it
+# in. The second: referral and rejection uniforms, service end, who serves it, the
+# sequence number of its booked arrival.
+ROW = 16
+RF_T, RF_F, RI_I, RI_A, RI_P, RI_N, RI_S, RI_NXT = range(8)
+RF_U, RF_J, RF_E, RI_W, RI_Q = range(8, 13)
 #: draws one event may need from its INT's buffers: a referral and a follow-up request
 #: (follow-up count, duration factor, referral and rejection uniforms each)
 U_MARGIN, Z_MARGIN = 8, 2
@@ -165,8 +169,8 @@ class State(NamedTuple):
 class Pool(NamedTuple):
     """Requests (rows of two arrays; free list through ``RI_NXT``) and the event heap."""
 
-    rqi: Ints  # (request, RI_*): a request's fields sit together, two cache lines
-    rqf: Floats  # (request, RF_*)
+    rqi: Ints  # (request, ROW): integer view of the request rows (RI_* columns)
+    rqf: Floats  # (request, ROW): float view of the same memory (RF_* columns)
     h_t: Floats  # heap: time, sequence (tie-break), kind, payload, shift end
     h_q: Ints
     h_k: Ints
