@@ -128,7 +128,7 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         seg_day=_i(seg_day),
         seg_a=_f(seg_a),
         seg_b=_f(seg_b),
-        absent=np.zeros((len(m.staff_int), m.total_weeks * 7 + 7), dtype=np.bool_),
+        absent=np.zeros((m.total_weeks * 7 + 7, len(m.staff_int)), dtype=np.bool_),
         prio=_i(m.priority),
         slot_prio=_i(slot_prio),
         slot_esc=_f(
@@ -206,7 +206,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
         wait_sum=zf(n_k),
         within=zi(n_k),
         waited=zi(n_k),
-        hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int64),
+        hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int32),
         busy_min=zf(n_g),
         ot_min=zf(n_g),
         avail_min=zf(n_g),
@@ -291,8 +291,8 @@ class _Engine:
         for i in range(n_i):
             members = np.flatnonzero(staff_int == i)
             p = np.asarray(m.staff_absence)[members]
-            draws = rng_abs[i].random((len(members), c.absent.shape[1]))
-            c.absent[members] = draws < p[:, None]
+            draws = rng_abs[i].random((len(members), c.absent.shape[0]))
+            c.absent[:, members] = (draws < p[:, None]).T
         self.c = c
         self.s = _state(c, n_i, len(staff_int), m.total_weeks)
         # shift events not yet due at the end of a week (chains running into the next)
