@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from intplan.domain.errors import IntplanError
+from intplan.services.progress import Cancelled, Progress
+
+R = TypeVar("R")
 
 EXIT_OK = 0
 EXIT_INPUT = 1  # the input has problems (all listed)
@@ -50,3 +57,35 @@ class ProgressBar:
         if self.enabled:
             sys.stderr.write("\n")
             sys.stderr.flush()
+
+
+def run_and_report(
+    args: argparse.Namespace,
+    label: str,
+    work: Callable[[Progress], R],
+    *,
+    to_json: Callable[[R], dict[str, Any]],
+    print_text: Callable[[R], None],
+) -> int:
+    """Run ``work`` (which may write ``args.out``) under a progress bar, then report its
+    result, or a Ctrl+C (nothing written) or an input error, as every command does."""
+    bar = ProgressBar(label)
+    try:
+        result = work(bar)
+    except Cancelled:
+        bar.close()
+        err("Interrupted; no files were changed.")
+        return 130
+    except IntplanError as e:
+        bar.close()
+        if args.json:
+            emit_json({"ok": False, "error": str(e)})
+        err(f"error: {e}")
+        return EXIT_INPUT
+    if args.json:
+        emit_json(to_json(result) | {"out": args.out})
+    else:
+        print_text(result)
+        if args.out:
+            err(f"wrote {args.out}")
+    return EXIT_OK

@@ -7,9 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._common import EXIT_USAGE, err, run_and_report
 from intplan.cli._load import LoadFailedError, load_or_report
-from intplan.domain.errors import IntplanError
 from intplan.services.compare import (
     COMPARE_REPLICATIONS,
     CompareOptions,
@@ -18,7 +17,7 @@ from intplan.services.compare import (
     compare_tables,
     write_compare_workbook,
 )
-from intplan.services.progress import Cancelled
+from intplan.services.progress import Progress
 
 
 def register(sub: Any) -> None:
@@ -67,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
             scenarios.append(load_or_report(path, as_json=args.json))
         except LoadFailedError as e:
             return e.code
-    bar = ProgressBar("compare")
-    try:
+
+    def work(progress: Progress) -> CompareResult:
         result = compare_scenarios(
             scenarios,
             CompareOptions(
@@ -79,27 +78,15 @@ def run(args: argparse.Namespace) -> int:
                 workers=args.workers,
             ),
             sources=[Path(w).name for w in args.workbooks],
-            progress=bar,
+            progress=progress,
         )
         if args.out:
             write_compare_workbook(result, Path(args.out), source=Path(args.workbooks[0]))
-    except Cancelled:
-        bar.close()
-        err("Interrupted; no files were changed.")
-        return 130
-    except IntplanError as e:
-        bar.close()
-        if args.json:
-            emit_json({"ok": False, "error": str(e)})
-        err(f"error: {e}")
-        return EXIT_INPUT
-    if args.json:
-        emit_json(result.to_json() | {"out": args.out})
-    else:
-        print_text(result)
-        if args.out:
-            err(f"wrote {args.out}")
-    return EXIT_OK
+        return result
+
+    return run_and_report(
+        args, "compare", work, to_json=lambda r: r.to_json(), print_text=print_text
+    )
 
 
 def _f(x: object) -> str:

@@ -7,10 +7,9 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._common import EXIT_USAGE, err, run_and_report
 from intplan.cli._load import LoadFailedError, load_or_report
-from intplan.domain.errors import IntplanError
-from intplan.services.progress import Cancelled
+from intplan.services.progress import Progress
 from intplan.services.splits import (
     SPLIT_WEEKS,
     SPLIT_WEEKS_SOURCE,
@@ -122,28 +121,16 @@ def run(args: argparse.Namespace) -> int:
         screen_limit=args.screen_limit,
         workers=args.workers,
     )
-    bar = ProgressBar("compare-splits")
-    try:
-        result = compare_splits(scenario, options, progress=bar)
+
+    def work(progress: Progress) -> SplitsResult:
+        result = compare_splits(scenario, options, progress=progress)
         if args.out:
             write_splits_workbook(result, Path(args.out), source=Path(args.workbook))
-    except Cancelled:
-        bar.close()
-        err("Interrupted; no files were changed.")
-        return 130
-    except IntplanError as e:
-        bar.close()
-        if args.json:
-            emit_json({"ok": False, "error": str(e)})
-        err(f"error: {e}")
-        return EXIT_INPUT
-    if args.json:
-        emit_json(result.to_json() | {"out": args.out})
-    else:
-        print_text(result)
-        if args.out:
-            err(f"wrote {args.out}")
-    return EXIT_OK
+        return result
+
+    return run_and_report(
+        args, "compare-splits", work, to_json=lambda r: r.to_json(), print_text=print_text
+    )
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
