@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QWidget
 
@@ -143,9 +145,22 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 lo = pg.PlotDataItem(xs, np.asarray(s.low, dtype=float), pen=pg.mkPen(None))
                 hi = pg.PlotDataItem(xs, np.asarray(s.high, dtype=float), pen=pg.mkPen(None))
                 self.addItem(pg.FillBetweenItem(lo, hi, brush=colour(k, 60)))
+            # past the palette, colours repeat: dash the second round so lines stay distinct
+            style = Qt.PenStyle.SolidLine if k < len(PALETTE) else Qt.PenStyle.DashLine
             curve = self.plot(
-                xs, np.asarray(s.values, dtype=float), pen=pg.mkPen(colour(k), width=2)
+                xs,
+                np.asarray(s.values, dtype=float),
+                pen=pg.mkPen(colour(k), width=2, style=style),
             )
             self._legend.addItem(curve, s.name)
         self.getPlotItem().getAxis("bottom").setTicks(None)
         self.enableAutoRange()
+        # many series: a short, wide legend in headroom above the lines, not over them
+        columns = min(len(series), 5)  # five fit above a chart in a view's column
+        rows = math.ceil(len(series) / columns)
+        self._legend.setColumnCount(columns)
+        tops = [np.nanmax(np.asarray(s.high if s.high is not None else s.values, dtype=float))
+                for s in series]  # fmt: skip
+        top = max((t for t in tops if np.isfinite(t)), default=0.0)
+        if top > 0:
+            self.setYRange(0, top * (1.0 + 0.2 * rows), padding=0)
