@@ -102,7 +102,7 @@ def test_results_do_not_depend_on_buffer_or_pool_sizes(
     # tiny sizes force hundreds of stops, which must not change a single number
     big = run(tiny, weeks=3, seed=11)
     monkeypatch.setattr(engine, "_BUFFER", 16)
-    monkeypatch.setattr(engine, "_INITIAL_REQUESTS", 8)
+    monkeypatch.setattr(engine, "_INITIAL_CHUNKS", 1)
     small = run(tiny, weeks=3, seed=11)
     assert big.served.sum() > 1000
     assert _same(big, small)

@@ -32,8 +32,8 @@ from intplan.sim.model import (
 
 #: random draws buffered per INT and stream (refilled between events)
 _BUFFER = 16384
-#: first size of the request pool and the event heap (both grow by doubling)
-_INITIAL_REQUESTS = 1 << 14
+#: first size of the request pool in chunks of kernel.CHUNK requests (grows by doubling)
+_INITIAL_CHUNKS = 256
 #: INTs per engine when INTs are independent (measured: 1 to 4 alike, 52 about 1.6x slower)
 _GROUP_INTS = 4
 
@@ -131,6 +131,7 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         absent=np.zeros((m.total_weeks * 7 + 7, len(m.staff_int)), dtype=np.bool_),
         prio=_i(m.priority),
         slot_prio=_i(slot_prio),
+        slot_act=_i([*range(n_a), max(m.represent_activity, 0)]),
         slot_esc=_f(
             [
                 *m.escalation_minutes,
@@ -139,6 +140,9 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
                 else math.inf,
             ]
         ),
+        # streams of booked arrivals: follow-ups per activity, referrals per route,
+        # re-presentations
+        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0)]),
         rs_ptr=_i(rs_ptr),
         rs_slot=_i(rs_slot),
         dur=dur.ravel(),
@@ -166,9 +170,12 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
     )
 
 
-def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
+def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_a, n_r = c.n_a, c.n_r
     n_k, n_g = n_i * n_a, n_i * n_r
+    n_queues, n_streams = n_i * (n_a + 1), len(c.st_act)
+    n_lists = n_queues + n_streams
+    heap = n_s + n_streams + 8  # contacts in progress and one head per stream
     longest = int(np.max(np.diff(c.seg_ptr))) if n_s else 0
 
     def zi(n: int, fill: int = 0) -> NDArray[np.int64]:
@@ -178,7 +185,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
         return np.full(n, fill, dtype=np.float64)
 
     return kernel.State(
-        ints=zi(8),
+        ints=np.array([0, 0, -1, 0, 0, 0, 0, n_s + 1], dtype=np.int64),  # see kernel.SEQ
         carried=zf(n_s, -1.0),
         on=np.zeros(n_s, dtype=np.bool_),
         busy=np.zeros(n_s, dtype=np.bool_),
@@ -193,9 +200,10 @@ def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
         end_time=zf(n_g, -1.0),
         end_head=zi(n_g, -1),
         end_next=zi(n_s, -1),
-        q_head=zi(n_i * (n_a + 1), -1),
-        q_tail=zi(n_i * (n_a + 1), -1),
-        q_ht=zf(n_i * (n_a + 1), math.inf),
+        l_head=zi(n_lists, -1),
+        l_tail=zi(n_lists, -1),
+        l_n=zi(n_lists),
+        q_ht=zf(n_queues, math.inf),
         qcount=zi(n_k),
         q_len=zi(n_i),
         q_last=zf(n_i),
@@ -227,45 +235,41 @@ def _state(c: kernel.Static, n_i: int, n_s: int, n_weeks: int) -> kernel.State:
         sh_k=zi(4 * len(c.seg_day) + 8),
         sh_p=zi(4 * len(c.seg_day) + 8),
         sh_x=zf(4 * len(c.seg_day) + 8),
-        wk_head=zi(n_weeks + 1, -1),
-        wk_count=zi(n_weeks + 1),
+        sv_t=zf(n_s + 1),
+        sv_u=zf(n_s + 1),
+        sv_j=zf(n_s + 1),
+        sv_e=zf(n_s + 1),
+        sv_i=zi(n_s + 1),
+        sv_a=zi(n_s + 1),
+        sv_p=zi(n_s + 1),
+        sv_n=zi(n_s + 1),
+        sv_w=zi(n_s + 1),
+        sv_free=np.arange(n_s + 1, dtype=np.int64),
+        h_t=zf(heap),
+        h_q=zi(heap),
+        h_k=zi(heap),
+        h_p=zi(heap),
     )
 
 
-def _grown_pool(p: kernel.Pool | None, s: kernel.State, requests: int, heap: int) -> kernel.Pool:
-    """A pool with room for ``requests`` requests and ``heap`` events (contents kept); new
-    request rows are put on the free list."""
-    old_r = 0 if p is None else len(p.rqi)
-    old_h = 0 if p is None else len(p.h_t)
-    requests, heap = max(requests, old_r), max(heap, old_h)
-
-    def grown(x: NDArray[Any] | None, shape: tuple[int, ...], dtype: Any) -> NDArray[Any]:
-        out = np.zeros(shape, dtype=dtype)
-        if x is not None:
-            out[: len(x)] = x
-        return out
-
-    # request rows aligned to cache lines (see kernel.ROW)
-    raw = np.zeros(requests * kernel.ROW + 8, dtype=np.int64)
+def _grown_pool(p: kernel.Pool | None, s: kernel.State, chunks: int) -> kernel.Pool:
+    """A pool of ``chunks`` chunks (contents kept); the new chunks go on the free list."""
+    old = 0 if p is None else len(p.ch_next)
+    chunks = max(chunks, old)
+    # entries aligned to cache lines: one entry is one line
+    raw = np.zeros(chunks * kernel.CHUNK * kernel.ENTRY + 8, dtype=np.int64)
     skip = (-raw.ctypes.data % 64) // 8
-    rqi = raw[skip : skip + requests * kernel.ROW].reshape(requests, kernel.ROW)
+    ei = raw[skip : skip + chunks * kernel.CHUNK * kernel.ENTRY].reshape(-1, kernel.ENTRY)
+    ch_next = np.full(chunks, -1, dtype=np.int64)
     if p is not None:
-        rqi[:old_r] = p.rqi
-    rqf = rqi.view(np.float64)
-    if requests > old_r:
-        rqi[old_r : requests - 1, kernel.RI_NXT] = np.arange(old_r + 1, requests)
-        rqi[requests - 1, kernel.RI_NXT] = s.ints[kernel.FREE_HEAD] if p is not None else -1
-        s.ints[kernel.FREE_HEAD] = old_r
-        s.ints[kernel.N_FREE] += requests - old_r
-    return kernel.Pool(
-        rqi=rqi,
-        rqf=rqf,
-        h_t=grown(None if p is None else p.h_t, (heap,), np.float64),
-        h_q=grown(None if p is None else p.h_q, (heap,), np.int64),
-        h_k=grown(None if p is None else p.h_k, (heap,), np.int64),
-        h_p=grown(None if p is None else p.h_p, (heap,), np.int64),
-        h_x=grown(None if p is None else p.h_x, (heap,), np.float64),
-    )
+        ei[: len(p.ei)] = p.ei
+        ch_next[:old] = p.ch_next
+    if chunks > old:
+        ch_next[old : chunks - 1] = np.arange(old + 1, chunks)
+        ch_next[chunks - 1] = s.ints[kernel.FREE_CHUNK]
+        s.ints[kernel.FREE_CHUNK] = old
+        s.ints[kernel.N_FREE_CHUNKS] += chunks - old
+    return kernel.Pool(ei=ei, ef=ei.view(np.float64), ch_next=ch_next)
 
 
 class _Engine:
@@ -294,10 +298,10 @@ class _Engine:
             draws = rng_abs[i].random((len(members), c.absent.shape[0]))
             c.absent[:, members] = (draws < p[:, None]).T
         self.c = c
-        self.s = _state(c, n_i, len(staff_int), m.total_weeks)
+        self.s = _state(c, n_i, len(staff_int))
         # shift events not yet due at the end of a week (chains running into the next)
         self.shifts_left = kernel.Shifts(t=np.zeros(0), q=_i([]), k=_i([]), p=_i([]), x=np.zeros(0))
-        self.p = _grown_pool(None, self.s, _INITIAL_REQUESTS, _INITIAL_REQUESTS)
+        self.p = _grown_pool(None, self.s, _INITIAL_CHUNKS)
         for i in range(n_i):
             self._refill(i)
         self.weekly: list[tuple[NDArray[Any], ...]] = []
@@ -353,23 +357,14 @@ class _Engine:
         t, ii, aa, ff, uu, jj, nn = (x[order] for x in cols)
         return kernel.Arrivals(t=_f(t), i=_i(ii), a=_i(aa), f=_f(ff), u=_f(uu), j=_f(jj), n=_i(nn))
 
-    def _grow(self, requests: int = 0, heap: int = 0) -> None:
-        """Room for ``requests`` more free requests and ``heap`` more events (doubling)."""
-        p, s = self.p, self.s
-        n_r, n_h = len(p.rqi), len(p.h_t)
-        free = int(s.ints[kernel.N_FREE])
-        room = n_h - int(s.ints[kernel.HEAP_SIZE])
-        if free < requests:
-            n_r = max(2 * n_r, n_r + requests)
-        if room < heap:
-            n_h = max(2 * n_h, n_h + heap)
-        if (n_r, n_h) != (len(p.rqi), len(p.h_t)):
-            self.p = _grown_pool(p, s, n_r, n_h)
+    def _grow(self) -> None:
+        """Double the request pool (the kernel stopped with too few free chunks)."""
+        self.p = _grown_pool(self.p, self.s, 2 * len(self.p.ch_next))
 
     def _shifts(self, w: int) -> kernel.Shifts:
         """This week's shift events merged with last week's leftovers, sorted."""
         s = self.s
-        n = kernel.begin_week(self.c, s, self.p, w, w * MINUTES_PER_WEEK >= self.warm_end)
+        n = kernel.begin_week(self.c, s, w, w * MINUTES_PER_WEEK >= self.warm_end)
         new = (s.sh_t[:n], s.sh_q[:n], s.sh_k[:n], s.sh_p[:n], s.sh_x[:n])
         cols = [np.concatenate((old, x)) for old, x in zip(self.shifts_left, new, strict=True)]
         order = np.lexsort((cols[1], cols[0]))
@@ -377,7 +372,6 @@ class _Engine:
 
     def _week(self, w: int) -> None:
         c, s = self.c, self.s
-        self._grow(heap=int(s.wk_count[w]) + 16)
         shifts = self._shifts(w)
         arrivals = self._arrivals(w)
         until = (w + 1) * MINUTES_PER_WEEK
@@ -386,7 +380,7 @@ class _Engine:
             if status == kernel.DONE:
                 break
             if status == kernel.GROW:
-                self._grow(requests=4, heap=4)
+                self._grow()
             else:
                 self._refill(int(s.ints[kernel.REFILL_INT]))
         k = int(s.ints[kernel.SHIFT_IDX])

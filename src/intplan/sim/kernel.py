@@ -1,6 +1,6 @@
 """The engine's compiled inner loop: events inside a week, on flat numpy arrays.
 
-A whole ICS-year is ~13 million contacts per replication and the issue asks for 30
+A whole ICS-year is ~14 million contacts per replication and the issue asks for 30
 replications in two minutes on two cores, i.e. well under a microsecond per contact. No
 pure-Python loop gets there (a heapq push/pop alone costs ~1.2 us here), so the inner loop
 is compiled with numba. The Python side (:mod:`intplan.sim.engine`) keeps the SimPy weekly
@@ -8,14 +8,21 @@ calendar, draws each week's arrivals in numpy batches, refills the random buffer
 the counters into results.
 
 Everything is plain arrays held in three named tuples: :class:`Static` (the compiled
-model), :class:`State` (staff, queues, counters; fixed size) and :class:`Pool` (requests
-and the event heap, which grow). :func:`advance` runs until the week's end and returns
+model), :class:`State` (staff, lists, heap, counters; fixed size) and :class:`Pool` (the
+request entries, which grow). :func:`advance` runs until the week's end and returns
 ``DONE``, or stops *between* events with ``GROW`` (the caller enlarges the pool) or
 ``REFILL`` (an INT's random buffer runs low; ``state.ints[REFILL_INT]`` says which).
 Stopping between events keeps the run identical whatever the buffer and pool sizes.
 
-Requests live in a pool (struct of arrays) and are linked into FIFO queues, one per INT x
-slot (slot ``a`` = activity ``a`` at its own priority, slot ``n_a`` = re-presentations).
+Requests that wait are kept in FIFO lists of 64-entry chunks, one 64-byte entry per
+request: one list per INT x queue slot (slot ``a`` = activity ``a`` at its own priority,
+slot ``n_a`` = re-presentations) and one per *stream* of booked arrivals (the follow-ups
+of an activity, the referrals along one referral route, the re-presentations). A stream
+adds a fixed delay to the time its requests were created, so it is already in time order:
+only its head sits in the event heap, which therefore holds little more than the contacts
+in progress. Entries are read in the order they were written, so the next ones are
+prefetched; a backlog of a million requests then costs no more per request than a short
+queue. A contact in progress lives in a *slot* (one per staff member at most).
 Idle staff of an INT x role are a doubly linked list in the order they became idle.
 """
 
@@ -27,6 +34,10 @@ from typing import Any, NamedTuple, TypeVar, cast
 
 import numba
 import numpy as np
+from llvmlite import ir
+from numba.core import cgutils as _cgutils
+from numba.core import types
+from numba.extending import intrinsic
 from numpy.typing import NDArray
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,18 +53,18 @@ Bools = NDArray[np.bool_]
 SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
-SEQ, HEAP_SIZE, FREE_HEAD, N_FREE, ARR_IDX, REFILL_INT, SHIFT_IDX = range(7)
+SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_SLOTS = range(8)
 WEEK = 10080.0
-# A request is one 128-byte row (two cache lines) read through an integer and a float
-# view. The first line holds what taking it from a queue needs: arrival time, duration
-# factor, INT, activity, priority, follow-ups still to come, previous contact's staff
-# member (continuity; -1 none) and the next request in its queue (or week's bookings, or
-# free list); reading the arrival time when it reaches a queue's head brings all of it
-# in. The second: referral and rejection uniforms, service end, who serves it, the
-# sequence number of its booked arrival.
-ROW = 16
-RF_T, RF_F, RI_I, RI_A, RI_P, RI_N, RI_S, RI_NXT = range(8)
-RF_U, RF_J, RF_E, RI_W, RI_Q = range(8, 13)
+#: entries per chunk (a power of two); a chunk is 4 KB, one memory page
+CHUNK = 64
+#: a list's entries this far ahead of its head are prefetched when the head moves on
+AHEAD = 4
+# An entry is 8 words, read through an integer and a float view: arrival time, duration
+# factor, referral and rejection uniforms, sequence number (orders a stream's head
+# against other events), INT * 8 + priority, follow-ups still to come, and the staff
+# member of the previous contact (continuity; -1 none).
+E_T, E_F, E_U, E_J, E_Q, E_IP, E_N, E_S = range(8)
+ENTRY = 8
 #: draws one event may need from its INT's buffers: a referral and a follow-up request
 #: (follow-up count, duration factor, referral and rejection uniforms each)
 U_MARGIN, Z_MARGIN = 8, 2
@@ -64,6 +75,34 @@ HIST_LO = 0.01
 HIST_RATIO = 1.01
 _LOG_LO = math.log(HIST_LO)
 _LOG_RATIO = math.log(HIST_RATIO)
+
+
+cgutils: Any = _cgutils
+
+
+def _prefetch_typing(typingctx: Any, rows: Any, row: Any) -> Any:
+    """Ask the processor to fetch ``rows[row]`` into cache (no effect on results):
+    numba has no prefetch of its own, so this emits LLVM's ``llvm.prefetch``."""
+    if not isinstance(rows, types.Array):
+        return None
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        aryty = signature.args[0]
+        ary = context.make_array(aryty)(context, builder, args[0])
+        idx = [args[1]] + [context.get_constant(types.intp, 0)] * (aryty.ndim - 1)
+        ptr = cgutils.get_item_pointer(context, builder, aryty, ary, idx)
+        i8p = ir.IntType(8).as_pointer()
+        i32 = ir.IntType(32)
+        fnty = ir.FunctionType(ir.VoidType(), [i8p, i32, i32, i32])
+        fn = cgutils.get_or_insert_function(builder.module, fnty, "llvm.prefetch.p0")
+        # read, keep in all cache levels, data cache
+        builder.call(fn, [builder.bitcast(ptr, i8p), i32(0), i32(3), i32(1)])
+        return context.get_dummy_value()
+
+    return types.void(rows, row), codegen
+
+
+_prefetch: Any = intrinsic(_prefetch_typing)
 
 
 class Static(NamedTuple):
@@ -86,7 +125,9 @@ class Static(NamedTuple):
     absent: Bools  # (day of the run, staff): one week's look-ups stay in a few rows
     prio: Ints  # per activity
     slot_prio: Ints  # per queue slot
+    slot_act: Ints  # per queue slot: the activity it holds
     slot_esc: Floats  # per queue slot: escalation tolerance of the activity it holds
+    st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations)
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
     dur: Floats  # [a*n_r + r] minutes, 0 when not eligible
@@ -113,13 +154,13 @@ class Static(NamedTuple):
 class State(NamedTuple):
     """Fixed-size run state and counters."""
 
-    ints: Ints  # scalars, see SEQ..REFILL_INT
+    ints: Ints  # scalars, see SEQ..FREE_SLOTS
     carried: Floats  # per staff: end of the last shift chain already scheduled
     on: Bools
     busy: Bools
     shift_end: Floats
     start_t: Floats
-    cur: Ints  # request in hand, -1 none
+    cur: Ints  # slot of the contact in hand, -1 none
     idle_head: Ints  # per group g
     idle_tail: Ints
     idle_prev: Ints  # per staff
@@ -128,9 +169,10 @@ class State(NamedTuple):
     end_time: Floats  # per group: when busy staff last went off duty
     end_head: Ints  # per group: stack of those staff (linked through end_next)
     end_next: Ints
-    q_head: Ints  # per INT x slot
-    q_tail: Ints
-    q_ht: Floats  # arrival time of the head (inf: empty): scans never touch the pool
+    l_head: Ints  # per list (queues INT x slot, then streams): entry at the head
+    l_tail: Ints
+    l_n: Ints
+    q_ht: Floats  # per queue: arrival time of the head (inf: empty)
     qcount: Ints  # per k: queued requests
     q_len: Ints  # per INT
     q_last: Floats
@@ -162,20 +204,29 @@ class State(NamedTuple):
     sh_k: Ints
     sh_p: Ints
     sh_x: Floats
-    wk_head: Ints  # per week: requests arriving that week, booked in an earlier one
-    wk_count: Ints
-
-
-class Pool(NamedTuple):
-    """Requests (rows of two arrays; free list through ``RI_NXT``) and the event heap."""
-
-    rqi: Ints  # (request, ROW): integer view of the request rows (RI_* columns)
-    rqf: Floats  # (request, ROW): float view of the same memory (RF_* columns)
-    h_t: Floats  # heap: time, sequence (tie-break), kind, payload, shift end
+    sv_t: Floats  # per slot (contact in progress): arrival time, uniforms, end
+    sv_u: Floats
+    sv_j: Floats
+    sv_e: Floats
+    sv_i: Ints  # INT, activity, priority, follow-ups to come, who serves it
+    sv_a: Ints
+    sv_p: Ints
+    sv_n: Ints
+    sv_w: Ints
+    sv_free: Ints  # stack of free slots (ints[FREE_SLOTS] of them)
+    h_t: Floats  # event heap (service ends, stream heads): time, sequence, kind, payload
     h_q: Ints
     h_k: Ints
     h_p: Ints
-    h_x: Floats
+
+
+class Pool(NamedTuple):
+    """Request entries in chunks of ``CHUNK``; ``ch_next`` links a list's chunks (and the
+    free chunks)."""
+
+    ei: Ints  # (entry, ENTRY): integer view (E_Q, E_IP, E_N, E_S)
+    ef: Floats  # float view of the same memory (E_T, E_F, E_U, E_J)
+    ch_next: Ints
 
 
 class Shifts(NamedTuple):
@@ -204,8 +255,8 @@ class Arrivals(NamedTuple):
 #    reference counting on every array in them) -----------------------------------
 @_inline
 def _hpush(
-    ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints, h_x: Floats,
-    t: float, seq: int, kind: int, payload: int, extra: float,
+    ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints,
+    t: float, seq: int, kind: int, payload: int,
 ) -> None:  # fmt: skip
     """Binary-heap insert keyed on (time, sequence), moving parents down into the hole."""
     n = ints[HEAP_SIZE]
@@ -213,21 +264,19 @@ def _hpush(
     while n > 0:
         up = (n - 1) >> 1
         if t < h_t[up] or (t == h_t[up] and seq < h_q[up]):
-            h_t[n], h_q[n], h_k[n], h_p[n], h_x[n] = h_t[up], h_q[up], h_k[up], h_p[up], h_x[up]
+            h_t[n], h_q[n], h_k[n], h_p[n] = h_t[up], h_q[up], h_k[up], h_p[up]
             n = up
         else:
             break
-    h_t[n], h_q[n], h_k[n], h_p[n], h_x[n] = t, seq, kind, payload, extra
+    h_t[n], h_q[n], h_k[n], h_p[n] = t, seq, kind, payload
 
 
 @_inline
-def _hpop(ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints, h_x: Floats) -> None:
-    """Remove the top (the caller has read it): sift the last entry down from the root."""
-    n = ints[HEAP_SIZE] - 1
-    ints[HEAP_SIZE] = n
-    if n == 0:
-        return
-    t, seq, kind, payload, extra = h_t[n], h_q[n], h_k[n], h_p[n], h_x[n]
+def _hdown(
+    h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints, n: int,
+    t: float, seq: int, kind: int, payload: int,
+) -> None:  # fmt: skip
+    """Put an entry at the root of a heap of ``n`` entries and sift it down."""
     k = 0
     while True:
         c = 2 * k + 1
@@ -236,11 +285,20 @@ def _hpop(ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints, h_x: Floats)
         if c + 1 < n and (h_t[c + 1] < h_t[c] or (h_t[c + 1] == h_t[c] and h_q[c + 1] < h_q[c])):
             c += 1
         if h_t[c] < t or (h_t[c] == t and h_q[c] < seq):
-            h_t[k], h_q[k], h_k[k], h_p[k], h_x[k] = h_t[c], h_q[c], h_k[c], h_p[c], h_x[c]
+            h_t[k], h_q[k], h_k[k], h_p[k] = h_t[c], h_q[c], h_k[c], h_p[c]
             k = c
         else:
             break
-    h_t[k], h_q[k], h_k[k], h_p[k], h_x[k] = t, seq, kind, payload, extra
+    h_t[k], h_q[k], h_k[k], h_p[k] = t, seq, kind, payload
+
+
+@_inline
+def _hpop(ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints) -> None:
+    """Remove the top (the caller has read it)."""
+    n = ints[HEAP_SIZE] - 1
+    ints[HEAP_SIZE] = n
+    if n > 0:
+        _hdown(h_t, h_q, h_k, h_p, n, h_t[n], h_q[n], h_k[n], h_p[n])
 
 
 @_inline
@@ -250,19 +308,59 @@ def _next_seq(ints: Ints) -> int:
 
 
 @_inline
-def _alloc(ints: Ints, rqi: Ints) -> int:
-    x = ints[FREE_HEAD]
-    ints[FREE_HEAD] = rqi[x, RI_NXT]
-    ints[N_FREE] -= 1
-    rqi[x, RI_NXT] = -1
-    return int(x)
+def _push(ints: Ints, ch_next: Ints, l_head: Ints, l_tail: Ints, l_n: Ints, lst: int) -> int:
+    """Room for one entry at the tail of list ``lst`` (the caller fills it); its index."""
+    if l_n[lst] == 0:
+        ch = ints[FREE_CHUNK]
+        ints[FREE_CHUNK] = ch_next[ch]
+        ints[N_FREE_CHUNKS] -= 1
+        e = ch * CHUNK
+        l_head[lst] = e
+    else:
+        e = l_tail[lst] + 1
+        if e & (CHUNK - 1) == 0:  # the tail chunk is full: link a new one
+            ch = ints[FREE_CHUNK]
+            ints[FREE_CHUNK] = ch_next[ch]
+            ints[N_FREE_CHUNKS] -= 1
+            ch_next[l_tail[lst] // CHUNK] = ch
+            e = ch * CHUNK
+    l_tail[lst] = e
+    l_n[lst] += 1
+    return int(e)
 
 
 @_inline
-def _free(ints: Ints, rqi: Ints, x: int) -> None:
-    rqi[x, RI_NXT] = ints[FREE_HEAD]
-    ints[FREE_HEAD] = x
-    ints[N_FREE] += 1
+def _pop(ints: Ints, ch_next: Ints, l_head: Ints, l_n: Ints, ei: Ints, lst: int) -> int:
+    """Drop the head of list ``lst`` (not empty); the new head's entry, -1 if none."""
+    e = l_head[lst]
+    ch = e // CHUNK
+    l_n[lst] -= 1
+    if l_n[lst] == 0:
+        nx = -1
+    else:
+        nx = e + 1
+        if nx & (CHUNK - 1) != 0:
+            if (nx + AHEAD) & (CHUNK - 1) >= AHEAD:  # still in this chunk
+                _prefetch(ei, nx + AHEAD)
+            l_head[lst] = nx
+            return int(nx)
+        nx = ch_next[ch] * CHUNK
+        for m in range(AHEAD + 1):
+            _prefetch(ei, nx + m)
+    ch_next[ch] = ints[FREE_CHUNK]  # a chunk is freed once its last entry is read
+    ints[FREE_CHUNK] = ch
+    ints[N_FREE_CHUNKS] += 1
+    l_head[lst] = nx
+    return int(nx)
+
+
+@_inline
+def _qpop(
+    ints: Ints, ch_next: Ints, l_head: Ints, l_n: Ints, ei: Ints, ef: Floats, q_ht: Floats, q: int
+) -> None:
+    """Drop the head of queue ``q`` (not empty), caching the next head's arrival time."""
+    nx = _pop(ints, ch_next, l_head, l_n, ei, q)
+    q_ht[q] = ef[nx, E_T] if nx >= 0 else math.inf
 
 
 @_inline
@@ -310,32 +408,17 @@ def _qchange(
     q_len[i] += delta
 
 
-@_inline
-def _qpop(q_head: Ints, q_tail: Ints, q_ht: Floats, rqi: Ints, rqf: Floats, q: int) -> int:
-    """Take the head of FIFO queue ``q`` (not empty)."""
-    x = q_head[q]
-    y = rqi[x, RI_NXT]
-    q_head[q] = y
-    if y < 0:
-        q_tail[q] = -1
-        q_ht[q] = math.inf
-    else:
-        q_ht[q] = rqf[y, RF_T]
-    rqi[x, RI_NXT] = -1
-    return int(x)
-
-
 @_jit
-def _escalate(c: Static, s: State, p: Pool, x: int, t: float) -> None:
-    """Request ``x`` (no longer served from its queue) leaves for ED; rare, so not inlined."""
-    i, a = p.rqi[x, RI_I], p.rqi[x, RI_A]
+def _escalate(c: Static, s: State, i: int, a: int, arrived: float, t: float) -> None:
+    """A request of INT ``i`` and activity ``a`` (no longer served from its queue) leaves
+    for ED; rare, so not inlined."""
     _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, t, -1)
-    left = p.rqf[x, RF_T] + c.esc[a]
+    left = arrived + c.esc[a]
     over = t - (left if left > c.warm_end else c.warm_end)
     if over > 0 and t > c.warm_end:  # it left the queue at ``left``, not now
         s.q_area[i] -= over
     s.qcount[i * c.n_a + a] -= 1
-    if p.rqf[x, RF_T] >= c.warm_end:
+    if arrived >= c.warm_end:
         s.n_esc[i * c.n_a + a] += 1
 
 
@@ -349,22 +432,13 @@ def _hist_bin(w: float) -> int:
 
 # -- entry points ----------------------------------------------------------------------
 @_jit
-def begin_week(c: Static, s: State, p: Pool, w: int, measured: bool) -> int:
-    """Start week ``w``: book requests due this week into the heap (the caller makes room
-    for ``wk_count[w]``), write the week's shift starts and ends to the scratch arrays
+def begin_week(c: Static, s: State, w: int, measured: bool) -> int:
+    """Start week ``w``: write the week's shift starts and ends to the scratch arrays
     (chains merged with next week's, so a 24/7 relay never breaks), count available
     minutes. Returns the number of shift events written."""
     w0 = w * WEEK
     n_r = c.n_r
-    ints, h_t, h_q, h_k, h_p, h_x = s.ints, p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
-    y = s.wk_head[w]
-    while y >= 0:
-        after = p.rqi[y, RI_NXT]
-        p.rqi[y, RI_NXT] = -1
-        _hpush(ints, h_t, h_q, h_k, h_p, h_x, p.rqf[y, RF_T], p.rqi[y, RI_Q], ARRIVE, y, 0.0)
-        y = after
-    s.wk_head[w] = -1
-    s.wk_count[w] = 0
+    ints = s.ints
     n_ev = 0
     for x in range(len(c.staff_int)):
         g = c.staff_int[x] * n_r + c.staff_role[x]
@@ -408,13 +482,17 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     One function on local arrays (the state tuples are unpacked once): each event is
     handled in up to four steps that set the next step's inputs: the event itself, an
     arrival looking for a free person, a free person pulling from the queues, a start.
+    The request in hand between steps is a set of locals (``r_*``).
     """
     n_a, n_r = c.n_a, c.n_r
     n_q = n_a + 1
+    first_stream = c.n_i * n_q  # list number of stream 0
+    n_rf = len(c.rf_to)
     warm_end, otl, rep_act, rep_delay = c.warm_end, c.otl, c.rep_act, c.rep_delay
     reject_scale = c.reject_scale
-    staff_int, staff_role, prio, slot_prio = c.staff_int, c.staff_role, c.prio, c.slot_prio
+    staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
+    slot_prio, slot_esc, st_act = c.slot_prio, c.slot_esc, c.st_act
     el_ptr, el_role, el_min = c.el_ptr, c.el_role, c.el_min
     nb_ptr, nb_j, nb_tr = c.nb_ptr, c.nb_j, c.nb_tr
     rf_ptr, rf_to, rf_cum, rf_delay, rf_rej = c.rf_ptr, c.rf_to, c.rf_cum, c.rf_delay, c.rf_rej
@@ -428,15 +506,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         s.in_idle,
     )
     end_time, end_head, end_next = s.end_time, s.end_head, s.end_next
-    slot_esc, q_ht = c.slot_esc, s.q_ht
-    q_head, q_tail, qcount, q_len, q_last, q_area = (
-        s.q_head,
-        s.q_tail,
-        s.qcount,
-        s.q_len,
-        s.q_last,
-        s.q_area,
-    )
+    l_head, l_tail, l_n, q_ht = s.l_head, s.l_tail, s.l_n, s.q_ht
+    qcount, q_len, q_last, q_area = s.qcount, s.q_len, s.q_last, s.q_area
     n_arr, served, wait_sum, within, waited, hist = (
         s.n_arr,
         s.served,
@@ -448,33 +519,35 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
-    rqi, rqf = p.rqi, p.rqf
-    h_t, h_q, h_k, h_p, h_x = p.h_t, p.h_q, p.h_k, p.h_p, p.h_x
+    sv_t, sv_u, sv_j, sv_e = s.sv_t, s.sv_u, s.sv_j, s.sv_e
+    sv_i, sv_a, sv_p, sv_n, sv_w, sv_free = s.sv_i, s.sv_a, s.sv_p, s.sv_n, s.sv_w, s.sv_free
+    h_t, h_q, h_k, h_p = s.h_t, s.h_q, s.h_k, s.h_p
+    ei, ef, ch_next = p.ei, p.ef, p.ch_next
     a_t, a_i, a_a, a_f, a_u, a_j, a_n = arr.t, arr.i, arr.a, arr.f, arr.u, arr.j, arr.n
     n = len(a_t)
     idx = ints[ARR_IDX]
-    heap_cap = len(h_t)
     sh_t, sh_q, sh_k, sh_p, sh_x = sh.t, sh.q, sh.k, sh.p, sh.x
     n_sh = len(sh_t)
     sidx = ints[SHIFT_IDX]
-    wk_head, wk_count = s.wk_head, s.wk_count
     n_buf = bu.shape[1]
     new_b = np.zeros(2, dtype=np.int64)  # up to two requests created by a service end
     new_prio = np.zeros(2, dtype=np.int64)
     new_at = np.zeros(2)
     new_fu = np.zeros(2, dtype=np.int64)
     new_prev = np.zeros(2, dtype=np.int64)
+    new_st = np.zeros(2, dtype=np.int64)
+    r_t, r_f, r_u, r_j = 0.0, 0.0, 0.0, 0.0
+    r_i, r_a, r_p, r_n, r_s = 0, 0, 0, 0, 0
     while True:
-        # room for what one event can create: two requests and three heap entries
-        if ints[N_FREE] < 4 or ints[HEAP_SIZE] + 4 > heap_cap:
+        # room for what one event can add to lists: two stream entries or one queued
+        if ints[N_FREE_CHUNKS] < 3:
             ints[ARR_IDX] = idx
             ints[SHIFT_IDX] = sidx
             return GROW
         next_arr = a_t[idx] if idx < n else math.inf
-        arriving = -1  # step 2 input: a request looking for a free person
+        arriving = False  # step 2 input: the request in hand looks for a free person
         puller = -1  # step 3 input: a free, on-duty person
-        go_x = -1  # step 4 inputs: who starts what, for how long
-        go_req = -1
+        go_x = -1  # step 4 inputs: who starts the request in hand, for how long
         go_d = 0.0
         # the earlier of the heap's top and the next shift event, by (time, sequence)
         has_heap = ints[HEAP_SIZE] > 0
@@ -488,48 +561,53 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             kind = sh_k[sidx] if from_shift else h_k[0]
             payload = sh_p[sidx] if from_shift else h_p[0]
             if kind == SERVICE_END:
-                req = payload
-                i, a = rqi[req, RI_I], rqi[req, RI_A]
+                slot = payload
+                i, a = sv_i[slot], sv_a[slot]
                 if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
                     ints[ARR_IDX] = idx
                     ints[SHIFT_IDX] = sidx
                     ints[REFILL_INT] = i
                     return REFILL
-                _hpop(ints, h_t, h_q, h_k, h_p, h_x)
-                x = rqi[req, RI_W]
+                _hpop(ints, h_t, h_q, h_k, h_p)
+                x = sv_w[slot]
                 cur[x] = -1
                 if t > shift_end[x] and t >= warm_end:
                     st, se = start_t[x], shift_end[x]
                     ot_min[staff_int[x] * n_r + staff_role[x]] += t - (se if se > st else st)
-                measured = rqf[req, RF_T] >= warm_end
+                measured = sv_t[slot] >= warm_end
                 n_new = 0
-                u = rqf[req, RF_U]
+                u = sv_u[slot]
                 for k in range(rf_ptr[a], rf_ptr[a + 1]):
                     if u < rf_cum[k]:
                         if measured:
                             n_ref[i] += 1
-                        if rqf[req, RF_J] < rf_rej[k] * reject_scale and rep_act >= 0:
+                        if sv_j[slot] < rf_rej[k] * reject_scale and rep_act >= 0:
                             # rejected: the patient re-presents later, one level more urgent
                             if measured:
                                 n_rej[i] += 1
                             new_b[0] = rep_act
                             new_prio[0] = max(1, prio[rep_act] - 1)
                             new_at[0] = t + rep_delay
+                            new_st[0] = n_a + n_rf
                         else:
                             new_b[0] = rf_to[k]
                             new_prio[0] = prio[rf_to[k]]
                             new_at[0] = t + rf_delay[k] * reject_scale
+                            new_st[0] = n_a + k
                         new_fu[0] = -1
                         new_prev[0] = -1
                         n_new = 1
                         break
-                if rqi[req, RI_N] > 0:  # the episode's next contact, with the same person if free
+                if sv_n[slot] > 0:  # the episode's next contact, with the same person if free
                     new_b[n_new] = a
-                    new_prio[n_new] = rqi[req, RI_P]
+                    new_prio[n_new] = sv_p[slot]
                     new_at[n_new] = t + fu_delay[a]
-                    new_fu[n_new] = rqi[req, RI_N] - 1
+                    new_fu[n_new] = sv_n[slot] - 1
                     new_prev[n_new] = x
+                    new_st[n_new] = a
                     n_new += 1
+                sv_free[ints[FREE_SLOTS]] = slot
+                ints[FREE_SLOTS] += 1
                 for m in range(n_new):
                     b = new_b[m]
                     fu = new_fu[m]
@@ -548,43 +626,49 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         bz_pos[i] += 1
                     else:
                         f = 1.0
-                    y = _alloc(ints, rqi)
-                    rqi[y, RI_I], rqi[y, RI_A], rqi[y, RI_P], rqf[y, RF_T], rqf[y, RF_F] = (
-                        i,
-                        b,
-                        new_prio[m],
-                        new_at[m],
-                        f,
-                    )
-                    rqf[y, RF_U] = bu[i, bu_pos[i]]
-                    rqf[y, RF_J] = bu[i, bu_pos[i] + 1]
+                    # streams are in time order: each adds a fixed delay to now
+                    lst = first_stream + new_st[m]
+                    was_empty = l_n[lst] == 0
+                    e = _push(ints, ch_next, l_head, l_tail, l_n, lst)
+                    at, seq = new_at[m], _next_seq(ints)
+                    ef[e, E_T], ef[e, E_F] = at, f
+                    ef[e, E_U], ef[e, E_J] = bu[i, bu_pos[i]], bu[i, bu_pos[i] + 1]
                     bu_pos[i] += 2
-                    rqi[y, RI_N], rqi[y, RI_S], rqi[y, RI_W], rqf[y, RF_E] = (
+                    ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = (
+                        seq,
+                        i * 8 + new_prio[m],
                         fu,
                         new_prev[m],
-                        -1,
-                        0.0,
                     )
-                    at, seq = new_at[m], _next_seq(ints)
-                    if at < until:
-                        _hpush(ints, h_t, h_q, h_k, h_p, h_x, at, seq, ARRIVE, y, 0.0)
-                    else:  # booked for a later week: kept out of the heap until then
-                        wk = int(at // WEEK)
-                        if wk < len(wk_head):
-                            rqi[y, RI_Q] = seq
-                            rqi[y, RI_NXT] = wk_head[wk]
-                            wk_head[wk] = y
-                            wk_count[wk] += 1
-                        else:  # after the horizon
-                            _free(ints, rqi, y)
-                _free(ints, rqi, req)
+                    if was_empty:
+                        _hpush(ints, h_t, h_q, h_k, h_p, at, seq, ARRIVE, new_st[m])
                 if on[x]:
                     puller = x
                 else:
                     busy[x] = False
             elif kind == ARRIVE:
-                _hpop(ints, h_t, h_q, h_k, h_p, h_x)
-                arriving = payload
+                lst = first_stream + payload
+                e = l_head[lst]
+                r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
+                ip = ei[e, E_IP]
+                r_i, r_p, r_n, r_s = ip >> 3, ip & 7, ei[e, E_N], ei[e, E_S]
+                r_a = st_act[payload]
+                nx = _pop(ints, ch_next, l_head, l_n, ei, lst)
+                if nx >= 0:  # the stream's next request takes its place in the heap
+                    _hdown(
+                        h_t,
+                        h_q,
+                        h_k,
+                        h_p,
+                        ints[HEAP_SIZE],
+                        ef[nx, E_T],
+                        ei[nx, E_Q],
+                        ARRIVE,
+                        payload,
+                    )
+                else:
+                    _hpop(ints, h_t, h_q, h_k, h_p)
+                arriving = True
             elif kind == SHIFT_START:
                 en = sh_x[sidx]
                 sidx += 1
@@ -600,17 +684,17 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         while end_head[g] >= 0:
                             o = end_head[g]
                             end_head[g] = end_next[o]
-                            req = cur[o]
-                            if req < 0 or on[o]:
+                            slot = cur[o]
+                            if slot < 0 or on[o]:
                                 continue
                             cur[o] = -1
                             busy[o] = False
-                            cur[x] = req
+                            cur[x] = slot
                             busy[x] = True
                             start_t[x] = t
-                            rqi[req, RI_W] = x
+                            sv_w[slot] = x
                             if t >= warm_end:
-                                end_in_shift = min(rqf[req, RF_E], shift_end[x])
+                                end_in_shift = min(sv_e[slot], shift_end[x])
                                 busy_min[g] += max(0.0, end_in_shift - t)
                             took = True
                             break
@@ -633,29 +717,20 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         end_head[g] = x
         elif idx < n:
             t = next_arr
-            a = a_a[idx]
-            req = _alloc(ints, rqi)
-            rqi[req, RI_I], rqi[req, RI_A], rqi[req, RI_P], rqf[req, RF_T] = a_i[idx], a, prio[a], t
-            rqf[req, RF_F], rqf[req, RF_U], rqf[req, RF_J], rqi[req, RI_N] = (
-                a_f[idx],
-                a_u[idx],
-                a_j[idx],
-                a_n[idx],
-            )
-            rqi[req, RI_S], rqi[req, RI_W], rqf[req, RF_E] = -1, -1, 0.0
+            r_t, r_f, r_u, r_j = t, a_f[idx], a_u[idx], a_j[idx]
+            r_i, r_a, r_n, r_s = a_i[idx], a_a[idx], a_n[idx], -1
+            r_p = prio[r_a]
             idx += 1
-            arriving = req
+            arriving = True
         else:
             break
 
-        if arriving >= 0:  # step 2: continuity, then own INT by preference, then cover
-            req = arriving
-            i, a = rqi[req, RI_I], rqi[req, RI_A]
+        if arriving:  # step 2: continuity, then own INT by preference, then cover
+            i, a = r_i, r_a
             if t >= warm_end:
                 n_arr[i * n_a + a] += 1
-            f = rqf[req, RF_F]
             tr = travel[i * n_a + a]
-            prev = rqi[req, RI_S]
+            prev = r_s
             if prev >= 0 and on[prev] and not busy[prev]:
                 pi = staff_int[prev]
                 extra = -1.0
@@ -666,11 +741,11 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         if nb_j[k] == pi:
                             extra = nb_tr[k]
                 if extra >= 0.0:
-                    d = dur[a * n_r + staff_role[prev]] * f + tr + extra
+                    d = dur[a * n_r + staff_role[prev]] * r_f + tr + extra
                     if t + d <= shift_end[prev] + otl:
                         g = pi * n_r + staff_role[prev]
                         _idle_remove(i_head, i_tail, i_prev, i_next, in_idle, g, prev)
-                        go_x, go_req, go_d = prev, req, d
+                        go_x, go_d = prev, d
             if go_x < 0:
                 for k in range(-1, nb_ptr[i + 1] - nb_ptr[i]):
                     j = i if k < 0 else nb_j[nb_ptr[i] + k]
@@ -679,22 +754,20 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         g = j * n_r + el_role[e]
                         x = i_head[g]
                         if x >= 0:
-                            d = el_min[e] * f + tr + extra
+                            d = el_min[e] * r_f + tr + extra
                             if t + d <= shift_end[x] + otl:
                                 _idle_remove(i_head, i_tail, i_prev, i_next, in_idle, g, x)
-                                go_x, go_req, go_d = x, req, d
+                                go_x, go_d = x, d
                                 break
                     if go_x >= 0:
                         break
             if go_x < 0:  # nobody free: join the queue
-                q = i * n_q + (a if rqi[req, RI_P] == prio[a] else n_a)
-                rqi[req, RI_NXT] = -1
-                if q_tail[q] >= 0:
-                    rqi[q_tail[q], RI_NXT] = req
-                else:
-                    q_head[q] = req
-                    q_ht[q] = t
-                q_tail[q] = req
+                q = i * n_q + (a if r_p == prio[a] else n_a)
+                e = _push(ints, ch_next, l_head, l_tail, l_n, q)
+                ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = r_t, r_f, r_u, r_j
+                ei[e, E_IP], ei[e, E_N], ei[e, E_S] = i * 8 + r_p, r_n, r_s
+                if l_n[q] == 1:
+                    q_ht[q] = r_t
                 qcount[i * n_a + a] += 1
                 _qchange(q_len, q_last, q_area, warm_end, i, t, 1)
 
@@ -708,54 +781,56 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     break  # neighbours' queues only when nothing waits at home
                 j = i if k < 0 else nb_j[nb_ptr[i] + k]
                 for h in range(rs_ptr[r], rs_ptr[r + 1]):
-                    slot = rs_slot[h]
-                    pr = slot_prio[slot]
+                    qs = rs_slot[h]
+                    pr = slot_prio[qs]
                     if pr > best_p:
                         break  # slots are sorted by priority
-                    q = j * n_q + slot
-                    while t - q_ht[q] > slot_esc[slot]:  # past tolerance: off to ED
-                        head = _qpop(q_head, q_tail, q_ht, rqi, rqf, q)
-                        _escalate(c, s, p, head, t)
-                        _free(ints, rqi, head)
+                    q = j * n_q + qs
+                    while t - q_ht[q] > slot_esc[qs]:  # past tolerance: off to ED
+                        _escalate(c, s, j, slot_act[qs], q_ht[q], t)
+                        _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
                     if q_ht[q] < math.inf and (pr < best_p or q_ht[q] < best_t):
                         best_p, best_t, best_q = pr, q_ht[q], q
                         extra = 0.0 if k < 0 else nb_tr[nb_ptr[i] + k]
             started = False
             if best_q >= 0:
-                req = q_head[best_q]
-                ri, a = rqi[req, RI_I], rqi[req, RI_A]
-                d = dur[a * n_r + r] * rqf[req, RF_F] + travel[ri * n_a + a] + extra
+                e = l_head[best_q]
+                ri, a = best_q // n_q, slot_act[best_q % n_q]
+                d = dur[a * n_r + r] * ef[e, E_F] + travel[ri * n_a + a] + extra
                 if t + d <= shift_end[x] + otl:
-                    _qpop(q_head, q_tail, q_ht, rqi, rqf, best_q)
+                    r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
+                    r_i, r_a, r_p = ri, a, ei[e, E_IP] & 7
+                    r_n, r_s = ei[e, E_N], ei[e, E_S]
+                    _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
-                    go_x, go_req, go_d = x, req, d
+                    go_x, go_d = x, d
                     started = True
             if not started:
                 busy[x] = False
                 _idle_add(i_head, i_tail, i_prev, i_next, in_idle, i * n_r + r, x)
 
-        if go_x >= 0:  # step 4: start the contact (travel included in go_d)
-            x, req, d = go_x, go_req, go_d
+        if go_x >= 0:  # step 4: start the request in hand (travel included in go_d)
+            x, d = go_x, go_d
+            ints[FREE_SLOTS] -= 1
+            slot = sv_free[ints[FREE_SLOTS]]
             busy[x] = True
-            cur[x] = req
+            cur[x] = slot
             start_t[x] = t
-            if rqf[req, RF_T] >= warm_end:
-                i, a = rqi[req, RI_I], rqi[req, RI_A]
-                k = i * n_a + a
-                w = t - rqf[req, RF_T]
+            if r_t >= warm_end:
+                k = r_i * n_a + r_a
+                w = t - r_t
                 served[k] += 1
                 wait_sum[k] += w
-                if w <= target[a]:
+                if w <= target[r_a]:
                     within[k] += 1
                 if w > 0:
                     waited[k] += 1
                 hist[k, _hist_bin(w)] += 1
-                prev = rqi[req, RI_S]
-                if prev >= 0:
-                    fu_total[i] += 1
-                    if prev == x:
-                        fu_same[i] += 1
+                if r_s >= 0:
+                    fu_total[r_i] += 1
+                    if r_s == x:
+                        fu_same[r_i] += 1
             if t >= warm_end:
                 si = staff_int[x]
                 g = si * n_r + staff_role[x]
@@ -765,11 +840,11 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if end_in_shift > t:
                     busy_min[g] += end_in_shift - t
                 contacts[g] += 1
-                if si != rqi[req, RI_I]:
+                if si != r_i:
                     cover_contacts[si] += 1
-            rqi[req, RI_W] = x
-            rqf[req, RF_E] = t + d
-            _hpush(ints, h_t, h_q, h_k, h_p, h_x, t + d, _next_seq(ints), SERVICE_END, req, 0.0)
+            sv_t[slot], sv_u[slot], sv_j[slot], sv_e[slot] = r_t, r_u, r_j, t + d
+            sv_i[slot], sv_a[slot], sv_p[slot], sv_n[slot], sv_w[slot] = r_i, r_a, r_p, r_n, x
+            _hpush(ints, h_t, h_q, h_k, h_p, t + d, _next_seq(ints), SERVICE_END, slot)
     ints[ARR_IDX] = 0
     ints[SHIFT_IDX] = sidx
     return DONE
@@ -781,12 +856,16 @@ def finish(c: Static, s: State, p: Pool, end: float) -> None:
     tolerance count as escalated, the rest are the backlog."""
     for i in range(c.n_i):
         _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, end, 0)
-    for q in range(len(s.q_head)):
-        x = s.q_head[q]
-        while x >= 0:
-            if end - p.rqf[x, RF_T] > c.esc[p.rqi[x, RI_A]]:
-                _escalate(c, s, p, x, end)
-            x = p.rqi[x, RI_NXT]
+    n_q = c.n_a + 1
+    for q in range(c.n_i * n_q):
+        i, a = q // n_q, c.slot_act[q % n_q]
+        e = s.l_head[q]
+        for _ in range(s.l_n[q]):
+            if end - p.ef[e, E_T] > c.esc[a]:
+                _escalate(c, s, i, a, p.ef[e, E_T], end)
+            e += 1
+            if e & (CHUNK - 1) == 0:
+                e = p.ch_next[e // CHUNK - 1] * CHUNK
 
 
 @_jit
