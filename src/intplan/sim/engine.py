@@ -22,8 +22,6 @@ from numpy.typing import NDArray
 
 from intplan.sim import kernel
 from intplan.sim.model import (
-    DIST_EXPONENTIAL,
-    DIST_LOGNORMAL,
     MINUTES_PER_WEEK,
     CompiledModel,
     independent_groups,
@@ -306,8 +304,6 @@ class _Engine:
             self._refill(i)
         self.weekly: list[tuple[NDArray[Any], ...]] = []
         self.cpe = np.asarray(m.contacts_per_episode)
-        self.kind = np.asarray(m.dist_kind)
-        self.sig = np.asarray(m.dist_sigma)
 
     def _refill(self, i: int) -> None:
         """Top up INT ``i``'s random buffers, keeping unused draws first: the run consumes
@@ -323,39 +319,25 @@ class _Engine:
                 pos[i] = 0
 
     def _arrivals(self, w: int) -> kernel.Arrivals:
-        """Week ``w``'s new episodes: Poisson counts per hour of the week, numpy batches."""
+        """Week ``w``'s new episodes, drawn per INT from its own stream, in time order."""
         m = self.m
         w0 = w * MINUTES_PER_WEEK
-        fu_q = self.c.fu_q
-        parts = []
-        for i in range(self.n_i):
-            rng = self.rng_arr[i]
-            lam = (m.demand[i, :, w] / self.cpe)[:, None] * m.profiles
-            counts = rng.poisson(lam).ravel()
-            n = int(counts.sum())
-            cell = np.repeat(np.arange(counts.size), counts)
-            act = cell // 168
-            # one batch of uniforms: time in the hour, referral, rejection, follow-ups,
-            # and the duration factor (exponential by inversion; normals only if needed)
-            u = rng.random((5, n))
-            t = w0 + ((cell % 168) + u[0]) * 60.0
-            k = self.kind[act]
-            f = np.where(k == DIST_EXPONENTIAL, -np.log1p(-u[4]), 1.0)
-            logn = k == DIST_LOGNORMAL
-            if logn.any():
-                s_ = self.sig[act[logn]]
-                f[logn] = np.exp(s_ * rng.standard_normal(int(logn.sum())) - 0.5 * s_ * s_)
-            u_ref, u_rej, u_fu = u[1], u[2], u[3]
-            q = fu_q[act]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                nfu = np.where(
-                    q > 0, np.floor(np.log1p(-u_fu) / np.log(np.where(q > 0, q, 0.5))), 0
-                )
-            parts.append((t, np.full(n, i), act, f, u_ref, u_rej, nfu))
-        cols = [np.concatenate(x) for x in zip(*parts, strict=True)]
-        order = np.argsort(cols[0], kind="stable")
-        t, ii, aa, ff, uu, jj, nn = (x[order] for x in cols)
-        return kernel.Arrivals(t=_f(t), i=_i(ii), a=_i(aa), f=_f(ff), u=_f(uu), j=_f(jj), n=_i(nn))
+        parts = [
+            kernel.episodes(
+                self.rng_arr[i],
+                (m.demand[i, :, w] / self.cpe)[:, None] * m.profiles,
+                w0,
+                self.c.dist_kind,
+                self.c.dist_sigma,
+                self.c.fu_q,
+            )
+            for i in range(self.n_i)
+        ]
+        t = np.concatenate([x[0] for x in parts])
+        order = kernel.time_order(t, w0)
+        ints = np.repeat(np.arange(self.n_i), [len(x[0]) for x in parts])
+        t, a, f, u, j, n = (np.concatenate([x[k] for x in parts])[order] for k in range(6))
+        return kernel.Arrivals(t=t, i=ints[order], a=a, f=f, u=u, j=j, n=n)
 
     def _grow(self) -> None:
         """Double the request pool (the kernel stopped with too few free chunks)."""

@@ -476,6 +476,84 @@ def begin_week(c: Static, s: State, w: int, measured: bool) -> int:
 
 
 @_jit
+def episodes(
+    rng: np.random.Generator, lam: Floats, w0: float, kind: Ints, sigma: Floats, fu_q: Floats
+) -> tuple[Floats, Ints, Floats, Floats, Floats, Ints]:
+    """One INT's new episodes in the week starting at ``w0``: Poisson counts per
+    (activity, hour of the week) with means ``lam``, a uniform time in the hour, a
+    duration factor, referral and rejection uniforms and the follow-up count (in the
+    order drawn; :func:`time_order` sorts them).
+
+    The draws are those of the numpy batches this replaces, in the same order: counts,
+    then five uniforms per episode (a row of the batch each), then the normals of
+    lognormal durations."""
+    n_a, n_h = lam.shape
+    counts = np.empty(n_a * n_h, dtype=np.int64)
+    for cell in range(n_a * n_h):
+        counts[cell] = rng.poisson(lam[cell // n_h, cell % n_h])
+    n = int(counts.sum())
+    u = np.empty((5, n))
+    for row in range(5):
+        for m in range(n):
+            u[row, m] = rng.random()
+    t = np.empty(n)
+    act = np.empty(n, dtype=np.int64)
+    f = np.ones(n)
+    nfu = np.zeros(n, dtype=np.int64)
+    m = 0
+    for cell in range(n_a * n_h):
+        a, h = cell // n_h, cell % n_h
+        for _ in range(counts[cell]):
+            act[m] = a
+            t[m] = w0 + (h + u[0, m]) * 60.0
+            if kind[a] == 1:  # exponential, by inversion
+                f[m] = -math.log1p(-u[4, m])
+            q = fu_q[a]
+            if q > 0:
+                nfu[m] = math.floor(math.log1p(-u[3, m]) / math.log(q))
+            m += 1
+    for m in range(n):
+        if kind[act[m]] == 2:  # lognormal with mean 1
+            sig = sigma[act[m]]
+            f[m] = math.exp(sig * rng.standard_normal() - 0.5 * sig * sig)
+    return t, act, f, u[1].copy(), u[2].copy(), nfu
+
+
+@_jit
+def time_order(t: Floats, w0: float) -> Ints:
+    """The stable sorting order of times within the week from ``w0``, in linear time: a
+    counting sort into buckets of a few arrivals each, then insertion sort per bucket
+    (a general sort of a week's arrivals was a tenth of a replication's time)."""
+    n = len(t)
+    nb = max(1, n // 2)
+    scale = nb / WEEK
+    key = np.empty(n, dtype=np.int64)
+    ends = np.zeros(nb + 1, dtype=np.int64)
+    for m in range(n):
+        k = min(max(int((t[m] - w0) * scale), 0), nb - 1)
+        key[m] = k
+        ends[k + 1] += 1
+    for b in range(nb):
+        ends[b + 1] += ends[b]
+    order = np.empty(n, dtype=np.int64)
+    for m in range(n):  # in input order: ties keep it
+        order[ends[key[m]]] = m
+        ends[key[m]] += 1
+    start = 0
+    for b in range(nb):  # ends[b] is now bucket b's end
+        for x in range(start + 1, ends[b]):
+            v = order[x]
+            tv = t[v]
+            y = x - 1
+            while y >= start and t[order[y]] > tv:
+                order[y + 1] = order[y]
+                y -= 1
+            order[y + 1] = v
+        start = ends[b]
+    return order
+
+
+@_jit
 def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: float) -> int:
     """Run events before ``until``; see the module docstring for the return codes.
 
