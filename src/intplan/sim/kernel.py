@@ -47,7 +47,8 @@ _jit = cast(Callable[[F], F], numba.njit(cache=True, nogil=True))
 # the event loop runs without numba's reference counting: it allocates nothing, and the
 # inlined helpers' array arguments otherwise cost an atomic increment and decrement each
 # (measured: a fifth of a replication's time)
-_jit_no_rc = cast(Callable[[F], F], numba.njit(cache=True, nogil=True, _nrt=False))
+_NO_RC: dict[str, Any] = {"_nrt": False}  # numba's own flag, private to its typing stubs
+_jit_no_rc = cast(Callable[[F], F], numba.njit(cache=True, nogil=True, **_NO_RC))
 _inline = cast(Callable[[F], F], numba.njit(cache=True, nogil=True, inline="always"))
 
 Floats = NDArray[np.float64]
