@@ -347,12 +347,9 @@ class _Engine:
 
     def _shifts(self, w: int) -> kernel.Shifts:
         """This week's shift events merged with last week's leftovers, sorted."""
-        s = self.s
-        n = kernel.begin_week(self.c, s, w, w * MINUTES_PER_WEEK >= self.warm_end)
-        new = (s.sh_t[:n], s.sh_q[:n], s.sh_k[:n], s.sh_p[:n], s.sh_x[:n])
-        cols = [np.concatenate((old, x)) for old, x in zip(self.shifts_left, new, strict=True)]
-        order = np.lexsort((cols[1], cols[0]))
-        return kernel.Shifts(*(x[order] for x in cols))
+        w0 = w * MINUTES_PER_WEEK
+        n = kernel.begin_week(self.c, self.s, w, w0 >= self.warm_end)
+        return kernel.Shifts(*kernel.week_shifts(self.s, n, self.shifts_left, w0))
 
     def _week(self, w: int) -> None:
         c, s = self.c, self.s

@@ -483,6 +483,67 @@ def begin_week(c: Static, s: State, w: int, measured: bool) -> int:
     return n_ev
 
 
+@_inline
+def _before(t1: float, q1: int, t2: float, q2: int) -> bool:
+    return t1 < t2 or (t1 == t2 and q1 < q2)
+
+
+@_jit
+def week_shifts(
+    s: State, n: int, left: Shifts, w0: float
+) -> tuple[Floats, Ints, Ints, Ints, Floats]:
+    """The ``n`` shift events :func:`begin_week` wrote, sorted by (time, sequence) and
+    merged with ``left`` (last week's events not yet due, already sorted).
+
+    begin_week writes (start, end) pairs with rising sequence numbers, ends negated, so
+    starts in written order and ends in reverse are each in sequence order: sorting each
+    by time with a stable linear sort, then merging, gives the (time, sequence) order."""
+    t, q = s.sh_t, s.sh_q
+    starts = np.arange(0, n, 2)
+    ends = np.arange(n - 1, 0, -2)
+    starts = starts[time_order(t[starts], w0)]
+    ends = ends[time_order(t[ends], w0)]  # chains running into next week: last bucket
+    order = np.empty(n, dtype=np.int64)
+    i = j = 0
+    for o in range(n):  # ends and starts
+        if j >= len(starts) or (
+            i < len(ends) and _before(t[ends[i]], q[ends[i]], t[starts[j]], q[starts[j]])
+        ):
+            order[o] = ends[i]
+            i += 1
+        else:
+            order[o] = starts[j]
+            j += 1
+    lt, lq = left.t, left.q
+    m = len(lt)
+    out_t, out_x = np.empty(n + m), np.empty(n + m)
+    out_q = np.empty(n + m, dtype=np.int64)
+    out_k = np.empty(n + m, dtype=np.int64)
+    out_p = np.empty(n + m, dtype=np.int64)
+    i = j = 0
+    for o in range(n + m):  # then last week's leftovers
+        if j >= n or (i < m and _before(lt[i], lq[i], t[order[j]], q[order[j]])):
+            out_t[o], out_q[o], out_k[o], out_p[o], out_x[o] = (
+                lt[i],
+                lq[i],
+                left.k[i],
+                left.p[i],
+                left.x[i],
+            )
+            i += 1
+        else:
+            y = order[j]
+            out_t[o], out_q[o], out_k[o], out_p[o], out_x[o] = (
+                t[y],
+                q[y],
+                s.sh_k[y],
+                s.sh_p[y],
+                s.sh_x[y],
+            )
+            j += 1
+    return out_t, out_q, out_k, out_p, out_x
+
+
 @_jit
 def episodes(
     rng: np.random.Generator, lam: Floats, w0: float, kind: Ints, sigma: Floats, fu_q: Floats
@@ -529,9 +590,10 @@ def episodes(
 
 @_jit
 def time_order(t: Floats, w0: float) -> Ints:
-    """The stable sorting order of times within the week from ``w0``, in linear time: a
+    """The stable sorting order of times in the week from ``w0``, in linear time: a
     counting sort into buckets of a few arrivals each, then insertion sort per bucket
-    (a general sort of a week's arrivals was a tenth of a replication's time)."""
+    (a general sort of a week's arrivals was a tenth of a replication's time). Times
+    outside the week share the first or last bucket: still sorted, just slower."""
     n = len(t)
     nb = max(1, n // 2)
     scale = nb / WEEK
