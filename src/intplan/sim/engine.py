@@ -257,7 +257,7 @@ def _grown_pool(p: kernel.Pool | None, s: kernel.State, chunks: int) -> kernel.P
     old = 0 if p is None else len(p.ch_next)
     chunks = max(chunks, old)
     # entries aligned to cache lines: one entry is one line
-    raw = np.zeros(chunks * kernel.CHUNK * kernel.ENTRY + 8, dtype=np.int64)
+    raw = np.empty(chunks * kernel.CHUNK * kernel.ENTRY + 8, dtype=np.int64)  # written before read
     skip = (-raw.ctypes.data % 64) // 8
     ei = raw[skip : skip + chunks * kernel.CHUNK * kernel.ENTRY].reshape(-1, kernel.ENTRY)
     ch_next = np.full(chunks, -1, dtype=np.int64)

@@ -555,7 +555,8 @@ def episodes(
 
     The draws are those of the numpy batches this replaces, in the same order: counts,
     then five uniforms per episode (a row of the batch each), then the normals of
-    lognormal durations."""
+    lognormal durations (tested; a duration factor can differ from numpy's in the last
+    bit, as numpy's vectorised ``log1p`` is not the C library's)."""
     n_a, n_h = lam.shape
     counts = np.empty(n_a * n_h, dtype=np.int64)
     for cell in range(n_a * n_h):
