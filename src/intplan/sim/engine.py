@@ -3,9 +3,10 @@
 Throughput design (ARCHITECTURE.md "Simulation"): a SimPy ``Environment`` drives the
 calendar week by week (shifts scheduled, arrivals drawn, cancel checked, weekly series
 recorded); inside a week the events run in :mod:`intplan.sim.kernel`, a compiled loop over
-flat arrays with one binary heap. Primary arrivals come from numpy batches; draws made
-during the run (referrals, follow-ups) come from per-INT buffers refilled here. There is
-no generator, Python object or SimPy event per request.
+flat arrays with one binary heap. Each week's new episodes are drawn per INT from its own
+stream (in the kernel); draws made during the run (referrals, follow-ups) come from
+per-INT buffers refilled here. There is no generator, Python object or SimPy event per
+request.
 """
 
 from __future__ import annotations
