@@ -261,6 +261,12 @@ class Arrivals(NamedTuple):
 # -- small helpers on plain arrays (inlined: a call passing the state tuples would cost
 #    reference counting on every array in them) -----------------------------------
 @_inline
+def _before(t1: float, q1: int, t2: float, q2: int) -> bool:
+    """Event order: by time, then by sequence number."""
+    return t1 < t2 or (t1 == t2 and q1 < q2)
+
+
+@_inline
 def _hpush(
     ints: Ints, h_t: Floats, h_q: Ints, h_k: Ints, h_p: Ints,
     t: float, seq: int, kind: int, payload: int,
@@ -270,7 +276,7 @@ def _hpush(
     ints[HEAP_SIZE] = n + 1
     while n > 0:
         up = (n - 1) >> 1
-        if t < h_t[up] or (t == h_t[up] and seq < h_q[up]):
+        if _before(t, seq, h_t[up], h_q[up]):
             h_t[n], h_q[n], h_k[n], h_p[n] = h_t[up], h_q[up], h_k[up], h_p[up]
             n = up
         else:
@@ -289,9 +295,9 @@ def _hdown(
         c = 2 * k + 1
         if c >= n:
             break
-        if c + 1 < n and (h_t[c + 1] < h_t[c] or (h_t[c + 1] == h_t[c] and h_q[c + 1] < h_q[c])):
+        if c + 1 < n and _before(h_t[c + 1], h_q[c + 1], h_t[c], h_q[c]):
             c += 1
-        if h_t[c] < t or (h_t[c] == t and h_q[c] < seq):
+        if _before(h_t[c], h_q[c], t, seq):
             h_t[k], h_q[k], h_k[k], h_p[k] = h_t[c], h_q[c], h_k[c], h_p[c]
             k = c
         else:
@@ -481,11 +487,6 @@ def begin_week(c: Static, s: State, w: int, measured: bool) -> int:
             n_ev += 2
             s.carried[x] = en
     return n_ev
-
-
-@_inline
-def _before(t1: float, q1: int, t2: float, q2: int) -> bool:
-    return t1 < t2 or (t1 == t2 and q1 < q2)
 
 
 @_jit
@@ -704,7 +705,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         # the earlier of the heap's top and the next shift event, by (time, sequence)
         has_heap = ints[HEAP_SIZE] > 0
         from_shift = sidx < n_sh and (
-            not has_heap or sh_t[sidx] < h_t[0] or (sh_t[sidx] == h_t[0] and sh_q[sidx] < h_q[0])
+            not has_heap or _before(sh_t[sidx], sh_q[sidx], h_t[0], h_q[0])
         )
         if (from_shift or has_heap) and (sh_t[sidx] if from_shift else h_t[0]) <= next_arr:
             t = sh_t[sidx] if from_shift else h_t[0]
