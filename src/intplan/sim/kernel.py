@@ -321,20 +321,23 @@ def _next_seq(ints: Ints) -> int:
 
 
 @_inline
+def _take_chunk(ints: Ints, ch_next: Ints) -> int:
+    ch = ints[FREE_CHUNK]
+    ints[FREE_CHUNK] = ch_next[ch]
+    ints[N_FREE_CHUNKS] -= 1
+    return int(ch)
+
+
+@_inline
 def _push(ints: Ints, ch_next: Ints, l_head: Ints, l_tail: Ints, l_n: Ints, lst: int) -> int:
     """Room for one entry at the tail of list ``lst`` (the caller fills it); its index."""
     if l_n[lst] == 0:
-        ch = ints[FREE_CHUNK]
-        ints[FREE_CHUNK] = ch_next[ch]
-        ints[N_FREE_CHUNKS] -= 1
-        e = ch * CHUNK
+        e = _take_chunk(ints, ch_next) * CHUNK
         l_head[lst] = e
     else:
         e = l_tail[lst] + 1
         if e & (CHUNK - 1) == 0:  # the tail chunk is full: link a new one
-            ch = ints[FREE_CHUNK]
-            ints[FREE_CHUNK] = ch_next[ch]
-            ints[N_FREE_CHUNKS] -= 1
+            ch = _take_chunk(ints, ch_next)
             ch_next[l_tail[lst] // CHUNK] = ch
             e = ch * CHUNK
     l_tail[lst] = e
