@@ -84,3 +84,11 @@ def test_cancel_simulation(window: MainWindow, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=30000)
     assert view.result is None
     assert "Cancelled" in view.runs.status_label.text()
+
+
+def test_workers_default_to_automatic(window: MainWindow) -> None:
+    view = _view(window)
+    assert view.workers.text() == "Automatic"
+    assert view.options().workers is None  # the service picks (one per core, long runs)
+    view.workers.setValue(1)
+    assert view.options().workers == 1

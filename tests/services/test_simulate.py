@@ -36,6 +36,7 @@ def _without_workers(j: dict[str, Any]) -> dict[str, Any]:
 def test_one_and_two_workers_give_identical_results(tiny: Scenario) -> None:
     one = run_simulation(tiny, QUICK)
     two = run_simulation(tiny, dataclasses.replace(QUICK, workers=2))
+    assert (one.workers, two.workers) == (1, 2)  # automatic: one process for a short run
     assert _without_workers(one.to_json()) == _without_workers(two.to_json())
     # NaN (a week with nothing served) must match NaN: compare as arrays, NaN-aware
     np.testing.assert_equal(

@@ -8,9 +8,11 @@ import numpy as np
 import pytest
 
 from intplan.domain import Scenario
+from intplan.sim import replications
 from intplan.sim.model import compile_scenario
 from intplan.sim.replications import (
     ReplicationsCancelled,
+    auto_workers,
     replication_seeds,
     run_replications,
 )
@@ -41,3 +43,15 @@ def test_pool_matches_in_process_and_cancel_stops_the_pool(
         run_replications(
             model, seed=3, n_scenario_ints=2, start=0, stop=4, workers=2, cancel=cancel
         )
+
+
+def test_automatic_workers_one_for_short_runs_else_a_core_per_replication(
+    tiny: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = compile_scenario(tiny, weeks=4, warmup_weeks=1)
+    monkeypatch.setattr(replications, "available_cores", lambda: 8)
+    assert auto_workers(model, 30) == 1  # seconds of work: a pool would only add start-up
+    monkeypatch.setattr(replications, "PARALLEL_MIN_CONTACTS", float(model.demand.sum()))
+    assert auto_workers(model, 1) == 1
+    assert auto_workers(model, 3) == 3
+    assert auto_workers(model, 30) == 8

@@ -36,7 +36,13 @@ def register(sub: Any) -> None:
     p.add_argument("--weeks", type=int, metavar="W", help="measured weeks (default: Settings)")
     p.add_argument("--warmup-weeks", type=int, metavar="K", help="warm-up weeks discarded")
     p.add_argument("--seed", type=int, metavar="S", help="root random seed (default: Settings)")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="parallel processes")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="parallel processes (default: one per core for long runs, one for short ones; "
+        "the same seed gives the same results on any number)",
+    )
     p.add_argument(
         "--int",
         dest="ints",

@@ -15,7 +15,7 @@ from intplan.domain import IntplanError, Scenario
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
-from intplan.sim.replications import ReplicationsCancelled, run_replications
+from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
 from intplan.sim.stats import Estimate, constant, estimate
 
 #: KPIs the "add replications until precise" mode can watch
@@ -32,7 +32,7 @@ class SimulationOptions:
     weeks: int | None = None
     warmup_weeks: int | None = None
     seed: int | None = None
-    workers: int = 1
+    workers: int | None = None  # None: one per core for long runs (auto_workers)
     ints: tuple[str, ...] = ()
     # Idle staff of adjacent INTs may take waiting requests. Optional (the word) and
     # off by default: as built, any idle neighbour takes any waiting request, which spreads
@@ -214,7 +214,7 @@ def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, i
         raise IntplanError(f"replications must be at least 1 (got {reps!r})")
     if not isinstance(seed, int) or seed < 0:
         raise IntplanError(f"seed must be a whole number of 0 or more (got {seed!r})")
-    if o.workers < 1:
+    if o.workers is not None and o.workers < 1:
         raise IntplanError(f"workers must be at least 1 (got {o.workers})")
     if o.kpi not in KPIS:
         raise IntplanError(f"unknown KPI {o.kpi!r}; choose one of {', '.join(KPIS)}")
@@ -237,6 +237,7 @@ def run_simulation(
         scenario, weeks=weeks, warmup_weeks=warm, int_codes=o.ints or None, cover=o.cover
     )
     check_cancel(cancel)
+    workers = o.workers if o.workers is not None else auto_workers(model, reps)
     # the engine's compiled loop is built on first use on a machine (~20 s), then cached
     report(progress, 0.0, "preparing the simulation engine")
     n_all = len(scenario.ints)
@@ -262,7 +263,7 @@ def run_simulation(
                     n_scenario_ints=n_all,
                     start=start,
                     stop=stop,
-                    workers=o.workers,
+                    workers=workers,
                     on_progress=on_progress,
                     cancel=cancel,
                 )
@@ -273,7 +274,7 @@ def run_simulation(
     batch(reps)
     kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
     while target is not None and len(results) < limit and not _precise(kpi_est, target):
-        batch(min(limit, len(results) + max(2, o.workers)))
+        batch(min(limit, len(results) + max(2, workers)))
         kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
     report(progress, 1.0, "done")
     return summarise(
@@ -281,7 +282,7 @@ def run_simulation(
         model,
         results,
         seed=seed,
-        workers=o.workers,
+        workers=workers,
         kpi=o.kpi,
         kpi_estimate=kpi_est,
         target_halfwidth=target,

@@ -7,6 +7,7 @@ replications, or changing the number of workers, never changes earlier ones.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import threading
 from collections.abc import Callable
@@ -16,6 +17,26 @@ import numpy as np
 
 from intplan.sim.engine import ReplicationResult, run_replication, warm_up
 from intplan.sim.model import CompiledModel
+
+#: expected contacts (all replications) below which one process is quicker than a pool:
+#: a spawned worker takes ~1 s to start and a contact ~0.5 us, so 20 million contacts is
+#: ~10 s of work (assumption, from the benchmarks in benchmarks/results/simulation.md)
+PARALLEL_MIN_CONTACTS = 20_000_000
+
+
+def available_cores() -> int:
+    """Processor cores this process may use (its affinity where the OS reports one)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def auto_workers(model: CompiledModel, replications: int) -> int:
+    """Processes for a run when the user has not chosen: one for a short run, else one
+    per core up to one per replication (results are the same on any number)."""
+    if float(model.demand.sum()) * replications < PARALLEL_MIN_CONTACTS:
+        return 1
+    return max(1, min(available_cores(), replications))
 
 
 class ReplicationsCancelled(Exception):

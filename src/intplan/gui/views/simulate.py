@@ -125,9 +125,13 @@ class SimulateView(QWidget):
         self.seed.setValue(settings.seed)
         self.seed.setToolTip(settings.source("seed"))
         self.workers = QSpinBox()
-        self.workers.setRange(1, max(1, os.cpu_count() or 1))
-        self.workers.setValue(1)
-        self.workers.setToolTip("Processes; a seed gives the same results on any number")
+        self.workers.setRange(0, max(1, os.cpu_count() or 1))
+        self.workers.setSpecialValueText("Automatic")  # 0: one per core for long runs
+        self.workers.setValue(0)
+        self.workers.setToolTip(
+            "Processes running replications in parallel. Automatic uses one per core for "
+            "long runs and one for short ones; a seed gives the same results on any number"
+        )
         self.scope = QComboBox()
         self.scope.setToolTip(
             "Simulate every INT (with cover between neighbours) or one INT on its own "
@@ -224,7 +228,7 @@ class SimulateView(QWidget):
             replications=self.replications.value(),
             weeks=self.weeks.value(),
             seed=self.seed.value(),
-            workers=self.workers.value(),
+            workers=self.workers.value() or None,
             ints=(str(self.scope.currentData()),) if self.scope.currentData() else (),
         )
 
