@@ -54,6 +54,8 @@ def test_run_conditions_come_from_the_first_scenario(tiny: Scenario) -> None:
     )
     with pytest.raises(CompareError, match="at least two"):
         compare_scenarios([tiny], OPTS)
+    with pytest.raises(CompareError, match="--workers must be at least 1"):
+        compare_scenarios([tiny, tiny], dataclasses.replace(OPTS, workers=0))
 
 
 def test_cli_json_text_and_workbook(

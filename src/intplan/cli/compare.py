@@ -40,7 +40,12 @@ def register(sub: Any) -> None:
     p.add_argument("--weeks", type=int, metavar="W", help="default: the first scenario's")
     p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the first's")
     p.add_argument("--seed", type=int, metavar="S", help="default: the first scenario's")
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes (1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="parallel processes (default: one per core for long runs, one for short ones)",
+    )
     p.add_argument(
         "--out",
         metavar="OUT.xlsx",

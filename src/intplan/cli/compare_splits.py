@@ -66,7 +66,12 @@ def register(sub: Any) -> None:
         metavar="N",
         help="simulate at most N options; the rest are pre-ranked on structural KPIs (40)",
     )
-    p.add_argument("--workers", type=int, default=1, metavar="N", help="processes (1)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="parallel processes (default: one per core for long runs, one for short ones)",
+    )
     p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)

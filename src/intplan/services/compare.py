@@ -59,7 +59,7 @@ class CompareOptions:
     weeks: int | None = None  # None: the first scenario's horizon_weeks
     warmup_weeks: int | None = None
     seed: int | None = None
-    workers: int = 1
+    workers: int | None = None  # None: one per core for long runs (auto_workers)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -142,6 +142,8 @@ def compare_scenarios(
         raise CompareError("give at least two scenarios to compare")
     if o.replications < 2:
         raise CompareError("--replications must be at least 2 for confidence intervals")
+    if o.workers is not None and o.workers < 1:
+        raise CompareError("--workers must be at least 1")
     first = scenarios[0].settings
     weeks = first.horizon_weeks if o.weeks is None else o.weeks
     warm = first.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks

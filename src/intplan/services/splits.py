@@ -35,7 +35,7 @@ from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.services.simulate import within_target_share
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import compile_scenario
-from intplan.sim.replications import ReplicationsCancelled, run_replications
+from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
 from intplan.sim.stats import Estimate, constant, estimate
 from intplan.splits.enumerate import (
     ADJACENCY_METHOD,
@@ -82,7 +82,7 @@ class SplitsOptions:
     population_min: int | None = None  # None: settings.int_population_min (003:95)
     population_max: int | None = None
     screen_limit: int = 40  # most options simulated; beyond, pre-ranked by structural KPIs
-    workers: int = 1
+    workers: int | None = None  # None: one per core for long runs (auto_workers)
 
     def check(self) -> None:
         if not 1 <= self.screen_replications <= 1000:
@@ -93,6 +93,8 @@ class SplitsOptions:
             raise SplitError("--top must be at least 1")
         if self.weeks < 1:
             raise SplitError("--weeks must be at least 1")
+        if self.workers is not None and self.workers < 1:
+            raise SplitError("--workers must be at least 1")
         if self.screen_limit < 1:
             raise SplitError("--screen-limit must be at least 1")
         unknown = sorted(set(self.weights) - set(KPI_BY_KEY))
@@ -222,7 +224,7 @@ def simulate_ints(
     seed: int,
     weeks: int,
     warmup_weeks: int,
-    workers: int = 1,
+    workers: int | None = None,
     cancel: threading.Event | None = None,
     earlier: SimKpis | None = None,
 ) -> SimKpis:
@@ -234,12 +236,15 @@ def simulate_ints(
     model = compile_scenario(
         scenario, weeks=weeks, warmup_weeks=warmup_weeks, int_codes=tuple(int_codes)
     )
+    start = earlier.replications if earlier is not None else 0
+    if workers is None:
+        workers = auto_workers(model, replications - start)
     try:
         reps = run_replications(
             model,
             seed=seed,
             n_scenario_ints=len(scenario.ints),
-            start=earlier.replications if earlier is not None else 0,
+            start=start,
             stop=replications,
             workers=workers,
             cancel=cancel,
