@@ -20,6 +20,17 @@ EXIT_USAGE = 2  # usage error or unreadable file
 EXIT_INFEASIBLE = 3  # the optimiser proved the plan infeasible
 
 
+def add_workers_argument(p: argparse.ArgumentParser) -> None:
+    """``--workers N``, shared by the commands that run replications."""
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="parallel processes (default: one per core for long runs, one for short ones; "
+        "the same seed gives the same results on any number)",
+    )
+
+
 def emit_json(obj: Any) -> None:
     """Print exactly one JSON object on stdout."""
     sys.stdout.write(json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n")

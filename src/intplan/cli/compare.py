@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_USAGE, err, run_and_report
+from intplan.cli._common import EXIT_USAGE, add_workers_argument, err, run_and_report
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.services.compare import (
     COMPARE_REPLICATIONS,
@@ -40,12 +40,7 @@ def register(sub: Any) -> None:
     p.add_argument("--weeks", type=int, metavar="W", help="default: the first scenario's")
     p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the first's")
     p.add_argument("--seed", type=int, metavar="S", help="default: the first scenario's")
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="parallel processes (default: one per core for long runs, one for short ones)",
-    )
+    add_workers_argument(p)
     p.add_argument(
         "--out",
         metavar="OUT.xlsx",

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_USAGE, err, run_and_report
+from intplan.cli._common import EXIT_USAGE, add_workers_argument, err, run_and_report
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.services.progress import Progress
 from intplan.services.splits import (
@@ -66,12 +66,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="simulate at most N options; the rest are pre-ranked on structural KPIs (40)",
     )
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="parallel processes (default: one per core for long runs, one for short ones)",
-    )
+    add_workers_argument(p)
     p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)

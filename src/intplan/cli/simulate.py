@@ -7,7 +7,15 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    add_workers_argument,
+    emit_json,
+    err,
+)
 from intplan.domain.errors import IntplanError
 from intplan.io.errors import UnreadableFileError, WorkbookError
 from intplan.io.workbook import read_scenario
@@ -36,13 +44,7 @@ def register(sub: Any) -> None:
     p.add_argument("--weeks", type=int, metavar="W", help="measured weeks (default: Settings)")
     p.add_argument("--warmup-weeks", type=int, metavar="K", help="warm-up weeks discarded")
     p.add_argument("--seed", type=int, metavar="S", help="root random seed (default: Settings)")
-    p.add_argument(
-        "--workers",
-        type=int,
-        metavar="N",
-        help="parallel processes (default: one per core for long runs, one for short ones; "
-        "the same seed gives the same results on any number)",
-    )
+    add_workers_argument(p)
     p.add_argument(
         "--int",
         dest="ints",

@@ -35,7 +35,7 @@ from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.services.simulate import within_target_share
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import compile_scenario
-from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
+from intplan.sim.replications import ReplicationsCancelled, run_replications
 from intplan.sim.stats import Estimate, constant, estimate
 from intplan.splits.enumerate import (
     ADJACENCY_METHOD,
@@ -236,15 +236,12 @@ def simulate_ints(
     model = compile_scenario(
         scenario, weeks=weeks, warmup_weeks=warmup_weeks, int_codes=tuple(int_codes)
     )
-    start = earlier.replications if earlier is not None else 0
-    if workers is None:
-        workers = auto_workers(model, replications - start)
     try:
         reps = run_replications(
             model,
             seed=seed,
             n_scenario_ints=len(scenario.ints),
-            start=start,
+            start=earlier.replications if earlier is not None else 0,
             stop=replications,
             workers=workers,
             cancel=cancel,

@@ -175,6 +175,9 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_queues, n_streams = n_i * (n_a + 1), len(c.st_act)
     n_lists = n_queues + n_streams
     heap = n_s + n_streams + 8  # contacts in progress and one head per stream
+    ints = np.zeros(8, dtype=np.int64)
+    ints[kernel.FREE_CHUNK] = -1  # no chunks until the pool is made
+    ints[kernel.FREE_SLOTS] = n_s + 1
     longest = int(np.max(np.diff(c.seg_ptr))) if n_s else 0
 
     def zi(n: int, fill: int = 0) -> NDArray[np.int64]:
@@ -184,7 +187,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         return np.full(n, fill, dtype=np.float64)
 
     return kernel.State(
-        ints=np.array([0, 0, -1, 0, 0, 0, 0, n_s + 1], dtype=np.int64),  # see kernel.SEQ
+        ints=ints,
         carried=zf(n_s, -1.0),
         on=np.zeros(n_s, dtype=np.bool_),
         busy=np.zeros(n_s, dtype=np.bool_),

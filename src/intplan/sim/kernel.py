@@ -590,7 +590,7 @@ def episodes(
         if kind[act[m]] == 2:  # lognormal with mean 1
             sig = sigma[act[m]]
             f[m] = math.exp(sig * rng.standard_normal() - 0.5 * sig * sig)
-    return t, act, f, u[1].copy(), u[2].copy(), nfu
+    return t, act, f, u[1], u[2], nfu
 
 
 @_jit

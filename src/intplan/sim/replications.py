@@ -59,15 +59,18 @@ def run_replications(
     n_scenario_ints: int,
     start: int,
     stop: int,
-    workers: int = 1,
+    workers: int | None = 1,
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> list[ReplicationResult]:
-    """Replications ``start..stop-1`` in order. ``on_progress`` gets the share done (0..1)."""
+    """Replications ``start..stop-1`` in order (``workers`` None: :func:`auto_workers`).
+    ``on_progress`` gets the share done (0..1)."""
     seeds = replication_seeds(seed, start, stop)
     n = len(seeds)
     if n == 0:
         return []
+    if workers is None:
+        workers = auto_workers(model, n)
     weeks = model.total_weeks
     if workers <= 1 or n == 1:
         out: list[ReplicationResult] = []
