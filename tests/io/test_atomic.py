@@ -56,7 +56,7 @@ def test_write_scenario_failing_midway_leaves_previous_workbook(
 
     monkeypatch.setattr(_xlsx, "_sheet_xml", failing_sheet_xml)
     changed = dataclasses.replace(tiny, name="Changed")
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(SaveError, match="disk is full"):
         write_scenario(changed, path)
     assert calls["n"] == 5
     assert path.read_bytes() == before
