@@ -9,7 +9,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from user_workbook import USER_SHEET, build, chart_of_user_sheet, user_sheet_content
 
+from intplan.cli import main
 from intplan.domain import Scenario
 from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.io.workbook import read_scenario, write_scenario
@@ -74,3 +76,71 @@ def test_libreoffice_round_trip(tiny: Scenario, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(saved)
     assert "ResultsWaits" in wb.sheetnames
     assert len(wb["ResultsWaits"]._charts) == 1
+
+
+_FAST_SIM = ["--replications", "1", "--weeks", "2", "--warmup-weeks", "0", "--seed", "3"]
+_FAST_SPLITS = [
+    "--pcn",
+    "PCN1",
+    "--max-ints",
+    "2",
+    "--replications",
+    "1",
+    "--screen-replications",
+    "1",
+    "--top",
+    "1",
+    "--weeks",
+    "2",
+    "--warmup-weeks",
+    "0",
+    "--pop-min",
+    "0",
+    "--pop-max",
+    "10000000",
+]
+
+
+@pytest.mark.parametrize("made_by", ["openpyxl", "libreoffice"])
+def test_results_written_into_a_workbook_keep_the_planners_chart(
+    made_by: str, tiny: Scenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A chart (with a comment and defined names) on the planner's own sheet, saved by
+    openpyxl or by LibreOffice, survives simulate, optimise and compare-splits writing
+    into the same workbook; LibreOffice still opens the result and keeps the chart."""
+    path = tmp_path / "plan.xlsx"
+    build(tiny, path)
+    if made_by == "libreoffice":
+        lo_dir = tmp_path / "saved-by-lo"
+        lo_dir.mkdir()
+        path = _convert(path, "xlsx", lo_dir)
+    scenario = read_scenario(path)
+    before = user_sheet_content(path)
+    chart = chart_of_user_sheet(path)
+
+    for command in (
+        ["simulate", str(path), *_FAST_SIM],
+        ["optimise", str(path), "--out", str(path)],
+        ["compare-splits", str(path), *_FAST_SPLITS, "--out", str(path)],
+    ):
+        assert main(command) == 0, capsys.readouterr().err
+        assert user_sheet_content(path) == before, command[0]
+        assert chart_of_user_sheet(path) == chart, command[0]
+
+    assert read_scenario(path) == scenario
+    wb = openpyxl.load_workbook(path)
+    assert {"PlanFTE", "Splits summary"} <= set(wb.sheetnames)
+    assert any(name.startswith("Results") for name in wb.sheetnames)
+    assert wb[USER_SHEET]["A1"].comment is not None
+    assert "MyReferrals" in wb.defined_names
+    # LibreOffice opens the written workbook: as text, and saved again as xlsx with the
+    # planner's chart and the result charts still there
+    out_dir = tmp_path / "reopened"
+    out_dir.mkdir()
+    assert "schema_version" in _convert(path, "csv", out_dir).read_text(errors="replace")
+    again = _convert(path, "xlsx", out_dir)
+    assert read_scenario(again) == scenario
+    reopened = openpyxl.load_workbook(again)
+    assert len(reopened[USER_SHEET]._charts) == 1
+    assert reopened["PlanFTE"]._charts
+    chart_of_user_sheet(again)
