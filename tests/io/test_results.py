@@ -113,3 +113,38 @@ def test_reader_ignores_result_sheets(tiny: Scenario, tmp_path: Path) -> None:
     assert back.extra_sheets == ()
     write_scenario(back, path)  # saving inputs drops stale results
     assert "ResultsWaits" not in openpyxl.load_workbook(path).sheetnames
+
+
+def _rewrite(path: Path, name: str, data: bytes) -> None:
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    parts[name] = data
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, d in parts.items():
+            z.writestr(n, d)
+
+
+def test_a_damaged_package_is_a_clear_error_and_nothing_is_written(
+    tiny: Scenario, tmp_path: Path
+) -> None:
+    from intplan.io.errors import UnreadableFileError
+
+    path = tmp_path / "s.xlsx"
+    write_scenario(tiny, path)
+    _rewrite(path, "xl/workbook.xml", b"<workbook><sheets><sheet name='x'")  # cut off
+    before = path.read_bytes()
+    with pytest.raises(UnreadableFileError, match="not well-formed"):
+        write_results(path, path, [_waits()])
+    assert path.read_bytes() == before
+
+    write_scenario(tiny, path)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet13.xml")  # Staff, copied untouched
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 40
+    raw[start : start + 20] = bytes(20)  # damage the compressed data
+    path.write_bytes(bytes(raw))
+    with pytest.raises(UnreadableFileError, match="cannot be read"):
+        write_results(path, path, [_waits()])
+    assert path.read_bytes() == bytes(raw)
+    assert [p.name for p in tmp_path.iterdir()] == ["s.xlsx"]
