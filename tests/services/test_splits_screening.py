@@ -19,6 +19,7 @@ from splits_layouts import pcn_scenario
 
 from intplan.domain import Scenario
 from intplan.services.splits import (
+    MIN_SCREEN_REPLICATIONS,
     MIN_SCREEN_WEEKS,
     SIM_KPIS,
     SplitsOptions,
@@ -66,6 +67,30 @@ def test_many_options_keep_the_simulated_kpis_in_the_score(many: SplitsResult) -
     assert any(str(many.screen_weeks) in note for note in many.notes)
     screened = [o for o in many.options if o.screened_only]
     assert screened and all(o.weeks == many.screen_weeks for o in screened)
+
+
+@pytest.mark.parametrize(
+    ("n_options", "expected"),
+    [
+        (40, (5, 26)),  # up to --screen-limit: as asked
+        (51, (5, 20)),  # Kent & Medway's EK07: a shorter horizon
+        (290, (4, 4)),  # 15 practices within 30-50k: the shortest horizon, fewer replications
+        (9797, (MIN_SCREEN_REPLICATIONS, MIN_SCREEN_WEEKS)),  # the floors
+    ],
+)
+def test_screening_gets_cheaper_with_many_options(
+    n_options: int, expected: tuple[int, int]
+) -> None:
+    options = SplitsOptions(pcn="X")  # 5 screening replications, 26 weeks, limit 40
+    assert options.screening(n_options) == expected
+    reps, weeks = expected
+    budget = 40 * 5 * 26
+    assert n_options * reps * weeks <= budget or expected == (
+        MIN_SCREEN_REPLICATIONS,
+        MIN_SCREEN_WEEKS,
+    )
+    # fewer final replications than screening ones: screening runs at that count
+    assert SplitsOptions(pcn="X", replications=3).screening(10) == (3, 26)
 
 
 def test_ranked_only_among_options_run_the_same_way(many: SplitsResult) -> None:

@@ -84,9 +84,9 @@ def test_replications_below_screening_and_screened_only_rows_are_marked(
     """``--replications 3`` screens at 3 (it used to exit 1); screened-only rows say so."""
     args = ["compare-splits", str(tiny_book), "--pcn", "PCN1", "--weeks", "6"]
     args += ["--warmup-weeks", "1", "--pop-min", "0", "--pop-max", "100000", "--top", "1"]
-    # default --screen-replications is 5; --screen-limit 2 < 5 options: a shorter screening
+    # default --screen-replications is 5; --screen-limit 4 < 5 options: a shorter screening
     out = tmp_path / "board.xlsx"
-    code = main([*args, "--replications", "3", "--screen-limit", "2", "--json", "--out", str(out)])
+    code = main([*args, "--replications", "3", "--screen-limit", "4", "--json", "--out", str(out)])
     captured = capsys.readouterr()
     assert code == 0, captured.err
     doc = json.loads(captured.out)
@@ -102,7 +102,7 @@ def test_replications_below_screening_and_screened_only_rows_are_marked(
     col = header.index("screened only (ranked after the re-run options)")
     flags = [r[col] for r in rows[rows.index(header) + 1 :]]
     assert flags == ["no", "no", "yes", "yes", "yes"]
-    assert main([*args, "--replications", "3", "--screen-limit", "2"]) == 0
+    assert main([*args, "--replications", "3", "--screen-limit", "4"]) == 0
     text = capsys.readouterr().out
     assert "screened at 3 replications over 4 weeks" in text
     assert sum(line.startswith(("  3*", "  4*", "  5*")) for line in text.splitlines()) == 3

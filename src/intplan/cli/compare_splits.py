@@ -64,8 +64,8 @@ def register(sub: Any) -> None:
         type=int,
         default=40,
         metavar="N",
-        help="screen at most N options over --weeks; with more, every option is screened "
-        "over fewer weeks (at least 4) (40)",
+        help="screen up to N options as asked; with more, every option is screened more "
+        "cheaply (fewer weeks, then fewer replications) (40)",
     )
     add_workers_argument(p)
     p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")

@@ -41,6 +41,7 @@ from intplan.services.splits_board import (
     write_splits_workbook,
 )
 from intplan.services.splits_result import (
+    MIN_SCREEN_REPLICATIONS,
     MIN_SCREEN_WEEKS,
     SIM_KPIS,
     SPLIT_WEEKS,
@@ -74,6 +75,7 @@ from intplan.splits.evaluate import (
 from intplan.splits.variant import Variant, build_variant, current_groups
 
 __all__ = [
+    "MIN_SCREEN_REPLICATIONS",
     "MIN_SCREEN_WEEKS",
     "SIM_KPIS",
     "SPLIT_WEEKS",
@@ -326,16 +328,18 @@ def _screening_notes(
     options: SplitsOptions, n_options: int, screen_reps: int, screen_weeks: int
 ) -> list[str]:
     notes = []
-    if screen_reps < options.screen_replications:
+    if options.replications < options.screen_replications:
         notes.append(
             f"--replications {options.replications} is below --screen-replications "
-            f"{options.screen_replications}: screened at {screen_reps}"
+            f"{options.screen_replications}: screened at {options.replications}"
         )
-    if screen_weeks < options.weeks:
+    wanted = min(options.screen_replications, options.replications)
+    if (screen_reps, screen_weeks) != (wanted, options.weeks):
         notes.append(
             f"{n_options} options, more than --screen-limit {options.screen_limit}: every "
-            f"option was screened over {screen_weeks} weeks instead of {options.weeks} (at "
-            f"least {MIN_SCREEN_WEEKS}); the re-run options use the full {options.weeks}"
+            f"option was screened more cheaply, {screen_reps} replication(s) over "
+            f"{screen_weeks} weeks (at least {MIN_SCREEN_WEEKS} weeks); the re-run options "
+            f"use {options.replications} over {options.weeks} weeks"
         )
     return notes
 

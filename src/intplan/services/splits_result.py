@@ -15,13 +15,15 @@ from intplan.splits.evaluate import KPI_BY_KEY, KPI_SPECS, StructuralKpis, defau
 SPLIT_WEEKS = 26
 SPLIT_WEEKS_SOURCE = "assumption: 26 weeks (half a year) is enough to compare options' waits"
 SIM_KPIS = ("wait", "within_target", "escalations", "utilisation", "continuity")
-#: with more options than ``screen_limit``, screening shortens the horizon to keep the work
-#: of screening about what ``screen_limit`` options at the full horizon cost, but no shorter
+#: With more options than ``screen_limit``, screening is made cheaper so that it costs
+#: about what ``screen_limit`` options at the full horizon would: first a shorter horizon
+#: (down to MIN_SCREEN_WEEKS), then fewer replications (down to MIN_SCREEN_REPLICATIONS).
 MIN_SCREEN_WEEKS = 4
 MIN_SCREEN_WEEKS_SOURCE = (
     "assumption: 4 weeks (a month) is the shortest screening horizon whose waits still "
     "separate options; the final runs use the full horizon"
 )
+MIN_SCREEN_REPLICATIONS = 2
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,14 +70,20 @@ class SplitsOptions:
         """Replications and weeks to screen ``n_options`` options with.
 
         Never more replications than the final runs. With more than ``screen_limit``
-        options the horizon shrinks in proportion (at least :data:`MIN_SCREEN_WEEKS`), so
-        every option is still simulated and scored on waits, escalations and continuity.
+        options, every option is still simulated (so waits, escalations and continuity
+        always count in the score) but more cheaply: the replication-weeks of
+        ``screen_limit`` options at the full horizon are shared out, by shortening the
+        horizon first (to :data:`MIN_SCREEN_WEEKS`), then by fewer replications (to
+        :data:`MIN_SCREEN_REPLICATIONS`). Beyond that, screening grows with the options.
         """
         reps = min(self.screen_replications, self.replications)
         weeks = self.weeks
-        if n_options > self.screen_limit:
-            shorter = self.weeks * self.screen_limit // n_options
-            weeks = min(self.weeks, max(MIN_SCREEN_WEEKS, shorter))
+        if n_options <= self.screen_limit:
+            return reps, weeks
+        budget = self.screen_limit * reps * self.weeks
+        weeks = min(weeks, max(MIN_SCREEN_WEEKS, budget // (n_options * reps)))
+        if n_options * reps * weeks > budget:
+            reps = min(reps, max(MIN_SCREEN_REPLICATIONS, budget // (n_options * weeks)))
         return reps, weeks
 
 
