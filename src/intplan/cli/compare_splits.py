@@ -163,8 +163,10 @@ def print_text(result: SplitsResult) -> None:
         half = _fmt(e.half_width) if e is not None else "-"
         flag = "yes" if o.pareto else ""
         mark = ""
-        if o.current:
-            mark = " (today)" if o.option.within_bounds else " (today, outside the bounds)"
+        if o.current and not o.option.within_bounds:
+            mark = " (today, outside the bounds)"
+        elif o.current:
+            mark = " (today)" if o.enumerated else " (today, not an enumerated option)"
         star = "*" if o.screened_only else " "
         print(
             f"{o.rank:>3}{star} {o.score:>6.3f} {flag:>6} {o.option.ints:>4}  "
