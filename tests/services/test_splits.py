@@ -89,10 +89,8 @@ def test_out_of_bounds_is_said_and_cancel_stops(small) -> None:  # type: ignore[
     cancel.set()
     with pytest.raises(Cancelled):
         compare_splits(small, SplitsOptions(pcn="PCN1", **FAST), cancel=cancel)
-    with pytest.raises(SplitError, match="screen-replications"):
-        compare_splits(
-            small, SplitsOptions(pcn="PCN1", screen_replications=10, replications=5, **ANY_SIZE)
-        )
+    with pytest.raises(SplitError, match="--replications must be between"):
+        compare_splits(small, SplitsOptions(pcn="PCN1", replications=0, **ANY_SIZE))
 
 
 def test_final_stage_reuses_screening_replications(small) -> None:  # type: ignore[no-untyped-def]

@@ -76,3 +76,33 @@ def test_weights_change_ranking_and_bad_usage(
     assert main(["compare-splits", str(tiny_book), "--pcn", "PCN1", *FAST, "--workers", "0"]) == 1
     assert "--workers must be at least 1" in capsys.readouterr().err
     assert main(["compare-splits", str(tiny_book.with_name("missing.xlsx")), "--pcn", "X"]) == 2
+
+
+def test_replications_below_screening_and_screened_only_rows_are_marked(
+    tiny_book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--replications 3`` screens at 3 (it used to exit 1); screened-only rows say so."""
+    args = ["compare-splits", str(tiny_book), "--pcn", "PCN1", "--weeks", "6"]
+    args += ["--warmup-weeks", "1", "--pop-min", "0", "--pop-max", "100000", "--top", "1"]
+    # default --screen-replications is 5; --screen-limit 4 < 5 options: a shorter screening
+    out = tmp_path / "board.xlsx"
+    code = main([*args, "--replications", "3", "--screen-limit", "4", "--json", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    doc = json.loads(captured.out)
+    assert doc["screen_replications"] == 3 and doc["screen_weeks"] == 4
+    finals = [o for o in doc["options"] if not o["screened_only"]]
+    screened = [o for o in doc["options"] if o["screened_only"]]
+    assert [o["rank"] for o in finals] == [1, 2] and len(screened) == 3
+    assert {(o["replications"], o["weeks"]) for o in finals} == {(3, 6)}
+    assert {(o["replications"], o["weeks"]) for o in screened} == {(3, 4)}
+    summary = load_workbook(out)["Splits summary"]
+    rows = list(summary.iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "rank")
+    col = header.index("screened only (ranked after the re-run options)")
+    flags = [r[col] for r in rows[rows.index(header) + 1 :]]
+    assert flags == ["no", "no", "yes", "yes", "yes"]
+    assert main([*args, "--replications", "3", "--screen-limit", "4"]) == 0
+    text = capsys.readouterr().out
+    assert "screened at 3 replications over 4 weeks" in text
+    assert sum(line.startswith(("  3*", "  4*", "  5*")) for line in text.splitlines()) == 3

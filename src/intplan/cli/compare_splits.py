@@ -64,7 +64,8 @@ def register(sub: Any) -> None:
         type=int,
         default=40,
         metavar="N",
-        help="simulate at most N options; the rest are pre-ranked on structural KPIs (40)",
+        help="screen up to N options as asked; with more, every option is screened more "
+        "cheaply (fewer weeks, then fewer replications) (40)",
     )
     add_workers_argument(p)
     p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")
@@ -143,23 +144,33 @@ def print_text(result: SplitsResult) -> None:
         print(f"note: {note}")
     print(
         f"seed {result.seed}, {result.weeks} weeks after {result.warmup_weeks} warm-up; "
-        f"screened at {result.screen_replications} replications, best {result.top} at "
-        f"{result.replications}"
+        f"screened at {result.screen_replications} replications over {result.screen_weeks} "
+        f"weeks, best {result.top} and today's grouping at {result.replications}"
     )
+    if any(o.screened_only for o in result.options):
+        print(
+            "ranks: the re-run options among themselves first, then the options screened "
+            "only (marked *), in their screening order"
+        )
     print("weights: " + ", ".join(f"{k}={v:.2f}" for k, v in result.weights_used.items()))
     header = (
         f"{'rank':>4} {'score':>6} {'pareto':>6} {'INTs':>4}  {'wait min':>9} {'±95%':>7} "
-        f"{'team':>5} {'travel':>6} {'P(gap)':>7} {'reps':>4}  groups"
+        f"{'team':>5} {'travel':>6} {'P(gap)':>7} {'reps':>4} {'weeks':>5}  groups"
     )
     print(header)
     for o in result.options:
         e = o.estimates.get("wait")
         half = _fmt(e.half_width) if e is not None else "-"
         flag = "yes" if o.pareto else ""
-        mark = " (today)" if o.current else ""
+        mark = ""
+        if o.current and not o.option.within_bounds:
+            mark = " (today, outside the bounds)"
+        elif o.current:
+            mark = " (today)" if o.enumerated else " (today, not an enumerated option)"
+        star = "*" if o.screened_only else " "
         print(
-            f"{o.rank:>4} {o.score:>6.3f} {flag:>6} {o.option.ints:>4}  "
+            f"{o.rank:>3}{star} {o.score:>6.3f} {flag:>6} {o.option.ints:>4}  "
             f"{_fmt(o.kpis.get('wait')):>9} {half:>7} {_fmt(o.kpis.get('team_size'), 0):>5} "
             f"{_fmt(o.kpis.get('travel')):>6} {_fmt(o.kpis.get('resilience'), 3):>7} "
-            f"{o.replications:>4}  {o.option.label}{mark}"
+            f"{o.replications:>4} {o.weeks:>5}  {o.option.label}{mark}"
         )

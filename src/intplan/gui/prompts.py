@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 
 from intplan.gui.dialogs.columns import ColumnMappingDialog
 from intplan.gui.dialogs.issues import IssueRow, IssuesDialog
+from intplan.gui.dialogs.message import MessageDialog
 
 WORKBOOK_FILTER = "Scenario workbooks (*.xlsx);;All files (*)"
 REGISTER_FILTER = "Staff registers (*.xlsx *.csv);;All files (*)"
@@ -83,12 +84,8 @@ class Prompts:
         IssuesDialog(title, summary, rows, parent).exec()
 
     def show_error(self, parent: QWidget, title: str, text: str, details: str = "") -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent
-        )
-        if details:
-            box.setDetailedText(details)
-        box.exec()
+        # not QMessageBox: it grows with its text, off a laptop screen (issue 18)
+        MessageDialog(title, text, details, parent).exec()
 
     def offer_recovery(self, parent: QWidget | None, description: str) -> bool:
         answer = QMessageBox.question(

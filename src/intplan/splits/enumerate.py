@@ -226,3 +226,36 @@ def _option(
         within_bounds=all(lo <= p <= hi for p in populations),
         within_torbay_band=all(t_lo <= p <= t_hi for p in populations),
     )
+
+
+def grouping_option(
+    scenario: Scenario, enum: SplitEnumeration, groups: tuple[tuple[str, ...], ...]
+) -> SplitOption:
+    """Any grouping of the PCN's practices (e.g. today's) as an option, flagged honestly."""
+    codes = {c: i for i, c in enumerate(enum.practices)}
+    pops = [scenario.practice_by_code[c].population for c in enum.practices]
+    part = tuple(tuple(codes[c] for c in g) for g in groups)
+    return _option(enum.practices, pops, part, enum.population_min, enum.population_max)
+
+
+def why_not_an_option(enum: SplitEnumeration, option: SplitOption) -> str:
+    """Why a grouping is not among the enumerated options, in words."""
+    lo, hi = enum.population_min, enum.population_max
+    reasons = []
+    outside = [
+        f"{'+'.join(g)}: {p:,}"
+        for g, p in zip(option.groups, option.populations, strict=True)
+        if not lo <= p <= hi
+    ]
+    if outside:
+        reasons.append(f"outside the population bounds {lo:,}-{hi:,} ({'; '.join(outside)})")
+    if option.ints > enum.max_ints:
+        reasons.append(f"{option.ints} INTs, more than --max-ints {enum.max_ints}")
+    index = {c: i for i, c in enumerate(enum.practices)}
+    nb = neighbour_sets(len(index), frozenset((index[a], index[b]) for a, b in enum.edges))
+    apart = [
+        "+".join(g) for g in option.groups if not is_connected(frozenset(index[c] for c in g), nb)
+    ]
+    if apart:
+        reasons.append(f"not contiguous ({', '.join(apart)})")
+    return "; ".join(reasons) or "not enumerated"

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intplan.domain import Settings
+from intplan.domain import Scenario, Settings
 from intplan.domain.errors import IntplanError
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
@@ -136,6 +136,11 @@ class OptimiseView(QWidget):
         super().__init__()
         self.ctx = ctx
         self.outcome: OptimiseResult | None = None
+        # The plan is for the scenario it was computed on: it may be applied only while
+        # that scenario is open (once; undo brings it back), never on top of itself.
+        self._plan_for: Scenario | None = None
+        self._running_for: Scenario | None = None
+        self._applied: Scenario | None = None
         defaults = OptimiseOptions()
 
         self.ceiling = QDoubleSpinBox()
@@ -189,9 +194,9 @@ class OptimiseView(QWidget):
             cancelled_text="Cancelled; the result was discarded",
         )
         self.apply_button = QPushButton("Apply plan to scenario")
-        self.apply_button.setEnabled(False)
-        self.apply_button.setToolTip("Move and add staff as planned (undo with Ctrl+Z)")
         self.apply_button.clicked.connect(self.apply_plan)
+        ctx.document.scenario_changed.connect(self._update_apply)
+        self._update_apply()
         group = QGroupBox("Constraints")
         box_layout = QVBoxLayout(group)
         box_layout.addLayout(form)
@@ -297,6 +302,7 @@ class OptimiseView(QWidget):
                 dataclasses.replace(doc.scenario, settings=settings), "Change optimiser constraints"
             )
         scenario = doc.scenario
+        self._running_for = scenario
         verify = self.verify.value()
 
         def job(progress: Progress, cancel: threading.Event) -> OptimiseResult:
@@ -317,7 +323,8 @@ class OptimiseView(QWidget):
             f"{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
             f"{r.solve_seconds:.1f} s){cost}"
         )
-        self.apply_button.setEnabled(r.feasible)
+        self._plan_for, self._applied = self._running_for, None
+        self._update_apply()
         current = self.int_combo.currentData()
         self.int_combo.blockSignals(True)
         self.int_combo.clear()
@@ -375,15 +382,40 @@ class OptimiseView(QWidget):
             parts.append(f"<p><i>{html.escape(outcome.verification_note)}</i></p>")
         self.explain.setHtml("".join(parts) or "<p>No explanations were produced.</p>")
 
+    def _can_apply(self) -> bool:
+        return (
+            self.outcome is not None
+            and self.outcome.result.feasible
+            and self._plan_for is not None
+            and self.ctx.document.scenario is self._plan_for
+        )
+
+    def _update_apply(self) -> None:
+        self.apply_button.setEnabled(self._can_apply())
+        scenario = self.ctx.document.scenario
+        if self.outcome is None:
+            tip = "Run the optimiser first"
+        elif not self.outcome.result.feasible:
+            tip = "The optimiser found no plan to apply"
+        elif self._applied is not None and scenario is self._applied:
+            tip = "The plan is applied (Ctrl+Z takes it back)"
+        elif not self._can_apply():
+            tip = "The scenario changed since this plan was computed: run the optimiser again"
+        else:
+            tip = "Move and add staff as planned (undo with Ctrl+Z)"
+        self.apply_button.setToolTip(tip)
+
     def apply_plan(self) -> None:
-        if self.outcome is None or not self.outcome.result.feasible:
-            return
+        if not self._can_apply():
+            return  # applied already, or the plan is for another scenario
+        assert self.outcome is not None
         doc = self.ctx.document
         try:
             new = apply_plan(doc.scenario, self.outcome.result)
         except IntplanError as exc:
             self.ctx.prompts.show_error(self, "Cannot apply the plan", str(exc))
             return
+        self._applied = new
         doc.apply(new, "Apply the optimiser's plan")
         self.ctx.status("Plan applied: staff moved and planned posts added (Ctrl+Z to undo)")
 
