@@ -38,6 +38,10 @@ class DamagedXlsxError(ValueError):
     """The package or one of its parts cannot be read; the message says which and why."""
 
 
+class _DoctypeError(DamagedXlsxError):
+    pass
+
+
 def open_zip(path: str | IO[bytes]) -> zipfile.ZipFile:
     """The zip directory, or DamagedXlsxError (OSError passes: the file is not damaged)."""
     try:
@@ -76,7 +80,7 @@ def read_part(zf: zipfile.ZipFile, name: str, what: str) -> bytes:
 
 def _no_doctype(*_: object) -> None:
     # SpreadsheetML never has a DTD; one can only be there to expand entities.
-    raise DamagedXlsxError("it has a DOCTYPE declaration, which workbooks never have")
+    raise _DoctypeError("it has a DOCTYPE declaration, which workbooks never have")
 
 
 def parser() -> expat.XMLParserType:
@@ -95,7 +99,7 @@ def parse(p: expat.XMLParserType, data: bytes, what: str) -> None:
             f"{what} is not well-formed XML (line {e.lineno}, column {e.offset}: "
             f"{expat.ErrorString(e.code)})"
         ) from e
-    except DamagedXlsxError as e:
+    except _DoctypeError as e:
         raise DamagedXlsxError(f"{what}: {e}") from e
 
 

@@ -66,7 +66,7 @@ def _unescape(text: str) -> str:
     return _ESCAPED.sub(_unescape_one, text) if "_x" in text else text
 
 
-_REF = re.compile(r"([A-Z]{1,3})([0-9]{1,7})")
+_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _SIMPLE_CELL = re.compile(
     r'<c r="([A-Z]+)(\d+)"(?: s="(\d+)")?(?: t="(\w+)")?(?: s="(\d+)")?'
     r'(?:(?: ?/>)|><v>([^<]*)</v></c>|><is><t(?: xml:space="preserve")?>([^<]*)</t></is></c>|(></c>))'
@@ -404,7 +404,9 @@ class XlsxReader:
         reference, a CDATA section, a comment — and the caller falls back to expat.
         """
         start = xml.find("<sheetData")
-        if start < 0 or "<x:" in xml[:2000] or any(s in xml for s in ("<![CDATA[", "<!--", "<?")):
+        if start < 0 or "<x:" in xml[:2000]:
+            return False
+        if any(xml.find(s, start) >= 0 for s in ("<![CDATA[", "<!--", "<?")):
             return False
         if self._rows_simple(xml, start, cells):
             return True

@@ -677,12 +677,16 @@ def _read_settings(ctx: _Ctx) -> Settings:
             continue
         if isinstance(value, str):
             value = value.strip()
-        try:
-            Settings(**{key: value})
-        except DomainError as e:
-            if e.field == key:
+            try:
+                Settings(**{key: value})
+            except DomainError as e:
                 ctx.issue("Settings", row.number, "value", e.message)
                 continue
+        elif spec.limit is not None and (problem := spec.limit.problem(value)):
+            # Only the setting's own range here: rules between settings (max >= min) are
+            # checked once all are read, against the values given, not the defaults.
+            ctx.issue("Settings", row.number, "value", problem)
+            continue
         values[key] = value
         source = row.values.get("source")
         if source is not None and str(source).strip():
