@@ -80,6 +80,7 @@ _VALUE = re.compile(r"<v>([^<]*)</v>")
 _FORMULA = re.compile(r"<f\b[^>]*?(?:/>|>([^<]*)</f>)")
 _INLINE_T = re.compile(r"<t\b[^>]*>([^<]*)</t>")
 _ENTITY = re.compile(r"&(#x[0-9A-Fa-f]+|#\d+|amp|lt|gt|quot|apos);")
+_TYPES = frozenset({"n", "s", "str", "inlineStr", "b", "e", "d"})
 _ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
 
 
@@ -425,6 +426,8 @@ class XlsxReader:
                 continue
             t_m = _ATTR_T.search(attrs)
             t = t_m.group(1) if t_m else "n"
+            if t not in _TYPES:
+                raise cells.damaged(ref, f"unknown cell type {t[:20]!r}")
             s_m = _ATTR_S.search(attrs)
             style = int(s_m.group(1)) if s_m and len(s_m.group(1)) < 10 else 0
             value: Any

@@ -796,9 +796,8 @@ def _range(limit: L.Limit | None) -> str:
 def format_markdown() -> str:
     """The reference for every sheet and column, as Markdown (docs/workbook-format.md)."""
     from intplan.domain import SETTING_SPECS
-    from intplan.io.results import RESULT_SHEET_PREFIXES
-
     from intplan.domain.limits import MAX_CONTACTS_PER_WEEK
+    from intplan.io.results import RESULT_SHEET_PREFIXES
 
     keys = "; ".join(f"{s.name}: {' + '.join(s.key)}" for s in SHEETS)
     lines = [
