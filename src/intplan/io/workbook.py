@@ -678,7 +678,7 @@ def _read_settings(ctx: _Ctx) -> Settings:
         if isinstance(value, str):
             value = value.strip()
             try:
-                Settings(**{key: value})
+                Settings(**{key: value})  # type: ignore[arg-type]  # the key's own type
             except DomainError as e:
                 ctx.issue("Settings", row.number, "value", e.message)
                 continue
