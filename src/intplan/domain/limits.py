@@ -79,9 +79,7 @@ DURATION_CV = Limit(0, 5, "assumption: contact times vary less than five times t
 CONTACTS_PER_EPISODE = Limit(1, 100, "assumption: no episode of care has 100 contacts on average")
 DEPRIVATION_GRADIENT = Limit(-0.9, 0.9, "the multiplier 1 ± g must stay positive")
 DURATION_MINUTES = Limit(
-    1,
-    960,
-    "assumption: no contact lasts two shifts; no INT meets 16 hours a week per person",
+    1, 10_080, "a week; the engine reports contacts longer than any shift and never hangs on them"
 )
 PROBABILITY = Limit(0, 1, "a share")
 DELAY_HOURS = Limit(0, _YEAR_HOURS, "up to a year")

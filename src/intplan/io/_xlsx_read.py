@@ -460,21 +460,36 @@ class XlsxReader:
             return False
         cur_text = ""
         row = 0
+        cur: list[Any] = []
+        rows, col_cache = cells.rows, cells.col_cache
+        strings, n_strings, dates = cells.strings, len(cells.strings), cells.dates
         for letters, row_text, style, t, style2, text, inline, closed in found:
             if row_text != cur_text:
                 row = cells.row_number(row_text, letters + row_text)
+                cur = rows.setdefault(row, [])
                 cur_text = row_text
-            col = cells.column(letters, row_text)
+            col = col_cache.get(letters) or cells.column(letters, row_text)
             if closed or (not text and not inline):
                 continue  # an empty cell, however it was saved (<c t="n"/>, <v></v>)
-            s = style or style2  # openpyxl writes t before s
-            value = cells.value(
-                t or "n",
-                _xml_text(inline if t == "inlineStr" else text),
-                int(s) if s and len(s) < 10 else 0,
-                letters + row_text,
-            )
-            if value is not None:
+            value: Any
+            # The two common cases inline (this loop runs once per cell of every sheet).
+            if t == "s" and text.isdigit() and len(text) < 10 and int(text) < n_strings:
+                value = strings[int(text)]
+            elif (not t or t == "n") and not dates and "&" not in text:
+                value = cells.number(text, 0, letters + row_text)
+            else:
+                s = style or style2  # openpyxl writes t before s
+                value = cells.value(
+                    t or "n",
+                    _xml_text(inline if t == "inlineStr" else text),
+                    int(s) if s and len(s) < 10 else 0,
+                    letters + row_text,
+                )
+            if value is None:
+                continue
+            if len(cur) == col - 1:
+                cur.append(value)
+            else:
                 cells.put(row, col, value, letters + row_text)
         return True
 
