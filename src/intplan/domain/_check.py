@@ -6,6 +6,7 @@ import math
 import re
 
 from intplan.domain.errors import DomainError
+from intplan.domain.limits import Limit
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 
@@ -49,3 +50,15 @@ def integer(field: str, value: object, *, low: int | None = None, high: int | No
 def choice(field: str, value: object, allowed: tuple[str, ...]) -> None:
     if value not in allowed:
         raise DomainError(field, f"{value!r} is not one of {', '.join(allowed)}")
+
+
+def within(field: str, value: object, limit: Limit, *, whole: bool = False) -> None:
+    """A finite number (a whole one when ``whole``) inside ``limit``'s plausible range."""
+    if whole:
+        integer(field, value)
+    else:
+        number(field, value)
+    assert isinstance(value, int | float)  # checked just above
+    problem = limit.problem(value)
+    if problem:
+        raise DomainError(field, problem)

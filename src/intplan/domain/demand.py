@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from intplan.domain import _check
+from intplan.domain import limits as L
 from intplan.domain.errors import DomainError
 from intplan.domain.geography import AGE_BANDS
 
@@ -45,9 +46,9 @@ class ArrivalProfile:
         if len(self.hour_weights) != 24:
             raise DomainError("hour_weights", "needs 24 values, hour 0 to 23")
         for i, w in enumerate(self.day_weights):
-            _check.number(f"day_{i}", w, low=0)
+            _check.within(f"day_{i}", w, L.WEIGHT)
         for i, w in enumerate(self.hour_weights):
-            _check.number(f"hour_{i:02d}", w, low=0)
+            _check.within(f"hour_{i:02d}", w, L.WEIGHT)
         if sum(self.day_weights) <= 0 or sum(self.hour_weights) <= 0:
             raise DomainError("day_weights", "weights must not all be zero")
         _check.text("source", self.source)
@@ -72,14 +73,14 @@ class ActivityType:
     def __post_init__(self) -> None:
         _check.code("code", self.code)
         _check.text("name", self.name)
-        _check.integer("priority", self.priority, low=1, high=5)
-        _check.number("response_target_hours", self.response_target_hours, low=0, low_open=True)
+        _check.within("priority", self.priority, L.PRIORITY, whole=True)
+        _check.within("response_target_hours", self.response_target_hours, L.TARGET_HOURS)
         _check.code("arrival_profile", self.arrival_profile)
-        _check.number("duration_cv", self.duration_cv, low=0, high=5)
-        _check.number("contacts_per_episode", self.contacts_per_episode, low=1, high=100)
-        _check.number("deprivation_gradient", self.deprivation_gradient, low=-0.9, high=0.9)
+        _check.within("duration_cv", self.duration_cv, L.DURATION_CV)
+        _check.within("contacts_per_episode", self.contacts_per_episode, L.CONTACTS_PER_EPISODE)
+        _check.within("deprivation_gradient", self.deprivation_gradient, L.DEPRIVATION_GRADIENT)
         if self.escalation_hours is not None:
-            _check.number("escalation_hours", self.escalation_hours, low=0, low_open=True)
+            _check.within("escalation_hours", self.escalation_hours, L.TARGET_HOURS)
         _check.text("source", self.source)
 
     def deprivation_multiplier(self, decile: int) -> float:
@@ -100,8 +101,8 @@ class Eligibility:
     def __post_init__(self) -> None:
         _check.code("activity", self.activity)
         _check.code("role", self.role)
-        _check.number("duration_minutes", self.duration_minutes, low=0, low_open=True)
-        _check.integer("preference", self.preference, low=1, high=9)
+        _check.within("duration_minutes", self.duration_minutes, L.DURATION_MINUTES)
+        _check.within("preference", self.preference, L.PREFERENCE, whole=True)
         _check.text("source", self.source)
 
     @property
@@ -123,9 +124,9 @@ class Referral:
     def __post_init__(self) -> None:
         _check.code("from_activity", self.from_activity)
         _check.code("to_activity", self.to_activity)
-        _check.number("probability", self.probability, low=0, high=1)
-        _check.number("delay_hours", self.delay_hours, low=0)
-        _check.number("rejection_probability", self.rejection_probability, low=0, high=1)
+        _check.within("probability", self.probability, L.PROBABILITY)
+        _check.within("delay_hours", self.delay_hours, L.DELAY_HOURS)
+        _check.within("rejection_probability", self.rejection_probability, L.PROBABILITY)
         _check.text("source", self.source)
 
     @property
@@ -143,7 +144,7 @@ class DemandRate:
     def __post_init__(self) -> None:
         _check.code("activity", self.activity)
         _check.choice("age_band", self.age_band, AGE_BANDS)
-        _check.number("per_1000_per_week", self.per_1000_per_week, low=0)
+        _check.within("per_1000_per_week", self.per_1000_per_week, L.RATE_PER_1000_PER_WEEK)
         _check.text("source", self.source)
 
     @property
@@ -163,8 +164,8 @@ class Seasonality:
     def __post_init__(self) -> None:
         if self.activity != "*":
             _check.code("activity", self.activity)
-        _check.integer("month", self.month, low=1, high=12)
-        _check.number("factor", self.factor, low=0, high=5)
+        _check.within("month", self.month, L.MONTH, whole=True)
+        _check.within("factor", self.factor, L.SEASON_FACTOR)
         _check.text("source", self.source)
 
     @property
@@ -196,10 +197,10 @@ class Intervention:
         _check.code("activity", self.activity)
         if self.int_code is not None:
             _check.code("int_code", self.int_code)
-        _check.number("effect_pct", self.effect_pct, low=-100, high=500)
-        _check.integer("start_week", self.start_week, low=0)
-        _check.integer("lag_weeks", self.lag_weeks, low=0)
-        _check.integer("ramp_weeks", self.ramp_weeks, low=0)
+        _check.within("effect_pct", self.effect_pct, L.EFFECT_PCT)
+        _check.within("start_week", self.start_week, L.WEEK, whole=True)
+        _check.within("lag_weeks", self.lag_weeks, L.WEEK, whole=True)
+        _check.within("ramp_weeks", self.ramp_weeks, L.WEEK, whole=True)
         _check.text("source", self.source)
 
     def multiplier(self, week: float) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intplan.domain import _check
+from intplan.domain import limits as L
 from intplan.domain.errors import DomainError
 
 #: Registered-list age bands, in the order every per-band tuple uses.
@@ -54,10 +55,10 @@ class Practice:
         if len(self.list_by_age) != len(AGE_BANDS):
             raise DomainError("list_by_age", f"needs {len(AGE_BANDS)} age bands")
         for band, n in zip(AGE_BANDS, self.list_by_age, strict=True):
-            _check.integer(f"list_{band}", n, low=0)
-        _check.integer("deprivation_decile", self.deprivation_decile, low=1, high=10)
-        _check.number("x_km", self.x_km)
-        _check.number("y_km", self.y_km)
+            _check.within(f"list_{band}", n, L.LIST_SIZE, whole=True)
+        _check.within("deprivation_decile", self.deprivation_decile, L.DECILE, whole=True)
+        _check.within("x_km", self.x_km, L.GRID_KM)
+        _check.within("y_km", self.y_km, L.GRID_KM)
 
     @property
     def population(self) -> int:
@@ -97,7 +98,7 @@ class Adjacency:
         _check.code("int_b", self.int_b)
         if self.int_a == self.int_b:
             raise DomainError("int_b", f"an INT cannot be adjacent to itself ({self.int_a})")
-        _check.number("travel_minutes", self.travel_minutes, low=0)
+        _check.within("travel_minutes", self.travel_minutes, L.TRAVEL_MINUTES)
         _check.text("source", self.source)
 
     @property

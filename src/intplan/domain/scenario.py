@@ -20,6 +20,7 @@ from intplan.domain.demand import (
 )
 from intplan.domain.errors import Problem, ScenarioError
 from intplan.domain.geography import HCP, INT, PCN, Adjacency, Practice, Team
+from intplan.domain.peak import demand_problems
 from intplan.domain.settings import Settings
 from intplan.domain.workforce import BaseKind, Role, Rota, Staff
 
@@ -406,4 +407,5 @@ def validate(s: Scenario) -> list[Problem]:
                 message=f"unknown activity {s.settings.represent_activity!r}",
             )
         )
+    p.extend(demand_problems(s))
     return p

@@ -8,6 +8,7 @@ from typing import Any
 
 from intplan.domain import _check
 from intplan.domain.errors import DomainError
+from intplan.domain.limits import Limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,7 @@ class SettingSpec:
     default: float | int | str
     source: str
     description: str
+    limit: Limit | None = None  # plausible range; None for text settings
 
 
 SETTING_SPECS: tuple[SettingSpec, ...] = (
@@ -26,6 +28,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         37.5,
         "NHS Terms and Conditions (Agenda for Change) handbook s.27: 37.5 h full-time week",
         "Hours in a full-time week, used where a role gives none",
+        limit=Limit(1, 80, "a full-time week; 80 allows any contract"),
     ),
     SettingSpec(
         "horizon_weeks",
@@ -33,6 +36,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         52,
         "assumption: one planning year",
         "Simulated weeks after warm-up",
+        limit=Limit(1, 520, "assumption: ten years is the longest useful plan"),
     ),
     SettingSpec(
         "warmup_weeks",
@@ -40,6 +44,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         4,
         "assumption: queues in an INT settle within a month; deleted from statistics",
         "Weeks simulated and discarded before statistics start",
+        limit=Limit(0, 104, "assumption: queues settle long before two years"),
     ),
     SettingSpec(
         "replications",
@@ -47,6 +52,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         10,
         "assumption: 10 gives CI half-widths of a few % for waits at INT level",
         "Independent replications for confidence intervals",
+        limit=Limit(1, 10_000, "assumption: more gives no useful precision"),
     ),
     SettingSpec(
         "seed",
@@ -54,6 +60,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         20240729,
         "assumption: any fixed integer; the K&M framework's date (seed 000:7)",
         "Root seed; replications use SeedSequence(seed).spawn(n)",
+        limit=Limit(
+            0, 4_294_967_295, "a 32-bit seed; Excel keeps whole numbers exact only to 15 digits"
+        ),
     ),
     SettingSpec(
         "start_month",
@@ -61,6 +70,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         4,
         "assumption: NHS financial year starts in April",
         "Calendar month of simulation week 0 (for seasonality)",
+        limit=Limit(1, 12, "a calendar month"),
     ),
     SettingSpec(
         "annual_growth_pct",
@@ -68,6 +78,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.53,
         "seed 000:1369: 5.4% over ten years = 0.53% a year (000:1193 says more)",
         "Population growth applied to demand over the horizon",
+        limit=Limit(
+            -10, 10, "assumption: ONS projections for English areas stay within ±2% a year"
+        ),
     ),
     SettingSpec(
         "integration_level",
@@ -75,6 +88,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.0,
         "assumption: 0 = today's separate teams; 1 = hand-offs removed (seed 000:143)",
         "Cuts referral rejection and hand-off delay in proportion",
+        limit=Limit(0, 1, "a share"),
     ),
     SettingSpec(
         "represent_activity",
@@ -89,6 +103,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         72.0,
         "assumption: rejected referrals return within a few days (seed 002:168 gives none)",
         "Delay before a rejected referral re-presents",
+        limit=Limit(0, 8760, "up to a year"),
     ),
     SettingSpec(
         "travel_speed_kmh",
@@ -96,6 +111,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         30.0,
         "assumption: mixed urban/rural driving in Kent (seed 000:1368 names travel, no figure)",
         "Speed for home-visit travel within an INT",
+        limit=Limit(1, 200, "walking pace to motorway speed"),
     ),
     SettingSpec(
         "overtime_limit_hours_per_day",
@@ -103,6 +119,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         1.0,
         "assumption: staff finish the contact in hand, up to an hour past shift end",
         "Most a shift runs over to finish a contact",
+        limit=Limit(0, 12, "half a day"),
     ),
     SettingSpec(
         "team_size_threshold",
@@ -110,6 +127,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         50,
         "assumption: Dunbar-style group size; seed 000:147 asks teams small enough to know each other",
         "Core-team headcount above which members cannot all know each other",
+        limit=Limit(1, 100_000, "people; above 100,000 is a typing error"),
     ),
     SettingSpec(
         "int_population_min",
@@ -117,6 +135,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         30000,
         "seed 003:95: INTs serve 30,000-50,000",
         "Lower bound of INT population",
+        limit=Limit(0, 10_000_000, "people; the largest ICS serves about 3 million"),
     ),
     SettingSpec(
         "int_population_max",
@@ -124,6 +143,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         50000,
         "seed 003:95: INTs serve 30,000-50,000",
         "Upper bound of INT population",
+        limit=Limit(1, 10_000_000, "people; the largest ICS serves about 3 million"),
     ),
     SettingSpec(
         "utilisation_ceiling",
@@ -131,6 +151,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.85,
         "assumption: queueing delays rise steeply above ~85% utilisation (Erlang C)",
         "Planning ceiling on the share of productive time spent on demand",
+        limit=Limit(0.05, 1, "a share of productive time"),
     ),
     SettingSpec(
         "cover_share_cap",
@@ -138,6 +159,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.2,
         "assumption: INTs cover absence/vacancy of neighbours (seed 000:746); 20% of hours",
         "Most of a role's hours an INT may lend to adjacent INTs",
+        limit=Limit(0, 1, "a share"),
     ),
     SettingSpec(
         "move_fte_cap_share",
@@ -145,6 +167,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.1,
         "assumption: moving named people between INTs is disruptive; cap at 10%",
         "Most of existing FTE the optimiser may move between INTs",
+        limit=Limit(0, 1, "a share"),
     ),
     SettingSpec(
         "demand_percentile",
@@ -152,6 +175,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.5,
         "assumption: plan for mean demand (0.5); raise to allow for variation",
         "Weekly demand level the optimiser must meet",
+        limit=Limit(0.01, 0.999, "a percentile strictly inside 0-1"),
     ),
     SettingSpec(
         "budget_gbp",
@@ -159,6 +183,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         0.0,
         "assumption: 0 means no budget limit",
         "Annual pay budget across all INTs for the optimiser",
+        limit=Limit(0, 1e12, "£1 trillion is far above the whole NHS budget"),
     ),
     SettingSpec(
         "unmet_penalty_gbp_per_hour",
@@ -166,6 +191,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
         500.0,
         "assumption: well above any role's hourly cost so demand is met before saving money",
         "Optimiser penalty per hour of unmet demand",
+        limit=Limit(0, 1_000_000, "£ per hour; above a million is a typing error"),
     ),
 )
 
@@ -205,31 +231,13 @@ class Settings:
     )
 
     def __post_init__(self) -> None:
-        _check.number("standard_week_hours", self.standard_week_hours, low=1, high=80)
-        _check.integer("horizon_weeks", self.horizon_weeks, low=1, high=520)
-        _check.integer("warmup_weeks", self.warmup_weeks, low=0, high=104)
-        _check.integer("replications", self.replications, low=1, high=10000)
-        _check.integer("seed", self.seed, low=0)
-        _check.integer("start_month", self.start_month, low=1, high=12)
-        _check.number("annual_growth_pct", self.annual_growth_pct, low=-20, high=50)
-        _check.number("integration_level", self.integration_level, low=0, high=1)
+        for spec in SETTING_SPECS:
+            value = getattr(self, spec.key)
+            if spec.limit is not None:
+                _check.within(spec.key, value, spec.limit, whole=isinstance(spec.default, int))
         _check.code("represent_activity", self.represent_activity)
-        _check.number("represent_delay_hours", self.represent_delay_hours, low=0)
-        _check.number("travel_speed_kmh", self.travel_speed_kmh, low=1, high=200)
-        _check.number(
-            "overtime_limit_hours_per_day", self.overtime_limit_hours_per_day, low=0, high=12
-        )
-        _check.integer("team_size_threshold", self.team_size_threshold, low=1)
-        _check.integer("int_population_min", self.int_population_min, low=0)
-        _check.integer("int_population_max", self.int_population_max, low=1)
         if self.int_population_max < self.int_population_min:
             raise DomainError("int_population_max", "must not be below int_population_min")
-        _check.number("utilisation_ceiling", self.utilisation_ceiling, low=0.05, high=1)
-        _check.number("cover_share_cap", self.cover_share_cap, low=0, high=1)
-        _check.number("move_fte_cap_share", self.move_fte_cap_share, low=0, high=1)
-        _check.number("demand_percentile", self.demand_percentile, low=0.01, high=0.999)
-        _check.number("budget_gbp", self.budget_gbp, low=0)
-        _check.number("unmet_penalty_gbp_per_hour", self.unmet_penalty_gbp_per_hour, low=0)
         if not isinstance(self.sources, MappingProxyType):
             object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
 

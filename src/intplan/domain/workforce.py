@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from intplan.domain import _check
+from intplan.domain import limits as L
 from intplan.domain.errors import DomainError
 
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MAX_FTE = 1.5  # above this a row is almost certainly a typo (e.g. hours in the FTE column)
+MAX_FTE = L.FTE.high  # above this a row is almost certainly a typo (hours in the FTE column)
 FTE_TOLERANCE = 1e-6
 
 
@@ -61,8 +62,8 @@ class Rota:
             raise DomainError("days", "needs seven yes/no values, Monday to Sunday")
         if not any(self.days):
             raise DomainError("days", "a rota must work at least one day")
-        _check.number("start_hour", self.start_hour, low=0, high=24)
-        _check.number("end_hour", self.end_hour, low=0, high=24)
+        _check.within("start_hour", self.start_hour, L.HOUR_OF_DAY)
+        _check.within("end_hour", self.end_hour, L.HOUR_OF_DAY)
         if self.end_hour <= self.start_hour:
             raise DomainError("end_hour", "must be after start_hour (a rota with no hours)")
         _check.text("source", self.source)
@@ -98,12 +99,12 @@ class Role:
     def __post_init__(self) -> None:
         _check.code("code", self.code)
         _check.text("name", self.name)
-        _check.number("pay_cost_gbp_per_fte", self.pay_cost_gbp_per_fte, low=0)
-        _check.number("hours_per_fte_week", self.hours_per_fte_week, low=0, high=80, low_open=True)
-        _check.number("productive_fraction", self.productive_fraction, low=0, high=1, low_open=True)
+        _check.within("pay_cost_gbp_per_fte", self.pay_cost_gbp_per_fte, L.PAY_GBP_PER_FTE)
+        _check.within("hours_per_fte_week", self.hours_per_fte_week, L.HOURS_PER_FTE_WEEK)
+        _check.within("productive_fraction", self.productive_fraction, L.PRODUCTIVE_FRACTION)
         _check.code("rota", self.rota)
         if self.population_per_fte is not None:
-            _check.number("population_per_fte", self.population_per_fte, low=0, low_open=True)
+            _check.within("population_per_fte", self.population_per_fte, L.POPULATION_PER_FTE)
         _check.text("source", self.source)
 
 
@@ -117,7 +118,7 @@ class Assignment:
 
     def __post_init__(self) -> None:
         _check.code("int_code", self.int_code)
-        _check.number("fte", self.fte, low=0, high=MAX_FTE, low_open=True)
+        _check.within("fte", self.fte, L.FTE)
         _check.text("rule", self.rule)
 
 
@@ -144,7 +145,7 @@ class Staff:
         if not isinstance(self.base_kind, BaseKind):
             raise DomainError("base_kind", f"{self.base_kind!r} is not practice, pcn or team")
         _check.code("base", self.base)
-        _check.number("fte", self.fte, low=0, high=MAX_FTE, low_open=True)
+        _check.within("fte", self.fte, L.FTE)
         if self.rota is not None:
             _check.code("rota", self.rota)
         if self.assignments:

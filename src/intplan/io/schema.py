@@ -21,6 +21,7 @@ from intplan.domain import (
     EmployerType,
     StaffGroup,
 )
+from intplan.domain import limits as L
 
 #: Bumped when a sheet or column changes meaning; the reader refuses newer versions.
 SCHEMA_VERSION = 1
@@ -55,6 +56,8 @@ class Column:
     width: float = 12.0
     #: domain attribute names reported against this column (default: the header)
     fields: tuple[str, ...] = ()
+    #: plausible range of a number column (checked cell by cell on load)
+    limit: L.Limit | None = None
 
     @property
     def domain_fields(self) -> tuple[str, ...]:
@@ -136,6 +139,7 @@ def _text(header: str, description: str, *, width: float = 28, required: bool = 
 def _num(
     header: str,
     description: str,
+    limit: L.Limit,
     *,
     unit: str = "",
     fmt: str | None = None,
@@ -152,12 +156,14 @@ def _num(
         width=width,
         required=required,
         fields=fields,
+        limit=limit,
     )
 
 
 def _int(
     header: str,
     description: str,
+    limit: L.Limit,
     *,
     unit: str = "",
     number_format: str | None = None,
@@ -170,6 +176,7 @@ def _int(
         unit=unit,
         number_format=number_format,
         fields=fields,
+        limit=limit,
     )
 
 
@@ -280,6 +287,7 @@ PRACTICES = SheetSpec(
             _int(
                 h,
                 f"Registered patients aged {band}",
+                L.LIST_SIZE,
                 unit="people",
                 number_format="#,##0",
                 fields=(f"list_{band}",) + (("list_by_age",) if i == 0 else ()),
@@ -289,10 +297,13 @@ PRACTICES = SheetSpec(
         _int(
             "deprivation_decile",
             "IMD decile of the practice population, 1 = most deprived",
+            L.DECILE,
             unit="decile 1-10",
         ),
-        _num("x_km", "Easting of the practice on any local km grid", unit="km", fmt="0.00"),
-        _num("y_km", "Northing of the practice on the same grid", unit="km", fmt="0.00"),
+        _num(
+            "x_km", "Easting of the practice on any local km grid", L.GRID_KM, unit="km", fmt="0.00"
+        ),
+        _num("y_km", "Northing of the practice on the same grid", L.GRID_KM, unit="km", fmt="0.00"),
     ),
     key=("code",),
 )
@@ -329,6 +340,7 @@ ADJACENCY = SheetSpec(
         _num(
             "travel_minutes",
             "Typical travel time between the two INTs",
+            L.TRAVEL_MINUTES,
             unit="minutes",
             fmt="0.0",
         ),
@@ -369,8 +381,19 @@ ROTAS = SheetSpec(
             _yes_no(d, f"Works on {d.capitalize()}", fields=(d, "days") if i == 0 else (d,))
             for i, d in enumerate(DAYS)
         ),
-        _num("start_hour", "Start of the daily window (0-24)", unit="hour of day", fmt="0.0#"),
-        _num("end_hour", "End of the daily window (0-24), after start_hour", unit="hour of day"),
+        _num(
+            "start_hour",
+            "Start of the daily window (0-24)",
+            L.HOUR_OF_DAY,
+            unit="hour of day",
+            fmt="0.0#",
+        ),
+        _num(
+            "end_hour",
+            "End of the daily window (0-24), after start_hour",
+            L.HOUR_OF_DAY,
+            unit="hour of day",
+        ),
         _source(),
     ),
     key=("code",),
@@ -387,14 +410,22 @@ ROLES = SheetSpec(
         _num(
             "pay_cost_gbp_per_fte",
             "Annual pay cost of one FTE including employer on-costs",
+            L.PAY_GBP_PER_FTE,
             unit="GBP per FTE per year",
             fmt="#,##0",
             width=14,
         ),
-        _num("hours_per_fte_week", "Hours in a full-time week", unit="hours", fmt="0.0#"),
+        _num(
+            "hours_per_fte_week",
+            "Hours in a full-time week",
+            L.HOURS_PER_FTE_WEEK,
+            unit="hours",
+            fmt="0.0#",
+        ),
         _num(
             "productive_fraction",
             "Share of contracted time available after leave, sickness and training",
+            L.PRODUCTIVE_FRACTION,
             unit="0-1",
             fmt="0.00",
         ),
@@ -410,6 +441,7 @@ ROLES = SheetSpec(
         _num(
             "population_per_fte",
             "Reference registered population per FTE (blank = none)",
+            L.POPULATION_PER_FTE,
             unit="people per FTE",
             fmt="#,##0",
             required=False,
@@ -436,6 +468,7 @@ STAFF = SheetSpec(
         _num(
             "fte",
             "Contracted whole-time equivalent (above 0, at most 1.5)",
+            L.FTE,
             unit="FTE",
             fmt="0.00",
             fields=("fte", "assignments"),
@@ -455,7 +488,7 @@ ASSIGNMENTS = SheetSpec(
     columns=(
         _ref("staff_id", "Staff", "Staff id"),
         _ref("int", "INTs", "INT code", fields=("int", "int_code")),
-        _num("fte", "FTE given to this INT", unit="FTE", fmt="0.000"),
+        _num("fte", "FTE given to this INT", L.FTE, unit="FTE", fmt="0.000"),
         _text(
             "rule",
             "Rule that gave the share: practice, pcn_share, team_share, manual, named",
@@ -477,6 +510,7 @@ ARRIVAL_PROFILES = SheetSpec(
             _num(
                 d,
                 f"Relative weight of {d.capitalize()}",
+                L.WEIGHT,
                 unit="weight",
                 width=7,
                 fields=(f"day_{i}",) + (("day_weights",) if i == 0 else ()),
@@ -487,6 +521,7 @@ ARRIVAL_PROFILES = SheetSpec(
             _num(
                 h,
                 f"Relative weight of hour {h[1:]}:00-{h[1:]}:59",
+                L.WEIGHT,
                 unit="weight",
                 width=6,
                 fields=(f"hour_{i:02d}",) + (("hour_weights",) if i == 0 else ()),
@@ -507,10 +542,11 @@ ACTIVITIES = SheetSpec(
         _code("code", "Activity code (SDC, RC, LTC, HV, UCR, ...)"),
         _text("name", "Activity name"),
         _choice("kind", _values(ActivityKind), "patient (requests) or meeting (MDT time)"),
-        _int("priority", "1 = most urgent, 5 = least", unit="1-5"),
+        _int("priority", "1 = most urgent, 5 = least", L.PRIORITY, unit="1-5"),
         _num(
             "response_target_hours",
             "Target time from request to contact",
+            L.TARGET_HOURS,
             unit="hours",
             fmt="0.0#",
             width=14,
@@ -520,22 +556,31 @@ ACTIVITIES = SheetSpec(
         _choice(
             "duration_distribution", _values(DurationDistribution), "Shape of contact durations"
         ),
-        _num("duration_cv", "Coefficient of variation of durations", unit="ratio", fmt="0.00"),
+        _num(
+            "duration_cv",
+            "Coefficient of variation of durations",
+            L.DURATION_CV,
+            unit="ratio",
+            fmt="0.00",
+        ),
         _num(
             "contacts_per_episode",
             "Mean contacts in an episode of care",
+            L.CONTACTS_PER_EPISODE,
             unit="contacts",
             fmt="0.0#",
         ),
         _num(
             "deprivation_gradient",
             "Demand multiplier 1+g at decile 1, 1-g at decile 10",
+            L.DEPRIVATION_GRADIENT,
             unit="ratio",
             fmt="0.00",
         ),
         _num(
             "escalation_hours",
             "Waits beyond this escalate to ED (blank = never)",
+            L.TARGET_HOURS,
             unit="hours",
             required=False,
         ),
@@ -554,10 +599,11 @@ ELIGIBILITY = SheetSpec(
         _num(
             "duration_minutes",
             "Minutes per contact (meetings: per attending FTE per week)",
+            L.DURATION_MINUTES,
             unit="minutes",
             fmt="0.0",
         ),
-        _int("preference", "1 is asked first", unit="1-9"),
+        _int("preference", "1 is asked first", L.PREFERENCE, unit="1-9"),
         _source(),
     ),
     key=("activity", "role"),
@@ -569,11 +615,20 @@ REFERRALS = SheetSpec(
     columns=(
         _ref("from_activity", "Activities", "Referring activity"),
         _ref("to_activity", "Activities", "Activity referred to"),
-        _num("probability", "Share of episodes referred on", unit="0-1", fmt="0.000"),
-        _num("delay_hours", "Delay before the referral arrives", unit="hours", fmt="0.0"),
+        _num(
+            "probability", "Share of episodes referred on", L.PROBABILITY, unit="0-1", fmt="0.000"
+        ),
+        _num(
+            "delay_hours",
+            "Delay before the referral arrives",
+            L.DELAY_HOURS,
+            unit="hours",
+            fmt="0.0",
+        ),
         _num(
             "rejection_probability",
             "Share of referrals screened out (they re-present later)",
+            L.PROBABILITY,
             unit="0-1",
             fmt="0.000",
         ),
@@ -591,6 +646,7 @@ DEMAND_RATES = SheetSpec(
         _num(
             "per_1000_per_week",
             "Requests per 1,000 patients in the band per week",
+            L.RATE_PER_1000_PER_WEEK,
             unit="per 1,000 per week",
             fmt="0.00",
             width=14,
@@ -605,8 +661,10 @@ SEASONALITY = SheetSpec(
     description="Demand multiplier by calendar month; activity '*' applies to all.",
     columns=(
         _code("activity", "Activity code, or * for all activities"),
-        _int("month", "Calendar month 1-12", unit="month"),
-        _num("factor", "Demand multiplier for the month", unit="ratio", fmt="0.00"),
+        _int("month", "Calendar month 1-12", L.MONTH, unit="month"),
+        _num(
+            "factor", "Demand multiplier for the month", L.SEASON_FACTOR, unit="ratio", fmt="0.00"
+        ),
         _source(),
     ),
     key=("activity", "month"),
@@ -627,10 +685,10 @@ INTERVENTIONS = SheetSpec(
             required=False,
             fields=("int", "int_code"),
         ),
-        _num("effect_pct", "Change in demand once fully ramped", unit="%", fmt="0.0"),
-        _int("start_week", "Simulation week it starts", unit="week"),
-        _int("lag_weeks", "Weeks before any effect", unit="weeks"),
-        _int("ramp_weeks", "Weeks from first effect to full effect", unit="weeks"),
+        _num("effect_pct", "Change in demand once fully ramped", L.EFFECT_PCT, unit="%", fmt="0.0"),
+        _int("start_week", "Simulation week it starts", L.WEEK, unit="week"),
+        _int("lag_weeks", "Weeks before any effect", L.WEEK, unit="weeks"),
+        _int("ramp_weeks", "Weeks from first effect to full effect", L.WEEK, unit="weeks"),
         _source(),
     ),
     key=("code",),
@@ -708,6 +766,21 @@ This page is generated from `src/intplan/io/schema.py`; regenerate it with
 - **Result sheets** are written by runs and are not inputs: sheets named
   {results} alone or followed by a non-lower-case character (`ResultsWaits`,
   `Plan_FTE`, `Compare 2`). Saving a scenario writes inputs only.
+- **Numbers** are plain decimals (`1000`, `0.8`, `-2.5`, `1e3`); `1_000`, `1,000`,
+  `0,5`, `nan` and `inf` are not numbers. A cell that is empty is blank however it was
+  saved (an empty value, an empty typed cell).
+- Every number column has a **plausible range** (below): wide enough for any real INT,
+  narrow enough that nothing inside it can exhaust memory or break the solver. A value
+  outside it is reported with the range and the reason; every problem in a row is listed.
+- **Demand bound**: at its busiest (list sizes x rates, at the worst deprivation, the
+  busiest month, the highest growth over the horizon and every demand-raising
+  intervention at full effect) a scenario may ask for at most {max_contacts:,} contacts
+  a week, about 20 times Kent & Medway; the engine keeps a week's arrivals in memory.
+- A file that is not a readable workbook (a damaged zip entry, an encrypted or
+  unusually compressed part, XML that is cut off or not well-formed, a cell pointing at
+  shared text that does not exist, a cell beyond column XFD or row 1,048,576) is
+  refused as "not a readable workbook", naming the sheet and cell where it can; it is
+  never read as far as it goes or replaced by defaults.
 - Saving is atomic: a crash never leaves a half-written workbook.
 """
 
@@ -716,9 +789,14 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def _range(limit: L.Limit | None) -> str:
+    return f"{limit.text}: {_cell(limit.reason)}" if limit else ""
+
+
 def format_markdown() -> str:
     """The reference for every sheet and column, as Markdown (docs/workbook-format.md)."""
     from intplan.domain import SETTING_SPECS
+    from intplan.domain.limits import MAX_CONTACTS_PER_WEEK
     from intplan.io.results import RESULT_SHEET_PREFIXES
 
     keys = "; ".join(f"{s.name}: {' + '.join(s.key)}" for s in SHEETS)
@@ -728,6 +806,7 @@ def format_markdown() -> str:
             sep=LIST_SEPARATOR,
             keys=keys,
             results=", ".join(f"`{p}`" for p in RESULT_SHEET_PREFIXES),
+            max_contacts=MAX_CONTACTS_PER_WEEK,
         ),
         "## Sheets",
         "",
@@ -737,8 +816,8 @@ def format_markdown() -> str:
     for s in SHEETS:
         lines += [f"## {s.name}", "", s.description, ""]
         lines += [
-            "| column | unit | type | required | allowed values | meaning |",
-            "| --- | --- | --- | --- | --- | --- |",
+            "| column | unit | type | required | allowed values | plausible range | meaning |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
         for c in s.columns:
             allowed = (
@@ -750,7 +829,8 @@ def format_markdown() -> str:
             )
             lines.append(
                 f"| `{c.header}` | {_cell(c.unit)} | {c.kind.value} | "
-                f"{'yes' if c.required else 'no'} | {allowed} | {_cell(c.description)} |"
+                f"{'yes' if c.required else 'no'} | {allowed} | {_range(c.limit)} | "
+                f"{_cell(c.description)} |"
             )
         lines.append("")
         if s.name == "About":
@@ -763,11 +843,11 @@ def format_markdown() -> str:
             ]
         if s.name == "Settings":
             lines += [
-                "| key | unit | default | source of the default | meaning |",
-                "| --- | --- | --- | --- | --- |",
+                "| key | unit | default | plausible range | source of the default | meaning |",
+                "| --- | --- | --- | --- | --- | --- |",
                 *(
-                    f"| `{p.key}` | {_cell(p.unit)} | {p.default} | {_cell(p.source)} | "
-                    f"{_cell(p.description)} |"
+                    f"| `{p.key}` | {_cell(p.unit)} | {p.default} | {_range(p.limit)} | "
+                    f"{_cell(p.source)} | {_cell(p.description)} |"
                     for p in SETTING_SPECS
                 ),
                 "",

@@ -12,16 +12,13 @@ columns, atomically. ``read_scenario`` reads it back, collecting *every* problem
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 import os
-import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from xml.parsers import expat
 
 from intplan import __version__
 from intplan.domain import (
@@ -59,11 +56,21 @@ from intplan.domain import (
     Team,
 )
 from intplan.io import schema as S
+from intplan.io._convert import (
+    FAST_TYPES,
+    YES_NO_WORDS,
+    as_number,
+    blank,
+    closest,
+    convert,
+    limit_problem,
+)
+from intplan.io._open import damaged, open_workbook
+from intplan.io._parts import DamagedXlsxError
 from intplan.io._xlsx import (
     ErrorValue,
     FormulaValue,
     ListValidation,
-    NotXlsxError,
     SheetData,
     XlsxReader,
     write_xlsx,
@@ -74,8 +81,6 @@ from intplan.io.results import is_result_sheet
 
 PathLike = str | os.PathLike[str]
 
-_OLE_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _VALIDATION_HEADROOM = 1000  # rows below the data a drop-down still covers
 _SINGULAR = {"Practices": "practice", "INTs": "INT", "Teams": "team", "Staff": "staff id"}
 
@@ -380,118 +385,9 @@ class _Ctx:
         self.rows_by_key.setdefault(sheet, {}).setdefault(key, []).append(row)
 
 
-#: cell types taken as they are (after the blank check for strings), per column kind
-_FAST_TYPES: dict[S.Kind, tuple[type, ...]] = {
-    S.Kind.NUMBER: (int, float),
-    S.Kind.INTEGER: (int,),
-    S.Kind.CODE: (str,),
-    S.Kind.TEXT: (str,),
-}
-
-
-_YES_NO = {"yes": True, "no": False}
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
-def _closest(word: str, options: Iterable[str]) -> str | None:
-    opts = list(options)
-    got = difflib.get_close_matches(word, opts, n=1, cutoff=0.6)
-    if not got:
-        lower = {o.lower(): o for o in opts}
-        got = [lower[m] for m in difflib.get_close_matches(word.lower(), lower, n=1, cutoff=0.6)]
-    return got[0] if got else None
-
-
-def _as_number(v: Any) -> float | int | None:
-    """A number from a cell, or None when the cell does not hold one."""
-    if isinstance(v, bool):
-        return None
-    if isinstance(v, int | float):
-        return v if math.isfinite(v) else None
-    if isinstance(v, str):
-        # No thousands separators: "0,5" (a decimal comma) must not become 5.
-        text = v.strip()
-        try:
-            return int(text)
-        except ValueError:
-            pass
-        try:
-            f = float(text)
-        except ValueError:
-            return None
-        return f if math.isfinite(f) else None
-    return None
-
-
-def _describe(v: Any) -> str:
-    if isinstance(v, dt.datetime | dt.date | dt.time):
-        return "a date/time"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    return repr(v)
-
-
-def _convert(col: S.Column, v: Any) -> tuple[Any, str | None]:
-    """(value, None) or (None, problem message) for one non-blank cell."""
-    if isinstance(v, ErrorValue):
-        return None, f"the cell shows the error {v.code}; enter a value"
-    if isinstance(v, FormulaValue):
-        return None, (
-            "the cell holds a formula with no saved result; open the file in Excel or "
-            "LibreOffice, save it, and load it again (or paste the values)"
-        )
-    kind = col.kind
-    if kind is S.Kind.ANY:
-        return v, None  # typed later, per key (About, Settings)
-    unit = f" ({col.unit})" if col.unit else ""
-    if kind is S.Kind.NUMBER:
-        n = _as_number(v)
-        if n is None:
-            return None, f"{_describe(v)} is not a number; a number{unit} is expected"
-        return n, None
-    if kind is S.Kind.INTEGER:
-        n = _as_number(v)
-        if n is None or (isinstance(n, float) and not n.is_integer()):
-            return None, f"{_describe(v)} is not a whole number; a whole number{unit} is expected"
-        # LibreOffice and some tools store whole numbers as 3.0: integral floats are ints.
-        return int(n), None
-    if kind is S.Kind.YES_NO:
-        if isinstance(v, bool):
-            return v, None
-        text = str(v).strip().lower()
-        if text in ("yes", "y", "true", "1"):
-            return True, None
-        if text in ("no", "n", "false", "0"):
-            return False, None
-        return None, f"{_describe(v)} is not yes or no"
-    if isinstance(v, bool | dt.datetime | dt.date | dt.time):
-        return None, f"{_describe(v)} is not text; {kind.value} expected"
-    if isinstance(v, float) and v.is_integer():
-        v = int(v)  # a numeric code typed into Excel, e.g. 12345
-    text = str(v)
-    if kind is S.Kind.CODE:
-        return text.strip(), None
-    if kind is S.Kind.CHOICE:
-        t = text.strip()
-        if t in col.allowed:
-            return t, None
-        lower = {a.lower(): a for a in col.allowed}
-        if t.lower() in lower:
-            return lower[t.lower()], None
-        hint = _closest(t, col.allowed)
-        did = f"; did you mean {hint!r}?" if hint else ""
-        return None, f"{t!r} is not one of: {', '.join(col.allowed)}{did}"
-    if kind is S.Kind.CODES:
-        return tuple(p.strip() for p in text.split(S.LIST_SEPARATOR) if p.strip()), None
-    return text, None  # TEXT
-
-
 def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | None:
     if spec.name not in reader.sheet_paths:
-        hint = _closest(spec.name, [n for n in reader.sheet_names if n not in S.SHEET_BY_NAME])
+        hint = closest(spec.name, [n for n in reader.sheet_names if n not in S.SHEET_BY_NAME])
         did = f"; is {hint!r} meant to be it? Rename it to {spec.name!r}" if hint else ""
         ctx.issue(spec.name, None, None, f"sheet {spec.name!r} is missing{did}")
         ctx.complete = False
@@ -511,7 +407,7 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
     unknown: dict[str, int] = {}
     expected_lower = {h.lower(): h for h in spec.headers}
     for i, h in enumerate(header_cells):
-        if _blank(h):
+        if blank(h):
             continue
         name = str(h).strip()
         canonical = name if name in spec.headers else expected_lower.get(name.lower())
@@ -527,7 +423,7 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
     for col in spec.columns:
         if col.header in col_of:
             continue
-        hint = _closest(col.header, unknown)
+        hint = closest(col.header, unknown)
         if hint is not None:
             unknown.pop(hint)
             ctx.issue(
@@ -549,7 +445,7 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
     data = rows[1:]
     for number, values in data:
         for i, cell in enumerate(values):
-            if i not in used and not _blank(cell):
+            if i not in used and not blank(cell):
                 ctx.issue(
                     spec.name,
                     number,
@@ -563,7 +459,8 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
         return None
     table = _Table(spec=spec, rows=[], extra_headers=list(unknown))
     plan = [
-        (c, c.header, col_of.get(c.header, -1), _FAST_TYPES.get(c.kind, ())) for c in spec.columns
+        (c, c.header, col_of.get(c.header, -1), FAST_TYPES.get(c.kind, ()), c.limit)
+        for c in spec.columns
     ]
     v: Any
     for number, values in data:
@@ -572,7 +469,7 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
         row = _Row(number=number, values={}, extras={})
         got = row.values
         n = len(values)
-        for col, header, ci, fast in plan:
+        for col, header, ci, fast, limit in plan:
             v = values[ci] if 0 <= ci < n else None
             tv = type(v)
             if tv in fast:
@@ -582,11 +479,13 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
                     if stripped:
                         got[header] = stripped if col.kind is S.Kind.CODE else v
                         continue
-                elif tv is int or math.isfinite(v):
+                elif (tv is int or math.isfinite(v)) and (
+                    limit is None or limit.low <= v <= limit.high
+                ):
                     got[header] = v
                     continue
-            elif col.kind is S.Kind.YES_NO and tv is str and v in _YES_NO:
-                got[header] = _YES_NO[v]
+            elif col.kind is S.Kind.YES_NO and tv is str and v in YES_NO_WORDS:
+                got[header] = YES_NO_WORDS[v]
                 continue
             if v is None or (tv is str and not v.strip()):
                 got[header] = None
@@ -599,7 +498,8 @@ def _read_table(ctx: _Ctx, reader: XlsxReader, spec: S.SheetSpec) -> _Table | No
                     )
                     row.ok = False
                 continue
-            value, problem = _convert(col, v)
+            value, problem = convert(col, v)
+            problem = problem or limit_problem(col, value)
             if problem:
                 ctx.issue(spec.name, number, header, problem)
                 row.ok = False
@@ -698,16 +598,22 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
             continue
         ctx.remember("About", key, row.number)
         if key not in S.ABOUT_KEYS:
-            hint = _closest(key, S.ABOUT_KEYS)
+            hint = closest(key, S.ABOUT_KEYS)
             did = f"; did you mean {hint!r}?" if hint else ""
             ctx.issue("About", row.number, "key", f"unknown key {key!r}{did}")
+            continue
+        if key in found:
+            first = found[key].number
+            ctx.issue(
+                "About", row.number, "key", f"{key!r} appears twice (also row {first}); delete one"
+            )
             continue
         found[key] = row
     version_row = found.get("schema_version")
     if version_row is None:
         ctx.issue("About", None, "key", "the schema_version row is missing; add it (value 1)")
     else:
-        v = _as_number(version_row.values.get("value"))
+        v = as_number(version_row.values.get("value"))
         if v is None or not float(v).is_integer() or v < 1:
             ctx.issue("About", version_row.number, "value", "schema_version must be 1")
         elif v > S.SCHEMA_VERSION:
@@ -720,7 +626,7 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
             )
     name_row = found.get("name")
     raw_name = name_row.values.get("value") if name_row else None
-    if name_row is None or _blank(raw_name):
+    if name_row is None or blank(raw_name):
         ctx.issue(
             "About",
             name_row.number if name_row else None,
@@ -730,7 +636,7 @@ def _read_about(ctx: _Ctx) -> tuple[str, str]:
     else:
         name = str(raw_name)
     notes_row = found.get("notes")
-    if notes_row is not None and not _blank(notes_row.values.get("value")):
+    if notes_row is not None and not blank(notes_row.values.get("value")):
         notes = str(notes_row.values.get("value"))
     return name, notes
 
@@ -749,7 +655,7 @@ def _read_settings(ctx: _Ctx) -> Settings:
         ctx.remember("Settings", key, row.number)
         spec = specs.get(key)
         if spec is None:
-            hint = _closest(key, specs)
+            hint = closest(key, specs)
             did = f"; did you mean {hint!r}?" if hint else ""
             ctx.issue("Settings", row.number, "key", f"unknown setting {key!r}{did}")
             continue
@@ -765,18 +671,22 @@ def _read_settings(ctx: _Ctx) -> Settings:
             else S.Kind.NUMBER
         )
         col = S.Column(header="value", kind=kind, description=spec.description, unit=spec.unit)
-        value, problem = _convert(col, raw)
+        value, problem = convert(col, raw)
         if problem:
             ctx.issue("Settings", row.number, "value", problem)
             continue
         if isinstance(value, str):
             value = value.strip()
-        try:
-            Settings(**{key: value})
-        except DomainError as e:
-            if e.field == key:
+            try:
+                Settings(**{key: value})  # type: ignore[arg-type]  # the key's own type
+            except DomainError as e:
                 ctx.issue("Settings", row.number, "value", e.message)
                 continue
+        elif spec.limit is not None and (problem := spec.limit.problem(value)):
+            # Only the setting's own range here: rules between settings (max >= min) are
+            # checked once all are read, against the values given, not the defaults.
+            ctx.issue("Settings", row.number, "value", problem)
+            continue
         values[key] = value
         source = row.values.get("source")
         if source is not None and str(source).strip():
@@ -843,7 +753,7 @@ def _map_problem(ctx: _Ctx, p: Problem) -> list[Issue]:
     def hint(column: S.Column | None, value: Any) -> str:
         if column is None or not column.codes_from or value is None:
             return ""
-        near = _closest(str(value), ctx.known.get(column.codes_from, set()))
+        near = closest(str(value), ctx.known.get(column.codes_from, set()))
         return f"; did you mean {near!r}?" if near else ""
 
     def link_rows(sheet: str, owner_h: str, owner: str, member_h: str, known: str) -> None:
@@ -947,63 +857,26 @@ def _extra_sheet(reader: XlsxReader, name: str) -> ExtraSheet:
     return ExtraSheet(name=name, rows=tuple(out))
 
 
-def _open(path: Path) -> XlsxReader:
-    file = str(path)
-    if not path.exists():
-        raise UnreadableFileError(file, "file not found")
-    if path.is_dir():
-        raise UnreadableFileError(file, "is a folder, not an Excel workbook")
-    try:
-        with path.open("rb") as f:
-            head = f.read(8)
-            if head == _OLE_MAGIC:
-                body = head + f.read()
-                if _ENCRYPTED_MARK in body:
-                    raise UnreadableFileError(
-                        file,
-                        "the workbook is password-protected; remove the password in Excel "
-                        "(File > Info > Protect Workbook) and save again",
-                    )
-                raise UnreadableFileError(
-                    file,
-                    "this is an old Excel 97-2003 (.xls) file or is password-protected; "
-                    "open it in Excel, remove any password and save it as .xlsx",
-                )
-    except OSError as e:
-        raise UnreadableFileError(file, f"cannot be opened: {e.strerror or e}") from e
-    if not head:
-        raise UnreadableFileError(file, "the file is empty (0 bytes); it is not an Excel workbook")
-    if not head.startswith(b"PK"):
-        raise UnreadableFileError(file, "not an Excel workbook (.xlsx)")
-    try:
-        return XlsxReader(file)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as e:
-        raise UnreadableFileError(
-            file, f"the workbook is damaged (corrupt zip: {e}); restore a saved copy"
-        ) from e
-    except (NotXlsxError, KeyError) as e:
-        raise UnreadableFileError(file, "not an Excel workbook (.xlsx)") from e
-    except expat.ExpatError as e:
-        raise UnreadableFileError(file, f"the workbook is damaged (bad XML: {e})") from e
-
-
 def read_scenario(path: PathLike) -> Scenario:
-    """Read a scenario workbook; raise one WorkbookError listing every problem found."""
+    """Read a scenario workbook; raise one WorkbookError listing every problem found.
+
+    A file that cannot be read as a workbook at all (missing, not a zip, a damaged zip
+    entry or XML part, a cell pointing at nothing) raises UnreadableFileError.
+    """
     target = Path(path)
     ctx = _Ctx(file=str(path))
-    reader = _open(target)
+    reader = open_workbook(target)
     try:
-        try:
-            for spec in S.SHEETS:
-                _read_table(ctx, reader, spec)
-            extra_names = [
-                n for n in reader.sheet_names if n not in S.SHEET_BY_NAME and not is_result_sheet(n)
-            ]
-            extra_sheets = tuple(_extra_sheet(reader, n) for n in extra_names)
-        except (zipfile.BadZipFile, expat.ExpatError, KeyError, ValueError, EOFError) as e:
-            raise UnreadableFileError(
-                str(path), f"the workbook is damaged ({type(e).__name__}: {e})"
-            ) from e
+        for spec in S.SHEETS:
+            _read_table(ctx, reader, spec)
+        extra_names = [
+            n for n in reader.sheet_names if n not in S.SHEET_BY_NAME and not is_result_sheet(n)
+        ]
+        extra_sheets = tuple(_extra_sheet(reader, n) for n in extra_names)
+    except DamagedXlsxError as e:
+        raise damaged(str(path), e) from e
+    except OSError as e:
+        raise UnreadableFileError(str(path), f"cannot be read: {e.strerror or e}") from e
     finally:
         reader.close()
     return _assemble(ctx, extra_sheets)
@@ -1246,7 +1119,7 @@ def _orphans(
     for owner, members in links.items():
         if owner in known or owner in failed:
             continue
-        near = _closest(owner, known)
+        near = closest(owner, known)
         did = f"; did you mean {near!r}?" if near else ""
         for _, number in members:
             ctx.issue(
