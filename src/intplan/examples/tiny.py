@@ -46,7 +46,9 @@ ILLUSTRATIVE = "illustrative: fictional tiny example for tests"
 ANCHORS: dict[str, tuple[float, float, float, float, float]] = {
     "SDC": (40, 45, 70, 95, 120),
     "LTC": (2, 8, 25, 35, 40),
-    "HV": (0, 0.5, 3, 12, 40),
+    # most of tiny's home visits follow a same-day contact (5% of SDC episodes, below);
+    # what is left for HV's own episodes is close to tiny's earlier table (0, 0.5, 3, 12, 40)
+    "HV": (0, 1.8, 10.8, 43.2, 144),
 }
 WEEKDAY = (True, True, True, True, True, False, False)
 
@@ -251,7 +253,7 @@ def build_tiny() -> Scenario:
         Referral(
             from_activity="SDC",
             to_activity="HV",
-            probability=0.01,
+            probability=0.05,
             delay_hours=24,
             rejection_probability=0.2,
             source=ILLUSTRATIVE,
@@ -381,7 +383,7 @@ def _calibrated_rates(
     people = np.sum([p.list_by_age for p in practices], axis=0) / 1000.0
     anchor = np.array([float(np.dot(ANCHORS[a.code], people)) for a in patient])
     referred = referred_contacts(patient, referrals, settings, anchor)
-    out = []
+    out: list[DemandRate] = []
     for a, total, came in zip(patient, anchor, referred, strict=True):
         keep = 1.0 - came / total
         note = (

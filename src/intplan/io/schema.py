@@ -565,15 +565,32 @@ ELIGIBILITY = SheetSpec(
 
 REFERRALS = SheetSpec(
     name="Referrals",
-    description="After an activity, a share of patients is referred on to another.",
+    description=(
+        "After an activity's episode, a share of patients is referred on to another: "
+        "decided once per episode, after its last contact (follow-ups do not refer)."
+    ),
     columns=(
         _ref("from_activity", "Activities", "Referring activity"),
         _ref("to_activity", "Activities", "Activity referred to"),
-        _num("probability", "Share of episodes referred on", unit="0-1", fmt="0.000"),
-        _num("delay_hours", "Delay before the referral arrives", unit="hours", fmt="0.0"),
+        _num(
+            "probability",
+            "Share of episodes referred on (at most one route per episode; an "
+            "activity's rows add up to 1 or less)",
+            unit="0-1",
+            fmt="0.0000",
+        ),
+        _num(
+            "delay_hours",
+            "Delay from the episode's last contact until the referred episode arrives "
+            "(x (1 - integration_level))",
+            unit="hours",
+            fmt="0.0",
+        ),
         _num(
             "rejection_probability",
-            "Share of referrals screened out (they re-present later)",
+            "Share of referrals screened out (x (1 - integration_level)); each re-presents "
+            "once, as one episode of represent_activity one priority more urgent, after "
+            "represent_delay_hours",
             unit="0-1",
             fmt="0.000",
         ),
