@@ -6,7 +6,12 @@ reference data is revised. Illustrative only: fictional places and people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import numpy as np
+
 from intplan.domain import (
+    AGE_BANDS,
     HCP,
     INT,
     PCN,
@@ -33,8 +38,18 @@ from intplan.domain import (
     StaffGroup,
     Team,
 )
+from intplan.examples.referral_flow import referred_contacts
 
 ILLUSTRATIVE = "illustrative: fictional tiny example for tests"
+#: illustrative totals: ALL contacts per 1,000 a week by age band (0-17 ... 85+), referred
+#: or not; the demand table holds what referrals and re-presentations do not bring
+ANCHORS: dict[str, tuple[float, float, float, float, float]] = {
+    "SDC": (40, 45, 70, 95, 120),
+    "LTC": (2, 8, 25, 35, 40),
+    # most of tiny's home visits follow a same-day contact (5% of SDC episodes, below);
+    # what is left for HV's own episodes is close to tiny's earlier table (0, 0.5, 3, 12, 40)
+    "HV": (0, 1.8, 10.8, 43.2, 144),
+}
 WEEKDAY = (True, True, True, True, True, False, False)
 
 
@@ -234,26 +249,18 @@ def build_tiny() -> Scenario:
             activity="MDT", role="DN", duration_minutes=60, preference=1, source=ILLUSTRATIVE
         ),
     )
-    rates = (
-        tuple(
-            DemandRate(activity="SDC", age_band=b, per_1000_per_week=r, source=ILLUSTRATIVE)
-            for b, r in zip(
-                ("0-17", "18-64", "65-74", "75-84", "85+"), (40, 45, 70, 95, 120), strict=True
-            )
-        )
-        + tuple(
-            DemandRate(activity="LTC", age_band=b, per_1000_per_week=r, source=ILLUSTRATIVE)
-            for b, r in zip(
-                ("0-17", "18-64", "65-74", "75-84", "85+"), (2, 8, 25, 35, 40), strict=True
-            )
-        )
-        + tuple(
-            DemandRate(activity="HV", age_band=b, per_1000_per_week=r, source=ILLUSTRATIVE)
-            for b, r in zip(
-                ("0-17", "18-64", "65-74", "75-84", "85+"), (0, 0.5, 3, 12, 40), strict=True
-            )
-        )
+    referrals = (
+        Referral(
+            from_activity="SDC",
+            to_activity="HV",
+            probability=0.05,
+            delay_hours=24,
+            rejection_probability=0.2,
+            source=ILLUSTRATIVE,
+        ),
     )
+    settings = Settings(horizon_weeks=8, warmup_weeks=1, replications=3)
+    rates = _calibrated_rates(practices, activities, referrals, settings)
     staff = []
     n = 0
 
@@ -328,16 +335,7 @@ def build_tiny() -> Scenario:
         arrival_profiles=profiles,
         activities=activities,
         eligibilities=elig,
-        referrals=(
-            Referral(
-                from_activity="SDC",
-                to_activity="HV",
-                probability=0.05,
-                delay_hours=24,
-                rejection_probability=0.2,
-                source=ILLUSTRATIVE,
-            ),
-        ),
+        referrals=referrals,
         demand_rates=rates,
         seasonality=tuple(
             Seasonality(activity="*", month=m, factor=f, source=ILLUSTRATIVE)
@@ -360,5 +358,45 @@ def build_tiny() -> Scenario:
                 source="seed 002:91 (GP demand -6%); illustrative",
             ),
         ),
-        settings=Settings(horizon_weeks=8, warmup_weeks=1, replications=3),
+        settings=settings,
     )
+
+
+def anchor_rates() -> tuple[DemandRate, ...]:
+    """The illustrative totals as a demand table (what the calibrated rates add up to)."""
+    return tuple(
+        DemandRate(activity=a, age_band=b, per_1000_per_week=r, source=ILLUSTRATIVE)
+        for a, rates in ANCHORS.items()
+        for b, r in zip(AGE_BANDS, rates, strict=True)
+    )
+
+
+def _calibrated_rates(
+    practices: Sequence[Practice],
+    activities: Sequence[ActivityType],
+    referrals: Sequence[Referral],
+    settings: Settings,
+) -> tuple[DemandRate, ...]:
+    """Each activity's anchor less the share referrals and re-presentations bring, on the
+    example's own age mix (docs/reference-data.md, "Calibration")."""
+    patient = [a for a in activities if a.code in ANCHORS]
+    people = np.sum([p.list_by_age for p in practices], axis=0) / 1000.0
+    anchor = np.array([float(np.dot(ANCHORS[a.code], people)) for a in patient])
+    referred = referred_contacts(patient, referrals, settings, anchor)
+    out: list[DemandRate] = []
+    for a, total, came in zip(patient, anchor, referred, strict=True):
+        keep = 1.0 - came / total
+        note = (
+            f"{ILLUSTRATIVE}; anchor = all {a.code} contacts, referred or not; "
+            f"base = anchor x {keep:.3f}: referrals and re-presentations bring the rest"
+        )
+        out.extend(
+            DemandRate(
+                activity=a.code,
+                age_band=b,
+                per_1000_per_week=round(float(r * keep), 3),
+                source=note if came > 0 else ILLUSTRATIVE,
+            )
+            for b, r in zip(AGE_BANDS, ANCHORS[a.code], strict=True)
+        )
+    return tuple(out)

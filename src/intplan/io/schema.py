@@ -611,23 +611,34 @@ ELIGIBILITY = SheetSpec(
 
 REFERRALS = SheetSpec(
     name="Referrals",
-    description="After an activity, a share of patients is referred on to another.",
+    description=(
+        "After an activity's episode, a share of patients is referred on to another: "
+        "decided once per episode, after its last contact (follow-ups do not refer)."
+    ),
     columns=(
         _ref("from_activity", "Activities", "Referring activity"),
         _ref("to_activity", "Activities", "Activity referred to"),
         _num(
-            "probability", "Share of episodes referred on", L.PROBABILITY, unit="0-1", fmt="0.000"
+            "probability",
+            "Share of episodes referred on (at most one route per episode; an "
+            "activity's rows add up to 1 or less)",
+            L.PROBABILITY,
+            unit="0-1",
+            fmt="0.0000",
         ),
         _num(
             "delay_hours",
-            "Delay before the referral arrives",
+            "Delay from the episode's last contact until the referred episode arrives "
+            "(x (1 - integration_level))",
             L.DELAY_HOURS,
             unit="hours",
             fmt="0.0",
         ),
         _num(
             "rejection_probability",
-            "Share of referrals screened out (they re-present later)",
+            "Share of referrals screened out (x (1 - integration_level)); each re-presents "
+            "once, as one episode of represent_activity one priority more urgent, after "
+            "represent_delay_hours",
             L.PROBABILITY,
             unit="0-1",
             fmt="0.000",

@@ -247,8 +247,6 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         sv_n=zi(n_s + 1),
         sv_w=zi(n_s + 1),
         sv_free=np.arange(n_s + 1, dtype=np.int64),
-        new_i=np.zeros((5, 2), dtype=np.int64),
-        new_at=zf(2),
         h_t=zf(heap),
         h_q=zi(heap),
         h_k=zi(heap),

@@ -65,14 +65,15 @@ CHUNK = 64
 #: a list's entries this far ahead of its head are prefetched when the head moves on
 AHEAD = 4
 # An entry is 8 words, read through an integer and a float view: arrival time, duration
-# factor, referral and rejection uniforms, sequence number (orders a stream's head
+# factor, the episode's referral and rejection uniforms, sequence number (orders a stream's head
 # against other events), INT * 8 + priority, follow-ups still to come, and the staff
 # member of the previous contact (continuity; -1 none).
 E_T, E_F, E_U, E_J, E_Q, E_IP, E_N, E_S = range(8)
 ENTRY = 8
-#: draws one event may need from its INT's buffers: a referral and a follow-up request
-#: (follow-up count, duration factor, referral and rejection uniforms each)
-U_MARGIN, Z_MARGIN = 8, 2
+#: draws one event may need from its INT's buffers: one new request (a referred or
+#: re-presenting episode's follow-up count, referral and rejection uniforms, and a
+#: duration factor; a follow-up carries its episode's uniforms)
+U_MARGIN, Z_MARGIN = 4, 1
 #: wait histogram: bin 0 holds zero waits, then log-spaced bins from HIST_LO minutes
 #: (assumption: 1% wide bins, so p50/p90/p95 are within ~0.5% of the exact order statistic)
 HIST_BINS = 2048
@@ -219,8 +220,6 @@ class State(NamedTuple):
     sv_n: Ints
     sv_w: Ints
     sv_free: Ints  # stack of free slots (ints[FREE_SLOTS] of them)
-    new_i: Ints  # scratch (5, 2): activity, priority, follow-ups, previous staff, stream
-    new_at: Floats  # scratch (2,): arrival time
     h_t: Floats  # event heap (service ends, stream heads): time, sequence, kind, payload
     h_q: Ints
     h_k: Ints
@@ -683,19 +682,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_sh = len(sh_t)
     sidx = ints[SHIFT_IDX]
     n_buf = bu.shape[1]
-    # up to two requests created by a service end
-    new_b, new_prio, new_fu, new_prev, new_st = (
-        s.new_i[0],
-        s.new_i[1],
-        s.new_i[2],
-        s.new_i[3],
-        s.new_i[4],
-    )
-    new_at = s.new_at
     r_t, r_f, r_u, r_j = 0.0, 0.0, 0.0, 0.0
     r_i, r_a, r_p, r_n, r_s = 0, 0, 0, 0, 0
     while True:
-        # room for what one event can add to lists: two stream entries or one queued
+        # room for what one event can add to lists: a stream entry or a queued request
         if ints[N_FREE_CHUNKS] < 3:
             ints[ARR_IDX] = idx
             ints[SHIFT_IDX] = sidx
@@ -730,74 +720,70 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if t > shift_end[x] and t >= warm_end:
                     st, se = start_t[x], shift_end[x]
                     ot_min[staff_int[x] * n_r + staff_role[x]] += t - (se if se > st else st)
-                measured = sv_t[slot] >= warm_end
-                n_new = 0
-                u = sv_u[slot]
-                for k in range(rf_ptr[a], rf_ptr[a + 1]):
-                    if u < rf_cum[k]:
-                        if measured:
-                            n_ref[i] += 1
-                        if sv_j[slot] < rf_rej[k] * reject_scale and rep_act >= 0:
-                            # rejected: the patient re-presents later, one level more urgent
-                            if measured:
-                                n_rej[i] += 1
-                            new_b[0] = rep_act
-                            new_prio[0] = max(1, prio[rep_act] - 1)
-                            new_at[0] = t + rep_delay
-                            new_st[0] = n_a + n_rf
-                        else:
-                            new_b[0] = rf_to[k]
-                            new_prio[0] = prio[rf_to[k]]
-                            new_at[0] = t + rf_delay[k] * reject_scale
-                            new_st[0] = n_a + k
-                        new_fu[0] = -1
-                        new_prev[0] = -1
-                        n_new = 1
-                        break
+                # at most one new request: the episode's next contact, or, after its last
+                # contact, a referral (decided once per episode with the uniforms its first
+                # contact drew, which its follow-ups carry)
+                nb, n_prio, n_at, n_fu, n_prev, n_st = -1, 0, 0.0, -1, -1, 0
                 if sv_n[slot] > 0:  # the episode's next contact, with the same person if free
-                    new_b[n_new] = a
-                    new_prio[n_new] = sv_p[slot]
-                    new_at[n_new] = t + fu_delay[a]
-                    new_fu[n_new] = sv_n[slot] - 1
-                    new_prev[n_new] = x
-                    new_st[n_new] = a
-                    n_new += 1
+                    nb, n_prio, n_at, n_fu, n_prev, n_st = (
+                        a,
+                        sv_p[slot],
+                        t + fu_delay[a],
+                        sv_n[slot] - 1,
+                        x,
+                        a,
+                    )
+                else:
+                    u = sv_u[slot]
+                    for k in range(rf_ptr[a], rf_ptr[a + 1]):
+                        if u < rf_cum[k]:
+                            if sv_t[slot] >= warm_end:
+                                n_ref[i] += 1
+                            n_fu, n_prev = -1, -1
+                            if sv_j[slot] < rf_rej[k] * reject_scale and rep_act >= 0:
+                                # rejected: the patient re-presents later, one level more urgent
+                                if sv_t[slot] >= warm_end:
+                                    n_rej[i] += 1
+                                nb, n_prio = rep_act, max(1, prio[rep_act] - 1)
+                                n_at, n_st = t + rep_delay, n_a + n_rf
+                            else:
+                                nb, n_prio = rf_to[k], prio[rf_to[k]]
+                                n_at, n_st = t + rf_delay[k] * reject_scale, n_a + k
+                            break
                 sv_free[ints[FREE_SLOTS]] = slot
                 ints[FREE_SLOTS] += 1
-                for m in range(n_new):
-                    b = new_b[m]
-                    fu = new_fu[m]
-                    if fu < 0:
-                        q = fu_q[b]
-                        u = bu[i, bu_pos[i]]
-                        bu_pos[i] += 1
-                        fu = int(math.log(1.0 - u) / math.log(q)) if q > 0 else 0
-                    dk = dist_kind[b]
+                if nb >= 0:
+                    if n_fu < 0:  # a new episode: its follow-up count and uniforms
+                        fq = fu_q[nb]
+                        n_fu = int(math.log(1.0 - bu[i, bu_pos[i]]) / math.log(fq)) if fq > 0 else 0
+                        n_u, n_j = bu[i, bu_pos[i] + 1], bu[i, bu_pos[i] + 2]
+                        bu_pos[i] += 3
+                    else:  # the same episode: its uniforms carry on
+                        n_u, n_j = sv_u[slot], sv_j[slot]
+                    dk = dist_kind[nb]
                     if dk == 1:  # exponential
                         f = -math.log(1.0 - bu[i, bu_pos[i]])
                         bu_pos[i] += 1
                     elif dk == 2:  # lognormal with mean 1
-                        sig = dist_sigma[b]
+                        sig = dist_sigma[nb]
                         f = math.exp(sig * bz[i, bz_pos[i]] - 0.5 * sig * sig)
                         bz_pos[i] += 1
                     else:
                         f = 1.0
                     # streams are in time order: each adds a fixed delay to now
-                    lst = first_stream + new_st[m]
+                    lst = first_stream + n_st
                     was_empty = l_n[lst] == 0
                     e = _push(ints, ch_next, l_head, l_tail, l_n, lst)
-                    at, seq = new_at[m], _next_seq(ints)
-                    ef[e, E_T], ef[e, E_F] = at, f
-                    ef[e, E_U], ef[e, E_J] = bu[i, bu_pos[i]], bu[i, bu_pos[i] + 1]
-                    bu_pos[i] += 2
+                    seq = _next_seq(ints)
+                    ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = n_at, f, n_u, n_j
                     ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = (
                         seq,
-                        i * 8 + new_prio[m],
-                        fu,
-                        new_prev[m],
+                        i * 8 + n_prio,
+                        n_fu,
+                        n_prev,
                     )
                     if was_empty:
-                        _hpush(ints, h_t, h_q, h_k, h_p, at, seq, ARRIVE, new_st[m])
+                        _hpush(ints, h_t, h_q, h_k, h_p, n_at, seq, ARRIVE, n_st)
                 if on[x]:
                     puller = x
                 else:
