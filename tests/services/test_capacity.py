@@ -1,34 +1,73 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from intplan.domain import AGE_BANDS, ActivityKind, Scenario
+from intplan.cli import main
+from intplan.demand.workload import workload_model
+from intplan.domain import ActivityKind, Scenario
+from intplan.io.workbook import read_scenario
+from intplan.optimise.demand_hours import weekly_demand
 from intplan.services.capacity import capacity_table
 
-
-def test_demand_hours_follow_rates_and_population(tiny: Scenario) -> None:
-    table = capacity_table(tiny)
-    unit = table.ints[0]
-    sdc = next(a for a in unit.activities if a.activity == "SDC")
-    rates = {r.age_band: r.per_1000_per_week for r in tiny.demand_rates if r.activity == "SDC"}
-    act = tiny.activity_by_code["SDC"]
-    expected = 0.0
-    for code in tiny.int_by_code[unit.int_code].practices:
-        p = tiny.practice_by_code[code]
-        per_week = sum(rates[b] * n / 1000 for b, n in zip(AGE_BANDS, p.list_by_age, strict=True))
-        expected += per_week * act.deprivation_multiplier(p.deprivation_decile)
-    assert sdc.contacts_per_week == pytest.approx(expected)
-    minutes = min(
-        e.duration_minutes for e in tiny.eligibilities if e.activity == "SDC" and e.preference == 1
-    )
-    assert sdc.hours_per_week == pytest.approx(expected * minutes / 60)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 
 
-def test_capacity_counts_assigned_fte_less_meetings(tiny: Scenario) -> None:
+def _info_json(path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    assert main(["info", str(path), "--json"]) == 0
+    report: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return report
+
+
+@pytest.mark.parametrize("example", ["tiny", "dorset-bcp"])
+def test_info_view_and_optimiser_give_the_same_numbers(
+    example: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One workload model: `info --json`, the Demand & capacity service and the optimiser's
+    demand agree, INT by INT and activity by activity."""
+    path = SCENARIOS / f"{example}.xlsx"
+    s = read_scenario(path)
+    model = {w.int_code: w for w in workload_model(s)}
+    info = {i["int"]: i for i in _info_json(path, capsys)["ints"]}
+    view = {i.int_code: i for i in capacity_table(s).ints}
+    planned = weekly_demand(s)
+    assert set(info) == set(view) == set(model) == {i.code for i in s.ints}
+    for code, w in model.items():
+        assert info[code]["workload_hours_per_week"] == pytest.approx(
+            w.workload_hours_per_week, abs=0.05
+        )
+        assert info[code]["capacity_hours_per_week"] == pytest.approx(
+            w.capacity_hours_per_week, abs=0.05
+        )
+        assert info[code]["utilisation_expected"] == pytest.approx(w.utilisation_expected, abs=5e-5)
+        assert info[code]["stable"] is w.stable is view[code].stable
+        assert view[code].workload_hours_per_week == pytest.approx(w.workload_hours_per_week)
+        assert view[code].capacity_hours_per_week == pytest.approx(w.capacity_hours_per_week)
+        assert view[code].utilisation_expected == pytest.approx(w.utilisation_expected)
+        rows = {a["activity"]: a for a in info[code]["activities"]}
+        shown = {a.activity: a for a in view[code].activities}
+        for a in w.activities:
+            d = planned[(code, a.activity)]
+            assert d.mean_requests_per_week == pytest.approx(a.contacts_per_week)
+            assert shown[a.activity].contacts_per_week == pytest.approx(a.contacts_per_week)
+            assert rows[a.activity]["contacts_per_week"] == pytest.approx(
+                a.contacts_per_week, abs=0.05
+            )
+            assert d.planned_hours_per_week == pytest.approx(a.preferred_hours_per_week)
+            assert rows[a.activity]["preferred_hours_per_week"] == pytest.approx(
+                a.preferred_hours_per_week, abs=0.05
+            )
+
+
+def test_capacity_is_on_duty_hours_and_demand_is_routed_workload(tiny: Scenario) -> None:
     table = capacity_table(tiny)
     for unit in table.ints:
+        w = workload_model(tiny, int_codes=(unit.int_code,))[0]
+        pools = {p.role: p for p in w.pools}
         for rc in unit.roles:
             role = tiny.role_by_code[rc.role]
             fte = sum(
@@ -44,16 +83,27 @@ def test_capacity_counts_assigned_fte_less_meetings(tiny: Scenario) -> None:
                 if e.role == rc.role
                 and tiny.activity_by_code[e.activity].kind is ActivityKind.MEETING
             )
-            hours = fte * role.hours_per_fte_week * role.productive_fraction - fte * meeting / 60
+            # tiny's rotas are open longer than anyone's week: no cap
+            hours = fte * (role.hours_per_fte_week - meeting / 60) * role.productive_fraction
             assert rc.fte == pytest.approx(fte)
             assert rc.capacity_hours_per_week == pytest.approx(hours)
+            assert rc.demand_hours_per_week == pytest.approx(pools[rc.role].workload_hours_per_week)
+        assert unit.demand_hours_per_week == pytest.approx(
+            sum(a.hours_per_week for a in unit.activities)
+        )
 
 
 def test_vacant_posts_give_no_capacity(tiny: Scenario) -> None:
     vacant = tuple(dataclasses.replace(s, vacant=True) for s in tiny.staff)
     table = capacity_table(dataclasses.replace(tiny, staff=vacant))
     assert all(i.capacity_hours_per_week == 0 for i in table.ints)
-    assert all(i.demand_hours_per_week > 0 for i in table.ints)
+    assert all(i.demand_hours_per_week == 0 for i in table.ints)  # nobody to serve it
+    assert not any(i.stable for i in table.ints)
+    assert all(
+        a.unserved_contacts_per_week == pytest.approx(a.contacts_per_week)
+        for i in table.ints
+        for a in i.activities
+    )
 
 
 def test_population_sums_to_scenario(tiny: Scenario) -> None:

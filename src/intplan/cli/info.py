@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from intplan.cli._common import EXIT_OK, emit_json
@@ -14,10 +15,11 @@ from intplan.services.capacity import CapacityTable, capacity_table
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "info",
-        help="per INT: population, staff by role and employer, weekly demand vs capacity hours",
-        description="A first, deterministic answer: per INT, weekly demand hours by activity "
-        "(rates x population) against capacity hours by role (assigned FTE x productive "
-        "hours, less MDT time). No queueing: use `intplan simulate` for waits.",
+        help="per INT: population, staff, expected weekly workload vs on-duty hours",
+        description="A first, deterministic answer with the simulator's rules: per INT, the "
+        "expected weekly workload (contacts with follow-ups, referrals, re-presentations and "
+        "seasonality, by the role that serves them, plus home-visit travel) against on-duty "
+        "hours (rotas less meetings and absence). No waits: use `intplan simulate` for those.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
     p.add_argument("--int", dest="ints", action="append", metavar="ID", help="only these INTs")
@@ -60,6 +62,10 @@ def _json(s: Scenario, table: CapacityTable) -> dict[str, Any]:
     }
 
 
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%" if math.isfinite(x) else "inf"
+
+
 def _text(s: Scenario, table: CapacityTable) -> str:
     lines = [
         f"{s.name}: {len(s.hcps)} HCPs, {len(s.pcns)} PCNs, {len(s.practices)} practices, "
@@ -70,24 +76,27 @@ def _text(s: Scenario, table: CapacityTable) -> str:
     lines += [
         "",
         f"{'INT':<12} {'population':>10} {'staff':>6} {'FTE':>7} "
-        f"{'demand h/wk':>12} {'capacity h/wk':>14} {'balance':>9}  short roles",
+        f"{'workload h/wk':>13} {'on-duty h/wk':>12} {'util':>5} {'stable':>6}  busiest roles",
     ]
     for i in table.ints:
-        short = [
-            f"{r.role} {r.balance_hours_per_week:+.0f}h"
-            for r in sorted(i.roles, key=lambda r: r.balance_hours_per_week)
-            if r.balance_hours_per_week < 0
+        busiest = [
+            f"{r.role} {_pct(r.utilisation)}"
+            for r in sorted(i.roles, key=lambda r: -r.utilisation)
+            if r.serves_demand and r.utilisation >= 0.85
         ][:3]
         lines.append(
             f"{i.int_code:<12} {i.population:>10,} {i.headcount:>6} {i.fte:>7.1f} "
-            f"{i.demand_hours_per_week:>12,.0f} {i.capacity_hours_per_week:>14,.0f} "
-            f"{i.capacity_hours_per_week - i.demand_hours_per_week:>+9,.0f}  {', '.join(short)}"
+            f"{i.workload_hours_per_week:>13,.0f} {i.capacity_hours_per_week:>12,.0f} "
+            f"{_pct(i.utilisation_expected):>5} {'yes' if i.stable else 'NO':>6}  "
+            f"{', '.join(busiest)}"
         )
     lines.append("")
     lines.append(
-        "demand h/wk: contacts a week x the preferred role's minutes. capacity h/wk: assigned\n"
-        "FTE of roles that can serve the modelled activities x productive hours (after leave,\n"
-        "sickness, training) less MDT/huddle time. Short roles: preferred-role demand above\n"
-        "that role's capacity (substitutes may absorb it; `intplan simulate` shows the waits)."
+        "workload h/wk: expected contacts a week (mean over the horizon, with follow-ups,\n"
+        "referrals and re-presentations) x the minutes of the role that serves them, plus\n"
+        "home-visit travel. on-duty h/wk: rostered clinical time of the patient-serving roles\n"
+        "(within rota hours, less meetings and absence). util: workload / on-duty. stable: no\n"
+        "role at 100% or more and every activity with demand has someone eligible. Busiest\n"
+        "roles: 85% or more. docs/model.md, 'One workload model'; `intplan simulate` for waits."
     )
     return "\n".join(lines)

@@ -12,11 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from intplan.demand import patient_activities
-from intplan.domain import ActivityKind, Scenario
+from intplan.demand.workload import (
+    meeting_minutes_per_fte,
+    on_duty_hours_per_fte,
+    preferred_eligibility,
+)
+from intplan.domain import Scenario
 from intplan.domain.errors import IntplanError, Problem
-from intplan.domain.units import MINUTES_PER_HOUR, WEEKS_PER_YEAR, productive_hours_per_week
+from intplan.domain.units import MINUTES_PER_HOUR, WEEKS_PER_YEAR
 from intplan.domain.workforce import BaseKind, Staff
-from intplan.optimise.demand_hours import WeeklyDemand, preferred_eligibility, weekly_demand
+from intplan.optimise.demand_hours import WeeklyDemand, weekly_demand
 from intplan.optimise.options import OptimiseOptions
 
 
@@ -51,11 +56,12 @@ class ModelInputs:
     existing_fte: dict[tuple[str, str], float]  # (int, role) -> filled FTE
     vacant_fte: dict[tuple[str, str], float]
     pay_gbp_per_fte: dict[str, float]
-    hours_per_fte: dict[str, float]  # usable demand hours per FTE per week
+    hours_per_fte: dict[str, float]  # usable demand hours per FTE per week (on duty × ceiling)
     mdt_hours_per_fte: dict[str, float]
     core_roles: tuple[str, ...]
     demand: dict[tuple[str, str], WeeklyDemand]
     eligible: dict[str, tuple[tuple[str, float], ...]]  # activity -> (role, duration factor)
+    minutes: dict[tuple[str, str], float]  # (activity, role) -> minutes per contact
     edges: tuple[Edge, ...]
     recruit_limit_fte: dict[str, float]
     max_fte: dict[str, float]
@@ -72,6 +78,10 @@ class ModelInputs:
         """Roles that can serve at least one patient activity."""
         used = {r for rows in self.eligible.values() for r, _ in rows}
         return tuple(r for r in self.roles if r in used)
+
+    def factor(self, int_code: str, activity: str, role: str) -> float:
+        """Hours of ``role`` per hour of planned demand (travel included on both sides)."""
+        return self.demand[(int_code, activity)].duration_factor(self.minutes[(activity, role)])
 
     def current_cost_gbp(self) -> float:
         return sum(self.pay_gbp_per_fte[r] * f for (_, r), f in self.existing_fte.items())
@@ -136,25 +146,22 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
                 )
             )
 
-    mdt: dict[str, float] = defaultdict(float)
-    meeting = {a.code for a in scenario.activities if a.kind is ActivityKind.MEETING}
-    for e in scenario.eligibilities:
-        if e.activity in meeting:
-            mdt[e.role] += e.duration_minutes / MINUTES_PER_HOUR
+    # capacity per FTE as the simulator rosters it: on-duty hours (rota time less
+    # meetings, capped at the rota's open hours, less absence) × the utilisation ceiling
+    mdt = {r: m / MINUTES_PER_HOUR for r, m in meeting_minutes_per_fte(scenario).items()}
+    on_duty = on_duty_hours_per_fte(scenario)
     hours: dict[str, float] = {}
     for role in scenario.roles:
-        productive = productive_hours_per_week(
-            1.0, role.hours_per_fte_week, role.productive_fraction
-        )
-        hours[role.code] = productive * st.utilisation_ceiling - mdt[role.code]
+        hours[role.code] = on_duty[role.code] * st.utilisation_ceiling
         if hours[role.code] <= 0:
             problems.append(
                 Problem(
                     table="Eligibility",
                     key=f"MDT/{role.code}",
                     field="duration_minutes",
-                    message=f"meetings take {mdt[role.code]:.1f} h a week but a {role.code} FTE "
-                    f"has only {productive * st.utilisation_ceiling:.1f} usable hours",
+                    message=f"meetings take {mdt.get(role.code, 0.0):.1f} h a week of a "
+                    f"{role.code} FTE's {role.hours_per_fte_week:g} h, leaving no time on "
+                    "duty for patients",
                 )
             )
 
@@ -256,10 +263,11 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
         vacant_fte={k: v for k, v in vacant.items() if v > 0},
         pay_gbp_per_fte={r.code: r.pay_cost_gbp_per_fte for r in scenario.roles},
         hours_per_fte=hours,
-        mdt_hours_per_fte=dict(mdt),
+        mdt_hours_per_fte=mdt,
         core_roles=tuple(r.code for r in scenario.roles if r.core),
         demand=demand,
         eligible=eligible,
+        minutes={(e.activity, e.role): e.duration_minutes for e in scenario.eligibilities},
         edges=tuple(edges),
         recruit_limit_fte=recruit,
         max_fte=max_fte,

@@ -7,7 +7,7 @@ Variables (i, j INTs; r role; a patient activity):
                  with ``integer`` it is 0.1 × an integer count of tenths
   move[i,j,r]    existing FTE moved from i to an adjacent j
   cover[i,j,r]   hours a week role r in i lends to adjacent j
-  serve[i,a,r]   hours a week of activity a (at preferred duration) done by r in i
+  serve[i,a,r]   hours a week of activity a (at preferred duration + travel) done by r in i
   unmet[i,a]     hours a week of activity a demand left unmet in i
 
 FTE[i,r] = existing[i,r] + post[i,r] + Σ move[j,i,r] − Σ move[i,j,r].
@@ -16,7 +16,9 @@ Constraints (group names in brackets; the elastic re-solve adds slacks to the
 hard groups budget, recruit, max_fte and core):
   [demand]   Σ_r serve[i,a,r] + unmet[i,a] = D[i,a]
   [hours]    Σ_a f[a,r]·serve[i,a,r] + Σ_j (1+ov_ij)·cover[i,j,r] − Σ_j cover[j,i,r]
-             ≤ h[r]·FTE[i,r]        (f = duration factor, h = usable hours per FTE)
+             ≤ h[r]·FTE[i,r]        (f[i,a,r] = (minutes[a,r] + travel[i,a]) ÷
+                                     (preferred minutes[a] + travel[i,a]); h = on-duty
+                                     hours per FTE × utilisation ceiling)
   [cover_cap] Σ_j (1+ov_ij)·cover[i,j,r] ≤ cover_share·h[r]·FTE[i,r]
   [move_cap] Σ_j move[i,j,r] ≤ move_share·existing[i,r]
   [core]     FTE[i,r] ≥ min_core_fte for core roles
@@ -178,9 +180,8 @@ def build_model(
         lend[(i, r)].append((var, 1.0 + edge_of[(i, j)].overhead_share))
         borrow[(j, r)].append((var, 1.0))
     work: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    factor = {(a, r): f for a, rows in inputs.eligible.items() for r, f in rows}
     for (i, a, r), var in m.serve.items():
-        work[(i, r)].append((var, factor[(a, r)]))
+        work[(i, r)].append((var, inputs.factor(i, a, r)))
 
     def add(name: str, group: str, key: tuple[str, ...], constraint: Any) -> None:
         prob.addConstraint(constraint, name)

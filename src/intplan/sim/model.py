@@ -14,6 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from intplan.demand import hour_of_week_weights, patient_activities, weekly_contacts
+from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import (
     ActivityKind,
     CareSetting,
@@ -24,8 +25,6 @@ from intplan.domain import (
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_WEEK = 10080.0
-#: assumption: even a single-practice INT's home visits are a short drive apart (~2 km)
-MIN_HOME_VISIT_KM = 2.0
 DIST_FIXED, DIST_EXPONENTIAL, DIST_LOGNORMAL = 0, 1, 2
 _DIST = {
     DurationDistribution.FIXED: DIST_FIXED,
@@ -106,13 +105,6 @@ def _relay_segments(
             offset += e - s
     out.sort(key=lambda x: x[1])
     return out
-
-
-def _mean_distance_km(xy: list[tuple[float, float]]) -> float:
-    if len(xy) < 2:
-        return 0.0
-    d = [math.dist(p, q) for i, p in enumerate(xy) for q in xy[i + 1 :]]
-    return sum(d) / len(d)
 
 
 def compile_scenario(
@@ -229,14 +221,7 @@ def compile_scenario(
             staff_abs.append(1.0 - role.productive_fraction)
             staff_seg.append(tuple(segs))
 
-    travel = []
-    for c in chosen:
-        xy = [
-            (scenario.practice_by_code[p].x_km, scenario.practice_by_code[p].y_km)
-            for p in scenario.int_by_code[c].practices
-        ]
-        km = max(_mean_distance_km(xy), MIN_HOME_VISIT_KM)
-        travel.append(km / settings.travel_speed_kmh * 60.0)
+    travel = [home_visit_travel_minutes(scenario, c) for c in chosen]
     nbrs = tuple(
         tuple((i_index[j], m) for j, m in scenario.neighbours(c) if j in i_index) if cover else ()
         for c in chosen

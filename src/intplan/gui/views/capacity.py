@@ -1,12 +1,13 @@
-"""Demand & capacity: per INT, weekly demand hours by activity against capacity by role.
-
-A first, deterministic answer (``intplan.services.capacity``); the Simulate view
-shows what these averages hide. Demand rates and interventions are edited here.
+"""Demand & capacity: per INT, expected weekly workload by activity against on-duty hours
+by role, from the one workload model (``intplan.services.capacity``, the same numbers as
+``intplan info``); the Simulate view shows the waits these averages hide. Demand rates
+and interventions are edited here.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -32,31 +33,45 @@ from intplan.services.capacity import ActivityDemand, CapacityTable, RoleCapacit
 
 SHORTFALL = "#b3261e"
 
+
+def _percent(value: Any) -> str:
+    return f"{100 * value:.0f}%" if math.isfinite(value) else "no one on duty"
+
+
 ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
     Column(header="Role", value=lambda r: r.role),
     Column(header="Headcount", value=lambda r: r.headcount, fmt=fmt_number(0), numeric=True),
     Column(header="FTE", value=lambda r: r.fte, fmt=fmt_number(1), numeric=True),
     Column(
-        header="Capacity (hours/week)",
+        header="On duty (hours/week)",
         value=lambda r: r.capacity_hours_per_week,
         fmt=fmt_number(0),
         numeric=True,
-        header_tooltip="FTE × the role's hours × productive fraction, less MDT/huddle time",
+        header_tooltip="Rostered clinical time within rota hours, less meetings and absence",
     ),
     Column(
-        header="Demand (hours/week)",
+        header="Workload (hours/week)",
         value=lambda r: r.demand_hours_per_week,
         fmt=fmt_number(0),
         numeric=True,
-        header_tooltip="Demand for activities this role is preferred for",
+        header_tooltip="Expected contacts this role serves (preference order, substitution) "
+        "× its minutes, plus home-visit travel",
     ),
     Column(
         header="Balance (hours/week)",
         value=lambda r: r.balance_hours_per_week,
         fmt=fmt_number(0),
         numeric=True,
-        header_tooltip="Capacity minus demand; negative means a shortfall",
+        header_tooltip="On duty minus workload; negative means a shortfall",
         colour=lambda r: SHORTFALL if r.balance_hours_per_week < 0 else None,
+    ),
+    Column(
+        header="Utilisation",
+        value=lambda r: r.utilisation,
+        fmt=_percent,
+        numeric=True,
+        header_tooltip="Workload ÷ on-duty hours; 100% or more: the queue grows",
+        colour=lambda r: SHORTFALL if r.utilisation >= 1 else None,
     ),
 )
 
@@ -69,12 +84,35 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
         numeric=True,
     ),
     Column(
-        header="Demand (hours/week)",
+        header="Peak week contacts",
+        value=lambda r: r.peak_contacts_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="Every activity in its highest week of the horizon at once",
+    ),
+    Column(
+        header="Of which referred",
+        value=lambda r: r.referred_contacts_per_week + r.represented_contacts_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="Contacts of referral episodes and re-presentations",
+    ),
+    Column(
+        header="Workload (hours/week)",
         value=lambda r: r.hours_per_week,
         fmt=fmt_number(0),
         numeric=True,
+        header_tooltip="Minutes of the roles that serve it, plus home-visit travel",
     ),
     Column(header="Preferred role", value=lambda r: r.preferred_role),
+    Column(
+        header="Unserved contacts",
+        value=lambda r: r.unserved_contacts_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="Demand with nobody eligible on duty in the INT",
+        colour=lambda r: SHORTFALL if r.unserved_contacts_per_week > 0 else None,
+    ),
 )
 
 RATE_COLUMNS: tuple[Column[DemandRate], ...] = (
@@ -238,19 +276,20 @@ class CapacityView(QWidget):
         unit = next((u for u in self.table_data.ints if u.int_code == code), None)
         if unit is None:
             return
-        demand = unit.demand_hours_per_week
+        workload = unit.workload_hours_per_week
         capacity = unit.capacity_hours_per_week
-        ratio = f" · demand is {100 * demand / capacity:.0f}% of capacity" if capacity else ""
+        verdict = "stable" if unit.stable else "NOT stable: a queue grows"
         self.summary.setText(
             f"Population {unit.population:,} · {unit.headcount:,} staff · {unit.fte:,.1f} FTE · "
-            f"demand {demand:,.0f} h/week · capacity {capacity:,.0f} h/week{ratio}"
+            f"workload {workload:,.0f} h/week · on duty {capacity:,.0f} h/week · "
+            f"expected utilisation {_percent(unit.utilisation_expected)} · {verdict}"
         )
         self.role_model.set_rows(unit.roles)
         self.activity_model.set_rows(unit.activities)
         acts = [a for a in unit.activities if a.hours_per_week > 0]
         self.demand_chart.bars(
             [a.activity for a in acts],
-            [Series(name="Demand (hours/week)", values=[a.hours_per_week for a in acts])],
+            [Series(name="Workload (hours/week)", values=[a.hours_per_week for a in acts])],
         )
         roles = sorted(
             unit.roles, key=lambda r: -max(r.capacity_hours_per_week, r.demand_hours_per_week)
@@ -258,8 +297,8 @@ class CapacityView(QWidget):
         self.role_chart.hbars(
             [r.role for r in roles],
             [
-                Series(name="Capacity", values=[r.capacity_hours_per_week for r in roles]),
-                Series(name="Demand", values=[r.demand_hours_per_week for r in roles]),
+                Series(name="On duty", values=[r.capacity_hours_per_week for r in roles]),
+                Series(name="Workload", values=[r.demand_hours_per_week for r in roles]),
             ],
         )
 

@@ -1,0 +1,158 @@
+"""Expected contacts a week per INT × activity: base demand with its follow-ups, referral
+episodes and re-presentations, over the measured weeks (mean) and in the peak week.
+
+The simulator's rules (``intplan.sim``; docs/workbook-format.md, Referrals):
+
+- A demand rate counts *contacts*; they arrive as episodes of ``contacts_per_episode``
+  contacts on average (the first contact plus geometric follow-ups), so base episodes a
+  week = base contacts ÷ contacts per episode.
+- At an episode's last contact, a referral route from its activity is taken with the
+  route's probability (the probability is *per episode*). The referral is screened out
+  with ``rejection_probability × (1 − integration_level)``; a screened-out referral
+  re-presents as a new episode of ``settings.represent_activity`` (when that is not a
+  patient activity, nothing is screened out). Referred and re-presented episodes have
+  their own follow-ups and referrals, so episodes solve E = E₀ + E·M (M: episodes of each
+  activity started per episode of another).
+- Seasonality × growth × interventions scale base demand week by week (week 0 = first
+  measured week). ``contacts_per_week`` uses their mean over the measured weeks (what a
+  run's averages see); ``peak_contacts_per_week`` puts every activity at its highest week
+  at once (an upper bound on any single week's expected load).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from intplan.demand.model import (
+    base_weekly_contacts,
+    growth_factor,
+    intervention_factor,
+    patient_activities,
+    seasonality_factor,
+)
+from intplan.domain import IntplanError, Scenario
+
+
+class ReferralLoopError(IntplanError):
+    """Referral routes form a loop that never ends, so demand is unbounded."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityContacts:
+    """Expected contacts a week of one activity in one INT (mean over the measured weeks)."""
+
+    int_code: str
+    activity: str
+    base_per_week: float  # from the demand rates, follow-ups included
+    referred_per_week: float  # contacts of referral episodes accepted into this activity
+    represented_per_week: float  # contacts of re-presentation episodes (screened-out referrals)
+    episodes_per_week: float
+    peak_contacts_per_week: float  # every activity in its highest week at once
+
+    @property
+    def contacts_per_week(self) -> float:
+        return self.base_per_week + self.referred_per_week + self.represented_per_week
+
+
+def week_factors(scenario: Scenario, int_code: str, activity: str, weeks: int) -> list[float]:
+    """Seasonality × growth × interventions for measured weeks 0 … ``weeks`` − 1."""
+    g = scenario.settings.annual_growth_pct
+    return [
+        seasonality_factor(scenario, activity, w)
+        * growth_factor(g, w)
+        * intervention_factor(scenario, int_code, activity, w)
+        for w in range(weeks)
+    ]
+
+
+def episode_flows(
+    scenario: Scenario, acts: tuple[str, ...]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per episode of ``acts[b]``: ``accepted[b, a]`` referral episodes of ``acts[a]`` started,
+    and ``rejected[b]`` screened-out referrals (they re-present). Routes are taken as the
+    simulator takes them: one uniform per episode against cumulative probabilities."""
+    index = {a: k for k, a in enumerate(acts)}
+    st = scenario.settings
+    screening = st.represent_activity in index  # else nothing is screened out
+    reject_scale = 1.0 - st.integration_level
+    accepted = np.zeros((len(acts), len(acts)))
+    rejected = np.zeros(len(acts))
+    for b in acts:
+        cum = 0.0
+        routes = sorted(
+            (r for r in scenario.referrals if r.from_activity == b and r.to_activity in index),
+            key=lambda r: r.to_activity,
+        )
+        for r in routes:
+            p = min(cum + r.probability, 1.0) - min(cum, 1.0)
+            cum += r.probability
+            screened = r.rejection_probability * reject_scale if screening else 0.0
+            accepted[index[b], index[r.to_activity]] += p * (1.0 - screened)
+            rejected[index[b]] += p * screened
+    return accepted, rejected
+
+
+def _solve_episodes(
+    base_episodes: NDArray[np.float64], m: NDArray[np.float64], acts: tuple[str, ...]
+) -> NDArray[np.float64]:
+    """Episodes a week per (INT, activity): E = E₀ + E·M, i.e. E = E₀ (I − M)⁻¹."""
+    if m.size and float(np.max(np.abs(np.linalg.eigvals(m)))) >= 1.0 - 1e-12:
+        looped = [acts[k] for k in range(len(acts)) if m[k].sum() >= 1.0 - 1e-12]
+        raise ReferralLoopError(
+            "Referrals: routes from "
+            + (", ".join(looped) or "some activities")
+            + " form a loop that every episode follows for ever, so demand never ends; "
+            "lower a referral or rejection probability on the loop"
+        )
+    total = np.linalg.solve((np.eye(len(acts)) - m).T, base_episodes.T).T
+    return np.asarray(total, dtype=np.float64)
+
+
+def activity_contacts(
+    scenario: Scenario, *, weeks: int | None = None, int_codes: tuple[str, ...] | None = None
+) -> dict[tuple[str, str], ActivityContacts]:
+    """(INT, activity) -> expected contacts a week, for every INT × patient activity.
+
+    ``weeks``: measured weeks the mean runs over (default ``settings.horizon_weeks``)."""
+    n_weeks = scenario.settings.horizon_weeks if weeks is None else weeks
+    acts = patient_activities(scenario)
+    if not acts:
+        return {}
+    ints = tuple(i.code for i in scenario.ints) if int_codes is None else int_codes
+    cpe = np.array([scenario.activity_by_code[a].contacts_per_episode for a in acts])
+    accepted, rejected = episode_flows(scenario, acts)
+    m = accepted.copy()
+    rep = acts.index(scenario.settings.represent_activity) if rejected.any() else -1
+    if rep >= 0:
+        m[:, rep] += rejected
+    mean_base = np.zeros((len(ints), len(acts)))
+    peak_base = np.zeros((len(ints), len(acts)))
+    for i, ic in enumerate(ints):
+        for a, ac in enumerate(acts):
+            base = base_weekly_contacts(scenario, ic, ac)
+            if base <= 0:
+                continue
+            factors = week_factors(scenario, ic, ac, n_weeks)
+            mean_base[i, a] = base * sum(factors) / len(factors)
+            peak_base[i, a] = base * max(factors)
+    episodes = _solve_episodes(mean_base / cpe, m, acts)
+    peak = _solve_episodes(peak_base / cpe, m, acts) * cpe
+    out: dict[tuple[str, str], ActivityContacts] = {}
+    for i, ic in enumerate(ints):
+        referred = episodes[i] @ accepted  # episodes a week started by referral, per activity
+        represented = float(episodes[i] @ rejected)
+        for a, ac in enumerate(acts):
+            rep_episodes = represented if a == rep else 0.0
+            out[(ic, ac)] = ActivityContacts(
+                int_code=ic,
+                activity=ac,
+                base_per_week=float(mean_base[i, a]),
+                referred_per_week=float(referred[a] * cpe[a]),
+                represented_per_week=rep_episodes * float(cpe[a]),
+                episodes_per_week=float(episodes[i, a]),
+                peak_contacts_per_week=float(peak[i, a]),
+            )
+    return out
