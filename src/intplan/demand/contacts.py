@@ -21,6 +21,7 @@ The simulator's rules (``intplan.sim``; docs/workbook-format.md, Referrals):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,7 +34,7 @@ from intplan.demand.model import (
     patient_activities,
     seasonality_factor,
 )
-from intplan.domain import IntplanError, Scenario
+from intplan.domain import IntplanError, Referral, Scenario, Settings
 
 
 class ReferralLoopError(IntplanError):
@@ -74,16 +75,24 @@ def episode_flows(
     """Per episode of ``acts[b]``: ``accepted[b, a]`` referral episodes of ``acts[a]`` started,
     and ``rejected[b]`` screened-out referrals (they re-present). Routes are taken as the
     simulator takes them: one uniform per episode against cumulative probabilities."""
+    return route_flows(acts, scenario.referrals, scenario.settings)
+
+
+def route_flows(
+    acts: Sequence[str], referrals: Iterable[Referral], settings: Settings
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """:func:`episode_flows` from the referral rows and settings alone (the example
+    builders calibrate demand before a scenario exists)."""
     index = {a: k for k, a in enumerate(acts)}
-    st = scenario.settings
-    screening = st.represent_activity in index  # else nothing is screened out
-    reject_scale = 1.0 - st.integration_level
+    screening = settings.represent_activity in index  # else nothing is screened out
+    reject_scale = 1.0 - settings.integration_level
     accepted = np.zeros((len(acts), len(acts)))
     rejected = np.zeros(len(acts))
+    rows = list(referrals)
     for b in acts:
         cum = 0.0
         routes = sorted(
-            (r for r in scenario.referrals if r.from_activity == b and r.to_activity in index),
+            (r for r in rows if r.from_activity == b and r.to_activity in index),
             key=lambda r: r.to_activity,
         )
         for r in routes:
@@ -95,8 +104,19 @@ def episode_flows(
     return accepted, rejected
 
 
-def _solve_episodes(
-    base_episodes: NDArray[np.float64], m: NDArray[np.float64], acts: tuple[str, ...]
+def flow_matrix(
+    acts: Sequence[str], referrals: Iterable[Referral], settings: Settings
+) -> NDArray[np.float64]:
+    """``M[b, a]``: episodes of ``acts[a]`` started by one episode of ``acts[b]``, referrals
+    accepted and re-presentations of those screened out together."""
+    accepted, rejected = route_flows(acts, referrals, settings)
+    if rejected.any():
+        accepted[:, list(acts).index(settings.represent_activity)] += rejected
+    return accepted
+
+
+def solve_episodes(
+    base_episodes: NDArray[np.float64], m: NDArray[np.float64], acts: Sequence[str]
 ) -> NDArray[np.float64]:
     """Episodes a week per (INT, activity): E = E₀ + E·M, i.e. E = E₀ (I − M)⁻¹."""
     if m.size and float(np.max(np.abs(np.linalg.eigvals(m)))) >= 1.0 - 1e-12:
@@ -138,8 +158,8 @@ def activity_contacts(
             factors = week_factors(scenario, ic, ac, n_weeks)
             mean_base[i, a] = base * sum(factors) / len(factors)
             peak_base[i, a] = base * max(factors)
-    episodes = _solve_episodes(mean_base / cpe, m, acts)
-    peak = _solve_episodes(peak_base / cpe, m, acts) * cpe
+    episodes = solve_episodes(mean_base / cpe, m, acts)
+    peak = solve_episodes(peak_base / cpe, m, acts) * cpe
     out: dict[tuple[str, str], ActivityContacts] = {}
     for i, ic in enumerate(ints):
         referred = episodes[i] @ accepted  # episodes a week started by referral, per activity

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from intplan.demand.travel import MIN_HOME_VISIT_KM
 from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.services.splits_result import (
     MIN_SCREEN_WEEKS_SOURCE,
@@ -14,7 +15,6 @@ from intplan.services.splits_result import (
 )
 from intplan.splits.enumerate import ADJACENCY_METHOD, TORBAY_BAND, TORBAY_SOURCE
 from intplan.splits.evaluate import (
-    HOME_VISIT_MIN_KM,
     KPI_BY_KEY,
     KPI_SPECS,
     WORKING_DAY_HOURS,
@@ -215,7 +215,7 @@ def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
         ("final replications", result.replications, "", "--replications"),
         ("options re-run", result.top, "plus the reference", "--top"),
         ("working day", WORKING_DAY_HOURS, "hours", WORKING_DAY_SOURCE),
-        ("home visit distance floor", HOME_VISIT_MIN_KM, "km", "as the simulator"),
+        ("home visit distance floor", MIN_HOME_VISIT_KM, "km", "as the simulator"),
     ]
     for spec in KPI_SPECS:
         a_rows.append(

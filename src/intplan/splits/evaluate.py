@@ -4,9 +4,9 @@ Structural KPIs per new INT (all analytic, documented in ``docs/splits.md``):
 
 - ``core_headcount``: people (not vacancies) in core roles with any share in the INT,
   against ``settings.team_size_threshold`` ("small enough … to know each other", 000:147).
-- ``travel_minutes``: minutes of travel per home visit, the simulator's own rule: mean
-  distance between the INT's practices (at least :data:`HOME_VISIT_MIN_KM`) at
-  ``travel_speed_kmh``.
+- ``travel_minutes``: minutes of travel per home visit, the simulator's own rule (one
+  function, ``intplan.demand.travel``): mean distance between the INT's practices (at
+  least 2 km) at ``travel_speed_kmh``.
 - ``core_gap_day_probability`` (resilience): the probability that on a given rota day at
   least one core role has nobody on duty. A person with FTE share f works
   ``f × hours_per_fte_week / 7.5`` days a week of the rota's days and is present on a
@@ -22,15 +22,13 @@ over mean wait (lower better) and largest core team (lower better).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import Scenario
 
-#: floor on home-visit distance, as in the simulator (intplan.sim.model.MIN_HOME_VISIT_KM)
-HOME_VISIT_MIN_KM = 2.0
 #: hours in one working day, used to turn an FTE into rota days worked
 WORKING_DAY_HOURS = 7.5
 WORKING_DAY_SOURCE = "NHS AfC 37.5 h full-time week over 5 days"
@@ -164,14 +162,7 @@ class StructuralKpis:
 
 
 def structural_kpis(scenario: Scenario, int_code: str) -> StructuralKpis:
-    s = scenario.settings
     the_int = scenario.int_by_code[int_code]
-    xy = [
-        (scenario.practice_by_code[p].x_km, scenario.practice_by_code[p].y_km)
-        for p in the_int.practices
-    ]
-    pair = [math.dist(a, b) for i, a in enumerate(xy) for b in xy[i + 1 :]]
-    km = max(sum(pair) / len(pair) if pair else 0.0, HOME_VISIT_MIN_KM)
     core_roles = [r for r in scenario.roles if r.core]
     people: set[str] = set()
     fte_by_role: dict[str, float] = {r.code: 0.0 for r in core_roles}
@@ -207,7 +198,7 @@ def structural_kpis(scenario: Scenario, int_code: str) -> StructuralKpis:
         population=population,
         core_headcount=len(people),
         core_fte=round(sum(fte_by_role.values()), 6),
-        travel_minutes=km / s.travel_speed_kmh * 60.0,
+        travel_minutes=home_visit_travel_minutes(scenario, int_code),
         core_gap_day_probability=1.0 - none_on,
         empty_core_roles=tuple(sorted(c for c, f in fte_by_role.items() if f <= 0)),
         cover_dependence=gap_hours / need_hours if need_hours > 0 else 0.0,
