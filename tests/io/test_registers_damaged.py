@@ -142,7 +142,9 @@ def test_windows_1252_bytes_it_does_not_define_are_reported(tmp_path: Path) -> N
 def test_excel_unicode_text_is_read(tmp_path: Path) -> None:
     """Excel's "Unicode Text": UTF-16 little-endian with a BOM, tab separated, .txt."""
     path = tmp_path / "register.txt"
-    text = "Name\tJob Title\tWTE\tPractice Code\r\nZoë Brontë\tGP\t0,8\tP1\r\n李 小龍\tGP\t1\tP2\r\n"
+    text = (
+        "Name\tJob Title\tWTE\tPractice Code\r\nZoë Brontë\tGP\t0,8\tP1\r\n李 小龍\tGP\t1\tP2\r\n"
+    )
     path.write_bytes(text.encode("utf-16"))
     reg = read_register(path)
     assert (reg.encoding, reg.delimiter) == ("utf-16", "\t")

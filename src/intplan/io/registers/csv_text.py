@@ -170,7 +170,7 @@ def _quote_problem(
         ("\n" in c or "\r" in c) and delimiter in c for c in cells
     ):  # a quoted value with line breaks and delimiters holds what look like whole rows
         return (
-            f'unbalanced quote: the quoted value opened on line {start} runs to line {end} '
+            f"unbalanced quote: the quoted value opened on line {start} runs to line {end} "
             "and holds what look like whole rows; check the quotes"
         )
     return None

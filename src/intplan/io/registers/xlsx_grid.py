@@ -97,7 +97,9 @@ def _check_bounds(zf: zipfile.ZipFile, part: str, sheet: str) -> bytes:
                 f"sheet {sheet!r} has a cell at row {int(digits):,}, beyond Excel's "
                 f"{MAX_ROWS:,} rows"
             )
-        if letters and (len(letters) > 3 or column_index_from_string(letters.decode()) > MAX_COLUMNS):
+        if letters and (
+            len(letters) > 3 or column_index_from_string(letters.decode()) > MAX_COLUMNS
+        ):
             raise ValueError(
                 f"sheet {sheet!r} has a cell in column {letters.decode()[:12]}, beyond Excel's "
                 f"{MAX_COLUMNS:,} columns"
