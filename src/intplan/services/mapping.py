@@ -136,7 +136,7 @@ class MappingResult:
                 }
                 for f in self.files
             ],
-            **self.report.to_json(),
+            **_scenario_totals(self.report.to_json()),
             "people": [
                 {
                     "id": s.id,
@@ -152,6 +152,12 @@ class MappingResult:
                 for s in self.imported
             ],
         }
+
+
+def _scenario_totals(report: dict[str, object]) -> dict[str, object]:
+    """The report's JSON with its whole-scenario FTE named apart from the imported FTE."""
+    report["fte_assigned_total"] = report.pop("fte_assigned")
+    return report
 
 
 def run_mapping(
