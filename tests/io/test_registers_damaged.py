@@ -193,7 +193,7 @@ def test_only_a_hidden_sheet_with_a_header_says_how_to_read_it(tmp_path: Path) -
     hidden.append(["Name", "Job Title", "WTE", "Practice Code"])
     hidden.sheet_state = "hidden"
     wb.save(path)
-    with pytest.raises(WorkbookError, match="hidden sheet.*'Staff'.*--sheet"):
+    with pytest.raises(WorkbookError, match=r"hidden sheet.*'Staff'.*--sheet"):
         read_register(path)
     with pytest.raises(WorkbookError, match="no sheet named 'Nope'"):
         read_register(path, sheet="Nope")

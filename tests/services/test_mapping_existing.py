@@ -46,7 +46,9 @@ def test_a_register_replaces_only_the_staff_of_its_employers(
 
 
 def test_employers_compare_without_case_or_spacing(tiny: Scenario, tmp_path: Path) -> None:
-    reg = _register(tmp_path, ["S016,Person 016,District Nurse,1,DNTEAM,,fictional  community HEALTH"])
+    reg = _register(
+        tmp_path, ["S016,Person 016,District Nurse,1,DNTEAM,,fictional  community HEALTH"]
+    )
     assert run_mapping(tiny, [reg]).staff_change.replaced == 1
 
 
