@@ -418,7 +418,7 @@ def x_nan_number(case: Case, rng: random.Random) -> None:
 
 def x_far_cell(case: Case, rng: random.Random) -> None:
     row = rng.choice([1_048_576, 1_048_577, 400_000_000])
-    case.whole_file = row > 1_048_576
+    case.whole_file = case.whole_file or row > 1_048_576
 
     def edit(x: str) -> str:
         return x.replace(
@@ -464,7 +464,7 @@ def make_case(seed: int) -> Case:
     chosen = list(dict.fromkeys(rng.choice(pool) for _ in range(rng.randint(1, 3))))
     chosen.sort(key=lambda m: m not in _FIRST)
     for m in chosen:
-        if kind == "csv" and case.delimiter != "," and m in _COMMA_ONLY:
+        if case.delimiter != "," and (m in _COMMA_ONLY or m in (m_semicolons, m_unicode_text)):
             continue
         if kind == "xlsx" and m is m_huge_field:
             rows = _person_lines(case)

@@ -235,8 +235,8 @@ def run_mapping(
     rejected = _in_file_order(files, outcome.rejected)
     merged = (*outcome.merged, *merged)
     flags = (*outcome.flags, *_sheet_flags(files))
-    kept_ids = {s.id for s in imported}
-    decisions = tuple(d for d in decisions if d.staff_id in kept_ids)
+    imported_ids = {s.id for s in imported}  # (append) people already there were dropped
+    decisions = tuple(d for d in decisions if d.staff_id in imported_ids)
     if key:
         redactor = Redactor(
             key,
