@@ -33,11 +33,11 @@ def files(tiny: Scenario, tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_json_contract_and_written_workbook(
-    files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    files: tuple[Path, Path], tiny: Scenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     wb, reg = files
     out = tmp_path / "out.xlsx"
-    code = main(["map", str(wb), "--staff", str(reg), "--out", str(out), "--json"])
+    code = main(["map", str(wb), "--staff", str(reg), "--out", str(out), "--json", "--replace"])
     assert code == 0
     j = json.loads(capsys.readouterr().out)
     assert (j["rows_read"], j["rows_imported"], j["rows_merged"]) == (5, 4, 0)
@@ -47,7 +47,18 @@ def test_json_contract_and_written_workbook(
     ints = {i["int"]: i for i in j["ints"]}
     assert ints["INT-B"]["fte"] == pytest.approx(1 + 0.6 + 1 - ints["INT-A"]["fte"] + 0.8)
     back = load_scenario(out)
-    assert len(back.staff) == 4  # replaced, not added
+    assert len(back.staff) == 4  # --replace: replaced, not added
+    assert j["existing_staff"] | {"removed_staff": []} == {
+        "mode": "replace",
+        "before": len(tiny.staff),
+        "kept": 0,
+        "replaced": 0,
+        "removed": len(tiny.staff),
+        "already_present": 0,
+        "pseudonymised": 0,
+        "employers_replaced": [],
+        "removed_staff": [],
+    }
     yan = next(s for s in back.staff if s.name == "Yan Yu")
     assert [(a.int_code, a.fte, a.rule) for a in yan.assignments] == [("INT-B", 0.6, "named")]
 

@@ -73,10 +73,13 @@ def test_every_row_is_accounted_for(tiny: Scenario, registers: list[Path]) -> No
     assert {i["int"] for i in j["ints"]} == {"INT-A", "INT-B"}  # type: ignore[union-attr,index]
 
 
-def test_registers_replace_staff_by_default_and_append_on_request(
+def test_registers_merge_by_employer_by_default_replace_or_append_on_request(
     tiny: Scenario, registers: list[Path]
 ) -> None:
-    replaced = run_mapping(tiny, registers).scenario
+    merged = run_mapping(tiny, registers).scenario  # employers the scenario does not have
+    assert merged.staff[: len(tiny.staff)] == tiny.staff
+    assert len(merged.staff) == len(tiny.staff) + 6
+    replaced = run_mapping(tiny, registers, MappingOptions(replace=True)).scenario
     assert len(replaced.staff) == 6
     appended = run_mapping(tiny, registers, MappingOptions(append=True)).scenario
     assert len(appended.staff) == len(tiny.staff) + 6

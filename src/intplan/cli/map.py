@@ -12,6 +12,7 @@ from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain.errors import IntplanError
 from intplan.io.errors import UnreadableFileError, WorkbookError
 from intplan.io.registers import FIELDS
+from intplan.mapping.existing import TooManyRemovedError
 from intplan.mapping.report import render_text
 from intplan.services.files import save_scenario
 from intplan.services.mapping import (
@@ -28,9 +29,11 @@ def register(sub: Any) -> None:
         help="import staff registers (.xlsx/.csv) and map staff into INTs",
         description="Read staff registers from employers, merge them (duplicates are merged, "
         "never double counted), map every person into INTs by the mapping rules and write "
-        "the staff and their assignments into the scenario. By default the registers "
-        "REPLACE the scenario's staff (use --append to add to them). Rows that cannot be "
-        "used are listed with file and row; the rest is still written unless --strict.",
+        "the staff and their assignments into the scenario. By default a register replaces "
+        "only the staff of the employers it contains (--replace: the whole staff list; "
+        "--append: add to it). Removing more than half the scenario's staff needs "
+        "--replace. Rows that cannot be used are listed with file and row; the rest is "
+        "still written unless --strict.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
     p.add_argument(
@@ -59,7 +62,25 @@ def register(sub: Any) -> None:
         metavar="KEY",
         help="replace names with keyed pseudonyms (HMAC-SHA256); '-' reads the key from stdin",
     )
-    p.add_argument("--append", action="store_true", help="add to the existing staff")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--append",
+        action="store_true",
+        help="add to the existing staff; nobody is removed and a person already there "
+        "(same staff number, or same name, role and base) is not added twice",
+    )
+    mode.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the whole staff list (default: only the staff of the employers in "
+        "the registers)",
+    )
+    p.add_argument(
+        "--sheet",
+        metavar="NAME",
+        help="read this sheet of .xlsx registers (default: the visible sheet whose header "
+        "matches best; hidden sheets are read only when named)",
+    )
     p.add_argument(
         "--strict",
         action="store_true",
@@ -89,6 +110,25 @@ def _columns(pairs: list[str]) -> dict[str, str]:
     return out
 
 
+def _out_problem(out: Path) -> str | None:
+    """Why ``--out`` cannot be written, found before any work is done."""
+    if out.is_dir():
+        return (
+            f"--out {str(out)!r} is a folder; give a file name such as {str(out / 'plan.xlsx')!r}"
+        )
+    folder = out.parent if str(out.parent) else Path(".")
+    if not folder.is_dir():
+        return f"--out {str(out)!r}: the folder {str(folder)!r} does not exist"
+    return None
+
+
+def _fail(message: str, code: int, *, as_json: bool, **extra: object) -> int:
+    if as_json:
+        emit_json({"ok": False, "error": message, **extra})
+    err(f"error: {message}")
+    return code
+
+
 def _print_text(result: MappingResult, written: str | None) -> None:
     print(
         f"Rows read {result.rows_read}: imported {result.rows_imported}, merged "
@@ -96,6 +136,7 @@ def _print_text(result: MappingResult, written: str | None) -> None:
         f"(blank rows skipped: {result.rows_blank}). FTE imported {result.fte_imported:.2f}, "
         f"assigned {result.fte_assigned:.2f}."
     )
+    print(result.staff_change.text())
     for r in result.rejected:
         where = f"{r.file}" + (f" [{r.sheet}]" if r.sheet else "")
         print(f"  rejected {where} row {r.row}: {r.reason}")
@@ -121,6 +162,10 @@ def run(args: argparse.Namespace) -> int:
     if key is not None and not key:
         err("error: --pseudonymise needs a non-empty key")
         return EXIT_USAGE
+    out = Path(args.out or args.workbook)
+    problem = _out_problem(out)
+    if problem:
+        return _fail(problem, EXIT_USAGE, as_json=args.json)
     try:
         scenario = load_or_report(args.workbook, as_json=args.json)
     except LoadFailedError as e:
@@ -131,6 +176,8 @@ def run(args: argparse.Namespace) -> int:
         employer=args.employer,
         pseudonymise_key=key,
         append=args.append,
+        replace=args.replace,
+        sheet=args.sheet,
     )
     bar = ProgressBar("map")
     try:
@@ -147,6 +194,8 @@ def run(args: argparse.Namespace) -> int:
         for issue in e.issues:
             err(f"  - {issue}")
         return EXIT_INPUT
+    except TooManyRemovedError as e:
+        return _fail(str(e), EXIT_INPUT, as_json=args.json, existing_staff=e.change.to_json())
     if args.strict and result.rejected:
         if args.json:
             emit_json({"ok": False, "written": None, **result.to_json()})
@@ -154,15 +203,17 @@ def run(args: argparse.Namespace) -> int:
         for r in result.rejected:
             err(f"  - {r.file} row {r.row}: {r.reason}")
         return EXIT_INPUT
-    out = args.out or args.workbook
-    save_scenario(result.scenario, Path(out))
+    try:
+        save_scenario(result.scenario, out)
+    except (IntplanError, OSError) as e:  # the file is replaced atomically: nothing changed
+        return _fail(f"{e}; nothing was written", EXIT_INPUT, as_json=args.json)
     if args.report_sheet:
         try:
-            write_report_sheet(result, Path(out))
-        except IntplanError as e:  # the scenario is saved; only the extra sheet is missing
+            write_report_sheet(result, out)
+        except (IntplanError, OSError) as e:  # the scenario is saved; only the sheet is missing
             err(f"warning: report sheet not written: {e}")
     if args.json:
-        emit_json({"ok": True, "written": out, **result.to_json()})
+        emit_json({"ok": True, "written": str(out), **result.to_json()})
     else:
-        _print_text(result, out)
+        _print_text(result, str(out))
     return EXIT_OK

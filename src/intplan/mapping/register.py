@@ -255,8 +255,9 @@ def import_rows(
             keys.append(("name", name, c.role, c.base))
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
+            shown = "" if pseudonymise_key else f" {c.row.staff_number}"  # never a real number
             how = (
-                f"same staff number {c.row.staff_number}"
+                f"same staff number{shown}"
                 if number and ("number", number, c.role) in seen
                 else f"same name, role {c.role} and base {c.base}"
             )
@@ -298,7 +299,8 @@ def import_rows(
         else:
             sid = _unique_id(r.staff_number or f"R{n:05d}", taken)
         if r.vacant:
-            name = r.name if r.name and normalise_name(r.name) != "vacant" else "Vacant post"
+            keep_name = r.name and normalise_name(r.name) != "vacant" and not pseudonymise_key
+            name = r.name if keep_name else "Vacant post"
         else:
             name = r.name or f"Unnamed ({r.file} row {r.row})"
             if pseudonymise_key:

@@ -25,7 +25,15 @@ from intplan.io.registers import (
     read_mapping_file,
     read_register,
 )
-from intplan.mapping.pseudonymise import is_pseudonym, pseudonym
+from intplan.mapping.existing import (
+    StaffChange,
+    StaffMode,
+    TooManyRemovedError,
+    row_keys,
+    split_existing,
+    staff_keys,
+)
+from intplan.mapping.redact import Redactor, pseudonymise_staff, redact_scenario
 from intplan.mapping.register import Flag, MergedRow, import_rows
 from intplan.mapping.report import MappingReport, build_report
 from intplan.mapping.rules import Decision, Geography, assign_all, map_all
@@ -40,8 +48,21 @@ class MappingOptions:
     columns: Mapping[str, str] = field(default_factory=dict)  # field -> register header
     employer: str | None = None  # employer for rows with none (default: the file name)
     pseudonymise_key: str | None = None
-    #: False (default): the registers replace the scenario's staff; True: they are added
+    #: add the registers' people to the existing staff (nobody is removed)
     append: bool = False
+    #: replace the whole staff list (default: only the staff of the registers' employers)
+    replace: bool = False
+    sheet: str | None = None  # the .xlsx sheet to read (hidden sheets only when named)
+
+    def __post_init__(self) -> None:
+        if self.append and self.replace:
+            raise IntplanError("append and replace cannot both be chosen")
+
+    @property
+    def mode(self) -> StaffMode:
+        if self.append:
+            return StaffMode.APPEND
+        return StaffMode.REPLACE if self.replace else StaffMode.BY_EMPLOYER
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -54,6 +75,7 @@ class MappingResult:
     flags: tuple[Flag, ...]
     decisions: tuple[Decision, ...]  # one per imported person
     imported: tuple[Staff, ...]  # the imported people, with their assignments
+    staff_change: StaffChange
     origin: Mapping[str, tuple[str, int]] = field(default_factory=lambda: MappingProxyType({}))
 
     @property
@@ -92,6 +114,7 @@ class MappingResult:
             "rows_merged": self.rows_merged,
             "rows_rejected": [r.to_json() for r in self.rejected],
             "rows_blank": self.rows_blank,
+            "existing_staff": self.staff_change.to_json(),
             "fte_imported": round(self.fte_imported, 6),
             "fte_assigned": round(self.fte_assigned, 6),
             "people_by_rule": by_rule,
@@ -108,11 +131,12 @@ class MappingResult:
                     "delimiter": f.delimiter,
                     "merged_cells_filled": list(f.merged_ranges),
                     "blank_rows": list(f.blank_rows),
+                    "sheets_not_read": [{"sheet": n, "why": w} for n, w in f.sheets_not_read],
                     "rows_read": f.rows_read,
                 }
                 for f in self.files
             ],
-            **self.report.to_json(),
+            **_scenario_totals(self.report.to_json()),
             "people": [
                 {
                     "id": s.id,
@@ -130,6 +154,12 @@ class MappingResult:
         }
 
 
+def _scenario_totals(report: dict[str, object]) -> dict[str, object]:
+    """The report's JSON with its whole-scenario FTE named apart from the imported FTE."""
+    report["fte_assigned_total"] = report.pop("fte_assigned")
+    return report
+
+
 def run_mapping(
     scenario: Scenario,
     register_paths: Sequence[Path],
@@ -140,10 +170,12 @@ def run_mapping(
 ) -> MappingResult:
     """Read, merge and map the registers; return the scenario with the new staff.
 
-    Raises UnreadableFileError / WorkbookError for files that cannot be used at all;
-    problems with single rows are returned in ``rejected``, never raised.
+    Raises UnreadableFileError / WorkbookError for files that cannot be used at all, and
+    TooManyRemovedError when the registers would remove more than half the scenario's
+    staff without ``replace``; problems with single rows are returned in ``rejected``.
     """
     opts = options or MappingOptions()
+    key = opts.pseudonymise_key
     steps = len(register_paths) + 3
     columns = dict(opts.columns)
     manual: tuple[ManualRow, ...] = ()
@@ -164,44 +196,158 @@ def run_mapping(
                 columns=columns,
                 employer=opts.employer,
                 week_hours=scenario.settings.standard_week_hours,
+                sheet=opts.sheet if path.suffix.lower() in (".xlsx", ".xlsm") else None,
+                show_values=key is None,
             )
         )
     check_cancel(cancel)
     report(progress, len(files) / steps, "merging registers")
-    kept = scenario.staff if opts.append else ()
+    rows = [r for f in files for r in f.rows]
+    employers = tuple(dict.fromkeys(r.employer for r in rows))
+    kept, touched = split_existing(scenario.staff, employers, opts.mode)
+    ids: dict[str, str] = {}
+    pseudonymised = 0
+    if key:
+        done = pseudonymise_staff(kept, key)
+        kept_out, ids, pseudonymised = list(done.staff), done.ids, done.changed
+    else:
+        kept_out = kept
     outcome = import_rows(
-        [r for f in files for r in f.rows],
+        rows,
         scenario,
         synonyms,
         manual=manual,
-        taken_ids={s.id for s in kept},
-        pseudonymise_key=opts.pseudonymise_key,
+        taken_ids={s.id for s in kept_out},
+        pseudonymise_key=key,
     )
     check_cancel(cancel)
     report(progress, (len(files) + 1) / steps, "mapping staff to INTs")
     imported, decisions = map_all(Geography.of(scenario), outcome.staff, outcome.requests)
-    if opts.pseudonymise_key:
-        key = opts.pseudonymise_key
-        kept = tuple(
-            s if s.vacant or is_pseudonym(s.name) else replace(s, name=pseudonym(s.name, key))
-            for s in kept
-        )
+    imported, merged, change = _settle_existing(
+        files, outcome.origin, imported, kept, touched, ids, opts, employers
+    )
+    change = replace(change, pseudonymised=pseudonymised)
+    if len(change.removed) * 2 > change.before and change.mode is StaffMode.BY_EMPLOYER:
+        raise TooManyRemovedError(change)
     check_cancel(cancel)
     report(progress, (len(files) + 2) / steps, "building the report")
-    new_scenario = replace(scenario, staff=(*kept, *imported))
+    new_scenario = replace(scenario, staff=(*kept_out, *imported))
+    rejected = _in_file_order(files, outcome.rejected)
+    merged = (*outcome.merged, *merged)
+    flags = (*outcome.flags, *_sheet_flags(files))
+    imported_ids = {s.id for s in imported}  # (append) people already there were dropped
+    decisions = tuple(d for d in decisions if d.staff_id in imported_ids)
+    if key:
+        redactor = Redactor(
+            key,
+            names=[
+                *(s.name for s in scenario.staff),
+                *(m.staff for m in manual),
+                *(i for f in files for i in f.identifiers),
+            ],
+            numbers=[
+                *(s.id for s in scenario.staff),
+                *(m.staff for m in manual),
+                *(i for f in files for i in f.identifiers),
+            ],
+        )
+        new_scenario = redact_scenario(new_scenario, ids, redactor)
+        rejected = tuple(replace(r, reason=redactor.text(r.reason)) for r in rejected)
+        merged = tuple(replace(m, reason=redactor.text(m.reason)) for m in merged)
+        flags = tuple(replace(f, message=redactor.text(f.message)) for f in flags)
+        decisions = tuple(replace(d, reason=redactor.text(d.reason)) for d in decisions)
     result = MappingResult(
         scenario=new_scenario,
         report=build_report(new_scenario, decisions),
         files=tuple(files),
-        rejected=_in_file_order(files, outcome.rejected),
-        merged=outcome.merged,
-        flags=outcome.flags,
+        rejected=rejected,
+        merged=tuple(merged),
+        flags=flags,
         decisions=decisions,
         imported=imported,
+        staff_change=change,
         origin=outcome.origin,
     )
     report(progress, 1.0, "done")
     return result
+
+
+def _settle_existing(
+    files: Sequence[RegisterFile],
+    origin: Mapping[str, tuple[str, int]],
+    imported: Sequence[Staff],
+    kept: Sequence[Staff],
+    touched: Sequence[Staff],
+    ids: Mapping[str, str],
+    opts: MappingOptions,
+    employers: Sequence[str],
+) -> tuple[tuple[Staff, ...], tuple[MergedRow, ...], StaffChange]:
+    """Match imported people to existing ones: replaced, removed, or (append) present."""
+    key = opts.pseudonymise_key
+    row_at = {(r.file, r.row): r for f in files for r in f.rows}
+
+    def keys_of(s: Staff) -> set[tuple[str, ...]]:
+        return row_keys(row_at[origin[s.id]], s.role, s.base, key)
+
+    before = len(kept) + len(touched)
+    if opts.mode is StaffMode.APPEND:
+        index = {k: s for s in kept for k in staff_keys(s)}
+        out: list[Staff] = []
+        merged: list[MergedRow] = []
+        for s in imported:
+            match = next((index[k] for k in sorted(keys_of(s)) if k in index), None)
+            if match is None:
+                out.append(s)
+                continue
+            file, row = origin[s.id]
+            row_of = row_at[(file, row)]
+            merged.append(
+                MergedRow(
+                    file=file,
+                    sheet=row_of.sheet,
+                    row=row,
+                    kept_file="the scenario's staff",
+                    kept_row=0,
+                    reason=f"already in the scenario's staff as {ids.get(match.id, match.id)}; "
+                    "not added twice (--append)",
+                )
+            )
+        change = StaffChange(
+            mode=opts.mode,
+            before=before,
+            kept=before,
+            replaced=0,
+            removed=(),
+            employers=(),
+            already_present=len(merged),
+        )
+        return tuple(out), tuple(merged), change
+    found = {k for s in imported for k in keys_of(s)}
+    replaced = [s for s in touched if staff_keys(s) & found]
+    removed = [s for s in touched if not staff_keys(s) & found]
+    if key:
+        removed = list(pseudonymise_staff(removed, key).staff)
+    change = StaffChange(
+        mode=opts.mode,
+        before=before,
+        kept=len(kept),
+        replaced=len(replaced),
+        removed=tuple(removed),
+        employers=tuple(employers) if opts.mode is StaffMode.BY_EMPLOYER else (),
+    )
+    return tuple(imported), (), change
+
+
+def _sheet_flags(files: Sequence[RegisterFile]) -> tuple[Flag, ...]:
+    return tuple(
+        Flag(
+            kind="sheet_not_read",
+            message=f"{f.file}: sheet {name!r} also has a staff header but was not read "
+            f"({why}); name it with --sheet to read it instead",
+        )
+        for f in files
+        for name, why in f.sheets_not_read
+    )
 
 
 REPORT_SHEET = "MappingReport"

@@ -8,26 +8,27 @@ and row number; nothing is dropped silently.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import math
 import re
-import zipfile
-from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter
 
 from intplan.domain.workforce import MAX_FTE
-from intplan.io._xlsx import NotXlsxError, XlsxReader
+from intplan.io._xlsx import ErrorValue, FormulaValue
 from intplan.io.errors import Issue, UnreadableFileError, WorkbookError
+from intplan.io.registers.csv_text import Record, decode, parse_records, sniff_delimiter
 from intplan.io.registers.headers import FIELDS, HeaderMatch, find_header, normalise_header
+from intplan.io.registers.limits import MAX_CELL_CHARS, MAX_REGISTER_BYTES, MIN_FTE
+from intplan.io.registers.xlsx_grid import SheetGrid, read_xlsx_sheets
 
 Grid = list[list[object]]
 
-_MERGE_REF = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+_NUMBER = re.compile(r"^([+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?)(%?)$")
+_PERSONAL = ("staff_number", "name", "first_name", "last_name")
 _VACANT_WORDS = frozenset({"vacant", "vacancy", "yes", "y", "true", "1", "x"})
 _DEFAULT_WEEK_HOURS = 37.5  # NHS AfC s.27 full-time week; the scenario's value is passed in
 
@@ -76,6 +77,10 @@ class RegisterFile:
     blank_rows: tuple[int, ...]
     rows: tuple[RegisterRow, ...]
     rejected: tuple[RowRejection, ...]
+    #: (.xlsx) other sheets with a staff header, and why they were not read
+    sheets_not_read: tuple[tuple[str, str], ...] = ()
+    #: every name and staff number in the data rows, read or rejected (for pseudonymising)
+    identifiers: frozenset[str] = field(default=frozenset(), repr=False)
 
     @property
     def rows_read(self) -> int:
@@ -85,96 +90,34 @@ class RegisterFile:
 # -- raw grids ---------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: UTF-8 (with or without BOM), else Windows-1252."""
+def _read_bytes(path: Path) -> bytes:
     try:
-        return data.decode("utf-8-sig"), "utf-8-sig" if data[:3] == b"\xef\xbb\xbf" else "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:  # bytes cp1252 leaves undefined (0x81, 0x8d, ...)
-        return data.decode("latin-1"), "latin-1"
+        size = path.stat().st_size
+        if size > MAX_REGISTER_BYTES:
+            raise UnreadableFileError(
+                str(path), f"the file is {size:,} bytes; the limit is {MAX_REGISTER_BYTES:,}"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise UnreadableFileError(str(path), f"cannot read the file: {exc.strerror}") from exc
 
 
-def _sniff_delimiter(text: str) -> str:
-    """The delimiter that splits the most lines into the same number of fields.
-
-    csv.Sniffer alone is fooled by a title line above the header or by decimal commas
-    in a semicolon file ("0,8"), so its answer only breaks ties.
-    """
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    try:
-        sniffed = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        sniffed = ","
-    best, best_score = sniffed, (0, 0, True)
-    for d in ",;\t|":
-        counts = [line.count(d) for line in lines if line.count(d)]
-        if not counts:
-            continue
-        modal = Counter(counts).most_common(1)[0][0]
-        score = (counts.count(modal), modal, d == sniffed)
-        if score > best_score:
-            best, best_score = d, score
-    return best
+def read_csv_records(path: Path) -> tuple[list[Record], str, str]:
+    """Records of a CSV/TXT register, its encoding and its delimiter."""
+    decoded = decode(_read_bytes(path))
+    delimiter = sniff_delimiter(decoded.text)
+    return parse_records(decoded, delimiter), decoded.encoding, delimiter
 
 
 def read_csv_grid(path: Path) -> tuple[Grid, str, str]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableFileError(str(path), f"cannot read the file: {exc.strerror}") from exc
-    text, encoding = _decode(data)
-    delimiter = _sniff_delimiter(text)
-    grid: Grid = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    return grid, encoding, delimiter
-
-
-def _merged_ranges(sheet_xml: bytes) -> list[str]:
-    """Merged ranges of a sheet, from its XML (``<mergeCells>`` follows the cell data)."""
-    at = sheet_xml.rfind(b"<mergeCells")
-    return [] if at < 0 else [m.decode("ascii") for m in _MERGE_REF.findall(sheet_xml[at:])]
-
-
-def _fill_merged(grid: Grid, ranges: Sequence[str]) -> None:
-    for ref in ranges:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        top = grid[min_row - 1] if min_row - 1 < len(grid) else []
-        value = top[min_col - 1] if min_col - 1 < len(top) else None
-        for r in range(min_row - 1, min(max_row, len(grid))):
-            row = grid[r]
-            if len(row) < max_col:
-                row.extend([None] * (max_col - len(row)))
-            for c in range(min_col - 1, max_col):
-                row[c] = value
+    """Rows of a CSV file as lists of cells (for the mapping workbook's CSV form)."""
+    records, encoding, delimiter = read_csv_records(path)
+    return [r.cells for r in records], encoding, delimiter
 
 
 def read_xlsx_grids(path: Path) -> list[tuple[str, Grid, list[str]]]:
-    """Every sheet as (name, grid, merged ranges), merged cells already filled.
-
-    Values come from the scenario workbook's fast expat/regex reader (about 3x faster
-    than openpyxl's read-only mode on a 10,000-row register).
-    """
-    try:
-        with XlsxReader(str(path)) as reader, zipfile.ZipFile(path) as zf:
-            out = []
-            for name, part in reader.sheet_paths.items():
-                rows = reader.rows(name)
-                grid: Grid = [[] for _ in range(rows[-1][0] if rows else 0)]
-                for n, values in rows:
-                    grid[n - 1] = list(values)
-                try:
-                    ranges = _merged_ranges(zf.read(part))
-                except KeyError:
-                    ranges = []
-                _fill_merged(grid, ranges)
-                out.append((name, grid, ranges))
-            return out
-    except (zipfile.BadZipFile, NotXlsxError, OSError, KeyError, ValueError) as exc:
-        raise UnreadableFileError(
-            str(path), f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})"
-        ) from exc
+    """Every sheet as (name, grid, merged ranges), merged cells already filled."""
+    return [(s.name, [r.cells for r in s.records], s.merged_ranges) for s in read_xlsx_sheets(path)]
 
 
 # -- cells -> rows -------------------------------------------------------------------------
@@ -187,42 +130,89 @@ def cell_text(value: object) -> str:
         return str(int(value))  # staff numbers typed as numbers: 12345.0 -> "12345"
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, ErrorValue):
+        return value.code
+    if isinstance(value, FormulaValue):
+        return value.formula
     return " ".join(str(value).split())
 
 
 def parse_number(value: object) -> float | None:
-    """A number from a cell: 0.8, "0.8", "0,8" (European decimal comma), "80%"."""
+    """A finite number from a cell: 0.8, "0.8", "0,8" (European decimal comma), "80%".
+
+    Anything else is not a number: "nan", "inf", "1_000", "0.8.1", a number too large
+    for a float. None means "not a number"; the caller reports it.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
-        return float(value)
-    s = cell_text(value).replace(" ", "")
-    if not s:
+        x = float(value) if not isinstance(value, int) or abs(value) < 2**1023 else math.inf
+        return x if math.isfinite(x) else None
+    m = _NUMBER.match(cell_text(value).replace(" ", ""))
+    if m is None:
         return None
-    pct = s.endswith("%")
-    s = s.rstrip("%")
-    if s.count(",") == 1 and "." not in s:
-        s = s.replace(",", ".")
-    try:
-        x = float(s)
-    except ValueError:
-        return None
-    return x / 100.0 if pct else x
+    x = float(m.group(1).replace(",", "."))
+    if m.group(2):
+        x /= 100.0
+    return x if math.isfinite(x) else None
 
 
 def _is_blank(cells: Sequence[object]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
+def _column_name(j: int, header_text: Mapping[int, str]) -> str:
+    return header_text.get(j) or f"column {get_column_letter(j + 1)}"
+
+
+def _cell_problem(
+    cells: Sequence[object], header_text: Mapping[int, str], max_fields: int | None
+) -> str | None:
+    """A value too long for a cell, or (CSV) values beyond the header's columns."""
+    for j, c in enumerate(cells):
+        if isinstance(c, str) and len(c) > MAX_CELL_CHARS:
+            return (
+                f"the value in {_column_name(j, header_text)} is {len(c):,} characters long; "
+                f"the limit is {MAX_CELL_CHARS:,} (Excel's limit for a cell)"
+            )
+    if max_fields is not None and len(cells) > max_fields and not _is_blank(cells[max_fields:]):
+        return (
+            f"{len(cells)} fields where the header has {max_fields}: is there an unquoted "
+            "delimiter inside a value (e.g. a comma in a name)? Quote the value or fix the row"
+        )
+    return None
+
+
+def _fte_problem(fte: float, column: str) -> str | None:
+    if fte <= 0:
+        return f"{column} must be more than 0 (got {fte:g})"
+    if fte < MIN_FTE:
+        return f"FTE {fte:g} is below {MIN_FTE:g} (about 22 minutes a week); check the value"
+    if fte > MAX_FTE:
+        hint = " (it looks like hours a week; use an Hours column)" if fte >= 4 else ""
+        return f"FTE {fte:g} is above {MAX_FTE:g}{hint}"
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rows:
+    rows: list[RegisterRow]
+    rejected: list[RowRejection]
+    blanks: list[int]
+    identifiers: set[str]
+
+
 def rows_from_grid(
-    grid: Grid,
+    grid: Sequence[Record],
     header: HeaderMatch,
     *,
     file: str,
     sheet: str | None,
     default_employer: str,
     week_hours: float,
-) -> tuple[list[RegisterRow], list[RowRejection], list[int]]:
+    max_fields: int | None = None,
+) -> _Rows:
+    """Every record below the header: a row, a rejection or a blank (counted)."""
     cols: dict[str, int] = {}
     base_cols: list[tuple[int, str]] = []
     for c in header.columns:
@@ -231,27 +221,34 @@ def rows_from_grid(
         else:
             cols.setdefault(c.field, c.index)
     header_text = {c.index: c.header for c in header.columns}
+    personal = [cols[f] for f in _PERSONAL if f in cols]
 
-    rows: list[RegisterRow] = []
-    rejected: list[RowRejection] = []
-    blanks: list[int] = []
+    out = _Rows(rows=[], rejected=[], blanks=[], identifiers=set())
     pending_blanks: list[int] = []
-    for i in range(header.row_index + 1, len(grid)):
-        cells = grid[i]
-        n = i + 1
-        if _is_blank(cells):
+    for record in grid[header.row_index + 1 :]:
+        cells = record.cells
+        n = record.number
+        if record.problem is None and _is_blank(cells):
             pending_blanks.append(n)  # only blanks before a later data row count
             continue
-        blanks.extend(pending_blanks)
+        out.blanks.extend(pending_blanks)
         pending_blanks.clear()
+        for j in personal:
+            text = cell_text(cells[j]) if j < len(cells) else ""
+            if text:
+                out.identifiers.add(text)
 
         def get(field: str, cells: Sequence[object] = cells) -> object:
             j = cols.get(field)
             return cells[j] if j is not None and j < len(cells) else None
 
         def reject(reason: str, n: int = n) -> None:
-            rejected.append(RowRejection(file=file, sheet=sheet, row=n, reason=reason))
+            out.rejected.append(RowRejection(file=file, sheet=sheet, row=n, reason=reason))
 
+        problem = record.problem or _cell_problem(cells, header_text, max_fields)
+        if problem:
+            reject(problem)
+            continue
         role_title = cell_text(get("role"))
         if not role_title:
             reject("no role title")
@@ -266,16 +263,12 @@ def rows_from_grid(
             fte = None if hours is None else hours / week_hours
             column = header_text[cols["hours"]]
         if fte is None:
-            shown = cell_text(raw)
+            shown = cell_text(raw)[:40]
             reject(f"{column} {shown!r} is not a number" if shown else f"no {column} given")
             continue
-        fte = round(fte, 6)
-        if fte <= 0:
-            reject(f"{column} must be more than 0 (got {fte:g})")
-            continue
-        if fte > MAX_FTE:
-            hint = " (it looks like hours a week; use an Hours column)" if fte >= 4 else ""
-            reject(f"FTE {fte:g} is above {MAX_FTE:g}{hint}")
+        fte_problem = _fte_problem(fte, column)
+        if fte_problem:
+            reject(fte_problem)
             continue
         base, hint = "", ""
         for j, kind in base_cols:
@@ -287,9 +280,10 @@ def rows_from_grid(
         if kind_col in ("practice", "pcn", "team"):
             hint = kind_col
         vacant_text = normalise_header(get("vacant"))
-        name = cell_text(get("name")) or " ".join(
-            x for x in (cell_text(get("first_name")), cell_text(get("last_name"))) if x
-        )
+        first_last = [cell_text(get("first_name")), cell_text(get("last_name"))]
+        name = cell_text(get("name")) or " ".join(x for x in first_last if x)
+        if name:
+            out.identifiers.add(name)
         vacant = vacant_text in _VACANT_WORDS or normalise_header(name) in (
             "vacant",
             "vacancy",
@@ -299,7 +293,7 @@ def rows_from_grid(
         if not base:
             reject("missing base: give the practice, PCN or team the person works from")
             continue
-        rows.append(
+        out.rows.append(
             RegisterRow(
                 file=file,
                 sheet=sheet,
@@ -315,11 +309,18 @@ def rows_from_grid(
                 vacant=vacant,
             )
         )
-    return rows, rejected, blanks
+    return out
 
 
-def _no_header(file: str, sheet: str | None, grid: Grid) -> WorkbookError:
-    seen = [str(c).strip() for row in grid[:1] for c in row if c is not None and str(c).strip()]
+def _no_header(
+    file: str, sheet: str | None, grid: Sequence[Record], *, show_values: bool, hint: str = ""
+) -> WorkbookError:
+    seen = [str(c).strip() for r in grid[:1] for c in r.cells if c is not None and str(c).strip()]
+    reads = (
+        f" (first row reads: {', '.join(s[:40] for s in seen[:12]) or 'nothing'})"
+        if show_values
+        else ""
+    )
     return WorkbookError(
         [
             Issue(
@@ -328,12 +329,72 @@ def _no_header(file: str, sheet: str | None, grid: Grid) -> WorkbookError:
                 row=None,
                 column=None,
                 message="no header row with a role column and an FTE (or hours) column in the "
-                f"first rows (first row reads: {', '.join(seen[:12]) or 'nothing'}); name the "
-                "columns with --column role='Job Title' --column fte='Hours FTE' or a mapping "
-                f"sheet (fields: {', '.join(FIELDS)})",
+                f"first rows{reads}; name the columns with --column role='Job Title' "
+                "--column fte='Hours FTE' or a mapping sheet "
+                f"(fields: {', '.join(FIELDS)}){hint}",
             )
         ]
     )
+
+
+def _pick_sheet(
+    file: str,
+    sheets: Sequence[SheetGrid],
+    columns: Mapping[str, str] | None,
+    wanted: str | None,
+    show_values: bool,
+) -> tuple[SheetGrid, HeaderMatch, tuple[tuple[str, str], ...]]:
+    """The sheet to read, its header, and the sheets with a header that were not read."""
+    if wanted is not None:
+        named = [s for s in sheets if s.name == wanted] or [
+            s for s in sheets if s.name.casefold() == wanted.casefold()
+        ]
+        if not named:
+            raise WorkbookError(
+                [
+                    Issue(
+                        file=file,
+                        sheet=wanted,
+                        row=None,
+                        column=None,
+                        message=f"no sheet named {wanted!r} (sheets: "
+                        f"{', '.join(repr(s.name) for s in sheets)})",
+                    )
+                ]
+            )
+        h = find_header([r.cells for r in named[0].records], columns)
+        if h is None:
+            raise _no_header(file, named[0].name, named[0].records, show_values=show_values)
+        return named[0], h, ()
+    matches = [
+        (s, h)
+        for s in sheets
+        if (h := find_header([r.cells for r in s.records], columns)) is not None
+    ]
+    visible = [(s, h) for s, h in matches if not s.hidden]
+    if not visible:
+        hidden = [s.name for s, _ in matches]
+        hint = (
+            f"; hidden sheet(s) {', '.join(map(repr, hidden))} have a header: hidden sheets "
+            "are read only when named with --sheet"
+            if hidden
+            else ""
+        )
+        first = next((s for s in sheets if not s.hidden), sheets[0] if sheets else None)
+        raise _no_header(
+            file,
+            first.name if first else None,
+            first.records if first else [],
+            show_values=show_values,
+            hint=hint,
+        )
+    best, header = max(visible, key=lambda sh: sh[1].score)  # first of the best on ties
+    not_read = tuple(
+        (s.name, "hidden" if s.hidden else "another sheet matched better")
+        for s, _ in matches
+        if s is not best
+    )
+    return best, header, not_read
 
 
 def read_register(
@@ -342,10 +403,15 @@ def read_register(
     columns: Mapping[str, str] | None = None,
     employer: str | None = None,
     week_hours: float = _DEFAULT_WEEK_HOURS,
+    sheet: str | None = None,
+    show_values: bool = True,
 ) -> RegisterFile:
     """Read one register. ``columns`` maps field -> header for headers the aliases miss.
 
-    Raises UnreadableFileError (missing, not xlsx/csv, corrupt) or WorkbookError (no header).
+    ``sheet`` names the .xlsx sheet to read (hidden sheets are read only when named);
+    ``show_values=False`` keeps cell values out of whole-file error messages
+    (pseudonymised runs). Raises UnreadableFileError (missing, not xlsx/csv, corrupt,
+    beyond the size limits) or WorkbookError (no header, no such sheet).
     """
     file = path.name
     if not path.is_file():
@@ -354,45 +420,47 @@ def read_register(
     default_employer = employer or path.stem
     encoding = delimiter = None
     ranges: list[str] = []
-    if suffix == ".csv" or suffix == ".txt":
-        grid, encoding, delimiter = read_csv_grid(path)
-        sheet: str | None = None
-        header = find_header(grid, columns)
-        if header is None:
-            raise _no_header(file, None, grid)
+    not_read: tuple[tuple[str, str], ...] = ()
+    max_fields: int | None = None
+    if suffix in (".csv", ".txt", ".tsv"):
+        grid, encoding, delimiter = read_csv_records(path)
+        sheet_name: str | None = None
+        found = find_header([r.cells for r in grid], columns)
+        if found is None:
+            raise _no_header(file, None, grid, show_values=show_values)
+        header = found
+        header_cells = grid[header.row_index].cells
+        max_fields = max((j + 1 for j, c in enumerate(header_cells) if cell_text(c)), default=0)
     elif suffix in (".xlsx", ".xlsm"):
-        best: tuple[str, Grid, list[str], HeaderMatch] | None = None
-        sheets = read_xlsx_grids(path)
-        for name, g, r in sheets:
-            h = find_header(g, columns)
-            if h is not None and (best is None or h.score > best[3].score):
-                best = (name, g, r, h)
-        if best is None:
-            first_name, first_grid, _ = sheets[0] if sheets else ("", [], [])
-            raise _no_header(file, first_name or None, first_grid)
-        sheet, grid, ranges, header = best
+        chosen, header, not_read = _pick_sheet(
+            file, read_xlsx_sheets(path), columns, sheet, show_values
+        )
+        sheet_name, grid, ranges = chosen.name, chosen.records, chosen.merged_ranges
     else:
         raise UnreadableFileError(
             str(path), f"{suffix or 'no extension'} is not supported: save it as .xlsx or .csv"
         )
-    rows, rejected, blanks = rows_from_grid(
+    got = rows_from_grid(
         grid,
         header,
         file=file,
-        sheet=sheet,
+        sheet=sheet_name,
         default_employer=default_employer,
         week_hours=week_hours,
+        max_fields=max_fields,
     )
     return RegisterFile(
         file=file,
-        sheet=sheet,
-        header_row=header.row_index + 1,
+        sheet=sheet_name,
+        header_row=grid[header.row_index].number,
         columns=tuple((c.header, c.field) for c in header.columns),
         ignored_columns=header.ignored,
         encoding=encoding,
         delimiter=delimiter,
         merged_ranges=tuple(ranges),
-        blank_rows=tuple(blanks),
-        rows=tuple(rows),
-        rejected=tuple(rejected),
+        blank_rows=tuple(got.blanks),
+        rows=tuple(got.rows),
+        rejected=tuple(got.rejected),
+        sheets_not_read=not_read,
+        identifiers=frozenset(got.identifiers),
     )
