@@ -58,7 +58,9 @@ class ColumnMappingDialog(QDialog):
             combo.setToolTip(FIELD_HELP.get(field, field))
             self.combos[field] = combo
             form.addRow(f"{field.replace('_', ' ').capitalize()}", combo)
-        self.append = QCheckBox("Add to the scenario's staff (otherwise replace them)")
+        self.append = QCheckBox(
+            "Add to the scenario's staff (otherwise the register replaces its employers' staff)"
+        )
         intro = QLabel(
             "intplan matched these columns by their headers. Check them, change any that are "
             "wrong, then import. Every row that cannot be used is listed afterwards."
