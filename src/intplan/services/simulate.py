@@ -16,7 +16,13 @@ from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
 from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
-from intplan.sim.stats import Estimate, constant, estimate
+from intplan.sim.stats import (
+    MIN_ADAPTIVE_REPLICATIONS,
+    Estimate,
+    constant,
+    estimate,
+    replications_wanted,
+)
 
 #: KPIs the "add replications until precise" mode can watch
 KPIS: tuple[str, ...] = ("wait_mean", "within_target", "utilisation")
@@ -271,11 +277,15 @@ def run_simulation(
         except ReplicationsCancelled:
             raise Cancelled() from None
 
-    batch(reps)
+    # adaptive: at least the rule's minimum, then as many as the rule still wants (a
+    # worker's worth at a time, so parallel runs stay busy)
+    batch(min(limit, max(reps, MIN_ADAPTIVE_REPLICATIONS)) if target is not None else reps)
+    while target is not None and len(results) < limit:
+        wanted = replications_wanted([kpi_value(o.kpi, r) for r in results], target)
+        if wanted <= len(results):
+            break
+        batch(min(limit, max(wanted, len(results) + workers)))
     kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
-    while target is not None and len(results) < limit and not _precise(kpi_est, target):
-        batch(min(limit, len(results) + max(2, workers)))
-        kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
     report(progress, 1.0, "done")
     return summarise(
         scenario.name,
@@ -287,10 +297,6 @@ def run_simulation(
         kpi_estimate=kpi_est,
         target_halfwidth=target,
     )
-
-
-def _precise(e: Estimate, target: float) -> bool:
-    return e.n >= 2 and math.isfinite(e.half_width) and e.relative_half_width <= target
 
 
 def summarise(
