@@ -23,6 +23,7 @@ from intplan.sim.stats import (
     estimate,
     replications_wanted,
 )
+from intplan.sim.warmup import WarmupChoice, choose_warmup
 
 #: KPIs the "add replications until precise" mode can watch
 KPIS: tuple[str, ...] = ("wait_mean", "within_target", "utilisation")
@@ -119,6 +120,7 @@ class SimulationResult:
     replications: int
     weeks: int
     warmup_weeks: int
+    warmup_rule: str  # how warmup_weeks was chosen (intplan.sim.warmup)
     workers: int
     cover: bool
     kpi: str
@@ -153,6 +155,7 @@ class SimulationResult:
             "replications": self.replications,
             "weeks": self.weeks,
             "warmup_weeks": self.warmup_weeks,
+            "warmup_rule": self.warmup_rule,
             "workers": self.workers,
             "cover": self.cover,
             "kpi": self.kpi,
@@ -210,11 +213,10 @@ def kpi_value(kpi: str, r: ReplicationResult) -> float:
     raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
 
 
-def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, int]:
+def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, WarmupChoice, int]:
     s = scenario.settings
     reps = s.replications if o.replications is None else o.replications
     weeks = s.horizon_weeks if o.weeks is None else o.weeks
-    warm = s.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks
     seed = s.seed if o.seed is None else o.seed
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
         raise IntplanError(f"replications must be at least 1 (got {reps!r})")
@@ -226,7 +228,13 @@ def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, i
         raise IntplanError(f"unknown KPI {o.kpi!r}; choose one of {', '.join(KPIS)}")
     if o.target_halfwidth is not None and not (0 < o.target_halfwidth < 1):
         raise IntplanError("target half-width is relative: give a number between 0 and 1")
-    return reps, weeks, warm, seed
+    if o.warmup_weeks is not None and (
+        isinstance(o.warmup_weeks, bool)
+        or not isinstance(o.warmup_weeks, int)
+        or o.warmup_weeks < 0
+    ):
+        raise IntplanError(f"warm-up weeks must be 0 or more (got {o.warmup_weeks!r})")
+    return reps, weeks, choose_warmup(scenario, o.warmup_weeks), seed
 
 
 def run_simulation(
@@ -240,7 +248,7 @@ def run_simulation(
     o = options or SimulationOptions()
     reps, weeks, warm, seed = _resolve(scenario, o)
     model = compile_scenario(
-        scenario, weeks=weeks, warmup_weeks=warm, int_codes=o.ints or None, cover=o.cover
+        scenario, weeks=weeks, warmup_weeks=warm.weeks, int_codes=o.ints or None, cover=o.cover
     )
     check_cancel(cancel)
     workers = o.workers if o.workers is not None else auto_workers(model, reps)
@@ -296,6 +304,7 @@ def run_simulation(
         kpi=o.kpi,
         kpi_estimate=kpi_est,
         target_halfwidth=target,
+        warmup_rule=warm.rule,
     )
 
 
@@ -309,6 +318,7 @@ def summarise(
     kpi: str,
     kpi_estimate: Estimate,
     target_halfwidth: float | None,
+    warmup_rule: str = "given",
 ) -> SimulationResult:
     n = len(results)
     weeks = model.weeks
@@ -440,6 +450,7 @@ def summarise(
         replications=n,
         weeks=weeks,
         warmup_weeks=model.warmup_weeks,
+        warmup_rule=warmup_rule,
         workers=workers,
         cover=model.cover,
         kpi=kpi,
@@ -502,6 +513,7 @@ def result_rows(
         ("replications", result.replications),
         ("weeks", result.weeks),
         ("warmup_weeks", result.warmup_weeks),
+        ("warmup_rule", result.warmup_rule),
         ("cover", "yes" if result.cover else "no"),
         ("kpi", result.kpi),
         ("kpi_mean", _cells(result.kpi_estimate)[0]),
