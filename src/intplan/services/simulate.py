@@ -64,6 +64,9 @@ class ActivityRecord:
     waited_share: Estimate  # served after any wait (P(wait > 0))
     backlog_end: Estimate
     escalations_per_week: Estimate
+    #: the backlog at the end exceeds a week's arrivals and grew over the second half of
+    #: the run (replication means; False with fewer than 2 measured weeks)
+    backlog_growing: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +94,11 @@ class IntRecord:
     queue_length_mean: Estimate
     wait_mean_minutes: Estimate
     cost_per_capita_gbp: Estimate
+    #: patient-serving roles (docs/model.md, "Utilisation"): contact and travel time,
+    #: overtime included, over on-duty time (rostered clinical time minus absence)
+    utilisation: Estimate
+    contact_hours_per_week: Estimate
+    on_duty_hours_per_week: Estimate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -211,6 +219,29 @@ def kpi_value(kpi: str, r: ReplicationResult) -> float:
     if kpi == "utilisation":
         return float(r.busy_minutes.sum() / max(1.0, r.available_minutes.sum()))
     raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
+
+
+def patient_serving_roles(model: CompiledModel) -> NDArray[np.bool_]:
+    """Per role: eligible for at least one patient activity (meetings are not)."""
+    mask = np.zeros(len(model.role_codes), dtype=bool)
+    for row in model.eligibility:
+        for r, _minutes in row:
+            mask[r] = True
+    return mask
+
+
+def backlog_growing(
+    weekly_backlog: NDArray[np.float64], arrivals_per_week: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Per INT x activity: the backlog at the end exceeds one week's arrivals AND is
+    larger than at the end of the first half of the measured weeks. Inputs are means
+    across replications: ``weekly_backlog`` (INT, activity, week), ``arrivals_per_week``
+    (INT, activity). With fewer than 2 measured weeks growth cannot be judged: False."""
+    n_w = weekly_backlog.shape[2]
+    if n_w < 2:
+        return np.zeros(weekly_backlog.shape[:2], dtype=bool)
+    end, mid = weekly_backlog[:, :, -1], weekly_backlog[:, :, n_w // 2 - 1]
+    return (end > arrivals_per_week) & (end > mid)
 
 
 def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, WarmupChoice, int]:
@@ -344,6 +375,7 @@ def summarise(
     p95 = stack(lambda r: r.wait_p95_minutes)
     backlog = stack(lambda r: r.backlog_end)
     esc = stack(lambda r: r.escalated) / weeks
+    growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
             int_code=ic,
@@ -358,6 +390,7 @@ def summarise(
             waited_share=est(waited, (i, a), share=True),
             backlog_end=est(backlog, (i, a)),
             escalations_per_week=est(esc, (i, a)),
+            backlog_growing=bool(growing[i, a]),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -393,6 +426,10 @@ def summarise(
     cover = stack(lambda r: r.cover_contacts) / weeks
     qlen = stack(lambda r: r.queue_minutes_area) / (weeks * MINUTES_PER_WEEK)
     esc_i = esc.sum(axis=2)
+    serving = patient_serving_roles(model)
+    work_i = (busy[:, :, serving] + stack(lambda r: r.overtime_minutes)[:, :, serving]).sum(axis=2)
+    duty_i = avail[:, :, serving].sum(axis=2)
+    util_i = _ratio(work_i, duty_i)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -408,6 +445,9 @@ def summarise(
             cost_per_capita_gbp=constant(
                 model.pay_cost_gbp[i] / pop[i] if pop[i] > 0 else math.nan, n
             ),
+            utilisation=est(util_i, (i,)),
+            contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
+            on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
         )
         for i, ic in enumerate(ints)
     )
