@@ -30,6 +30,8 @@ def test_json_run(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
         out["activities"][0]
     )
     assert "utilisation" in out["roles"][0]
+    assert {"utilisation", "utilisation_ci95", "on_duty_hours_per_week"} <= set(out["ints"][0])
+    assert isinstance(out["activities"][0]["backlog_growing"], bool)
 
 
 def test_one_int_only(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
