@@ -25,10 +25,13 @@ def test_json_run(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert out["seed"] == 9 and out["replications"] == 2 and out["warmup_weeks"] == 0
+    assert out["warmup_rule"] == "given (--warmup-weeks)"
     assert {"int", "activity", "wait_mean_minutes", "wait_mean_ci95", "within_target_share"} <= set(
         out["activities"][0]
     )
     assert "utilisation" in out["roles"][0]
+    assert {"utilisation", "utilisation_ci95", "on_duty_hours_per_week"} <= set(out["ints"][0])
+    assert isinstance(out["activities"][0]["backlog_growing"], bool)
 
 
 def test_one_int_only(workbook: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,6 +40,9 @@ def test_one_int_only(workbook: Path, capsys: pytest.CaptureFixture[str]) -> Non
     out = json.loads(capsys.readouterr().out)
     assert code == 0
     assert {a["int"] for a in out["activities"]} == {"INT-B"}
+    # no --warmup-weeks: the rule chooses (tiny: LTC's follow-ups, booked 2 weeks apart)
+    assert out["warmup_weeks"] == 6
+    assert out["warmup_rule"].startswith("longest follow-up/referral delay chain LTC")
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def small():  # type: ignore[no-untyped-def]
 
 
 def test_far_apart_clusters_are_best_as_two_ints(clusters) -> None:  # type: ignore[no-untyped-def]
-    result = compare_splits(clusters, SplitsOptions(pcn="PCN1", max_ints=2, **FAST, **ANY_SIZE))
+    # 12 replications: the wait gap (about 10 minutes) needs more than FAST's 8 to be clear
+    opts = {**FAST, "replications": 12}
+    result = compare_splits(clusters, SplitsOptions(pcn="PCN1", max_ints=2, **opts, **ANY_SIZE))
     by_label = {o.option.label: o for o in result.options}
     split, whole = by_label["A1+A2 | B1+B2"], by_label["A1+A2+B1+B2"]
     assert result.options[0] is split, "the two-cluster split ranks first"
@@ -56,7 +58,10 @@ def test_far_apart_clusters_are_best_as_two_ints(clusters) -> None:  # type: ign
 
 
 def test_small_pcn_is_best_as_one_pooled_int(small) -> None:  # type: ignore[no-untyped-def]
-    result = compare_splits(small, SplitsOptions(pcn="PCN1", **FAST, **ANY_SIZE))
+    # 12 replications: the wait gap needs more than FAST's 8 to be clear (after the merge
+    # with per-episode referrals, 8 left its CI touching zero)
+    opts = {**FAST, "replications": 12}
+    result = compare_splits(small, SplitsOptions(pcn="PCN1", **opts, **ANY_SIZE))
     assert [o.option.label for o in result.options] == ["P1+P2", "P1 | P2"]
     pooled, split = result.options
     assert split.differences["wait"].low > 0, "pooling: two small teams wait longer"

@@ -16,7 +16,14 @@ from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim.engine import ReplicationResult
 from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
 from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
-from intplan.sim.stats import Estimate, constant, estimate
+from intplan.sim.stats import (
+    MIN_ADAPTIVE_REPLICATIONS,
+    Estimate,
+    constant,
+    estimate,
+    replications_wanted,
+)
+from intplan.sim.warmup import WarmupChoice, choose_warmup
 
 #: KPIs the "add replications until precise" mode can watch
 KPIS: tuple[str, ...] = ("wait_mean", "within_target", "utilisation")
@@ -57,6 +64,9 @@ class ActivityRecord:
     waited_share: Estimate  # served after any wait (P(wait > 0))
     backlog_end: Estimate
     escalations_per_week: Estimate
+    #: the backlog at the end exceeds a week's arrivals and grew over the second half of
+    #: the run (replication means; False with fewer than 2 measured weeks)
+    backlog_growing: bool
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -84,6 +94,11 @@ class IntRecord:
     queue_length_mean: Estimate
     wait_mean_minutes: Estimate
     cost_per_capita_gbp: Estimate
+    #: patient-serving roles (docs/model.md, "Utilisation"): contact and travel time,
+    #: overtime included, over on-duty time (rostered clinical time minus absence)
+    utilisation: Estimate
+    contact_hours_per_week: Estimate
+    on_duty_hours_per_week: Estimate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -113,6 +128,7 @@ class SimulationResult:
     replications: int
     weeks: int
     warmup_weeks: int
+    warmup_rule: str  # how warmup_weeks was chosen (intplan.sim.warmup)
     workers: int
     cover: bool
     kpi: str
@@ -147,6 +163,7 @@ class SimulationResult:
             "replications": self.replications,
             "weeks": self.weeks,
             "warmup_weeks": self.warmup_weeks,
+            "warmup_rule": self.warmup_rule,
             "workers": self.workers,
             "cover": self.cover,
             "kpi": self.kpi,
@@ -204,11 +221,33 @@ def kpi_value(kpi: str, r: ReplicationResult) -> float:
     raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
 
 
-def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, int]:
+def patient_serving_roles(model: CompiledModel) -> NDArray[np.bool_]:
+    """Per role: eligible for at least one patient activity (meetings are not)."""
+    mask = np.zeros(len(model.role_codes), dtype=bool)
+    for row in model.eligibility:
+        for r, _minutes in row:
+            mask[r] = True
+    return mask
+
+
+def backlog_growing(
+    weekly_backlog: NDArray[np.float64], arrivals_per_week: NDArray[np.float64]
+) -> NDArray[np.bool_]:
+    """Per INT x activity: the backlog at the end exceeds one week's arrivals AND is
+    larger than at the end of the first half of the measured weeks. Inputs are means
+    across replications: ``weekly_backlog`` (INT, activity, week), ``arrivals_per_week``
+    (INT, activity). With fewer than 2 measured weeks growth cannot be judged: False."""
+    n_w = weekly_backlog.shape[2]
+    if n_w < 2:
+        return np.zeros(weekly_backlog.shape[:2], dtype=bool)
+    end, mid = weekly_backlog[:, :, -1], weekly_backlog[:, :, n_w // 2 - 1]
+    return (end > arrivals_per_week) & (end > mid)
+
+
+def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, WarmupChoice, int]:
     s = scenario.settings
     reps = s.replications if o.replications is None else o.replications
     weeks = s.horizon_weeks if o.weeks is None else o.weeks
-    warm = s.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks
     seed = s.seed if o.seed is None else o.seed
     if isinstance(reps, bool) or not isinstance(reps, int) or reps < 1:
         raise IntplanError(f"replications must be at least 1 (got {reps!r})")
@@ -220,7 +259,13 @@ def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, int, i
         raise IntplanError(f"unknown KPI {o.kpi!r}; choose one of {', '.join(KPIS)}")
     if o.target_halfwidth is not None and not (0 < o.target_halfwidth < 1):
         raise IntplanError("target half-width is relative: give a number between 0 and 1")
-    return reps, weeks, warm, seed
+    if o.warmup_weeks is not None and (
+        isinstance(o.warmup_weeks, bool)
+        or not isinstance(o.warmup_weeks, int)
+        or o.warmup_weeks < 0
+    ):
+        raise IntplanError(f"warm-up weeks must be 0 or more (got {o.warmup_weeks!r})")
+    return reps, weeks, choose_warmup(scenario, o.warmup_weeks), seed
 
 
 def run_simulation(
@@ -234,7 +279,7 @@ def run_simulation(
     o = options or SimulationOptions()
     reps, weeks, warm, seed = _resolve(scenario, o)
     model = compile_scenario(
-        scenario, weeks=weeks, warmup_weeks=warm, int_codes=o.ints or None, cover=o.cover
+        scenario, weeks=weeks, warmup_weeks=warm.weeks, int_codes=o.ints or None, cover=o.cover
     )
     check_cancel(cancel)
     workers = o.workers if o.workers is not None else auto_workers(model, reps)
@@ -271,11 +316,15 @@ def run_simulation(
         except ReplicationsCancelled:
             raise Cancelled() from None
 
-    batch(reps)
+    # adaptive: at least the rule's minimum, then as many as the rule still wants (a
+    # worker's worth at a time, so parallel runs stay busy)
+    batch(min(limit, max(reps, MIN_ADAPTIVE_REPLICATIONS)) if target is not None else reps)
+    while target is not None and len(results) < limit:
+        wanted = replications_wanted([kpi_value(o.kpi, r) for r in results], target)
+        if wanted <= len(results):
+            break
+        batch(min(limit, max(wanted, len(results) + workers)))
     kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
-    while target is not None and len(results) < limit and not _precise(kpi_est, target):
-        batch(min(limit, len(results) + max(2, workers)))
-        kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
     report(progress, 1.0, "done")
     return summarise(
         scenario.name,
@@ -286,11 +335,8 @@ def run_simulation(
         kpi=o.kpi,
         kpi_estimate=kpi_est,
         target_halfwidth=target,
+        warmup_rule=warm.rule,
     )
-
-
-def _precise(e: Estimate, target: float) -> bool:
-    return e.n >= 2 and math.isfinite(e.half_width) and e.relative_half_width <= target
 
 
 def summarise(
@@ -303,6 +349,7 @@ def summarise(
     kpi: str,
     kpi_estimate: Estimate,
     target_halfwidth: float | None,
+    warmup_rule: str = "given",
 ) -> SimulationResult:
     n = len(results)
     weeks = model.weeks
@@ -328,6 +375,7 @@ def summarise(
     p95 = stack(lambda r: r.wait_p95_minutes)
     backlog = stack(lambda r: r.backlog_end)
     esc = stack(lambda r: r.escalated) / weeks
+    growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
             int_code=ic,
@@ -342,6 +390,7 @@ def summarise(
             waited_share=est(waited, (i, a), share=True),
             backlog_end=est(backlog, (i, a)),
             escalations_per_week=est(esc, (i, a)),
+            backlog_growing=bool(growing[i, a]),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -377,6 +426,10 @@ def summarise(
     cover = stack(lambda r: r.cover_contacts) / weeks
     qlen = stack(lambda r: r.queue_minutes_area) / (weeks * MINUTES_PER_WEEK)
     esc_i = esc.sum(axis=2)
+    serving = patient_serving_roles(model)
+    work_i = (busy[:, :, serving] + stack(lambda r: r.overtime_minutes)[:, :, serving]).sum(axis=2)
+    duty_i = avail[:, :, serving].sum(axis=2)
+    util_i = _ratio(work_i, duty_i)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -392,6 +445,9 @@ def summarise(
             cost_per_capita_gbp=constant(
                 model.pay_cost_gbp[i] / pop[i] if pop[i] > 0 else math.nan, n
             ),
+            utilisation=est(util_i, (i,)),
+            contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
+            on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
         )
         for i, ic in enumerate(ints)
     )
@@ -434,6 +490,7 @@ def summarise(
         replications=n,
         weeks=weeks,
         warmup_weeks=model.warmup_weeks,
+        warmup_rule=warmup_rule,
         workers=workers,
         cover=model.cover,
         kpi=kpi,
@@ -496,6 +553,7 @@ def result_rows(
         ("replications", result.replications),
         ("weeks", result.weeks),
         ("warmup_weeks", result.warmup_weeks),
+        ("warmup_rule", result.warmup_rule),
         ("cover", "yes" if result.cover else "no"),
         ("kpi", result.kpi),
         ("kpi_mean", _cells(result.kpi_estimate)[0]),

@@ -22,6 +22,7 @@ from intplan.domain import (
     IntplanError,
     Scenario,
 )
+from intplan.sim.rotas import even_segments
 
 MINUTES_PER_DAY = 1440.0
 MINUTES_PER_WEEK = 10080.0
@@ -81,30 +82,6 @@ class CompiledModel:
     @property
     def total_weeks(self) -> int:
         return self.weeks + self.warmup_weeks
-
-
-def _relay_segments(
-    open_windows: list[tuple[float, float]], start: float, length: float
-) -> list[tuple[int, float, float]]:
-    """Map ``length`` minutes from position ``start`` of the rota's open timeline (wrapping)
-    onto week minutes, one piece per daily window: [(day, start, end), ...]."""
-    total = sum(e - s for s, e in open_windows)
-    if length <= 1e-9 or total <= 0:
-        return []
-    lo = start % total
-    hi = lo + min(length, total)
-    out: list[tuple[int, float, float]] = []
-    offset = 0.0
-    for lap in (0.0, total):  # the second lap catches the wrap past the week's end
-        offset = lap
-        for s, e in open_windows:
-            a, b = max(lo, offset), min(hi, offset + (e - s))
-            if b - a > 1e-9:
-                ws = s + (a - offset)
-                out.append((int(ws // MINUTES_PER_DAY), ws, ws + (b - a)))
-            offset += e - s
-    out.sort(key=lambda x: x[1])
-    return out
 
 
 def compile_scenario(
@@ -199,21 +176,12 @@ def compile_scenario(
     for (i, r, rota_code), people in sorted(groups.items()):
         rota = scenario.rota_by_code[rota_code]
         role = scenario.role_by_code[roles[r]]
-        windows = [
-            (
-                d * MINUTES_PER_DAY + rota.start_hour * 60.0,
-                d * MINUTES_PER_DAY + rota.end_hour * 60.0,
-            )
-            for d in range(7)
-            if rota.days[d]
+        open_min = sum(rota.days) * (rota.end_hour - rota.start_hour) * 60.0
+        weekly = [
+            min(max(0.0, share * (role.hours_per_fte_week * 60.0 - meeting_min[r])), open_min)
+            for _pid, share in people
         ]
-        open_min = sum(e - s for s, e in windows)
-        pos = 0.0
-        for _pid, share in people:
-            clinical = share * (role.hours_per_fte_week * 60.0 - meeting_min[r])
-            length = max(0.0, min(clinical, open_min))
-            segs = _relay_segments(windows, pos, length)
-            pos = (pos + length) % open_min if open_min > 0 else 0.0
+        for segs in even_segments(rota.days, rota.start_hour, rota.end_hour, weekly):
             if not segs:
                 continue
             staff_int.append(i)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -68,3 +68,49 @@ def estimate(
 def constant(value: float, n: int) -> Estimate:
     """A deterministic quantity (e.g. pay cost) reported in the same shape as an estimate."""
     return Estimate(mean=value, low=value, high=value, n=n)
+
+
+# -- the adaptive mode's stopping rule ---------------------------------------------------
+#: replications before the stopping rule is first checked: with fewer, a CI that looks
+#: narrow by chance stops the run early and covers the mean less often than it claims
+MIN_ADAPTIVE_REPLICATIONS = 20
+#: Hoad, Robinson & Davies (2010), "Automated selection of the number of replications
+#: for a discrete-event simulation", J. Oper. Res. Soc. 61:1632-1644: the precision must
+#: hold for this many further replications (their kLimit) before the run stops
+LOOK_AHEAD = 5
+
+
+def look_ahead(n: int) -> int:
+    """Further replications that must stay precise when the target is first met at ``n``
+    (HRD's f(kLimit, n): kLimit up to 100 replications, then in proportion)."""
+    return LOOK_AHEAD if n <= 100 else LOOK_AHEAD * n // 100
+
+
+def is_precise(e: Estimate, target: float) -> bool:
+    """Whether the CI's half-width is within ``target`` of the mean (relative)."""
+    return e.n >= 2 and math.isfinite(e.half_width) and e.relative_half_width <= target
+
+
+def replications_wanted(values: Sequence[float], target: float) -> int:
+    """The confidence-interval method with a look-ahead (Hoad, Robinson & Davies 2010):
+    the run stops at the first ``n = N + f(N)`` such that the 95% CI of the first ``k``
+    values is within ``target`` (relative half-width) for every ``k`` from ``N`` to ``n``,
+    with ``N`` at least :data:`MIN_ADAPTIVE_REPLICATIONS`.
+
+    Returns ``len(values)`` when the rule has stopped at or before it, else the fewest
+    replications in all at which it could stop (so callers can run them as one batch)."""
+    n = len(values)
+    if n < MIN_ADAPTIVE_REPLICATIONS:
+        return MIN_ADAPTIVE_REPLICATIONS + look_ahead(MIN_ADAPTIVE_REPLICATIONS)
+    run_start = -1  # first k of the current run of precise prefixes
+    for k in range(MIN_ADAPTIVE_REPLICATIONS, n + 1):
+        if is_precise(estimate(values[:k]), target):
+            if run_start < 0:
+                run_start = k
+            if k >= run_start + look_ahead(run_start):
+                return n
+        else:
+            run_start = -1
+    if run_start < 0:
+        return n + 1 + look_ahead(n + 1)
+    return run_start + look_ahead(run_start)
