@@ -398,7 +398,9 @@ def _rewrite_sheet(path: Path, edit: Callable[[str], str]) -> None:
 
 
 def x_nan_number(case: Case, rng: random.Random) -> None:
-    """A numeric cell holding NaN or Infinity, as a crafted file can."""
+    """A numeric cell holding NaN or Infinity, as a crafted file can. Excel never stores
+    these as numbers, so the shared xlsx reader treats the file as damaged (exit 2 naming
+    the sheet and cell; nothing written) rather than guessing at the row."""
     rows = [(k, ln) for k, ln in enumerate(case.lines, 1) if ln.person is not None]
     if not rows:
         return
@@ -411,6 +413,7 @@ def x_nan_number(case: Case, rng: random.Random) -> None:
         new, n = cell.subn(rf"\g<1><v>{bad}</v>", xml)
         if n:  # only a numeric cell can be made NaN (padding makes it text)
             line.touched, line.fte = True, REJECT
+            case.whole_file = True
         return new
 
     case.xlsx_ops.append(lambda p: _rewrite_sheet(p, edit))
