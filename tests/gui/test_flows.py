@@ -188,7 +188,13 @@ def test_compare_workbooks_shows_paired_differences(
         expected["wait"].low,
         expected["wait"].high,
     )
-    assert wait.high is not None and wait.high < 0 and wait.clear == "yes"  # more GPs: shorter
+    # more GPs: more seen within target and fewer escalations, both clear of zero. (The
+    # mean wait of those *seen* is no guide in the overloaded tiny example: more GPs
+    # reach LTC reviews that waited weeks and were not seen at all before.)
+    within = rows["Share seen within target"]
+    assert within.low is not None and within.low > 0 and within.clear == "yes"
+    escalations = rows["Escalations to ED"]
+    assert escalations.high is not None and escalations.high < 0 and escalations.clear == "yes"
     assert rows["Staff in post"].difference == pytest.approx(3 * 0.8)
     assert rows["Staff in post"].low is None  # from the inputs: exact
     assert {r.scenario for r in view.difference_model.rows} == {"more.xlsx"}

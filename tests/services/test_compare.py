@@ -13,6 +13,7 @@ from intplan.cli import main
 from intplan.domain import Scenario, Settings
 from intplan.io.workbook import write_scenario
 from intplan.services.compare import CompareError, CompareOptions, compare_scenarios
+from intplan.sim import choose_warmup
 
 OPTS = CompareOptions(replications=5, weeks=4, warmup_weeks=1)
 
@@ -50,9 +51,10 @@ def test_run_conditions_come_from_the_first_scenario(tiny: Scenario) -> None:
     r = compare_scenarios([tiny, other], CompareOptions(replications=2))
     assert (r.weeks, r.warmup_weeks, r.seed) == (
         tiny.settings.horizon_weeks,
-        tiny.settings.warmup_weeks,
+        choose_warmup(tiny).weeks,  # the warm-up rule, as simulate applies it
         tiny.settings.seed,
     )
+    assert r.warmup_weeks > tiny.settings.warmup_weeks  # tiny's follow-up chains need more
     with pytest.raises(CompareError, match="at least two"):
         compare_scenarios([tiny], OPTS)
     with pytest.raises(CompareError, match="--workers must be at least 1"):

@@ -22,7 +22,7 @@ from intplan.domain.errors import IntplanError
 from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.services.progress import Progress, check_cancel, report
 from intplan.services.splits import SIM_KPIS, SimKpis, simulate_ints
-from intplan.sim.stats import Estimate, constant, estimate
+from intplan.sim import Estimate, choose_warmup, constant, estimate
 from intplan.splits.evaluate import structural_kpis
 
 #: structural (deterministic) KPIs of a whole scenario: key -> (label, unit)
@@ -146,10 +146,14 @@ def compare_scenarios(
         raise CompareError("--workers must be at least 1")
     first = scenarios[0].settings
     weeks = first.horizon_weeks if o.weeks is None else o.weeks
-    warm = first.warmup_weeks if o.warmup_weeks is None else o.warmup_weeks
+    if o.warmup_weeks is not None and o.warmup_weeks < 0:
+        raise CompareError("--warmup-weeks must be 0 or more")
+    # the warm-up rule as simulate applies it (on the first scenario), the same for all so
+    # the comparison stays paired
+    warm = choose_warmup(scenarios[0], o.warmup_weeks).weeks
     seed = first.seed if o.seed is None else o.seed
-    if weeks < 1 or warm < 0:
-        raise CompareError("--weeks must be at least 1 and --warmup-weeks 0 or more")
+    if weeks < 1:
+        raise CompareError("--weeks must be at least 1")
     names = list(sources or [s.name for s in scenarios])
     out: list[ScenarioKpis] = []
     for n, sc in enumerate(scenarios):

@@ -13,20 +13,28 @@ from numpy.typing import NDArray
 
 from intplan.domain import IntplanError, Scenario
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
-from intplan.sim.engine import ReplicationResult
-from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
-from intplan.sim.replications import ReplicationsCancelled, auto_workers, run_replications
-from intplan.sim.stats import (
+from intplan.sim import (
+    DEFAULT_COVER,
     MIN_ADAPTIVE_REPLICATIONS,
+    MINUTES_PER_WEEK,
+    CompiledModel,
     Estimate,
+    ReplicationResult,
+    ReplicationsCancelled,
+    RunSpec,
+    Simulation,
+    backlog_growing,
     constant,
     estimate,
+    kpi_value,
+    patient_serving_roles,
     replications_wanted,
+    safe_ratio,
+    serving_work_and_duty,
+    within_target_share,
 )
-from intplan.sim.warmup import WarmupChoice, choose_warmup
+from intplan.sim import KPIS as KPIS  # re-exported: the CLI lists them
 
-#: KPIs the "add replications until precise" mode can watch
-KPIS: tuple[str, ...] = ("wait_mean", "within_target", "utilisation")
 #: assumption: a safety stop for the adaptive mode (a few minutes for one INT-year)
 DEFAULT_MAX_REPLICATIONS = 200
 
@@ -41,10 +49,7 @@ class SimulationOptions:
     seed: int | None = None
     workers: int | None = None  # None: one per core for long runs (auto_workers)
     ints: tuple[str, ...] = ()
-    # Idle staff of adjacent INTs may take waiting requests. Optional (the issue's word) and
-    # off by default: as built, any idle neighbour takes any waiting request, which spreads
-    # one INT's backlog across the ICS; see docs/model.md.
-    cover: bool = False
+    cover: bool = DEFAULT_COVER  # the one default (intplan.sim.run)
     target_halfwidth: float | None = None  # relative CI half-width that stops adding reps
     kpi: str = "wait_mean"
     max_replications: int = DEFAULT_MAX_REPLICATIONS
@@ -193,58 +198,7 @@ def _fields(cls: type) -> list[str]:
     return list(cls.__dataclass_fields__)  # type: ignore[attr-defined]  # dataclass types
 
 
-def _ratio(num: NDArray[np.float64], den: NDArray[np.float64]) -> NDArray[np.float64]:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-
-
-def within_target_share(
-    within: NDArray[np.float64], served: NDArray[np.float64], escalated: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    """Share of requests seen within target (NaN where there were none).
-
-    Escalated requests were not seen within target, so they count in the denominator:
-    within / (served + escalated). The one definition for every service (simulate, splits,
-    compare).
-    """
-    return _ratio(within, served + escalated)
-
-
-def kpi_value(kpi: str, r: ReplicationResult) -> float:
-    """One replication's value of a whole-run KPI (for the adaptive mode)."""
-    if kpi == "wait_mean":
-        return float(r.wait_sum_minutes.sum() / max(1.0, r.served.sum()))
-    if kpi == "within_target":
-        return float(r.within_target.sum() / max(1.0, r.served.sum() + r.escalated.sum()))
-    if kpi == "utilisation":
-        return float(r.busy_minutes.sum() / max(1.0, r.available_minutes.sum()))
-    raise IntplanError(f"unknown KPI {kpi!r}; choose one of {', '.join(KPIS)}")
-
-
-def patient_serving_roles(model: CompiledModel) -> NDArray[np.bool_]:
-    """Per role: eligible for at least one patient activity (meetings are not)."""
-    mask = np.zeros(len(model.role_codes), dtype=bool)
-    for row in model.eligibility:
-        for r, _minutes in row:
-            mask[r] = True
-    return mask
-
-
-def backlog_growing(
-    weekly_backlog: NDArray[np.float64], arrivals_per_week: NDArray[np.float64]
-) -> NDArray[np.bool_]:
-    """Per INT x activity: the backlog at the end exceeds one week's arrivals AND is
-    larger than at the end of the first half of the measured weeks. Inputs are means
-    across replications: ``weekly_backlog`` (INT, activity, week), ``arrivals_per_week``
-    (INT, activity). With fewer than 2 measured weeks growth cannot be judged: False."""
-    n_w = weekly_backlog.shape[2]
-    if n_w < 2:
-        return np.zeros(weekly_backlog.shape[:2], dtype=bool)
-    end, mid = weekly_backlog[:, :, -1], weekly_backlog[:, :, n_w // 2 - 1]
-    return (end > arrivals_per_week) & (end > mid)
-
-
-def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, WarmupChoice, int]:
+def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, RunSpec]:
     s = scenario.settings
     reps = s.replications if o.replications is None else o.replications
     weeks = s.horizon_weeks if o.weeks is None else o.weeks
@@ -265,7 +219,15 @@ def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, int, Warmup
         or o.warmup_weeks < 0
     ):
         raise IntplanError(f"warm-up weeks must be 0 or more (got {o.warmup_weeks!r})")
-    return reps, weeks, choose_warmup(scenario, o.warmup_weeks), seed
+    spec = RunSpec(
+        seed=seed,
+        weeks=weeks,
+        warmup_weeks=o.warmup_weeks,
+        ints=o.ints,
+        cover=o.cover,
+        workers=o.workers,
+    )
+    return reps, spec
 
 
 def run_simulation(
@@ -277,16 +239,15 @@ def run_simulation(
 ) -> SimulationResult:
     """Simulate, replicate and summarise. Raises ``Cancelled`` when ``cancel`` is set."""
     o = options or SimulationOptions()
-    reps, weeks, warm, seed = _resolve(scenario, o)
-    model = compile_scenario(
-        scenario, weeks=weeks, warmup_weeks=warm.weeks, int_codes=o.ints or None, cover=o.cover
-    )
+    reps, spec = _resolve(scenario, o)
+    sim = Simulation(scenario, spec)
+    model, warm = sim.model, sim.warmup
     check_cancel(cancel)
-    workers = o.workers if o.workers is not None else auto_workers(model, reps)
+    workers = sim.workers_for(reps)
     # the engine's compiled loop is built on first use on a machine (~20 s), then cached
     report(progress, 0.0, "preparing the simulation engine")
-    n_all = len(scenario.ints)
     target = o.target_halfwidth
+    serving = patient_serving_roles(model)
     limit = max(reps, o.max_replications) if target is not None else reps
     results: list[ReplicationResult] = []
 
@@ -302,15 +263,8 @@ def run_simulation(
 
         try:
             results.extend(
-                run_replications(
-                    model,
-                    seed=seed,
-                    n_scenario_ints=n_all,
-                    start=start,
-                    stop=stop,
-                    workers=workers,
-                    on_progress=on_progress,
-                    cancel=cancel,
+                sim.replications(
+                    start, stop, workers=workers, on_progress=on_progress, cancel=cancel
                 )
             )
         except ReplicationsCancelled:
@@ -320,17 +274,17 @@ def run_simulation(
     # worker's worth at a time, so parallel runs stay busy)
     batch(min(limit, max(reps, MIN_ADAPTIVE_REPLICATIONS)) if target is not None else reps)
     while target is not None and len(results) < limit:
-        wanted = replications_wanted([kpi_value(o.kpi, r) for r in results], target)
+        wanted = replications_wanted([kpi_value(o.kpi, r, serving) for r in results], target)
         if wanted <= len(results):
             break
         batch(min(limit, max(wanted, len(results) + workers)))
-    kpi_est = estimate(kpi_value(o.kpi, r) for r in results)
+    kpi_est = estimate(kpi_value(o.kpi, r, serving) for r in results)
     report(progress, 1.0, "done")
     return summarise(
         scenario.name,
         model,
         results,
-        seed=seed,
+        seed=sim.seed,
         workers=workers,
         kpi=o.kpi,
         kpi_estimate=kpi_est,
@@ -364,11 +318,11 @@ def summarise(
         return estimate(values, lower=0.0, upper=1.0 if share else None)
 
     served = stack(lambda r: r.served)
-    wait_mean = _ratio(stack(lambda r: r.wait_sum_minutes), served)
+    wait_mean = safe_ratio(stack(lambda r: r.wait_sum_minutes), served)
     within = within_target_share(
         stack(lambda r: r.within_target), served, stack(lambda r: r.escalated)
     )
-    waited = _ratio(stack(lambda r: r.waited), served)
+    waited = safe_ratio(stack(lambda r: r.waited), served)
     arrivals = stack(lambda r: r.arrivals) / weeks
     p50 = stack(lambda r: r.wait_p50_minutes)
     p90 = stack(lambda r: r.wait_p90_minutes)
@@ -398,7 +352,7 @@ def summarise(
     )
     busy = stack(lambda r: r.busy_minutes)
     avail = stack(lambda r: r.available_minutes)
-    util = _ratio(busy, avail)
+    util = safe_ratio(busy, avail)
     ot = stack(lambda r: r.overtime_minutes) / 60.0 / weeks
     contacts = stack(lambda r: r.contacts)
     role_recs = tuple(
@@ -419,17 +373,18 @@ def summarise(
     pop = np.asarray(model.population, dtype=float)
     per_1000 = np.where(pop > 0, 1000.0 / np.where(pop > 0, pop, 1.0), np.nan) / weeks
     served_i = served.sum(axis=2)
-    wait_i = _ratio(stack(lambda r: r.wait_sum_minutes).sum(axis=2), served_i)
+    wait_i = safe_ratio(stack(lambda r: r.wait_sum_minutes).sum(axis=2), served_i)
     refs = stack(lambda r: r.referrals)
     rej = stack(lambda r: r.rejections) / weeks
-    cont = _ratio(stack(lambda r: r.followups_same_person), stack(lambda r: r.followups))
+    cont = safe_ratio(stack(lambda r: r.followups_same_person), stack(lambda r: r.followups))
     cover = stack(lambda r: r.cover_contacts) / weeks
     qlen = stack(lambda r: r.queue_minutes_area) / (weeks * MINUTES_PER_WEEK)
     esc_i = esc.sum(axis=2)
     serving = patient_serving_roles(model)
-    work_i = (busy[:, :, serving] + stack(lambda r: r.overtime_minutes)[:, :, serving]).sum(axis=2)
-    duty_i = avail[:, :, serving].sum(axis=2)
-    util_i = _ratio(work_i, duty_i)
+    work_duty = [serving_work_and_duty(r, serving) for r in results]
+    work_i = np.stack([w for w, _ in work_duty])
+    duty_i = np.stack([d for _, d in work_duty])
+    util_i = safe_ratio(work_i, duty_i)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -452,11 +407,15 @@ def summarise(
         for i, ic in enumerate(ints)
     )
     wk_served = stack(lambda r: r.weekly_served)
-    wk_wait = _ratio(stack(lambda r: r.weekly_wait_sum_minutes).sum(axis=0), wk_served.sum(axis=0))
-    wk_within = _ratio(stack(lambda r: r.weekly_within_target).sum(axis=0), wk_served.sum(axis=0))
+    wk_wait = safe_ratio(
+        stack(lambda r: r.weekly_wait_sum_minutes).sum(axis=0), wk_served.sum(axis=0)
+    )
+    wk_within = safe_ratio(
+        stack(lambda r: r.weekly_within_target).sum(axis=0), wk_served.sum(axis=0)
+    )
     wk_arr = stack(lambda r: r.weekly_arrivals).mean(axis=0)
     wk_back = stack(lambda r: r.weekly_backlog).mean(axis=0)
-    wk_util = _ratio(
+    wk_util = safe_ratio(
         stack(lambda r: r.weekly_busy_minutes).sum(axis=0),
         stack(lambda r: r.weekly_available_minutes).sum(axis=0),
     )

@@ -27,13 +27,10 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from intplan.domain import Scenario
 from intplan.optimise.optimiser import optimise
 from intplan.optimise.options import OptimiseOptions
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
-from intplan.services.simulate import within_target_share
 from intplan.services.splits_board import (
     SUMMARY_SHEET,
     Table,
@@ -51,10 +48,18 @@ from intplan.services.splits_result import (
     SplitsOptions,
     SplitsResult,
 )
-from intplan.sim.engine import ReplicationResult
-from intplan.sim.model import compile_scenario
-from intplan.sim.replications import ReplicationsCancelled, run_replications
-from intplan.sim.stats import Estimate, constant, estimate
+from intplan.sim import (
+    DEFAULT_COVER,
+    Estimate,
+    ReplicationsCancelled,
+    RunSpec,
+    Simulation,
+    aggregate_replication,
+    choose_warmup,
+    constant,
+    estimate,
+    patient_serving_roles,
+)
 from intplan.splits.enumerate import (
     SplitEnumeration,
     SplitError,
@@ -101,8 +106,9 @@ def simulate_ints(
     replications: int,
     seed: int,
     weeks: int,
-    warmup_weeks: int,
+    warmup_weeks: int | None,
     workers: int | None = None,
+    cover: bool = DEFAULT_COVER,
     cancel: threading.Event | None = None,
     earlier: SimKpis | None = None,
 ) -> SimKpis:
@@ -110,26 +116,27 @@ def simulate_ints(
 
     With ``earlier`` (the same INTs and run options, fewer replications), only the
     missing replications are run: replication r is the same whatever the total.
+    ``warmup_weeks`` None: the warm-up rule, as ``simulate`` chooses it.
     """
     if earlier is not None and earlier.weeks != weeks:
         raise ValueError("earlier replications were run over a different horizon")
-    model = compile_scenario(
-        scenario, weeks=weeks, warmup_weeks=warmup_weeks, int_codes=tuple(int_codes)
+    spec = RunSpec(
+        seed=seed,
+        weeks=weeks,
+        warmup_weeks=warmup_weeks,
+        ints=tuple(int_codes),
+        cover=cover,
+        workers=workers,
     )
+    sim = Simulation(scenario, spec)
+    start = earlier.replications if earlier is not None else 0
     try:
-        reps = run_replications(
-            model,
-            seed=seed,
-            n_scenario_ints=len(scenario.ints),
-            start=earlier.replications if earlier is not None else 0,
-            stop=replications,
-            workers=workers,
-            cancel=cancel,
-        )
+        reps = sim.replications(start, replications, cancel=cancel)
     except ReplicationsCancelled as exc:
         raise Cancelled() from exc
     population = sum(scenario.int_population(c) for c in int_codes)
-    rows = [aggregate_replication(r, population, weeks) for r in reps]
+    serving = patient_serving_roles(sim.model)
+    rows = [aggregate_replication(r, population, weeks, serving) for r in reps]
     before = earlier.per_replication if earlier is not None else {}
     per = {k: (*before.get(k, ()), *(row[k] for row in rows)) for k in SIM_KPIS}
     return SimKpis(
@@ -138,25 +145,6 @@ def simulate_ints(
         estimates={k: estimate(v) for k, v in per.items()},
         per_replication=per,
     )
-
-
-def aggregate_replication(r: ReplicationResult, population: int, weeks: int) -> dict[str, float]:
-    served = float(np.sum(r.served))
-    esc = float(np.sum(r.escalated))
-    avail = float(np.sum(r.available_minutes))
-    followups = float(np.sum(r.followups))
-    return {
-        "wait": float(np.sum(r.wait_sum_minutes)) / served if served else math.nan,
-        # the same definition as intplan.services.simulate: escalations count as missed
-        "within_target": float(
-            within_target_share(
-                np.asarray(np.sum(r.within_target)), np.asarray(served), np.asarray(esc)
-            )
-        ),
-        "escalations": esc / (population / 1000.0) / weeks if population else math.nan,
-        "utilisation": float(np.sum(r.busy_minutes)) / avail if avail else math.nan,
-        "continuity": float(np.sum(r.followups_same_person)) / followups if followups else math.nan,
-    }
 
 
 @dataclass(slots=True)
@@ -182,7 +170,8 @@ def compare_splits(
     options.check()
     s = scenario.settings
     seed = s.seed if options.seed is None else options.seed
-    warmup = s.warmup_weeks if options.warmup_weeks is None else options.warmup_weeks
+    # the warm-up rule as simulate applies it, chosen once so every option runs alike
+    warmup = choose_warmup(scenario, options.warmup_weeks).weeks
     enum = enumerate_splits(
         scenario,
         options.pcn,

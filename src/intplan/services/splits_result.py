@@ -7,14 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from intplan.sim.stats import Estimate
+from intplan.sim import SIM_KPIS as SIM_KPIS  # re-exported
+from intplan.sim import Estimate
 from intplan.splits.enumerate import SplitEnumeration, SplitError, SplitOption
 from intplan.splits.evaluate import KPI_BY_KEY, KPI_SPECS, StructuralKpis, default_weights
 
 #: a short horizon keeps a 6-practice comparison under a minute (benchmarks/splits_pcn.py)
 SPLIT_WEEKS = 26
 SPLIT_WEEKS_SOURCE = "assumption: 26 weeks (half a year) is enough to compare options' waits"
-SIM_KPIS = ("wait", "within_target", "escalations", "utilisation", "continuity")
 #: With more options than ``screen_limit``, screening is made cheaper so that it costs
 #: about what ``screen_limit`` options at the full horizon would: first a shorter horizon
 #: (down to MIN_SCREEN_WEEKS), then fewer replications (down to MIN_SCREEN_REPLICATIONS).
