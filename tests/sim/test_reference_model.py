@@ -77,6 +77,8 @@ def metrics(m: CompiledModel, results: Sequence[ReplicationResult]) -> dict[str,
                 out[f"utilisation {ic} {rc}"] = util[:, i, r].tolist()
         if any(m.referrals):
             out[f"referrals/week {ic}"] = (stack("referrals")[:, i] / m.weeks).tolist()
+        if m.neighbours[i]:
+            out[f"cover contacts/week {ic}"] = (stack("cover_contacts")[:, i] / m.weeks).tolist()
         if max(m.contacts_per_episode) > 1:
             cont = _ratio(stack("followups_same_person"), stack("followups"))
             out[f"continuity {ic}"] = cont[:, i].tolist()
@@ -122,14 +124,16 @@ def agreement(
         se = math.sqrt(kv + rv)
         df = (kv + rv) ** 2 / ((kv**2 / (len(k) - 1)) + (rv**2 / (len(r) - 1))) if se > 0 else 1
         allowed = float(stats.t.ppf(1 - alpha / 2, df)) * se
-        is_share = not name.startswith(("wait mean", "arrivals", "referrals"))
+        is_share = not name.startswith(("wait mean", "arrivals", "referrals", "cover"))
         agrees = abs(km - rm) <= allowed + (SHARE_TOLERANCE if is_share else 1e-9)
         out.append(Agreement(name, (km, khw), (rm, rhw), agrees))
     return out
 
 
-def assert_engines_agree(scenario: Scenario, *, weeks: int, warmup: int, reps: int) -> None:
-    m = compile_scenario(scenario, weeks=weeks, warmup_weeks=warmup, cover=False)
+def assert_engines_agree(
+    scenario: Scenario, *, weeks: int, warmup: int, reps: int, cover: bool = False
+) -> None:
+    m = compile_scenario(scenario, weeks=weeks, warmup_weeks=warmup, cover=cover)
     n = len(scenario.ints)
     table = agreement(
         m,
@@ -197,6 +201,12 @@ def scaled(s: Scenario, factor: float) -> Scenario:
 def test_tiny_at_a_stable_load_agrees(weeks: int, reps: int) -> None:
     # demand × 0.7: every pool below saturation, so waits settle and the test is sharp
     assert_engines_agree(scaled(build_tiny(), 0.7), weeks=weeks, warmup=4, reps=reps)
+
+
+@pytest.mark.slow
+def test_tiny_with_cover_agrees() -> None:
+    # idle staff of the adjacent INT take waiting requests, adding the edge's travel
+    assert_engines_agree(scaled(build_tiny(), 0.7), weeks=20, warmup=4, reps=20, cover=True)
 
 
 @pytest.mark.slow
