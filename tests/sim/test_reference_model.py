@@ -17,8 +17,10 @@ episodes = p × episodes), which the wrong one does not.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,8 +28,10 @@ import pytest
 from numpy.typing import NDArray
 from scipy import stats
 
+from intplan.cli import main
 from intplan.domain import DemandRate, Referral, Scenario
 from intplan.examples import build_tiny
+from intplan.io.workbook import write_scenario
 from intplan.sim import engine, reference
 from intplan.sim.engine import ReplicationResult, int_seeds
 from intplan.sim.engines import ENGINES, run_replication_with
@@ -331,3 +335,25 @@ def test_an_unknown_engine_is_named_in_the_error(tiny: Scenario) -> None:
     m = compile_scenario(tiny, weeks=1, warmup_weeks=0)
     with pytest.raises(SimulationInputError, match=r"unknown engine 'simpy'.*kernel, reference"):
         run_replication_with("simpy", m, np.random.SeedSequence(0), len(tiny.ints))
+
+
+# -- intplan simulate --engine reference --------------------------------------------------
+def test_cli_simulate_runs_the_reference_engine(
+    tiny: Scenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "tiny.xlsx"
+    write_scenario(tiny, path)
+    common = ["simulate", str(path), "--replications", "2", "--weeks", "2", "--no-write", "--json"]
+    outs = {}
+    for engine_name in ("kernel", "reference"):
+        # two workers: the reference engine also runs in spawned worker processes
+        assert main([*common, "--engine", engine_name, "--workers", "2"]) == 0
+        outs[engine_name] = json.loads(capsys.readouterr().out)
+    kernel_out, reference_out = outs["kernel"], outs["reference"]
+    assert [(a["int"], a["activity"]) for a in reference_out["activities"]] == [
+        (a["int"], a["activity"]) for a in kernel_out["activities"]
+    ]
+    for k, r in zip(kernel_out["roles"], reference_out["roles"], strict=True):
+        assert r["utilisation"] == pytest.approx(k["utilisation"], abs=0.1)
+    assert main([*common, "--engine", "simpy"]) == 2  # argparse names the choices
+    assert "kernel" in capsys.readouterr().err

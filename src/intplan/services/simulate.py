@@ -41,6 +41,7 @@ class SimulationOptions:
     target_halfwidth: float | None = None  # relative CI half-width that stops adding reps
     kpi: str = "wait_mean"
     max_replications: int = DEFAULT_MAX_REPLICATIONS
+    engine: str = "kernel"  # or "reference": the plain SimPy model, slow (sim/engines.py)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -266,6 +267,7 @@ def run_simulation(
                     workers=workers,
                     on_progress=on_progress,
                     cancel=cancel,
+                    engine=o.engine,
                 )
             )
         except ReplicationsCancelled:
