@@ -80,6 +80,13 @@ def register(sub: Any) -> None:
         help="stop adding replications here (default 200)",
     )
     p.add_argument(
+        "--engine",
+        choices=("kernel", "reference"),
+        default="kernel",
+        help="event engine: the compiled kernel (default) or the plain SimPy reference "
+        "model of the same rules, about 100x slower, for audits (docs/model.md)",
+    )
+    p.add_argument(
         "--out", metavar="OUT.xlsx", help="write result sheets here (default: into WORKBOOK)"
     )
     p.add_argument("--no-write", action="store_true", help="do not write any workbook")
@@ -131,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         target_halfwidth=args.target_halfwidth,
         kpi=args.kpi,
         max_replications=args.max_replications,
+        engine=args.engine,
     )
     bar = ProgressBar("simulate")
     try:

@@ -53,6 +53,7 @@ class SimulationOptions:
     target_halfwidth: float | None = None  # relative CI half-width that stops adding reps
     kpi: str = "wait_mean"
     max_replications: int = DEFAULT_MAX_REPLICATIONS
+    engine: str = "kernel"  # or "reference": the plain SimPy model, slow (sim/engines.py)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -134,6 +135,7 @@ class SimulationResult:
     weeks: int
     warmup_weeks: int
     warmup_rule: str  # how warmup_weeks was chosen (intplan.sim.warmup)
+    engine: str = "kernel"  # which event engine ran (intplan.sim.engines)
     workers: int
     cover: bool
     kpi: str
@@ -169,6 +171,7 @@ class SimulationResult:
             "weeks": self.weeks,
             "warmup_weeks": self.warmup_weeks,
             "warmup_rule": self.warmup_rule,
+            "engine": self.engine,
             "workers": self.workers,
             "cover": self.cover,
             "kpi": self.kpi,
@@ -226,6 +229,7 @@ def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, RunSpec]:
         ints=o.ints,
         cover=o.cover,
         workers=o.workers,
+        engine=o.engine,
     )
     return reps, spec
 
@@ -290,6 +294,7 @@ def run_simulation(
         kpi_estimate=kpi_est,
         target_halfwidth=target,
         warmup_rule=warm.rule,
+        engine=o.engine,
     )
 
 
@@ -304,6 +309,7 @@ def summarise(
     kpi_estimate: Estimate,
     target_halfwidth: float | None,
     warmup_rule: str = "given",
+    engine: str = "kernel",
 ) -> SimulationResult:
     n = len(results)
     weeks = model.weeks
@@ -450,6 +456,7 @@ def summarise(
         weeks=weeks,
         warmup_weeks=model.warmup_weeks,
         warmup_rule=warmup_rule,
+        engine=engine,
         workers=workers,
         cover=model.cover,
         kpi=kpi,
@@ -513,6 +520,7 @@ def result_rows(
         ("weeks", result.weeks),
         ("warmup_weeks", result.warmup_weeks),
         ("warmup_rule", result.warmup_rule),
+        ("engine", result.engine),
         ("cover", "yes" if result.cover else "no"),
         ("kpi", result.kpi),
         ("kpi_mean", _cells(result.kpi_estimate)[0]),

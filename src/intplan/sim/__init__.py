@@ -7,6 +7,7 @@ and measures the same way.
 """
 
 from intplan.sim.engine import ReplicationResult
+from intplan.sim.engines import ENGINES
 from intplan.sim.kpis import (
     KPIS,
     SIM_KPIS,
@@ -32,6 +33,7 @@ from intplan.sim.warmup import WarmupChoice, choose_warmup
 
 __all__ = [
     "DEFAULT_COVER",
+    "ENGINES",
     "KPIS",
     "MINUTES_PER_WEEK",
     "MIN_ADAPTIVE_REPLICATIONS",

@@ -15,7 +15,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 
 import numpy as np
 
-from intplan.sim.engine import ReplicationResult, run_replication, warm_up
+from intplan.sim.engine import ReplicationResult, warm_up
+from intplan.sim.engines import DEFAULT_ENGINE, check_engine, run_replication_with
 from intplan.sim.model import CompiledModel
 
 #: expected contacts (all replications) below which one process is quicker than a pool:
@@ -62,9 +63,11 @@ def run_replications(
     workers: int | None = 1,
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    engine: str = DEFAULT_ENGINE,
 ) -> list[ReplicationResult]:
     """Replications ``start..stop-1`` in order (``workers`` None: :func:`auto_workers`).
-    ``on_progress`` gets the share done (0..1)."""
+    ``on_progress`` gets the share done (0..1); ``engine``: see :mod:`intplan.sim.engines`."""
+    check_engine(engine)
     seeds = replication_seeds(seed, start, stop)
     n = len(seeds)
     if n == 0:
@@ -82,16 +85,17 @@ def run_replications(
                 if on_progress is not None:
                     on_progress((k + (w + 1) / weeks) / n)
 
-            out.append(run_replication(model, ss, n_scenario_ints, on_week))
+            out.append(run_replication_with(engine, model, ss, n_scenario_ints, on_week))
         return out
-    warm_up(model)
+    if engine == "kernel":
+        warm_up(model)
     ctx = multiprocessing.get_context("spawn")  # what Windows does; safe everywhere
     results: dict[int, ReplicationResult] = {}
     with ProcessPoolExecutor(
         max_workers=min(workers, n), mp_context=ctx, initializer=_ignore_sigint
     ) as pool:
         pending: dict[Future[ReplicationResult], int] = {
-            pool.submit(run_replication, model, ss, n_scenario_ints): k
+            pool.submit(run_replication_with, engine, model, ss, n_scenario_ints): k
             for k, ss in enumerate(seeds)
         }
         try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from intplan.domain import Scenario
 from intplan.sim.engine import ReplicationResult
+from intplan.sim.engines import DEFAULT_ENGINE, check_engine
 from intplan.sim.model import CompiledModel, compile_scenario
 from intplan.sim.replications import auto_workers, run_replications
 from intplan.sim.warmup import WarmupChoice, choose_warmup
@@ -36,6 +37,8 @@ class RunSpec:
     ints: tuple[str, ...] = ()
     cover: bool = DEFAULT_COVER
     workers: int | None = None  # None: one per core for long runs (auto_workers)
+    #: "kernel" (the compiled engine) or "reference" (the plain SimPy model, slow)
+    engine: str = DEFAULT_ENGINE
 
 
 class Simulation:
@@ -47,6 +50,7 @@ class Simulation:
 
     def __init__(self, scenario: Scenario, spec: RunSpec) -> None:
         s = scenario.settings
+        check_engine(spec.engine)
         self.spec = spec
         self.seed = s.seed if spec.seed is None else spec.seed
         self.weeks = s.horizon_weeks if spec.weeks is None else spec.weeks
@@ -85,4 +89,5 @@ class Simulation:
             workers=self.spec.workers if workers is None else workers,
             on_progress=on_progress,
             cancel=cancel,
+            engine=self.spec.engine,
         )
