@@ -1,8 +1,8 @@
 """The discrete-event engine: one replication of a compiled model.
 
-Throughput design (ARCHITECTURE.md "Simulation"): a SimPy ``Environment`` drives the
-calendar week by week (shifts scheduled, arrivals drawn, cancel checked, weekly series
-recorded); inside a week the events run in :mod:`intplan.sim.kernel`, a compiled loop over
+Throughput design (ARCHITECTURE.md "Simulation"): a plain loop drives the calendar week
+by week (shifts scheduled, arrivals drawn, cancel checked, weekly series recorded);
+inside a week the events run in :mod:`intplan.sim.kernel`, a compiled loop over
 flat arrays with one binary heap. Each week's new episodes are drawn per INT from its own
 stream (in the kernel); draws made during the run (referrals, follow-ups) come from
 per-INT buffers refilled here. There is no generator, Python object or SimPy event per
@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import simpy
 from numpy.typing import NDArray
 
 from intplan.sim import kernel
@@ -466,18 +465,13 @@ def run_replication(
         _Engine(subset(model, g), [seeds[i] for i in g])
         for g in independent_groups(model, _GROUP_INTS)
     ]
-    env = simpy.Environment()
-
-    def calendar() -> Generator[Any, Any, None]:
-        for w in range(model.total_weeks):
-            for e in engines:
-                e._week(w)
-            if on_week is not None:
-                on_week(w)
-            yield env.timeout(MINUTES_PER_WEEK)
-
-    env.process(calendar())
-    env.run()
+    # a plain loop over weeks: the kernel holds every event inside a week, so a SimPy
+    # calendar around it would only count weeks (the SimPy model is sim/reference.py)
+    for w in range(model.total_weeks):
+        for e in engines:
+            e._week(w)
+        if on_week is not None:
+            on_week(w)
     parts = [e._result() for e in engines]
     if len(parts) == 1:
         return parts[0]
