@@ -142,7 +142,8 @@ def window_capacity_met(
     service_time: float,
     service_scv: float,
     window: float,
-    capacity_variance_rate: float,
+    day_hours: float,
+    absence: float,
     z: float,
 ) -> bool:
     """Does the work arriving within one target window fit in the window's capacity, at
@@ -152,13 +153,15 @@ def window_capacity_met(
 
     Work arriving in a window of length T is compound Poisson: mean A·T, variance
     A·T·s·(1 + scv) (``scv``: squared coefficient of variation of service times).
-    Capacity varies by ``capacity_variance_rate`` × T (per server-hour, see the caller).
-    Met when (c − A)·T ≥ z·√(A·T·s·(1 + scv) + c·T·rate)."""
+    Each server is lost for whole days of ``day_hours`` with probability ``absence``
+    (independently), so the window's capacity has variance c·absence·T·min(T, d)
+    (c/(1 − absence) people rostered, each losing min(T, d) hours per day in the window).
+    Met when (c − A)·T ≥ z·√(A·T·s·(1 + scv) + c·absence·T·min(T, d))."""
     if load <= 0:
         return True
     if window <= 0:
         return servers > load
     spare = (servers - load) * window
     variance = load * window * service_time * (1.0 + service_scv)
-    variance += servers * window * capacity_variance_rate
+    variance += servers * absence * window * min(window, day_hours)
     return spare >= z * math.sqrt(variance)

@@ -64,6 +64,9 @@ class ModelInputs:
     #: pools not listed use ``hours_per_fte`` (the flat ceiling)
     usable_hours: dict[tuple[str, str], float]
     staffing: StaffingRule | None  # None: the flat utilisation ceiling
+    #: (int, activity, role) left out of the plan: the role's rota cannot see enough of the
+    #: activity's arrivals within target while another eligible role's can (staffing rule)
+    blocked: frozenset[tuple[str, str, str]] = frozenset()
     mdt_hours_per_fte: dict[str, float]
     core_roles: tuple[str, ...]
     demand: dict[tuple[str, str], WeeklyDemand]
@@ -315,6 +318,11 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
         on_duty_hours_per_fte=on_duty,
         usable_hours=usable,
         staffing=staffing,
+        blocked=frozenset(
+            staffing.blocked({a: tuple(r for r, _ in eligible[a]) for a in acts})
+            if staffing is not None
+            else ()
+        ),
         mdt_hours_per_fte=mdt,
         core_roles=tuple(r.code for r in scenario.roles if r.core),
         demand=demand,

@@ -161,6 +161,8 @@ def build_model(
                 continue
             m.unmet[(i, a)] = prob.add_variable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
             for r, _f in inputs.eligible.get(a, ()):
+                if (i, a, r) in inputs.blocked:
+                    continue
                 m.serve[(i, a, r)] = prob.add_variable(
                     f"serve_{n_int[i]}_{n_act[a]}_{n_role[r]}", 0
                 )
@@ -198,7 +200,11 @@ def build_model(
 
     # -- constraints -----------------------------------------------------------
     for (i, a), u in m.unmet.items():
-        terms = [(m.serve[(i, a, r)], 1.0) for r, _ in inputs.eligible.get(a, ())]
+        terms = [
+            (m.serve[(i, a, r)], 1.0)
+            for r, _ in inputs.eligible.get(a, ())
+            if (i, a, r) in m.serve
+        ]
         terms.append((u, 1.0))
         add(
             f"demand_{n_int[i]}_{n_act[a]}",

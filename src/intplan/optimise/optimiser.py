@@ -191,7 +191,8 @@ def _pool_loads(
 
 
 def _relinearise(m: Model) -> dict[tuple[str, str], float]:
-    """Usable hours per FTE of every pool, re-linearised at the plan's loads."""
+    """Usable hours per FTE of every pool, re-linearised at the plan's loads (a pool's
+    allowed utilisation only ever falls from one round to the next)."""
     inp = m.inputs
     rule = inp.staffing
     assert rule is not None  # only called under the queueing rule
@@ -200,7 +201,8 @@ def _relinearise(m: Model) -> dict[tuple[str, str], float]:
     for (i, r), mix in loads.items():
         if r in inp.on_duty_hours_per_fte:
             rho = rule.allowed_utilisation(i, r, mix, max(0.0, fte.get((i, r), 0.0)))
-            out[(i, r)] = inp.on_duty_hours_per_fte[r] * rho
+            # never relaxed between rounds, so the rounds settle instead of see-sawing
+            out[(i, r)] = min(inp.usable(i, r), inp.on_duty_hours_per_fte[r] * rho)
     return out
 
 
@@ -231,7 +233,7 @@ def _outlook(m: Model, pools: tuple[PoolCheck, ...]) -> tuple[ActivityOutlook, .
         for a in inp.activities:
             if (i, a) not in m.unmet:
                 continue
-            served = [(r, _val(m.serve[(i, a, r)])) for r, _ in inp.eligible.get(a, ())]
+            served = [(r, _val(m.serve.get((i, a, r)))) for r, _ in inp.eligible.get(a, ())]
             unmet = _val(m.unmet[(i, a)])
             total = sum(h for _, h in served) + unmet
             expected = (
@@ -384,9 +386,9 @@ def _read_plan(
             if d <= 0:
                 continue
             served = tuple(
-                (r, _val(m.serve[(i, a, r)]))
+                (r, _val(m.serve.get((i, a, r))))
                 for r, _ in inp.eligible.get(a, ())
-                if _val(m.serve[(i, a, r)]) > TINY
+                if _val(m.serve.get((i, a, r))) > TINY
             )
             u = _val(m.unmet[(i, a)])
             demand.append(

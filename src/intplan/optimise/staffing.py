@@ -46,8 +46,9 @@ from intplan.domain import Rota, Scenario
 from intplan.domain.units import MINUTES_PER_HOUR
 
 HOURS_PER_WEEK = 168
+MATERIAL_LOAD_ERLANGS = 0.05
 #: re-linearisations of the staffing curves at the plan's loads (the first solve counts)
-ROUNDS = 3
+ROUNDS = 5
 #: assumption: a pool with less anticipated load is judged at this load (erlangs) or at
 #: the flat ceiling × its servers, so an idle pool is not shut out of the plan
 MIN_LOAD_ERLANGS = 0.5
@@ -91,7 +92,6 @@ class PoolCheck:
     shares: tuple[tuple[str, float, float], ...]  # (activity, expected share, reach) at mean
 
     @property
-    @property
     def allowed_utilisation(self) -> float:
         if self.servers_required <= 0:
             return 1.0
@@ -99,7 +99,10 @@ class PoolCheck:
 
     @property
     def short(self) -> bool:
-        return self.servers + 1e-6 < self.servers_required * (1.0 - 1e-3)
+        """Fewer servers than required, for a load that matters (≥ 0.05 erlangs: the LP
+        may leave slivers of work on a pool, which the simulator's routing ignores)."""
+        material = self.load_erlangs >= MATERIAL_LOAD_ERLANGS
+        return material and self.servers + 1e-6 < self.servers_required * (1.0 - 1e-3)
 
 
 def _open_intervals(rota: Rota, shrink_hours: float) -> list[tuple[float, float]]:
@@ -141,8 +144,15 @@ def target_windows(
     )
 
 
+def needed_share(reach: float, level: float) -> float:
+    """The share a class must see within target: the service level, or, on a rota that
+    cannot reach it (the optimiser uses such a rota only when no eligible one can), the
+    level among the arrivals it can reach."""
+    return level if reach >= level else level * reach
+
+
 def pool_servers_required(
-    classes: list[tuple[QueueClass, float]], level: float, capacity_variance_rate: float
+    classes: list[tuple[QueueClass, float]], level: float, day_hours: float, absence: float
 ) -> float:
     """Fewest servers meeting every class's target; ``classes``: (class, load in erlangs).
 
@@ -159,7 +169,7 @@ def pool_servers_required(
     for q, a in classes:
         by_priority[q.priority] = by_priority.get(q.priority, 0.0) + a
     higher = {p: sum(a for pp, a in by_priority.items() if pp < p) for p in by_priority}
-    reach = [(q, level * q.reach, q.mean_window) for q, a in classes if a > 0]
+    reach = [(q, needed_share(q.reach, level), q.mean_window) for q, a in classes if a > 0]
     z = float(norm.ppf(level))
 
     def meets(servers: float) -> bool:
@@ -172,7 +182,8 @@ def pool_servers_required(
                 service_time=service,
                 service_scv=scv,
                 window=window,
-                capacity_variance_rate=capacity_variance_rate,
+                day_hours=day_hours,
+                absence=absence,
                 z=z,
             ):
                 return False
@@ -226,12 +237,11 @@ class StaffingRule:
             code: sum(rota.days) * max(0.0, rota.end_hour - rota.start_hour)
             for code, rota in self._rota.items()
         }
-        # a person's working day is lost with probability 1 − productive fraction: capacity
-        # varies by day length × (1 − pf) per server-hour on duty (window check)
-        self._capacity_variance_rate = {
-            r.code: max(0.0, self._rota[r.code].end_hour - self._rota[r.code].start_hour)
-            * (1.0 - r.productive_fraction)
-            for r in scenario.roles
+        # a person's working day is lost with probability 1 − productive fraction, so
+        # capacity varies from day to day (window check)
+        self._absence = {r.code: 1.0 - r.productive_fraction for r in scenario.roles}
+        self._day_hours = {
+            code: max(0.0, rota.end_hour - rota.start_hour) for code, rota in self._rota.items()
         }
         overtime = scenario.settings.overtime_limit_hours_per_day
         weights = {
@@ -288,7 +298,7 @@ class StaffingRule:
             load_erlangs=load,
             servers=servers,
             servers_required=pool_servers_required(
-                peak, self.level, self._capacity_variance_rate[role]
+                peak, self.level, self._day_hours[role], self._absence[role]
             ),
             shares=class_shares(classes, servers),
         )
@@ -314,6 +324,19 @@ class StaffingRule:
     def _default_mix(self, int_code: str, role: str) -> dict[str, float]:
         """An idle pool's mix: every activity it may serve, equally."""
         return dict.fromkeys(self._serves.get((int_code, role), ()), 1.0)
+
+    def blocked(self, roles_by_activity: Mapping[str, tuple[str, ...]]) -> set[tuple[str, str, str]]:
+        """(INT, activity, role) the plan must not use: a role whose rota sees fewer than
+        the service level of the activity's arrivals within target, while another eligible
+        role's rota sees enough."""
+        out: set[tuple[str, str, str]] = set()
+        ints = {i for i, _ in self._serves}
+        for a, roles in roles_by_activity.items():
+            for i in ints:
+                reach = {r: self.reach(i, r, a) for r in roles}
+                if any(x >= self.level for x in reach.values()):
+                    out.update((i, a, r) for r, x in reach.items() if x < self.level)
+        return out
 
     def reach(self, int_code: str, role: str, activity: str) -> float:
         q = self._classes.get((int_code, role, activity))
