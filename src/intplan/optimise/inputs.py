@@ -290,15 +290,15 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
         # routes it (at the planned demand level)
         for w in workload:
             routed: dict[str, dict[str, float]] = defaultdict(dict)
-            for a in w.activities:
-                d = demand[(w.int_code, a.activity)]
+            for aw in w.activities:
+                d = demand[(w.int_code, aw.activity)]
                 scale = (
                     d.planned_requests_per_week / d.mean_requests_per_week
                     if d.mean_requests_per_week > 0
                     else 1.0
                 )
-                for r, role_hours in a.hours_by_role:
-                    routed[r][a.activity] = role_hours * scale
+                for r, role_hours in aw.hours_by_role:
+                    routed[r][aw.activity] = role_hours * scale
             for r in roles:
                 fte = existing.get((w.int_code, r), 0.0)
                 rho = staffing.allowed_utilisation(w.int_code, r, routed.get(r, {}), fte)

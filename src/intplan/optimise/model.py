@@ -201,9 +201,7 @@ def build_model(
     # -- constraints -----------------------------------------------------------
     for (i, a), u in m.unmet.items():
         terms = [
-            (m.serve[(i, a, r)], 1.0)
-            for r, _ in inputs.eligible.get(a, ())
-            if (i, a, r) in m.serve
+            (m.serve[(i, a, r)], 1.0) for r, _ in inputs.eligible.get(a, ()) if (i, a, r) in m.serve
         ]
         terms.append((u, 1.0))
         add(

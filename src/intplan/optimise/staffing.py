@@ -325,7 +325,9 @@ class StaffingRule:
         """An idle pool's mix: every activity it may serve, equally."""
         return dict.fromkeys(self._serves.get((int_code, role), ()), 1.0)
 
-    def blocked(self, roles_by_activity: Mapping[str, tuple[str, ...]]) -> set[tuple[str, str, str]]:
+    def blocked(
+        self, roles_by_activity: Mapping[str, tuple[str, ...]]
+    ) -> set[tuple[str, str, str]]:
         """(INT, activity, role) the plan must not use: a role whose rota sees fewer than
         the service level of the activity's arrivals within target, while another eligible
         role's rota sees enough."""

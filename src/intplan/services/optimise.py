@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from intplan.demand.workload import on_duty_hours_per_fte
 from intplan.domain import Assignment, BaseKind, Scenario, Staff
 from intplan.io.results import Cell, ChartSpec, ResultTable, write_results
 
@@ -23,7 +24,6 @@ from intplan.optimise import CoverFlow as CoverFlow
 from intplan.optimise import OptimisationResult, optimise
 from intplan.optimise import OptimiseOptions as OptimiseOptions
 from intplan.optimise import PlanRow as PlanRow
-from intplan.demand.workload import on_duty_hours_per_fte
 from intplan.optimise.inputs import staff_int_shares
 from intplan.services.progress import Progress, check_cancel, report
 
@@ -463,8 +463,9 @@ def _verify(
         )
     target = options.service_level
     activities = _activity_verification(result, before.activities, after.activities, target)
-    met, pairs = sum(a.meets_target for a in activities if a.after is not None), sum(
-        a.after is not None for a in activities
+    met, pairs = (
+        sum(a.meets_target for a in activities if a.after is not None),
+        sum(a.after is not None for a in activities),
     )
     cover_text = (
         f"the plan's {len(result.cover)} cover flow(s) as sessions of the lenders' staff"
@@ -512,7 +513,7 @@ def _activity_verification(
         look = outlook.get(key)
         reason = None
         if am is not None and am < target - 1e-9:
-            reason = _why_short(result, key, look, target)
+            reason = _why_short(result, key, look, target, a)
         out.append(
             ActivityVerification(
                 int_code=b.int_code,
@@ -530,7 +531,7 @@ def _activity_verification(
 
 
 def _why_short(
-    result: OptimisationResult, key: tuple[str, str], look: Any, target: float
+    result: OptimisationResult, key: tuple[str, str], look: Any, target: float, after: Any
 ) -> str:
     """The model's best account of a pair that misses its target share after the plan."""
     int_code, activity = key
@@ -546,16 +547,25 @@ def _why_short(
             f"unmet: the plan leaves {look.unmet_hours_per_week:.1f} hours a week of "
             f"{activity} unstaffed, held back by {named}"
         )
-    short = [p.role for p in result.pools if p.int_code == int_code and p.short]
+    short = [
+        p.role
+        for p in result.pools
+        if p.int_code == int_code and p.short and any(a == activity for a, _, _ in p.shares)
+    ]
     if short:
         return (
             "staffing: pools short of the queueing requirement in this INT after the plan "
             f"({', '.join(short)}), held back by the recruitment limits or budget"
         )
     expected = f"{look.expected_share:.0%}" if look is not None else "no figure"
+    arrivals = after.arrivals_per_week.mean
+    escalated = after.escalations_per_week.mean / arrivals if arrivals > 0 else 0.0
     return (
-        f"simulation: the staffing rule expected {expected} within target; the simulator's "
-        "routing by preference, rota layout or end-of-shift arrivals see fewer"
+        f"simulation: the staffing rule expected {expected} within target with the plan's "
+        f"staff; in the simulator {escalated:.0%} of arrivals escalate (wait past the "
+        f"escalation time) while those served wait {after.wait_mean_minutes.mean:.0f} "
+        "minutes on average: arrivals when no eligible person is on duty or can start "
+        "before the shift ends (rota layout, end-of-day arrivals), not too few staff"
     )
 
 
@@ -743,6 +753,47 @@ def _tables(o: OptimiseResult) -> list[ResultTable]:
                     ),
                 ),
                 note=o.verification.note,
+            )
+        )
+        v = o.verification
+        tables.append(
+            ResultTable(
+                sheet="PlanVerify",
+                title=f"Share seen within the response target before and after the plan "
+                f"(target {v.target_share:.0%}), 95% CI",
+                headers=(
+                    "int",
+                    "activity",
+                    "before",
+                    "before_low",
+                    "before_high",
+                    "after",
+                    "after_low",
+                    "after_high",
+                    "target_share",
+                    "meets_target",
+                    "expected_share",
+                    "reason",
+                ),
+                rows=tuple(
+                    (
+                        a.int_code,
+                        a.activity,
+                        a.before,
+                        *(a.before_ci or (None, None)),
+                        a.after,
+                        *(a.after_ci or (None, None)),
+                        a.target_share,
+                        a.meets_target,
+                        a.expected_share,
+                        a.reason or "",
+                    )
+                    for a in v.activities
+                ),
+                number_formats={
+                    h: "0.0%" for h in ("before", "after", "target_share", "expected_share")
+                },
+                widths={"reason": 80},
             )
         )
     return tables
