@@ -548,15 +548,19 @@ def _why_short(
             f"{activity} unstaffed, held back by {named}"
         )
     short = [
-        p.role
+        p
         for p in result.pools
         if p.int_code == int_code and p.short and any(a == activity for a, _, _ in p.shares)
     ]
     if short:
-        return (
-            "staffing: pools short of the queueing requirement in this INT after the plan "
-            f"({', '.join(short)}), held back by the recruitment limits or budget"
+        gaps = ", ".join(f"{p.role} {p.servers:.2f} of {p.servers_required:.2f}" for p in short)
+        limits = sorted({b.group for b in result.binding if b.group in _HARD_LIMITS})
+        why = (
+            "held back by " + ", ".join(_HARD_LIMITS[g] for g in limits)
+            if limits
+            else "the LP's linear staffing curve fell short of the exact requirement"
         )
+        return f"staffing: pools serving it stay short of the servers required ({gaps}); {why}"
     expected = f"{look.expected_share:.0%}" if look is not None else "no figure"
     arrivals = after.arrivals_per_week.mean
     escalated = after.escalations_per_week.mean / arrivals if arrivals > 0 else 0.0
