@@ -60,3 +60,70 @@ def test_mm1_wait_and_service_level() -> None:
 def test_bad_arguments_are_refused() -> None:
     with pytest.raises(ValueError, match="≥ 0"):
         erlang_c(-1, 1.0)
+
+
+def _erlang_c_closed_form(c: int, a: float) -> float:
+    """Erlang C from factorials (fine for small c): the textbook formula."""
+    top = a**c / math.factorial(c) * c / (c - a)
+    return top / (sum(a**k / math.factorial(k) for k in range(c)) + top)
+
+
+def test_priority_tail_single_class_is_erlang_c() -> None:
+    from intplan.demand.queueing import priority_tail
+
+    p, rate = priority_tail(5, 3.5, 0.0, 3.5, 2.0)
+    assert p == pytest.approx(_erlang_c_closed_form(5, 3.5))
+    assert rate == pytest.approx((5 - 3.5) / 2.0)
+    # Cobham: the urgent class waits less than the low-priority one, same P(wait)
+    p1, r1 = priority_tail(5, 3.5, 0.0, 1.0, 2.0)
+    p2, r2 = priority_tail(5, 3.5, 1.0, 2.5, 2.0)
+    assert p1 == p2 and r1 > rate > r2
+    assert priority_tail(2, 1.5, 1.0, 1.0, 1.0) == (1.0, 0.0)  # the class saturates
+
+
+def test_required_servers_known_answer() -> None:
+    """A = 2 erlangs, 80% answered at once: C(3, 2) = 0.444 (too many wait), C(4, 2) =
+    0.174 (Erlang C tables), so 4 servers in whole numbers; interpolated 3.904."""
+    from intplan.demand.queueing import required_servers
+
+    assert erlang_c(4, 2.0) == pytest.approx(0.17391, abs=1e-5)
+    c = required_servers(lambda s: 1.0 - erlang_c(s, 2.0) >= 0.8, 2.0, tolerance=1e-6)
+    assert math.ceil(c) == 4
+    assert c == pytest.approx(3 + (0.44444 - 0.2) / (0.44444 - 0.17391), abs=1e-3)
+    assert required_servers(lambda s: True, 0.0) == 0.0
+
+
+def test_share_within_windows_matches_fcfs_formula() -> None:
+    import numpy as np
+
+    from intplan.demand.queueing import priority_tail, share_within_windows
+
+    p, rate = priority_tail(3, 2.0, 0.0, 2.0, 10.0)
+    windows = np.array([20.0, 0.0])  # the second arrival hour cannot make its target
+    got = share_within_windows(p, rate, windows, np.array([0.75, 0.25]))
+    assert got == pytest.approx(0.75 * share_within(3, 2.0, 10.0, 20.0))
+
+
+def test_window_check_by_hand() -> None:
+    """Window 10 h, s = 0.25 h, scv 0.25, days of 10 h, z = 1.2816 (90%).
+    c = 3, A = 2: spare 10 h; variance 2·10·0.25·1.25 + 3·0.2·10·10 = 66.25; 1.2816·8.14
+    = 10.43 > 10: not met with 20% absence; with none, variance 6.25 and it is met.
+    c = 50, A = 40: spare 100 h; variance 125 + 1000 = 1125; 1.2816·33.5 = 43.0: met."""
+    from intplan.demand.queueing import window_capacity_met
+
+    def ok(c: float, a: float, absence: float) -> bool:
+        return window_capacity_met(
+            c,
+            a,
+            service_time=0.25,
+            service_scv=0.25,
+            window=10.0,
+            day_hours=10.0,
+            absence=absence,
+            z=1.2816,
+        )
+
+    assert not ok(3.0, 2.0, 0.2)
+    assert ok(3.0, 2.0, 0.0)
+    assert ok(50.0, 40.0, 0.2)
+    assert not ok(1.0, 1.0, 0.0)  # no spare at all

@@ -8,10 +8,13 @@ from collections.abc import Callable
 import pytest
 
 from intplan.domain import Scenario, Settings
-from intplan.optimise import OptimiseOptions, SolveStatus, optimise
+from intplan.optimise import OptimiseOptions, SolveStatus, StaffingRuleName, optimise
 
 ADMIN = OptimiseOptions().cover_admin_gbp_per_hour
 MOVE = OptimiseOptions().move_penalty_gbp_per_fte
+#: the derivations below are for the flat utilisation ceiling (the queueing rule is
+#: tested in test_staffing.py)
+CEILING = OptimiseOptions(staffing_rule=StaffingRuleName.CEILING)
 
 
 def test_hand_solved_optimum(handmade: Callable[..., Scenario]) -> None:
@@ -36,7 +39,7 @@ def test_hand_solved_optimum(handmade: Callable[..., Scenario]) -> None:
     nobody, and costs today's pay (1.25 × £50,000 + 1.5 × £30,000 = £107,500)
     plus £260: objective £107,760.
     """
-    result = optimise(handmade())
+    result = optimise(handmade(), CEILING)
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(107_500 + 2.5 * 52 * ADMIN, rel=1e-6)
     assert ADMIN * 2.5 * 52 < MOVE * 0.125  # the derivation's ordering of options holds
@@ -59,7 +62,7 @@ def test_no_cover_then_move_is_next_best(handmade: Callable[..., Scenario]) -> N
     The move cap is 10% × 1.25 FTE = 0.125 FTE, exactly what is needed.
     """
     settings = Settings(annual_growth_pct=0.0, utilisation_ceiling=1.0, cover_share_cap=0.0)
-    result = optimise(handmade(settings=settings))
+    result = optimise(handmade(settings=settings), CEILING)
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == pytest.approx(107_500 + 0.125 * MOVE, rel=1e-6)
     assert [(m.from_int, m.to_int, m.role) for m in result.moves] == [("A", "B", "X")]
@@ -75,7 +78,7 @@ def test_shadow_price_of_x_in_b(handmade: Callable[..., Scenario]) -> None:
     £2,080 per FTE, while cover is still being used. (Only 2.5 h are needed, so
     a whole FTE would save £260; the shadow price is the marginal rate.)
     """
-    result = optimise(handmade())
+    result = optimise(handmade(), CEILING)
     b = next(
         x for x in result.binding if x.group == "hours" and x.int_code == "B" and x.role == "X"
     )
@@ -94,12 +97,15 @@ def test_integer_posts_are_tenths(handmade: Callable[..., Scenario]) -> None:
         cover_share_cap=0.0,
         move_fte_cap_share=0.0,
     )
-    result = optimise(handmade(settings=settings), OptimiseOptions(integer=True))
+    result = optimise(
+        handmade(settings=settings),
+        OptimiseOptions(integer=True, staffing_rule=StaffingRuleName.CEILING),
+    )
     assert result.status is SolveStatus.OPTIMAL
     recruited = {(p.int_code, p.role): p.recruited_fte for p in result.plan if p.recruited_fte}
     assert recruited == pytest.approx({("B", "X"): 0.1, ("B", "Y"): 0.1})
     assert result.objective == pytest.approx(107_500 + 8_000, rel=1e-6)
-    lp = optimise(handmade(settings=settings))
+    lp = optimise(handmade(settings=settings), CEILING)
     assert lp.objective == pytest.approx(107_500 + 0.125 * 50_000, rel=1e-6)
 
 
@@ -109,12 +115,15 @@ def test_lexicographic_meets_demand_first(handmade: Callable[..., Scenario]) -> 
     settings = Settings(
         annual_growth_pct=0.0, utilisation_ceiling=1.0, unmet_penalty_gbp_per_hour=0
     )
-    weighted = optimise(handmade(settings=settings))
+    weighted = optimise(handmade(settings=settings), CEILING)
     assert weighted.costs is not None
     # unmet is free: nothing is spent, and at least 2.5 h (5 Y-hours of P at 2×) stay unmet
     assert weighted.objective == pytest.approx(107_500, rel=1e-9)
     assert weighted.costs.unmet_hours_per_week >= 2.5 - 1e-6
-    lex = optimise(handmade(settings=settings), OptimiseOptions(lexicographic=True))
+    lex = optimise(
+        handmade(settings=settings),
+        OptimiseOptions(lexicographic=True, staffing_rule=StaffingRuleName.CEILING),
+    )
     assert lex.status is SolveStatus.OPTIMAL
     assert lex.costs is not None
     assert lex.costs.unmet_hours_per_week == pytest.approx(0.0, abs=1e-6)
@@ -128,8 +137,8 @@ def test_demand_percentile_raises_demand(handmade: Callable[..., Scenario]) -> N
         base,
         settings=dataclasses.replace(base.settings, demand_percentile=0.9),
     )
-    r0 = optimise(base)
-    r1 = optimise(high)
+    r0 = optimise(base, CEILING)
+    r1 = optimise(high, CEILING)
     d0 = {(d.int_code, d.activity): d.demand_hours_per_week for d in r0.demand}
     d1 = {(d.int_code, d.activity): d.demand_hours_per_week for d in r1.demand}
     assert d0[("A", "P")] == pytest.approx(20.0)

@@ -73,6 +73,18 @@ def test_verify_by_simulation(tiny: Scenario) -> None:
     assert ints == {"INT-A", "INT-B"}
     j = out.to_json()["verification"]
     assert j["replications"] == 2
+    rows = j["activities"]
+    assert {(r["int"], r["activity"]) for r in rows} == {
+        (i, a) for i in ("INT-A", "INT-B") for a in ("SDC", "LTC", "HV")
+    }
+    for r in rows:
+        assert r["target_share"] == 0.9
+        assert 0.0 <= r["after"] <= 1.0 and len(r["after_ci"]) == 2
+        assert r["meets_target"] == (r["after"] >= 0.9)
+        assert (r["reason"] is None) == r["meets_target"]
+    assert j["pairs_meeting_target"] == sum(r["meets_target"] for r in rows)
+    tables = {t.title: t for t in out.to_tables() if t.sheet == "PlanVerify"}
+    assert any("within the response target" in title for title in tables)
 
 
 def _workbook(tmp_path: Path, s: Scenario) -> str:

@@ -226,3 +226,26 @@ def _print_summary(outcome: OptimiseResult) -> None:
             print(f"{c.from_int:<12} {c.to_int:<12} {c.role:<7} {c.hours_per_week:10.1f}")
     if outcome.verification_note:
         print(f"\nverification: {outcome.verification_note}")
+    _print_activity_verification(outcome)
+
+
+def _print_activity_verification(outcome: OptimiseResult, *, shown: int = 10) -> None:
+    """Per INT × activity share seen within target: the count, then the worst pairs."""
+    v = outcome.verification
+    if v is None or not v.activities:
+        return
+    met, pairs = v.meeting_target
+    print(
+        f"\nseen within target (target {v.target_share:.0%}): {met} of {pairs} "
+        "INT × activity pairs after the plan"
+    )
+    missing = sorted((a for a in v.activities if not a.meets_target), key=lambda a: a.after or 0)
+    if not missing:
+        return
+    print("INT          activity  before   after  why")
+    for a in missing[:shown]:
+        before = "-" if a.before is None else f"{a.before:6.1%}"
+        after = "-" if a.after is None else f"{a.after:6.1%}"
+        print(f"{a.int_code:<12} {a.activity:<8} {before:>7} {after:>7}  {a.reason or ''}")
+    if len(missing) > shown:
+        print(f"... and {len(missing) - shown} more (all in --json and the PlanVerify sheet)")

@@ -12,6 +12,10 @@ linear interpolation between the whole numbers either side.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
 
 
 def _erlang_b_whole(servers: int, load: float) -> float:
@@ -76,3 +80,88 @@ def share_within(servers: int, load: float, service_time: float, target: float) 
     return 1.0 - _erlang_c_whole(servers, load) * math.exp(
         -(servers - load) * target / service_time
     )
+
+
+def priority_tail(
+    servers: float, load: float, higher_load: float, class_load: float, service_time: float
+) -> tuple[float, float]:
+    """P(wait > t) ≈ p · exp(−rate · t) for one class of a non-preemptive priority M/M/c
+    queue with a common mean service time: ``(p, rate)``.
+
+    p = C(c, A) with A the total ``load``; rate = c·(1 − σ_h)·(1 − σ_h − σ_k) / s, where
+    σ_h is the utilisation of the more urgent classes (``higher_load`` / c) and σ_k the
+    class's own. Its mean, p / rate, is Cobham's exact mean wait; the exponential tail is
+    an approximation (exact for a single class, where rate = (c − A)/s). A class that the
+    more urgent ones and itself saturate never clears: ``(1, 0)``."""
+    if servers <= 0 or service_time <= 0:
+        return 1.0, 0.0
+    sigma_h = higher_load / servers
+    sigma_k = (higher_load + class_load) / servers
+    if sigma_k >= 1.0 or load >= servers:
+        return 1.0, 0.0
+    return erlang_c(servers, load), servers * (1.0 - sigma_h) * (1.0 - sigma_k) / service_time
+
+
+def share_within_windows(
+    p_wait: float, rate: float, windows: NDArray[np.float64], weights: NDArray[np.float64]
+) -> float:
+    """Share of arrivals seen within target when arrivals of weight ``weights[h]`` have
+    ``windows[h]`` hours of service time (the pool's open time) before their target runs
+    out: Σ w·(1 − p·e^(−rate·window)) over windows > 0; a window of 0 is a sure miss."""
+    reach = windows > 0
+    tail = p_wait * np.exp(-rate * windows[reach])
+    return float(np.dot(weights[reach], 1.0 - tail))
+
+
+def required_servers(
+    meets: Callable[[float], bool], load: float, *, tolerance: float = 1e-3
+) -> float:
+    """The fewest (fractional) servers ``c`` > ``load`` with ``meets(c)``, by bisection;
+    ``meets`` must be monotone (false below the answer, true above). 0 for no load."""
+    if load <= 0:
+        return 0.0
+    low = load
+    high = load + max(1.0, 3.0 * math.sqrt(load))
+    while not meets(high):
+        low, high = high, 2.0 * high
+        if high > 1e6:
+            raise ValueError("no number of servers meets the service level")
+    while high - low > tolerance * max(1.0, low):
+        mid = 0.5 * (low + high)
+        if meets(mid):
+            high = mid
+        else:
+            low = mid
+    return high
+
+
+def window_capacity_met(
+    servers: float,
+    load: float,
+    *,
+    service_time: float,
+    service_scv: float,
+    window: float,
+    day_hours: float,
+    absence: float,
+    z: float,
+) -> bool:
+    """Does the work arriving within one target window fit in the window's capacity, at
+    the service level's normal quantile ``z``? A fluid (diffusion) check that Erlang C's
+    steady state misses: near full load the queue takes far longer than a target to settle,
+    and whole days lost to leave make capacity itself vary.
+
+    Work arriving in a window of length T is compound Poisson: mean A·T, variance
+    A·T·s·(1 + scv) (``scv``: squared coefficient of variation of service times).
+    Each server is lost for whole days of ``day_hours`` with probability ``absence``
+    (independently), so the window's capacity has variance c·absence·T·min(T, d)
+    (c/(1 − absence) people rostered, each losing min(T, d) hours per day in the window).
+    Met when (c − A)·T ≥ z·√(A·T·s·(1 + scv) + c·absence·T·min(T, d))."""
+    if load <= 0:
+        return True
+    if window <= 0:
+        return servers > load
+    spare = (servers - load) * window
+    variance = load * window * service_time * (1.0 + service_scv)
+    variance += servers * absence * window * min(window, day_hours)
+    return spare >= z * math.sqrt(variance)

@@ -2,7 +2,12 @@
 
 from intplan.optimise.inputs import OptimiseInputError
 from intplan.optimise.optimiser import optimise
-from intplan.optimise.options import OPTION_SOURCES, OptimiseOptions, SolverName
+from intplan.optimise.options import (
+    OPTION_SOURCES,
+    OptimiseOptions,
+    SolverName,
+    StaffingRuleName,
+)
 from intplan.optimise.result import (
     Binding,
     CostSummary,
@@ -29,6 +34,7 @@ __all__ = [
     "SolveStatus",
     "SolverName",
     "StaffMove",
+    "StaffingRuleName",
     "available_solvers",
     "optimise",
 ]

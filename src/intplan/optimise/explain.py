@@ -42,7 +42,7 @@ def binding_constraints(m: Model, unmet_by_int_role: set[tuple[str, str]]) -> li
         i = r = a = None
         if group == "hours":
             i, r = key
-            value = dual * inp.hours_per_fte[r]
+            value = dual * inp.usable(i, r)
             unit = "FTE"
         elif group in ("recruit", "max_fte"):
             (r,) = key

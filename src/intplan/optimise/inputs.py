@@ -16,13 +16,15 @@ from intplan.demand.workload import (
     meeting_minutes_per_fte,
     on_duty_hours_per_fte,
     preferred_eligibility,
+    workload_model,
 )
 from intplan.domain import Scenario
 from intplan.domain.errors import IntplanError, Problem
 from intplan.domain.units import MINUTES_PER_HOUR, WEEKS_PER_YEAR
 from intplan.domain.workforce import BaseKind, Staff
 from intplan.optimise.demand_hours import WeeklyDemand, weekly_demand
-from intplan.optimise.options import OptimiseOptions
+from intplan.optimise.options import OptimiseOptions, StaffingRuleName
+from intplan.optimise.staffing import StaffingRule
 
 
 class OptimiseInputError(IntplanError):
@@ -57,6 +59,14 @@ class ModelInputs:
     vacant_fte: dict[tuple[str, str], float]
     pay_gbp_per_fte: dict[str, float]
     hours_per_fte: dict[str, float]  # usable demand hours per FTE per week (on duty × ceiling)
+    on_duty_hours_per_fte: dict[str, float]
+    #: (int, role) -> usable hours per FTE a week under the staffing rule (on duty × ρ*);
+    #: pools not listed use ``hours_per_fte`` (the flat ceiling)
+    usable_hours: dict[tuple[str, str], float]
+    staffing: StaffingRule | None  # None: the flat utilisation ceiling
+    #: (int, activity, role) left out of the plan: the role's rota cannot see enough of the
+    #: activity's arrivals within target while another eligible role's can (staffing rule)
+    blocked: frozenset[tuple[str, str, str]] = frozenset()
     mdt_hours_per_fte: dict[str, float]
     core_roles: tuple[str, ...]
     demand: dict[tuple[str, str], WeeklyDemand]
@@ -78,6 +88,10 @@ class ModelInputs:
         """Roles that can serve at least one patient activity."""
         used = {r for rows in self.eligible.values() for r, _ in rows}
         return tuple(r for r in self.roles if r in used)
+
+    def usable(self, int_code: str, role: str) -> float:
+        """Hours of demand one FTE of ``role`` may take in ``int_code`` a week."""
+        return self.usable_hours.get((int_code, role), self.hours_per_fte[role])
 
     def factor(self, int_code: str, activity: str, role: str) -> float:
         """Hours of ``role`` per hour of planned demand (travel included on both sides)."""
@@ -165,7 +179,8 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
                 )
             )
 
-    demand = weekly_demand(scenario)
+    workload = workload_model(scenario)
+    demand = weekly_demand(scenario, workload)
     eligible: dict[str, tuple[tuple[str, float], ...]] = {}
     for a in acts:
         rows = [e for e in scenario.eligibilities if e.activity == a and e.role in role_set]
@@ -252,6 +267,43 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
     if problems:
         raise OptimiseInputError(problems)
 
+    staffing: StaffingRule | None = None
+    usable: dict[tuple[str, str], float] = {}
+    if options.staffing_rule is StaffingRuleName.QUEUEING:
+        staffing = StaffingRule(
+            scenario,
+            service_level=options.service_level,
+            on_duty_hours_per_fte=on_duty,
+            travel_minutes={k: d.travel_minutes for k, d in demand.items()},
+            peak_factor={
+                (w.int_code, a.activity): (
+                    a.contacts.peak_contacts_per_week / a.contacts_per_week
+                    if a.contacts_per_week > 0
+                    else 1.0
+                )
+                for w in workload
+                for a in w.activities
+            },
+            flat_ceiling=st.utilisation_ceiling,
+        )
+        # first linearisation: the load each pool carries today, as the workload model
+        # routes it (at the planned demand level)
+        for w in workload:
+            routed: dict[str, dict[str, float]] = defaultdict(dict)
+            for aw in w.activities:
+                d = demand[(w.int_code, aw.activity)]
+                scale = (
+                    d.planned_requests_per_week / d.mean_requests_per_week
+                    if d.mean_requests_per_week > 0
+                    else 1.0
+                )
+                for r, role_hours in aw.hours_by_role:
+                    routed[r][aw.activity] = role_hours * scale
+            for r in roles:
+                fte = existing.get((w.int_code, r), 0.0)
+                rho = staffing.allowed_utilisation(w.int_code, r, routed.get(r, {}), fte)
+                usable[(w.int_code, r)] = on_duty[r] * rho
+
     return ModelInputs(
         ints=ints,
         roles=roles,
@@ -263,6 +315,14 @@ def build_inputs(scenario: Scenario, options: OptimiseOptions) -> ModelInputs:
         vacant_fte={k: v for k, v in vacant.items() if v > 0},
         pay_gbp_per_fte={r.code: r.pay_cost_gbp_per_fte for r in scenario.roles},
         hours_per_fte=hours,
+        on_duty_hours_per_fte=on_duty,
+        usable_hours=usable,
+        staffing=staffing,
+        blocked=frozenset(
+            staffing.blocked({a: tuple(r for r, _ in eligible[a]) for a in acts})
+            if staffing is not None
+            else ()
+        ),
         mdt_hours_per_fte=mdt,
         core_roles=tuple(r.code for r in scenario.roles if r.core),
         demand=demand,

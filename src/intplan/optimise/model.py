@@ -16,10 +16,11 @@ Constraints (group names in brackets; the elastic re-solve adds slacks to the
 hard groups budget, recruit, max_fte and core):
   [demand]   Σ_r serve[i,a,r] + unmet[i,a] = D[i,a]
   [hours]    Σ_a f[a,r]·serve[i,a,r] + Σ_j (1+ov_ij)·cover[i,j,r] − Σ_j cover[j,i,r]
-             ≤ h[r]·FTE[i,r]        (f[i,a,r] = (minutes[a,r] + travel[i,a]) ÷
-                                     (preferred minutes[a] + travel[i,a]); h = on-duty
-                                     hours per FTE × utilisation ceiling)
-  [cover_cap] Σ_j (1+ov_ij)·cover[i,j,r] ≤ cover_share·h[r]·FTE[i,r]
+             ≤ h[i,r]·FTE[i,r]        (f[i,a,r] = (minutes[a,r] + travel[i,a]) ÷
+                                     (preferred minutes[a] + travel[i,a]); h[i,r] = on-duty
+                                     hours per FTE × the pool's allowed utilisation ρ*[i,r]
+                                     from the staffing rule, or the flat ceiling)
+  [cover_cap] Σ_j (1+ov_ij)·cover[i,j,r] ≤ cover_share·h[i,r]·FTE[i,r]
   [move_cap] Σ_j move[i,j,r] ≤ move_share·existing[i,r]
   [core]     FTE[i,r] ≥ min_core_fte for core roles
   [recruit]  Σ_i post[i,r] ≤ recruit_limit[r]
@@ -127,7 +128,6 @@ def build_model(
     core = set(inputs.core_roles) if options.min_core_fte > 0 else set()
     staffed_roles = tuple(r for r in inputs.roles if r in working or r in core)
     e = inputs.existing_fte
-    h = inputs.hours_per_fte
     weeks = inputs.annual_weeks
 
     # -- variables -----------------------------------------------------------
@@ -161,6 +161,8 @@ def build_model(
                 continue
             m.unmet[(i, a)] = prob.add_variable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
             for r, _f in inputs.eligible.get(a, ()):
+                if (i, a, r) in inputs.blocked:
+                    continue
                 m.serve[(i, a, r)] = prob.add_variable(
                     f"serve_{n_int[i]}_{n_act[a]}_{n_role[r]}", 0
                 )
@@ -198,7 +200,9 @@ def build_model(
 
     # -- constraints -----------------------------------------------------------
     for (i, a), u in m.unmet.items():
-        terms = [(m.serve[(i, a, r)], 1.0) for r, _ in inputs.eligible.get(a, ())]
+        terms = [
+            (m.serve[(i, a, r)], 1.0) for r, _ in inputs.eligible.get(a, ()) if (i, a, r) in m.serve
+        ]
         terms.append((u, 1.0))
         add(
             f"demand_{n_int[i]}_{n_act[a]}",
@@ -214,7 +218,8 @@ def build_model(
         for i in inputs.ints:
             terms = list(work[(i, r)]) + lend[(i, r)]
             terms += [(v, -c) for v, c in borrow[(i, r)]]
-            terms += [(v, -h[r] * c) for v, c in delta[(i, r)]]
+            hr = inputs.usable(i, r)
+            terms += [(v, -hr * c) for v, c in delta[(i, r)]]
             if not terms:
                 continue
             add(
@@ -224,11 +229,11 @@ def build_model(
                 pulp.LpConstraint(
                     pulp.LpAffineExpression(terms),
                     pulp.LpConstraintLE,
-                    rhs=h[r] * e.get((i, r), 0.0),
+                    rhs=hr * e.get((i, r), 0.0),
                 ),
             )
             if lend[(i, r)]:
-                cap = inputs.cover_cap_share * h[r]
+                cap = inputs.cover_cap_share * hr
                 terms = list(lend[(i, r)]) + [(v, -cap * c) for v, c in delta[(i, r)]]
                 add(
                     f"cover_cap_{n_int[i]}_{n_role[r]}",

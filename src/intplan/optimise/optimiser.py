@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from intplan.optimise.inputs import ModelInputs, build_inputs
 from intplan.optimise.model import Model, Objective, build_model, fix_integers
 from intplan.optimise.options import OptimiseOptions
 from intplan.optimise.result import (
+    ActivityOutlook,
     Binding,
     CostSummary,
     CoverFlow,
@@ -22,6 +24,7 @@ from intplan.optimise.result import (
     StaffMove,
 )
 from intplan.optimise.solvers import SolveOutcome, SolveStatus, solve
+from intplan.optimise.staffing import ROUNDS, PoolCheck
 
 #: checkpoint(fraction, message): progress, and the caller's chance to cancel
 Checkpoint = Callable[[float, str], None]
@@ -50,36 +53,36 @@ def optimise(
     step(0.0, "preparing demand and capacity")
     t0 = time.perf_counter()
     inputs = build_inputs(scenario, options)
-    step(0.1, "building the model")
-    mip = options.integer
-    if options.lexicographic:
-        phase1 = build_model(inputs, options, objective=Objective.UNMET)
-        build_seconds = time.perf_counter() - t0
-        step(0.2, "phase 1: minimising unmet demand")
-        out1 = _solve(phase1, options)
-        if not out1.status.has_solution:
-            return _no_plan(scenario, inputs, options, out1, build_seconds, step)
-        floor = float(out1.objective or 0.0)
-        cap = floor * (1.0 + LEX_TOLERANCE) + TINY
-        t1 = time.perf_counter()
-        model = build_model(inputs, options, objective=Objective.COST, unmet_cap_hours=cap)
-        build_seconds += time.perf_counter() - t1
-        step(0.5, "phase 2: minimising cost")
-        outcome = _solve(model, options)
-        solve_seconds = out1.solve_seconds + outcome.solve_seconds
-    else:
-        model = build_model(inputs, options)
-        build_seconds = time.perf_counter() - t0
-        step(0.3, "solving")
-        outcome = _solve(model, options)
-        solve_seconds = outcome.solve_seconds
-    if not outcome.status.has_solution:
-        return _no_plan(scenario, inputs, options, outcome, build_seconds, step)
+    rounds = ROUNDS if inputs.staffing is not None else 1
+    build_seconds, solve_seconds = time.perf_counter() - t0, 0.0
+    for k in range(rounds):
+        base = 0.1 + 0.7 * k / rounds
+
+        def sub(fraction: float, message: str, base: float = base) -> None:
+            step(base + 0.7 * fraction / rounds, message)
+
+        step(base, "building the model" if k == 0 else f"staffing round {k + 1} of {rounds}")
+        model, outcome, built, solved = _build_and_solve(inputs, options, sub)
+        build_seconds += built
+        solve_seconds += solved
+        if not outcome.status.has_solution:
+            return _no_plan(scenario, inputs, options, outcome, build_seconds, step)
+        if k == rounds - 1:
+            break
+        usable = _relinearise(model)
+        if all(
+            abs(v - inputs.usable_hours.get(key, v)) <= 0.005 * max(v, 1e-9)
+            for key, v in usable.items()
+        ):
+            break
+        inputs = dataclasses.replace(inputs, usable_hours=usable)
+    rounds_used = k + 1
 
     step(0.8, "reading the plan")
     plan, cover, moves, demand = _read_plan(model)
+    pools = _pool_checks(model)
     costs = _costs(model)
-    if mip and model.tenths:
+    if options.integer and model.tenths:
         # Duals of a MILP are not defined: fix the posts and re-solve the LP.
         step(0.85, "re-solving the LP with posts fixed, for shadow prices")
         fix_integers(model)
@@ -115,7 +118,138 @@ def optimise(
         explanations=tuple(explanations),
         costs=costs,
         names=_names(inputs),
+        staffing_rule=options.staffing_rule.value,
+        service_level=options.service_level if inputs.staffing is not None else None,
+        rounds=rounds_used,
+        pools=pools,
+        outlook=_outlook(model, pools),
     )
+
+
+def _build_and_solve(
+    inputs: ModelInputs, options: OptimiseOptions, step: Checkpoint
+) -> tuple[Model, SolveOutcome, float, float]:
+    """One LP (or the two of ``lexicographic``): (model, outcome, build s, solve s)."""
+    t0 = time.perf_counter()
+    if options.lexicographic:
+        phase1 = build_model(inputs, options, objective=Objective.UNMET)
+        build_seconds = time.perf_counter() - t0
+        step(0.2, "phase 1: minimising unmet demand")
+        out1 = _solve(phase1, options)
+        if not out1.status.has_solution:
+            return phase1, out1, build_seconds, out1.solve_seconds
+        floor = float(out1.objective or 0.0)
+        cap = floor * (1.0 + LEX_TOLERANCE) + TINY
+        t1 = time.perf_counter()
+        model = build_model(inputs, options, objective=Objective.COST, unmet_cap_hours=cap)
+        build_seconds += time.perf_counter() - t1
+        step(0.5, "phase 2: minimising cost")
+        outcome = _solve(model, options)
+        return model, outcome, build_seconds, out1.solve_seconds + outcome.solve_seconds
+    model = build_model(inputs, options)
+    build_seconds = time.perf_counter() - t0
+    step(0.3, "solving")
+    outcome = _solve(model, options)
+    return model, outcome, build_seconds, outcome.solve_seconds
+
+
+def _pool_loads(
+    m: Model,
+) -> tuple[dict[tuple[str, str], dict[str, float]], dict[tuple[str, str], float]]:
+    """The plan's workload per pool, hours a week by activity in the role's own hours
+    (cover lent and borrowed spread over the pool's mix), and its FTE."""
+    inp = m.inputs
+    gross: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
+    for (i, a, r), var in m.serve.items():
+        hours = _val(var) * inp.factor(i, a, r)
+        if hours > TINY:
+            gross[(i, r)][a] = hours
+    net: dict[tuple[str, str], float] = defaultdict(float)
+    overhead = {(e.lender, e.borrower): e.overhead_share for e in inp.edges}
+    for (i, j, r), var in m.cover.items():
+        v = _val(var)
+        net[(i, r)] += (1.0 + overhead[(i, j)]) * v
+        net[(j, r)] -= v
+    fte: dict[tuple[str, str], float] = defaultdict(float)
+    for (i, r), f in inp.existing_fte.items():
+        fte[(i, r)] += f
+    for i, r in {*m.post, *m.tenths}:
+        fte[(i, r)] += m.post_value(i, r)
+    for (i, j, r), var in m.move.items():
+        fte[(i, r)] -= _val(var)
+        fte[(j, r)] += _val(var)
+    loads: dict[tuple[str, str], dict[str, float]] = {}
+    for key in {*gross, *net, *fte}:
+        mix = gross.get(key, {})
+        total = sum(mix.values())
+        target = max(0.0, total + net.get(key, 0.0))
+        if total > 0:
+            loads[key] = {a: h * target / total for a, h in mix.items()}
+        else:
+            loads[key] = {}
+    return loads, dict(fte)
+
+
+def _relinearise(m: Model) -> dict[tuple[str, str], float]:
+    """Usable hours per FTE of every pool, re-linearised at the plan's loads (a pool's
+    allowed utilisation only ever falls from one round to the next)."""
+    inp = m.inputs
+    rule = inp.staffing
+    assert rule is not None  # only called under the queueing rule
+    loads, fte = _pool_loads(m)
+    out = dict(inp.usable_hours)
+    for (i, r), mix in loads.items():
+        if r in inp.on_duty_hours_per_fte:
+            rho = rule.allowed_utilisation(i, r, mix, max(0.0, fte.get((i, r), 0.0)))
+            # never relaxed between rounds, so the rounds settle instead of see-sawing
+            out[(i, r)] = min(inp.usable(i, r), inp.on_duty_hours_per_fte[r] * rho)
+    return out
+
+
+def _pool_checks(m: Model) -> tuple[PoolCheck, ...]:
+    """Every pool with work in the plan, checked against the exact requirement."""
+    rule = m.inputs.staffing
+    if rule is None:
+        return ()
+    loads, fte = _pool_loads(m)
+    order = {r: k for k, r in enumerate(m.inputs.roles)}
+    ints = {i: k for k, i in enumerate(m.inputs.ints)}
+    out = [
+        rule.check(i, r, mix, max(0.0, fte.get((i, r), 0.0)))
+        for (i, r), mix in loads.items()
+        if sum(mix.values()) > TINY
+    ]
+    return tuple(sorted(out, key=lambda p: (ints[p.int_code], order[p.role])))
+
+
+def _outlook(m: Model, pools: tuple[PoolCheck, ...]) -> tuple[ActivityOutlook, ...]:
+    rule = m.inputs.staffing
+    if rule is None:
+        return ()
+    inp = m.inputs
+    share = {(p.int_code, p.role, a): s for p in pools for a, s, _ in p.shares}
+    out = []
+    for i in inp.ints:
+        for a in inp.activities:
+            if (i, a) not in m.unmet:
+                continue
+            served = [(r, _val(m.serve.get((i, a, r)))) for r, _ in inp.eligible.get(a, ())]
+            unmet = _val(m.unmet[(i, a)])
+            total = sum(h for _, h in served) + unmet
+            expected = (
+                sum(h * share.get((i, r, a), 0.0) for r, h in served) / total if total else 0.0
+            )
+            reach = max((rule.reach(i, r, a) for r, _ in inp.eligible.get(a, ())), default=0.0)
+            out.append(
+                ActivityOutlook(
+                    int_code=i,
+                    activity=a,
+                    expected_share=expected,
+                    reach=reach,
+                    unmet_hours_per_week=unmet if unmet > TINY else 0.0,
+                )
+            )
+    return tuple(out)
 
 
 def _solve(model: Model, options: OptimiseOptions) -> SolveOutcome:
@@ -252,9 +386,9 @@ def _read_plan(
             if d <= 0:
                 continue
             served = tuple(
-                (r, _val(m.serve[(i, a, r)]))
+                (r, _val(m.serve.get((i, a, r))))
                 for r, _ in inp.eligible.get(a, ())
-                if _val(m.serve[(i, a, r)]) > TINY
+                if _val(m.serve.get((i, a, r))) > TINY
             )
             u = _val(m.unmet[(i, a)])
             demand.append(

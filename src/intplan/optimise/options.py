@@ -17,6 +17,11 @@ from types import MappingProxyType
 from intplan.domain.errors import DomainError
 
 
+class StaffingRuleName(StrEnum):
+    QUEUEING = "queueing"  # per pool, from a priority M/M/c queue (staffing.py), the default
+    CEILING = "ceiling"  # one flat utilisation ceiling (settings.utilisation_ceiling)
+
+
 class SolverName(StrEnum):
     HIGHS = "highs"  # HiGHS through highspy (pulp.HiGHS), the default
     CBC = "cbc"  # CBC bundled with PuLP (PULP_CBC_CMD), the fallback
@@ -40,6 +45,13 @@ OPTION_SOURCES: Mapping[str, str] = MappingProxyType(
         "(seed 000:147); valued at about two months of a mid-band salary",
         "cover_session_hours": "assumption: cross-cover is given in half-day sessions",
         "mileage_gbp_per_km": "HMRC approved mileage allowance payment 45p a mile = £0.28/km",
+        "staffing_rule": "issue 12: a flat utilisation ceiling says nothing about waits (a "
+        "pool of 2 FTE at 85% waits far longer than one of 40 FTE); queueing sizes each pool "
+        "by Erlang C with priorities (docs/optimiser.md, Staffing rule)",
+        "service_level": "assumption: 90% of the patients who can be seen within an "
+        "activity's response target are (the share named in issue 12); NHS standards use "
+        "similar shares, e.g. NHS Talking Therapies 75% within 6 weeks and 95% within 18 "
+        "weeks, the 4-hour A&E standard 95%",
         "cover_admin_gbp_per_hour": "assumption: arranging cross-cover has a small coordination "
         "cost; it also stops the solver lending hours that do not help",
     }
@@ -51,6 +63,8 @@ class OptimiseOptions:
     """One optimiser run's choices. Defaults and their sources: ``OPTION_SOURCES``."""
 
     solver: SolverName = SolverName.HIGHS
+    staffing_rule: StaffingRuleName = StaffingRuleName.QUEUEING
+    service_level: float = 0.9  # share seen within the response target (queueing rule)
     integer: bool = False  # posts in 0.1-FTE steps (integer tenths)
     lexicographic: bool = False  # minimise unmet demand first, then cost
     time_limit_seconds: float = 60.0
@@ -76,6 +90,14 @@ class OptimiseOptions:
             raise DomainError(
                 "solver", f"{self.solver!r} is not one of {', '.join(SolverName)}"
             ) from None
+        try:
+            object.__setattr__(self, "staffing_rule", StaffingRuleName(self.staffing_rule))
+        except ValueError:
+            raise DomainError(
+                "staffing_rule",
+                f"{self.staffing_rule!r} is not one of {', '.join(StaffingRuleName)}",
+            ) from None
+        _in_range("service_level", self.service_level, 0.5, 0.999)
         _positive("time_limit_seconds", self.time_limit_seconds)
         _in_range("gap", self.gap, 0.0, 1.0)
         _in_range("min_core_fte", self.min_core_fte, 0.0, 100.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from intplan.optimise.solvers import SolveStatus
+from intplan.optimise.staffing import PoolCheck
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -105,6 +106,17 @@ class CostSummary:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityOutlook:
+    """What the staffing rule expects of one activity in one INT under the plan."""
+
+    int_code: str
+    activity: str
+    expected_share: float  # seen within target, served-hours-weighted over pools; unmet = 0
+    reach: float  # best share any eligible role's rota can see within target at all
+    unmet_hours_per_week: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OptimisationResult:
     status: SolveStatus
     solver: str
@@ -124,6 +136,11 @@ class OptimisationResult:
     explanations: tuple[str, ...]
     costs: CostSummary | None
     names: dict[str, str]  # code -> display name, for INTs, roles and activities
+    staffing_rule: str = "ceiling"
+    service_level: float | None = None  # the queueing rule's target share
+    rounds: int = 1  # LP solves (the queueing rule re-linearises at the plan's loads)
+    pools: tuple[PoolCheck, ...] = ()  # the plan's pools checked exactly (queueing rule)
+    outlook: tuple[ActivityOutlook, ...] = ()
 
     @property
     def feasible(self) -> bool:

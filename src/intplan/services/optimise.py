@@ -8,11 +8,13 @@ a result that arrives after Cancel is discarded (``Cancelled`` is raised).
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from intplan.demand.workload import on_duty_hours_per_fte
 from intplan.domain import Assignment, BaseKind, Scenario, Staff
 from intplan.io.results import Cell, ChartSpec, ResultTable, write_results
 
@@ -42,10 +44,37 @@ class WaitComparison:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ActivityVerification:
+    """Share seen within the response target for one INT × activity, before and after."""
+
+    int_code: str
+    activity: str
+    before: float | None  # None: no arrivals
+    before_ci: tuple[float, float] | None
+    after: float | None
+    after_ci: tuple[float, float] | None
+    target_share: float
+    expected_share: float | None  # the staffing rule's expectation under the plan
+    reason: str | None  # why the pair misses its target share after the plan (else None)
+
+    @property
+    def meets_target(self) -> bool:
+        return self.after is None or self.after >= self.target_share - 1e-9
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Verification:
     replications: int
     comparisons: tuple[WaitComparison, ...]
     note: str = ""
+    activities: tuple[ActivityVerification, ...] = ()
+    target_share: float = 0.9
+
+    @property
+    def meeting_target(self) -> tuple[int, int]:
+        """(pairs meeting the target share after the plan, pairs with arrivals)."""
+        rows = [a for a in self.activities if a.after is not None]
+        return sum(a.meets_target for a in rows), len(rows)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +180,23 @@ class OptimiseResult:
                 for x in r.relaxations
             ],
             "explanations": list(r.explanations),
+            "staffing": {
+                "rule": r.staffing_rule,
+                "service_level": r.service_level,
+                "rounds": r.rounds,
+                "pools": [
+                    {
+                        "int": p.int_code,
+                        "role": p.role,
+                        "load_erlangs": round(p.load_erlangs, 4),
+                        "servers": round(p.servers, 4),
+                        "servers_required": round(p.servers_required, 4),
+                        "allowed_utilisation": round(p.allowed_utilisation, 4),
+                        "short": p.short,
+                    }
+                    for p in r.pools
+                ],
+            },
             "verification": None,
         }
         if self.verification is not None:
@@ -168,6 +214,24 @@ class OptimiseResult:
                     }
                     for c in self.verification.comparisons
                 ],
+                "target_share": self.verification.target_share,
+                "pairs_meeting_target": self.verification.meeting_target[0],
+                "pairs": self.verification.meeting_target[1],
+                "activities": [
+                    {
+                        "int": a.int_code,
+                        "activity": a.activity,
+                        "before": a.before,
+                        "before_ci": list(a.before_ci) if a.before_ci else None,
+                        "after": a.after,
+                        "after_ci": list(a.after_ci) if a.after_ci else None,
+                        "target_share": a.target_share,
+                        "meets_target": a.meets_target,
+                        "expected_share": a.expected_share,
+                        "reason": a.reason,
+                    }
+                    for a in self.verification.activities
+                ],
             }
         if self.verification_note:
             out["verification_note"] = self.verification_note
@@ -179,13 +243,21 @@ class OptimiseResult:
         return _tables(self)
 
 
-def apply_plan(scenario: Scenario, result: OptimisationResult) -> Scenario:
-    """A copy of ``scenario`` with the plan's moves and recruits as staff rows.
+def apply_plan(
+    scenario: Scenario,
+    result: OptimisationResult,
+    *,
+    with_cover: bool = True,
+    cover_session_hours: float = OptimiseOptions().cover_session_hours,
+) -> Scenario:
+    """A copy of ``scenario`` with the plan's moves, recruits and cover as staff rows.
 
     Moves scale down the moved people's share in the INT they leave (everyone in
     that role there, in proportion) and add a row in the receiving INT; recruits
-    are added as "planned post" rows of at most 1.0 FTE each. Cover is not applied:
-    the simulator models cover between adjacent INTs itself.
+    are added as "planned post" rows of at most 1.0 FTE each. Cover (``with_cover``)
+    becomes sessions: everyone of the role in the lending INT gives, in proportion, a
+    share of their FTE to the borrowing INT as an assignment (hours ÷ on-duty hours per
+    FTE), and loses the round trip's share too (2 × travel per ``cover_session_hours``).
     """
     if not result.feasible:
         return scenario
@@ -248,9 +320,59 @@ def apply_plan(scenario: Scenario, result: OptimisationResult) -> Scenario:
     for row in result.plan:
         if row.recruited_fte > 1e-6:
             add_rows(row.int_code, row.role, row.recruited_fte, "Planned post")
+    if with_cover and result.cover:
+        staff = _lend_cover(scenario, staff, result.cover, cover_session_hours)
     return dataclasses.replace(
         scenario, name=f"{scenario.name} (optimised plan)", staff=tuple(staff)
     )
+
+
+def _lend_cover(
+    scenario: Scenario, staff: list[Staff], cover: tuple[CoverFlow, ...], session_hours: float
+) -> list[Staff]:
+    """Cover flows as assignments of the lenders' people to the borrowing INTs."""
+    on_duty = on_duty_hours_per_fte(scenario)
+    out_share: dict[tuple[str, str], float] = defaultdict(float)  # FTE leaving (i, r)
+    to: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for c in cover:
+        if on_duty.get(c.role, 0.0) <= 0:
+            continue
+        delivered = c.hours_per_week / on_duty[c.role]
+        overhead = 2.0 * c.travel_minutes / 60.0 / session_hours
+        out_share[(c.from_int, c.role)] += delivered * (1.0 + overhead)
+        to[(c.from_int, c.role)][c.to_int] += delivered
+    pool: dict[tuple[str, str], float] = defaultdict(float)
+    for person in staff:
+        if not person.vacant:
+            for i, f in staff_int_shares(scenario, person).items():
+                pool[(i, person.role)] += f
+    result: list[Staff] = []
+    for person in staff:
+        shares = staff_int_shares(scenario, person)
+        lends = [i for i in shares if (i, person.role) in out_share and pool[(i, person.role)] > 0]
+        if person.vacant or not lends:
+            result.append(person)
+            continue
+        new: dict[str, float] = defaultdict(float, shares)
+        for i in lends:
+            key = (i, person.role)
+            part = shares[i] / pool[key]  # this person's part of the pool
+            new[i] = max(0.0, shares[i] - part * out_share[key])
+            for j, fte in to[key].items():
+                new[j] += part * fte
+        kept = {i: f for i, f in new.items() if f > 1e-6}
+        if not kept:
+            continue
+        result.append(
+            dataclasses.replace(
+                person,
+                fte=sum(kept.values()),
+                assignments=tuple(
+                    Assignment(int_code=i, fte=f, rule="manual") for i, f in kept.items()
+                ),
+            )
+        )
+    return result
 
 
 def run_optimise(
@@ -283,7 +405,12 @@ def run_optimise(
             note = "no plan to verify: the optimiser found no feasible plan"
         else:
             verification, note = _verify(
-                scenario, result, verify_replications, progress=progress, cancel=cancel
+                scenario,
+                result,
+                verify_replications,
+                options=options,
+                progress=progress,
+                cancel=cancel,
             )
     report(progress, 1.0, "done")
     return OptimiseResult(
@@ -300,14 +427,17 @@ def _verify(
     result: OptimisationResult,
     replications: int,
     *,
+    options: OptimiseOptions,
     progress: Progress | None,
     cancel: threading.Event | None,
 ) -> tuple[Verification | None, str]:
-    """Simulate the scenario as it is and with the plan applied (same seed); compare waits."""
+    """Simulate the scenario as it is and with the plan applied, its cover flows included
+    (same seed; the simulator's own dynamic cover off in both, its default); compare waits
+    per INT and the share seen within target per INT × activity."""
     from intplan.services.simulate import SimulationOptions, run_simulation
 
-    planned = apply_plan(scenario, result)
-    sim_options = SimulationOptions(replications=replications)
+    planned = apply_plan(scenario, result, cover_session_hours=options.cover_session_hours)
+    sim_options = SimulationOptions(replications=replications, cover=False)
 
     def part(offset: float) -> Progress:
         return lambda f, msg: report(progress, 0.4 + 0.3 * offset + 0.3 * f, f"simulate: {msg}")
@@ -331,11 +461,124 @@ def _verify(
                 after_ci=(a.wait_mean_minutes.low, a.wait_mean_minutes.high),
             )
         )
+    target = options.service_level
+    activities = _activity_verification(result, before.activities, after.activities, target)
+    met, pairs = (
+        sum(a.meets_target for a in activities if a.after is not None),
+        sum(a.after is not None for a in activities),
+    )
+    cover_text = (
+        f"the plan's {len(result.cover)} cover flow(s) as sessions of the lenders' staff"
+        if result.cover
+        else "no cover flows in the plan"
+    )
     note = (
         f"simulated {replications} replication(s) of {before.weeks} weeks before and after "
-        "the plan with the same seed; cover flows are left to the simulator's own cover rule"
+        f"the plan with the same seed, {cover_text}, the simulator's dynamic cover off; "
+        f"after the plan {met} of {pairs} INT × activity pairs see at least "
+        f"{target:.0%} of patients within the response target"
     )
-    return Verification(replications=replications, comparisons=tuple(comparisons), note=note), note
+    verification = Verification(
+        replications=replications,
+        comparisons=tuple(comparisons),
+        note=note,
+        activities=tuple(activities),
+        target_share=target,
+    )
+    return verification, note
+
+
+def _share(e: Any) -> tuple[float | None, tuple[float, float] | None]:
+    """(mean, CI) of a share Estimate; None where there were no arrivals."""
+    if not math.isfinite(e.mean):
+        return None, None
+    return float(e.mean), (float(e.low), float(e.high))
+
+
+def _activity_verification(
+    result: OptimisationResult, before: Any, after: Any, target: float
+) -> list[ActivityVerification]:
+    after_by = {(a.int_code, a.activity): a for a in after}
+    outlook = {(o.int_code, o.activity): o for o in result.outlook}
+    out = []
+    for b in before:
+        key = (b.int_code, b.activity)
+        a = after_by.get(key)
+        if a is None:
+            continue
+        bm, bci = _share(b.within_target_share)
+        am, aci = _share(a.within_target_share)
+        if bm is None and am is None:
+            continue
+        look = outlook.get(key)
+        reason = None
+        if am is not None and am < target - 1e-9:
+            reason = _why_short(result, key, look, target, a)
+        out.append(
+            ActivityVerification(
+                int_code=b.int_code,
+                activity=b.activity,
+                before=bm,
+                before_ci=bci,
+                after=am,
+                after_ci=aci,
+                target_share=target,
+                expected_share=look.expected_share if look else None,
+                reason=reason,
+            )
+        )
+    return out
+
+
+def _why_short(
+    result: OptimisationResult, key: tuple[str, str], look: Any, target: float, after: Any
+) -> str:
+    """The model's best account of a pair that misses its target share after the plan."""
+    int_code, activity = key
+    if look is not None and look.reach < target:
+        return (
+            f"rotas: no eligible role's rota can see more than {look.reach:.0%} of "
+            f"{activity}'s arrivals within its response target"
+        )
+    if look is not None and look.unmet_hours_per_week > 0:
+        limits = sorted({b.group for b in result.binding if b.group in _HARD_LIMITS})
+        named = ", ".join(_HARD_LIMITS[g] for g in limits) or "the unmet-demand penalty"
+        return (
+            f"unmet: the plan leaves {look.unmet_hours_per_week:.1f} hours a week of "
+            f"{activity} unstaffed, held back by {named}"
+        )
+    short = [
+        p
+        for p in result.pools
+        if p.int_code == int_code and p.short and any(a == activity for a, _, _ in p.shares)
+    ]
+    if short:
+        gaps = ", ".join(f"{p.role} {p.servers:.2f} of {p.servers_required:.2f}" for p in short)
+        limits = sorted({b.group for b in result.binding if b.group in _HARD_LIMITS})
+        why = (
+            "held back by " + ", ".join(_HARD_LIMITS[g] for g in limits)
+            if limits
+            else "the LP's linear staffing curve fell short of the exact requirement"
+        )
+        return f"staffing: pools serving it stay short of the servers required ({gaps}); {why}"
+    expected = f"{look.expected_share:.0%}" if look is not None else "no figure"
+    arrivals = after.arrivals_per_week.mean
+    escalated = after.escalations_per_week.mean / arrivals if arrivals > 0 else 0.0
+    return (
+        f"simulation: the staffing rule expected {expected} within target with the plan's "
+        f"staff; in the simulator {escalated:.0%} of arrivals escalate (wait past the "
+        f"escalation time) while those served wait {after.wait_mean_minutes.mean:.0f} "
+        "minutes on average: arrivals when no eligible person is on duty or can start "
+        "before the shift ends (rota layout, end-of-day arrivals), not too few staff"
+    )
+
+
+_HARD_LIMITS = {
+    "recruit": "the recruitment limit",
+    "budget": "the budget",
+    "max_fte": "the supply cap",
+    "core": "the minimum core team",
+}
 
 
 def write_plan(outcome: OptimiseResult, *, source: str, out: str) -> None:
@@ -514,6 +757,47 @@ def _tables(o: OptimiseResult) -> list[ResultTable]:
                     ),
                 ),
                 note=o.verification.note,
+            )
+        )
+        v = o.verification
+        tables.append(
+            ResultTable(
+                sheet="PlanVerify",
+                title=f"Share seen within the response target before and after the plan "
+                f"(target {v.target_share:.0%}), 95% CI",
+                headers=(
+                    "int",
+                    "activity",
+                    "before",
+                    "before_low",
+                    "before_high",
+                    "after",
+                    "after_low",
+                    "after_high",
+                    "target_share",
+                    "meets_target",
+                    "expected_share",
+                    "reason",
+                ),
+                rows=tuple(
+                    (
+                        a.int_code,
+                        a.activity,
+                        a.before,
+                        *(a.before_ci or (None, None)),
+                        a.after,
+                        *(a.after_ci or (None, None)),
+                        a.target_share,
+                        a.meets_target,
+                        a.expected_share,
+                        a.reason or "",
+                    )
+                    for a in v.activities
+                ),
+                number_formats={
+                    h: "0.0%" for h in ("before", "after", "target_share", "expected_share")
+                },
+                widths={"reason": 80},
             )
         )
     return tables
