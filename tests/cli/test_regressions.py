@@ -7,6 +7,8 @@ import json
 import math
 import os
 import signal
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -256,3 +258,44 @@ def test_solver_output_silenced_overlapping_threads_restore_fd1(
         os.write(1, b"second still silenced\n")
     os.write(1, b"after both\n")
     assert capfd.readouterr().out == "after both\n"
+
+
+DRIVER = """
+import signal, sys
+import intplan.cli.simulate as cmd
+from intplan.cli import main
+
+real = cmd.run_simulation
+
+class Finaliser:
+    def __del__(self):
+        signal.raise_signal(signal.SIGINT)  # Ctrl+C swallowed in a finaliser
+
+def patched(*args, **kwargs):
+    Finaliser()
+    return real(*args, **kwargs)
+
+cmd.run_simulation = patched
+sys.argv = ["intplan", *sys.argv[1:]]
+sys.exit(main())
+"""
+
+
+def test_a_real_process_stopped_by_ctrl_c_exits_130_and_writes_nothing(
+    workbook: Path, tmp_path: Path
+) -> None:
+    src = Path(__file__).resolve().parents[2] / "src"
+    out = tmp_path / "out.xlsx"
+    argv = ["simulate", str(workbook), *FAST, "--out", str(out), "--json"]
+    run = subprocess.run(
+        [sys.executable, "-c", DRIVER, *argv],
+        env=dict(os.environ, PYTHONPATH=str(src)),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert run.returncode == 130, run.stderr
+    assert _strict(run.stdout)["exit_code"] == 130
+    assert not out.exists()
+    assert "Interrupted; no files were changed." in run.stderr

@@ -8,6 +8,7 @@ never a traceback, and with ``--json`` in one JSON object on stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
@@ -139,11 +140,26 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "error": "interrupted" if code == EXIT_INTERRUPTED else "; ".join(RECORD.errors),
             }
         )
-    if argv is None:
-        # The command is over. A Ctrl+C while Python shuts down (numba's finalisers take
-        # ~0.3 s) must not turn a finished run into "killed by SIGINT".
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if argv is None:  # the intplan process itself, not a test calling main([...])
+        _end_process(code)
     return code
+
+
+def _end_process(code: int) -> None:
+    """Make the process's exit status the command's, even after a Ctrl+C."""
+    if code == EXIT_INTERRUPTED:
+        # A Ctrl+C that lands while a C extension runs Python code during its import
+        # (numpy, scipy, numba do) sets CPython's "unhandled KeyboardInterrupt" flag even
+        # though we handled it, and Python would then end the process by SIGINT after
+        # finalising. Nothing is left to clean up (no file was written; worker processes
+        # were stopped), so leave now with the documented code.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, OSError):  # None under pythonw; a pipe gone
+                stream.flush()
+        os._exit(EXIT_INTERRUPTED)
+    # The command is over: a Ctrl+C while Python shuts down (numba's finalisers take
+    # ~0.3 s) must not turn a finished run into "killed by SIGINT".
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 if __name__ == "__main__":  # pragma: no cover
