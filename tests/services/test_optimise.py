@@ -126,7 +126,7 @@ def test_cli_bad_option(tmp_path: Path, tiny: Scenario, capsys: pytest.CaptureFi
     assert main(["optimise", path, "--max-fte", "GP=1"]) == 1
     err = capsys.readouterr().err
     assert "Options[GP].max_fte" in err and "Traceback" not in err
-    assert main(["optimise", path, "--recruit-limit", "GP"]) == 1
+    assert main(["optimise", path, "--recruit-limit", "GP"]) == 2  # a usage error
     assert "expected ROLE=FTE" in capsys.readouterr().err
 
 

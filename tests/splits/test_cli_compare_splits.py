@@ -73,8 +73,8 @@ def test_weights_change_ranking_and_bad_usage(
     assert "KPI one of" in capsys.readouterr().err
     assert main(["compare-splits", str(tiny_book), "--pcn", "NOPE", *FAST]) == 1
     assert "unknown PCN" in capsys.readouterr().err
-    assert main(["compare-splits", str(tiny_book), "--pcn", "PCN1", *FAST, "--workers", "0"]) == 1
-    assert "--workers must be at least 1" in capsys.readouterr().err
+    assert main(["compare-splits", str(tiny_book), "--pcn", "PCN1", *FAST, "--workers", "0"]) == 2
+    assert "argument --workers: must be from 1" in capsys.readouterr().err
     assert main(["compare-splits", str(tiny_book.with_name("missing.xlsx")), "--pcn", "X"]) == 2
 
 

@@ -22,12 +22,19 @@ def load_or_report(path: str, *, as_json: bool) -> Scenario:
         return load_scenario(Path(path))
     except UnreadableFileError as e:
         if as_json:
-            emit_json({"ok": False, "file": e.path, "error": e.reason})
+            emit_json({"ok": False, "exit_code": EXIT_USAGE, "file": e.path, "error": e.reason})
         err(f"error: {e}")
         raise LoadFailedError(EXIT_USAGE) from None
     except WorkbookError as e:
         if as_json:
-            emit_json({"ok": False, "file": path, "issues": [i.to_json() for i in e.issues]})
+            emit_json(
+                {
+                    "ok": False,
+                    "exit_code": EXIT_INPUT,
+                    "file": path,
+                    "issues": [i.to_json() for i in e.issues],
+                }
+            )
         err(f"{path}: {len(e.issues)} problem(s); nothing was changed.")
         for issue in e.issues:
             err(f"  - {issue}")

@@ -7,7 +7,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_USAGE, add_workers_argument, err, run_and_report
+from intplan.cli._common import (
+    EXIT_USAGE,
+    MAX_REPLICATIONS,
+    SEED,
+    WARMUP_WEEKS,
+    WEEKS,
+    add_workers_argument,
+    fail,
+    int_between,
+    run_and_report,
+    write_checked,
+)
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.services.compare import (
     COMPARE_REPLICATIONS,
@@ -15,6 +26,7 @@ from intplan.services.compare import (
     CompareResult,
     compare_scenarios,
     compare_tables,
+    path_labels,
     write_compare_workbook,
 )
 from intplan.services.progress import Progress
@@ -23,23 +35,26 @@ from intplan.services.progress import Progress
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "compare",
-        help="compare scenarios side by side (KPIs, differences vs the first, 95% CIs)",
+        help="compare scenarios side by side (KPIs, differences vs the first, 95%% CIs)",
         description="Simulate every scenario with the same seed, horizon and warm-up "
         "(common random numbers; defaults from the first scenario) and show KPIs side by "
         "side with paired differences against the first scenario and 95% CIs. Stored "
-        "Results sheets are not read: they may be stale or made with other run options.",
+        "Results sheets are not read: they may be stale or made with other run options. "
+        "Writes only with --out.",
     )
     p.add_argument("workbooks", nargs="+", metavar="WORKBOOK", help="two or more .xlsx files")
     p.add_argument(
         "--replications",
-        type=int,
+        type=int_between(2, MAX_REPLICATIONS),
         default=COMPARE_REPLICATIONS,
         metavar="N",
-        help=f"replications per scenario (default {COMPARE_REPLICATIONS})",
+        help=f"replications per scenario, 2-10,000 (default {COMPARE_REPLICATIONS})",
     )
-    p.add_argument("--weeks", type=int, metavar="W", help="default: the first scenario's")
-    p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the first's")
-    p.add_argument("--seed", type=int, metavar="S", help="default: the first scenario's")
+    p.add_argument("--weeks", type=WEEKS, metavar="W", help="1-520 (default: the first's)")
+    p.add_argument(
+        "--warmup-weeks", type=WARMUP_WEEKS, metavar="K", help="0-104 (default: the first's)"
+    )
+    p.add_argument("--seed", type=SEED, metavar="S", help="default: the first scenario's")
     add_workers_argument(p)
     p.add_argument(
         "--out",
@@ -52,14 +67,15 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if len(args.workbooks) < 2:
-        err("error: give at least two workbooks to compare")
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, "give at least two workbooks to compare", as_json=args.json)
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
-        err("error: --out must be an .xlsx file")
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, "--out must be an .xlsx file", as_json=args.json)
     if args.out and any(Path(args.out).resolve() == Path(w).resolve() for w in args.workbooks):
-        err("error: --out must not be one of the scenarios being compared")
-        return EXIT_USAGE
+        return fail(
+            EXIT_USAGE,
+            "--out must not be one of the scenarios being compared",
+            as_json=args.json,
+        )
     scenarios = []
     for path in args.workbooks:
         try:
@@ -77,11 +93,15 @@ def run(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 workers=args.workers,
             ),
-            sources=[Path(w).name for w in args.workbooks],
+            sources=path_labels([Path(w) for w in args.workbooks]),
             progress=progress,
         )
         if args.out:
-            write_compare_workbook(result, Path(args.out), source=Path(args.workbooks[0]))
+            out = Path(args.out)
+            write_checked(
+                args.out,
+                lambda: write_compare_workbook(result, out, source=Path(args.workbooks[0])),
+            )
         return result
 
     return run_and_report(

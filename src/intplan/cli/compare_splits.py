@@ -7,7 +7,18 @@ import math
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_USAGE, add_workers_argument, err, run_and_report
+from intplan.cli._common import (
+    EXIT_USAGE,
+    REPLICATIONS,
+    SEED,
+    WARMUP_WEEKS,
+    WEEKS,
+    add_workers_argument,
+    fail,
+    int_between,
+    run_and_report,
+    write_checked,
+)
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.services.progress import Progress
 from intplan.services.splits import (
@@ -30,25 +41,35 @@ def register(sub: Any) -> None:
         "within the population bounds, re-map staff, simulate the affected INTs (screening "
         "all options, then the best with more replications, under common random numbers) "
         "and rank them by a weighted score whose weights you can see and change. "
-        f"Default weights: {weights}.",
+        f"Default weights: {weights}. Writes only with --out.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
     p.add_argument("--pcn", required=True, metavar="ID", help="PCN code to split")
     p.add_argument("--max-ints", type=int, default=3, choices=(1, 2, 3), help="default 3")
-    p.add_argument("--replications", type=int, default=30, metavar="N", help="final runs (30)")
     p.add_argument(
-        "--screen-replications", type=int, default=5, metavar="N", help="screening runs (5)"
+        "--replications", type=REPLICATIONS, default=30, metavar="N", help="final runs (30)"
     )
-    p.add_argument("--top", type=int, default=3, metavar="K", help="options re-run (3)")
+    p.add_argument(
+        "--screen-replications",
+        type=REPLICATIONS,
+        default=5,
+        metavar="N",
+        help="screening runs (5)",
+    )
+    p.add_argument(
+        "--top", type=int_between(1, 1000), default=3, metavar="K", help="options re-run (3)"
+    )
     p.add_argument(
         "--weeks",
-        type=int,
+        type=WEEKS,
         default=SPLIT_WEEKS,
         metavar="W",
-        help=f"simulated weeks after warm-up (default {SPLIT_WEEKS}; {SPLIT_WEEKS_SOURCE})",
+        help=f"simulated weeks after warm-up, 1-520 (default {SPLIT_WEEKS}; {SPLIT_WEEKS_SOURCE})",
     )
-    p.add_argument("--warmup-weeks", type=int, metavar="K", help="default: the scenario's")
-    p.add_argument("--seed", type=int, metavar="S", help="default: the scenario's")
+    p.add_argument(
+        "--warmup-weeks", type=WARMUP_WEEKS, metavar="K", help="0-104 (default: the scenario's)"
+    )
+    p.add_argument("--seed", type=SEED, metavar="S", help="default: the scenario's")
     p.add_argument(
         "--weight",
         action="append",
@@ -56,19 +77,25 @@ def register(sub: Any) -> None:
         metavar="KPI=W",
         help=f"weight of a KPI in the score (repeatable; KPIs: {', '.join(KPI_BY_KEY)})",
     )
-    p.add_argument("--pop-min", type=int, metavar="N", help="default: int_population_min")
-    p.add_argument("--pop-max", type=int, metavar="N", help="default: int_population_max")
+    population = int_between(0, 100_000_000)
+    p.add_argument("--pop-min", type=population, metavar="N", help="default: int_population_min")
+    p.add_argument("--pop-max", type=population, metavar="N", help="default: int_population_max")
     p.add_argument("--with-cost", action="store_true", help="add the optimiser's cost (slower)")
     p.add_argument(
         "--screen-limit",
-        type=int,
+        type=int_between(1, 10_000),
         default=40,
         metavar="N",
         help="screen up to N options as asked; with more, every option is screened more "
         "cheaply (fewer weeks, then fewer replications) (40)",
     )
     add_workers_argument(p)
-    p.add_argument("--out", metavar="OUT.xlsx", help="write the board workbook here")
+    p.add_argument(
+        "--out",
+        metavar="OUT.xlsx",
+        help="write WORKBOOK (inputs untouched) with the board sheets here (default: write "
+        "nothing)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
@@ -97,11 +124,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         weights = parse_weights(args.weight)
     except ValueError as e:
-        err(f"error: {e}")
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, str(e), as_json=args.json)
     if args.out and Path(args.out).suffix.lower() != ".xlsx":
-        err("error: --out must be an .xlsx file")
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, "--out must be an .xlsx file", as_json=args.json)
     try:
         scenario = load_or_report(args.workbook, as_json=args.json)
     except LoadFailedError as e:
@@ -126,7 +151,11 @@ def run(args: argparse.Namespace) -> int:
     def work(progress: Progress) -> SplitsResult:
         result = compare_splits(scenario, options, progress=progress)
         if args.out:
-            write_splits_workbook(result, Path(args.out), source=Path(args.workbook))
+            out = Path(args.out)
+            write_checked(
+                args.out,
+                lambda: write_splits_workbook(result, out, source=Path(args.workbook)),
+            )
         return result
 
     return run_and_report(

@@ -6,7 +6,19 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_INPUT, EXIT_OK, ProgressBar, emit_json, err
+from intplan.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    MAX_WORKERS,
+    REPLICATIONS,
+    WEEKS,
+    ProgressBar,
+    emit_json,
+    exit_code_for,
+    fail,
+    int_between,
+)
+from intplan.cli._interrupt import stop_if_interrupted
 from intplan.domain.errors import IntplanError
 from intplan.services.progress import Cancelled
 
@@ -17,15 +29,18 @@ def register(sub: Any) -> None:
         help="run the whole pipeline headless on the bundled Kent & Medway example",
         description="Writes the example workbook, then demand vs capacity, a simulation "
         "(few replications: a quick look), an optimised skill-mix and cover plan, and a PCN "
-        "split comparison for the PCN with most practices, each as a workbook in DIR.",
+        "split comparison for the PCN with most practices, each as a workbook in DIR. "
+        "Ctrl+C stops it; workbooks finished before then stay in DIR.",
     )
     p.add_argument("--out", default="intplan-demo", metavar="DIR", help="output folder")
     p.add_argument(
         "--template", default="kent-medway", choices=("kent-medway", "dorset-bcp", "tiny")
     )
-    p.add_argument("--replications", type=int, default=3, metavar="N")
-    p.add_argument("--weeks", type=int, default=8, metavar="W")
-    p.add_argument("--workers", type=int, default=2, metavar="N")
+    p.add_argument("--replications", type=REPLICATIONS, default=3, metavar="N", help="1-10,000 (3)")
+    p.add_argument("--weeks", type=WEEKS, default=8, metavar="W", help="1-520 (8)")
+    p.add_argument(
+        "--workers", type=int_between(1, MAX_WORKERS), default=2, metavar="N", help="(2)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
@@ -45,17 +60,20 @@ def run(args: argparse.Namespace) -> int:
             ),
             progress=bar,
         )
-    except Cancelled:
+    except (Cancelled, KeyboardInterrupt):
         bar.close()
-        err("Cancelled.")
-        return 130
+        raise KeyboardInterrupt from None  # main reports it: exit 130
     except IntplanError as e:
         bar.close()
-        err(f"error: {e}")
-        return EXIT_INPUT
+        return fail(exit_code_for(e), str(e), as_json=args.json)
+    except OSError as e:  # DIR is a file, or cannot be created
+        bar.close()
+        return fail(EXIT_USAGE, f"{args.out}: {e.strerror or e}", as_json=args.json)
+    stop_if_interrupted()
     if args.json:
         emit_json(
             {
+                "ok": True,
                 "scenario": result.scenario.name,
                 "files": {k: str(v) for k, v in result.files.items()},
                 "simulation": result.simulation.to_json(),

@@ -6,7 +6,7 @@ import argparse
 import math
 from typing import Any
 
-from intplan.cli._common import EXIT_OK, emit_json
+from intplan.cli._common import EXIT_INPUT, EXIT_OK, emit_json, fail
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain import Scenario
 from intplan.services.capacity import CapacityTable, capacity_table
@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
         "hours (rotas less meetings and absence). No waits: use `intplan simulate` for those.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
-    p.add_argument("--int", dest="ints", action="append", metavar="ID", help="only these INTs")
+    p.add_argument(
+        "--int", dest="ints", action="append", metavar="ID", help="only this INT (repeatable)"
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
 
@@ -35,6 +37,14 @@ def run(args: argparse.Namespace) -> int:
     table = capacity_table(s)
     if args.ints:
         wanted = set(args.ints)
+        known = [i.int_code for i in table.ints]
+        unknown = sorted(wanted - set(known))
+        if unknown:
+            return fail(
+                EXIT_INPUT,
+                f"unknown INT(s): {', '.join(unknown)}; known: {', '.join(known)}",
+                as_json=args.json,
+            )
         table = CapacityTable(
             scenario_name=table.scenario_name,
             ints=tuple(i for i in table.ints if i.int_code in wanted),
@@ -48,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _json(s: Scenario, table: CapacityTable) -> dict[str, Any]:
     return {
+        "ok": True,
         "scenario": s.name,
         "notes": s.notes,
         "counts": {

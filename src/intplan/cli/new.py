@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_OK, EXIT_USAGE, emit_json, err
+from intplan.cli._common import EXIT_OK, EXIT_USAGE, emit_json, fail, write_checked
 from intplan.domain import IntplanError
 from intplan.examples import DEFAULT_TEMPLATE, TEMPLATES, load_template
 from intplan.services.files import save_scenario
@@ -35,25 +35,23 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
 
-    def fail(message: str) -> int:
-        if args.json:
-            emit_json({"ok": False, "path": str(out), "error": message})
-        err(f"error: {message}")
-        return EXIT_USAGE
+    def usage(message: str) -> int:
+        return fail(EXIT_USAGE, message, as_json=args.json, path=str(out))
 
     if out.suffix.lower() != ".xlsx":
-        return fail(f"{out} must end in .xlsx")
+        return usage(f"{out} must end in .xlsx")
     if out.is_dir():
-        return fail(f"{out} is a folder")
+        return usage(f"{out} is a folder")
     if out.exists() and not args.force:
-        return fail(f"{out} already exists; use --force to overwrite it")
+        return usage(f"{out} already exists; use --force to overwrite it")
     if not out.parent.is_dir():
-        return fail(f"folder {out.parent} does not exist")
+        return usage(f"folder {out.parent} does not exist")
+    scenario = load_template(args.template)
     try:
-        scenario = load_template(args.template)
-        save_scenario(scenario, out)  # atomic: a temporary file beside OUT, then replace
-    except (IntplanError, OSError) as exc:
-        return fail(f"cannot write {out}: {exc}")
+        # atomic: a temporary file beside OUT, then replace
+        write_checked(str(out), lambda: save_scenario(scenario, out))
+    except (IntplanError, OSError) as exc:  # a file that cannot be written: exit 2
+        return usage(f"cannot write {out}: {exc}")
     counts = {
         "hcps": len(scenario.hcps),
         "pcns": len(scenario.pcns),

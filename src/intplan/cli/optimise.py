@@ -10,9 +10,15 @@ from intplan.cli._common import (
     EXIT_INPUT,
     EXIT_OK,
     EXIT_USAGE,
+    MAX_REPLICATIONS,
     ProgressBar,
     emit_json,
     err,
+    exit_code_for,
+    fail,
+    float_between,
+    int_between,
+    write_checked,
 )
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain.errors import IntplanError
@@ -30,7 +36,8 @@ def register(sub: Any) -> None:
         "or drop) and cover between adjacent INTs, at least cost plus penalties for unmet "
         "demand; explain the binding constraints. Exit 0 with a plan, 3 when no plan meets "
         "every requirement (the conflict and the smallest relaxations are printed), 1 when "
-        "the inputs have problems or no plan was found in the time limit, 2 on usage errors.",
+        "the inputs have problems or no plan was found in the time limit, 2 on usage errors "
+        "or a file that cannot be read or written. Writes only with --out.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
     p.add_argument(
@@ -47,14 +54,15 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--time-limit",
-        type=float,
+        type=float_between(0, 86_400, low_open=True),
         default=_DEFAULTS.time_limit_seconds,
         metavar="S",
-        help=f"solver time limit in seconds (default {_DEFAULTS.time_limit_seconds:g})",
+        help=f"solver time limit in seconds, at most 86,400 "
+        f"(default {_DEFAULTS.time_limit_seconds:g})",
     )
     p.add_argument(
         "--gap",
-        type=float,
+        type=float_between(0, 1),
         default=_DEFAULTS.gap,
         metavar="G",
         help=f"relative MIP gap (default {_DEFAULTS.gap:g})",
@@ -111,14 +119,23 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--verify-replications",
-        type=int,
+        type=int_between(0, MAX_REPLICATIONS),
         default=0,
         metavar="N",
-        help="simulate before and after the plan with N replications and compare waits",
+        help="simulate before and after the plan with N replications (0-10,000; default 0: "
+        "no simulation) and compare waits",
     )
-    p.add_argument("--out", metavar="OUT.xlsx", help="write plan sheets to this workbook")
+    p.add_argument(
+        "--out",
+        metavar="OUT.xlsx",
+        help="write WORKBOOK (inputs untouched) with the plan sheets here (default: write nothing)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
+
+
+class UsageValueError(ValueError):
+    """An option value that cannot be parsed (a usage error: exit 2)."""
 
 
 def _pairs(values: list[str], flag: str) -> dict[str, float]:
@@ -130,7 +147,7 @@ def _pairs(values: list[str], flag: str) -> dict[str, float]:
                 raise ValueError
             out[role.strip()] = float(number)
         except ValueError:
-            raise IntplanError(f"{flag} {item!r}: expected ROLE=FTE, e.g. {flag} GP=5") from None
+            raise UsageValueError(f"{flag} {item!r}: expected ROLE=FTE, e.g. {flag} GP=5") from None
     return out
 
 
@@ -152,11 +169,10 @@ def options_from_args(args: argparse.Namespace) -> OptimiseOptions:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.verify_replications < 0:
-        err("error: --verify-replications must be 0 or more")
-        return EXIT_USAGE
     try:
         options = options_from_args(args)
+    except UsageValueError as e:
+        return fail(EXIT_USAGE, str(e), as_json=args.json)
     except IntplanError as e:
         return _input_error(e, as_json=args.json)
     try:
@@ -168,16 +184,18 @@ def run(args: argparse.Namespace) -> int:
         outcome = run_optimise(
             scenario, options, verify_replications=args.verify_replications, progress=bar
         )
+        if args.out and outcome.feasible:
+            out = args.out
+
+            def write() -> None:
+                write_plan(outcome, source=args.workbook, out=out)
+
+            write_checked(out, write)
     except IntplanError as e:
         bar.close()
         return _input_error(e, as_json=args.json)
-    if args.out and outcome.feasible:
-        try:
-            _write(outcome, args.workbook, args.out)
-        except IntplanError as e:
-            return _input_error(e, as_json=args.json)
     if args.json:
-        emit_json(outcome.to_json())
+        emit_json({"ok": outcome.result.status.has_solution} | outcome.to_json())
     else:
         _print_summary(outcome)
     status = outcome.result.status
@@ -194,14 +212,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _input_error(e: IntplanError, *, as_json: bool) -> int:
-    if as_json:
-        emit_json({"ok": False, "status": "input_error", "error": str(e)})
-    err(f"error: {e}")
-    return EXIT_INPUT
-
-
-def _write(outcome: OptimiseResult, workbook: str, out: str) -> None:
-    write_plan(outcome, source=workbook, out=out)
+    return fail(exit_code_for(e), str(e), as_json=as_json, status="input_error")
 
 
 def _print_summary(outcome: OptimiseResult) -> None:

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import argparse
 import math
-from pathlib import Path
 from typing import Any
 
 from intplan.cli._common import (
-    EXIT_INPUT,
     EXIT_OK,
-    EXIT_USAGE,
+    REPLICATIONS,
+    SEED,
+    WARMUP_WEEKS,
+    WEEKS,
     ProgressBar,
     add_workers_argument,
     emit_json,
     err,
+    exit_code_for,
+    fail,
+    float_between,
+    write_checked,
 )
+from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain.errors import IntplanError
-from intplan.io.errors import UnreadableFileError, WorkbookError
-from intplan.io.workbook import read_scenario
 from intplan.services.progress import Cancelled
 from intplan.services.simulate import (
     KPIS,
@@ -35,15 +39,24 @@ def register(sub: Any) -> None:
         help="simulate demand against capacity per INT (waits, utilisation, CIs)",
         description="Discrete-event simulation of every INT (or those given with --int): "
         "requests arrive by hour, day and season and wait for an eligible member of staff on "
-        "shift. Results are means with 95%% confidence intervals across replications, "
+        "shift. Results are means with 95% confidence intervals across replications, "
         "written as result sheets (with charts) into OUT or the input workbook; inputs are "
         "never changed. Settings in the workbook give the defaults.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
-    p.add_argument("--replications", type=int, metavar="N", help="replications (default: Settings)")
-    p.add_argument("--weeks", type=int, metavar="W", help="measured weeks (default: Settings)")
-    p.add_argument("--warmup-weeks", type=int, metavar="K", help="warm-up weeks discarded")
-    p.add_argument("--seed", type=int, metavar="S", help="root random seed (default: Settings)")
+    p.add_argument(
+        "--replications",
+        type=REPLICATIONS,
+        metavar="N",
+        help="replications, 1-10,000 (default: Settings)",
+    )
+    p.add_argument(
+        "--weeks", type=WEEKS, metavar="W", help="measured weeks, 1-520 (default: Settings)"
+    )
+    p.add_argument(
+        "--warmup-weeks", type=WARMUP_WEEKS, metavar="K", help="warm-up weeks discarded, 0-104"
+    )
+    p.add_argument("--seed", type=SEED, metavar="S", help="root random seed (default: Settings)")
     add_workers_argument(p)
     p.add_argument(
         "--int",
@@ -61,7 +74,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--target-halfwidth",
-        type=float,
+        type=float_between(0, 1, low_open=True, high_open=True),
         metavar="X",
         help="add replications until the KPI's 95%% CI half-width is within X "
         "(relative, e.g. 0.05)",
@@ -74,10 +87,10 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--max-replications",
-        type=int,
+        type=REPLICATIONS,
         default=200,
         metavar="N",
-        help="stop adding replications here (default 200)",
+        help="stop adding replications here, 1-10,000 (default 200)",
     )
     p.add_argument(
         "--engine",
@@ -94,39 +107,11 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _fail(message: str, code: int, *, as_json: bool) -> int:
-    if as_json:
-        emit_json({"ok": False, "error": message})
-    err(f"error: {message}")
-    return code
-
-
 def run(args: argparse.Namespace) -> int:
-    for flag, value, low in (
-        ("--replications", args.replications, 1),
-        ("--weeks", args.weeks, 1),
-        ("--warmup-weeks", args.warmup_weeks, 0),
-        ("--seed", args.seed, 0),
-        ("--workers", args.workers, 1),
-        ("--max-replications", args.max_replications, 1),
-    ):
-        if value is not None and value < low:
-            return _fail(
-                f"{flag} must be at least {low} (got {value})", EXIT_USAGE, as_json=args.json
-            )
     try:
-        scenario = read_scenario(Path(args.workbook))
-    except UnreadableFileError as e:
-        return _fail(str(e), EXIT_USAGE, as_json=args.json)
-    except WorkbookError as e:
-        if args.json:
-            emit_json({"ok": False, "file": args.workbook, "issues": [str(i) for i in e.issues]})
-        err(f"{args.workbook}: {len(e.issues)} problem(s); nothing was changed.")
-        for issue in e.issues:
-            err(f"  - {issue}")
-        return EXIT_INPUT
-    except IntplanError as e:
-        return _fail(str(e), EXIT_INPUT, as_json=args.json)
+        scenario = load_or_report(args.workbook, as_json=args.json)
+    except LoadFailedError as e:
+        return e.code
     options = SimulationOptions(
         replications=args.replications,
         weeks=args.weeks,
@@ -143,21 +128,21 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar("simulate")
     try:
         result = run_simulation(scenario, options, progress=bar)
-    except Cancelled:
+        written = None
+        if not args.no_write:
+            target = args.out or args.workbook
+
+            def write() -> None:
+                write_simulation_results(result, source=args.workbook, out=target)
+
+            write_checked(target, write)
+            written = target
+    except (Cancelled, KeyboardInterrupt):
         bar.close()
-        err("Cancelled; no files were changed.")
-        return 130
+        raise KeyboardInterrupt from None  # main reports it: exit 130, nothing written
     except IntplanError as e:
         bar.close()
-        return _fail(str(e), EXIT_INPUT, as_json=args.json)
-    written = None
-    if not args.no_write:
-        target = args.out or args.workbook
-        try:
-            write_simulation_results(result, source=args.workbook, out=target)
-            written = target
-        except IntplanError as e:
-            return _fail(str(e), EXIT_INPUT, as_json=args.json)
+        return fail(exit_code_for(e), str(e), as_json=args.json)
     for text in result.issues:
         err(f"warning: {text}")
     if args.json:

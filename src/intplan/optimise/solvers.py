@@ -3,12 +3,25 @@
 PuLP can report ``Optimal`` after a time limit (HiGHS maps ``kTimeLimit`` to
 ``LpStatusOptimal`` with an *integer-feasible* solution status), so the outcome
 is read from ``prob.sol_status`` as well as ``prob.status``.
+
+Solvers print from C, below Python's ``sys.stdout``: highspy 1.16 prints a
+"Running HiGHS … Copyright" banner on file descriptor 1 when its first ``Highs``
+object is made, before PuLP can set ``output_flag`` (PuLP sets it on that object),
+so ``msg=False`` cannot stop it and ``intplan … --json`` would not parse. Every
+solve therefore runs with file descriptor 1 pointed at the null device
+(:func:`solver_output_silenced`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import os
+import sys
+import threading
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -71,6 +84,66 @@ def _cbc(**kwargs: Any) -> Any:
         return pulp.PULP_CBC_CMD(**kwargs)
 
 
+class _Fd1Silencer:
+    """Points file descriptor 1 at the null device while at least one solve runs.
+
+    File descriptors belong to the process, not a thread: while the GUI's worker thread
+    solves, whatever any thread writes to fd 1 is dropped (intplan writes nothing there
+    then: the CLI reports after the solve, the GUI draws). A count under a lock lets
+    solves overlap: the first one in redirects, the last one out restores, so fd 1 is
+    never left pointing at the null device. Solver messages that matter (errors) come
+    back through PuLP's status, not the console.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._saved: int | None = None
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth == 0:
+                self._saved = self._redirect()
+            self._depth += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._depth -= 1
+                if self._depth == 0:
+                    self._restore()
+
+    @staticmethod
+    def _redirect() -> int | None:
+        if sys.stdout is not None:
+            sys.stdout.flush()  # Python's own buffered output goes out first
+        try:
+            saved = os.dup(1)
+        except OSError:  # no fd 1 at all (pythonw on Windows): nothing to protect
+            return None
+        null = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 1)
+        finally:
+            os.close(null)
+        return saved
+
+    def _restore(self) -> None:
+        if self._saved is None:
+            return
+        if os.name == "posix":  # C stdio may still buffer solver text: drop it first
+            with contextlib.suppress(OSError, AttributeError):
+                ctypes.CDLL(None).fflush(None)
+        os.dup2(self._saved, 1)
+        os.close(self._saved)
+        self._saved = None
+
+
+#: ``with solver_output_silenced(): prob.solve(...)``: nothing reaches fd 1 meanwhile
+solver_output_silenced = _Fd1Silencer()
+
+
 def solve(
     prob: Any, name: SolverName, *, time_limit_seconds: float, gap: float, mip: bool = True
 ) -> SolveOutcome:
@@ -78,7 +151,8 @@ def solve(
     solver = make_solver(name, time_limit_seconds=time_limit_seconds, gap=gap, mip=mip)
     start = time.perf_counter()
     try:
-        prob.solve(solver)
+        with solver_output_silenced():
+            prob.solve(solver)
     except pulp.PulpSolverError as exc:
         return SolveOutcome(
             status=SolveStatus.ERROR,

@@ -201,6 +201,32 @@ def compare_scenarios(
     )
 
 
+def distinct_labels(labels: Sequence[str]) -> list[str]:
+    """``labels`` with repeats numbered ("plan", "plan (2)"): result sheets need one
+    column header per scenario."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return distinct_labels(out) if len(set(out)) < len(out) else out
+
+
+def path_labels(paths: Sequence[Path]) -> list[str]:
+    """Short, distinct labels for scenario files: the file name, with as many parent
+    folders as it takes to tell apart files of the same name (``v1/plan.xlsx``,
+    ``v2/plan.xlsx``); the same file given twice is numbered."""
+    parts = [Path(p).absolute().parts for p in paths]
+    labels = []
+    for mine in parts:
+        others = [p for p in parts if p != mine]
+        k = 1
+        while k < len(mine) and any(p[-k:] == mine[-k:] for p in others):
+            k += 1
+        labels.append("/".join(mine[-k:]))
+    return distinct_labels(labels)
+
+
 def _c(x: float) -> float | None:
     return None if not math.isfinite(x) else round(x, 4)
 
@@ -208,7 +234,7 @@ def _c(x: float) -> float | None:
 def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
     labels = SIMULATED | STRUCTURAL
     headers: list[str] = ["KPI", "unit"]
-    tags = [s.source or s.name for s in result.scenarios]
+    tags = distinct_labels([s.source or s.name for s in result.scenarios])
     for i, tag in enumerate(tags):
         headers += [tag, f"{tag} CI95 low", f"{tag} CI95 high"]
         if i > 0:

@@ -6,11 +6,12 @@ replications, or changing the number of workers, never changes earlier ones.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
 import numpy as np
@@ -47,6 +48,22 @@ class ReplicationsCancelled(Exception):
 def _ignore_sigint() -> None:
     """Workers leave Ctrl+C to the parent, which cancels cleanly (no worker tracebacks)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _sigint_held_back() -> Iterator[None]:
+    """Start workers with Ctrl+C held back (POSIX): a terminal sends Ctrl+C to the whole
+    process group, and a worker still starting up (before ``_ignore_sigint`` runs) would die
+    printing a KeyboardInterrupt traceback. Blocked signals are inherited by the workers
+    (where ``_ignore_sigint`` then discards them) and delivered to this thread at the end."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def replication_seeds(seed: int, start: int, stop: int) -> list[np.random.SeedSequence]:
@@ -94,11 +111,12 @@ def run_replications(
     with ProcessPoolExecutor(
         max_workers=min(workers, n), mp_context=ctx, initializer=_ignore_sigint
     ) as pool:
-        pending: dict[Future[ReplicationResult], int] = {
-            pool.submit(run_replication_with, engine, model, ss, n_scenario_ints): k
-            for k, ss in enumerate(seeds)
-        }
         try:
+            with _sigint_held_back():  # submit starts the worker processes
+                pending: dict[Future[ReplicationResult], int] = {
+                    pool.submit(run_replication_with, engine, model, ss, n_scenario_ints): k
+                    for k, ss in enumerate(seeds)
+                }
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
                 if cancel is not None and cancel.is_set():
