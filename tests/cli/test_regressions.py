@@ -88,7 +88,7 @@ def test_info_json_never_prints_infinity(
     monkeypatch.setattr(info, "capacity_table", overflowing)
     assert main(["info", str(workbook), "--json"]) == 0
     doc = _strict(capsys.readouterr().out)
-    assert doc["ints"][0]["demand_hours_per_week"] is None
+    assert doc["ints"][0]["activities"][0]["hours_per_week"] is None
 
 
 # --- sizes are bounded like the workbook's own Settings ----------------------------------
