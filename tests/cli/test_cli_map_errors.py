@@ -59,7 +59,9 @@ def test_a_save_failure_is_a_clear_error(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("intplan.cli.map.save_scenario", full_disk)
-    assert main(["map", str(wb), "--staff", str(_reg(tmp_path, "A B,GP,1,P1\n")), "--json"]) == 1
+    assert (
+        main(["map", str(wb), "--staff", str(_reg(tmp_path, "A B,GP,1,P1\n")), "--json"]) == 2
+    )  # a file that cannot be written: 2, as for every command
     printed = capsys.readouterr()
     assert "No space left on device" in json.loads(printed.out)["error"]
 

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_INPUT, EXIT_OK, EXIT_USAGE, ProgressBar, emit_json, err
+from intplan.cli._common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_USAGE,
+    ProgressBar,
+    emit_json,
+    err,
+    exit_code_for,
+    write_checked,
+)
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain.errors import IntplanError
 from intplan.io.errors import UnreadableFileError, WorkbookError
@@ -203,10 +212,12 @@ def run(args: argparse.Namespace) -> int:
         for r in result.rejected:
             err(f"  - {r.file} row {r.row}: {r.reason}")
         return EXIT_INPUT
-    try:
-        save_scenario(result.scenario, out)
-    except (IntplanError, OSError) as e:  # the file is replaced atomically: nothing changed
-        return _fail(f"{e}; nothing was written", EXIT_INPUT, as_json=args.json)
+    try:  # through the Ctrl+C check every command writes through
+        write_checked(str(out), lambda: save_scenario(result.scenario, out))
+    except IntplanError as e:  # the file is replaced atomically: nothing changed
+        return _fail(f"{e}; nothing was written", exit_code_for(e), as_json=args.json)
+    except OSError as e:
+        return _fail(f"{e}; nothing was written", EXIT_USAGE, as_json=args.json)
     if args.report_sheet:
         try:
             write_report_sheet(result, out)
