@@ -165,12 +165,24 @@ def _print_summary(r: SimulationResult, written: str | None) -> None:
         f"{r.scenario_name}: {r.replications} replications x {r.weeks} weeks "
         f"(+{r.warmup_weeks} warm-up), seed {r.seed}; means with 95% CI"
     )
+    print(f"warm-up: {r.warmup_rule}")
     print(f"\n{'INT':<10} {'activity':<8} {'wait h':>22} {'within target':>22} {'esc/wk':>7}")
     for a in r.activities:
         w, t = a.wait_mean_minutes, a.within_target_share
         print(
             f"{a.int_code:<10} {a.activity:<8} {_fmt(w.mean, w.low, w.high, 1 / 60):>22} "
             f"{_fmt(t.mean, t.low, t.high, 100, 0) + '%':>22} {a.escalations_per_week.mean:7.1f}"
+        )
+    growing: dict[str, list[str]] = {}
+    for a in r.activities:
+        if a.backlog_growing:
+            growing.setdefault(a.int_code, []).append(a.activity)
+    print(f"\n{'INT':<10} {'utilisation %':>22}  backlog growing")
+    for i in r.ints:
+        u = i.utilisation
+        print(
+            f"{i.int_code:<10} {_fmt(u.mean, u.low, u.high, 100, 0):>22}  "
+            f"{', '.join(growing.get(i.int_code, [])) or '-'}"
         )
     print(f"\n{'INT':<10} {'role':<6} {'FTE':>6} {'utilisation %':>22} {'overtime h/wk':>14}")
     for x in r.roles:
