@@ -163,7 +163,7 @@ def _logic(scenario: Scenario, result: SimulationResult) -> list[Row]:
             "neighbouring INT -> else the INT's queue -> contact (duration x random factor, "
             "plus travel for home visits) -> follow-up booked, or referral at the episode's "
             "end, or done; a request waiting past its escalation time leaves for ED. "
-            f"Diagram and text: {_DOC}, 'Logic'.",
+            f"Diagram: {_DOC}, '2.1 Base model overview diagram'.",
         ),
         (
             "2.2",
