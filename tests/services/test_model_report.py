@@ -7,6 +7,7 @@ import importlib.metadata
 import io
 import json
 import platform
+import re
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,10 @@ def test_a_text_too_long_for_an_excel_cell_is_cut_and_says_so() -> None:
     table = model_report_table([("3.1", "Sources", "x" * 40_000)], scenario_name="big")
     text = str(table.rows[0][2])
     assert len(text) == EXCEL_CELL_CHARS and text.endswith("the workbook's sheets have the rest)")
+
+
+def test_docs_model_follows_the_same_items() -> None:
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "model.md").read_text("utf-8")
+    for item, heading in STRESS_ITEMS:
+        number = ".".join(item.split(".")[:2])  # 2.5.1-2.5.5 share "2.5 Components"
+        assert re.search(rf"^### {re.escape(number)} ", doc, re.M), f"{item} {heading}"
