@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -147,6 +148,9 @@ class SimulationResult:
     weekly_activities: tuple[WeeklyActivity, ...]
     weekly_roles: tuple[WeeklyRole, ...]
     issues: tuple[str, ...] = field(default=())
+    run_seconds: float = 0.0  # wall clock of run_simulation
+    #: STRESS-DES (item, heading, text) rows: intplan.services.model_report
+    model_report: tuple[tuple[str, str, str], ...] = ()
 
     def to_tables(self) -> list[Any]:
         """Result sheets as ``intplan.io.results.ResultTable`` values (see :func:`to_tables`)."""
@@ -242,6 +246,7 @@ def run_simulation(
     cancel: threading.Event | None = None,
 ) -> SimulationResult:
     """Simulate, replicate and summarise. Raises ``Cancelled`` when ``cancel`` is set."""
+    started = time.perf_counter()
     o = options or SimulationOptions()
     reps, spec = _resolve(scenario, o)
     sim = Simulation(scenario, spec)
@@ -284,7 +289,7 @@ def run_simulation(
         batch(min(limit, max(wanted, len(results) + workers)))
     kpi_est = estimate(kpi_value(o.kpi, r, serving) for r in results)
     report(progress, 1.0, "done")
-    return summarise(
+    result = summarise(
         scenario.name,
         model,
         results,
@@ -296,6 +301,11 @@ def run_simulation(
         warmup_rule=warm.rule,
         engine=o.engine,
     )
+    from intplan.services.model_report import model_report_rows
+
+    seconds = time.perf_counter() - started
+    rows = model_report_rows(scenario, result, run_seconds=seconds)
+    return replace(result, run_seconds=seconds, model_report=tuple(rows))
 
 
 def summarise(
@@ -703,4 +713,8 @@ def to_tables(result: SimulationResult) -> list[Any]:
             rows=tuple(body),
         )
     )
+    if result.model_report:
+        from intplan.services.model_report import model_report_table
+
+        tables.append(model_report_table(result.model_report, scenario_name=result.scenario_name))
     return tables
