@@ -58,7 +58,14 @@ from intplan.io.result_package import (
 )
 
 #: Sheet-name prefixes that mark result sheets; the scenario reader skips them.
-RESULT_SHEET_PREFIXES: tuple[str, ...] = ("Results", "Plan", "Splits", "Compare", "Mapping")
+RESULT_SHEET_PREFIXES: tuple[str, ...] = (
+    "Results",
+    "Plan",
+    "Splits",
+    "Compare",
+    "Mapping",
+    "Calibration",
+)
 
 Cell = str | int | float | bool | dt.datetime | dt.date | None
 ChartKind = Literal["bar", "line", "scatter"]
