@@ -167,7 +167,9 @@ def _print(o: _Outcome) -> None:
                 f"{ob.file}: {', '.join(ob.missing_practices[:10])}"
             )
     after = {x.measure: x for x in o.fitted.after.rows} if o.fitted else {}
-    head = f"\n{'measure':<36} {'simulated':>9} {'observed':>9} {'diff':>8} {'within if':>9}  within"
+    head = (
+        f"\n{'measure':<36} {'simulated':>9} {'observed':>9} {'diff':>8} {'within if':>9}  within"
+    )
     print(head + ("   after fit" if o.fitted else ""))
     for x in t.rows:
         within = {True: "yes", False: "NO", None: "-"}[x.within]
@@ -188,3 +190,5 @@ def _print(o: _Outcome) -> None:
         print("\nparameters changed (in the --out workbook only):")
         for p in o.fitted.parameters:
             print(f"  {p.name}: {p.before:g} -> {p.after:.3f}")
+            if p.note:
+                print(f"    {p.note}")

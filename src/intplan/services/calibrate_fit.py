@@ -49,6 +49,8 @@ class FittedParameter:
     activities: tuple[str, ...]
     before: float
     after: float
+    #: why the fitted value may not reach the target (capacity caps served contacts)
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,9 +158,13 @@ def fit(
     report(progress, 1.0, "done")
     params = tuple(
         FittedParameter(
-            name=f"demand scale {'+'.join(acts)}", activities=acts, before=1.0, after=float(s)
+            name=f"demand scale {'+'.join(acts)}",
+            activities=acts,
+            before=1.0,
+            after=float(s),
+            note=_capacity_note(after, t, acts),
         )
-        for (_, acts), s in zip(groups, sol.x, strict=True)
+        for (t, acts), s in zip(groups, sol.x, strict=True)
     )
     return FitResult(
         scenario=fitted,
@@ -168,6 +174,27 @@ def fit(
         evaluations=count,
         message=str(sol.message),
     )
+
+
+#: assumption: served below 95% of arrivals means capacity, not demand, sets the volume
+_CAPPED_SHARE = 0.95
+
+
+def _capacity_note(after: CalibrationTable, target: Target, activities: tuple[str, ...]) -> str:
+    """Say so when the volume is still short and capacity is what holds it down: served
+    contacts stop rising with demand once the staff are full (escalations take the rest)."""
+    row = next(r for r in after.rows if r.measure == target.measure)
+    if row.within is not False or row.simulated >= row.observed:
+        return ""
+    recs = [a for a in after.result.activities if a.activity in activities]
+    arrivals = sum(a.arrivals_per_week.mean for a in recs)
+    served = sum(a.served_per_week.mean for a in recs)
+    if arrivals > 0 and served < _CAPPED_SHARE * arrivals:
+        return (
+            f"capacity-bound: {served / arrivals:.0%} of requests served; more demand "
+            "does not add contacts - add capacity (FTE, productive fraction) instead"
+        )
+    return ""
 
 
 def _cell(v: float) -> float | None:
@@ -224,9 +251,10 @@ def calibration_tables(table: CalibrationTable, fitted: FitResult | None) -> lis
                 sheet="Calibration",
                 title="Parameters changed by --fit",
                 note=f"{fitted.evaluations} simulations; optimiser: {fitted.message}",
-                headers=("parameter", "activities", "before", "after"),
+                headers=("parameter", "activities", "before", "after", "note"),
                 rows=tuple(
-                    (p.name, ", ".join(p.activities), p.before, p.after) for p in fitted.parameters
+                    (p.name, ", ".join(p.activities), p.before, p.after, p.note)
+                    for p in fitted.parameters
                 ),
                 widths={"parameter": 34},
             )
