@@ -186,6 +186,11 @@ def _print(o: _Outcome) -> None:
         print(line)
         if x.note:
             print(f"    {x.note}")
+    verdicts = [x.within for x in t.rows]
+    print(
+        f"\n{verdicts.count(True)} of {len(verdicts)} measures within tolerance, "
+        f"{verdicts.count(False)} outside, {verdicts.count(None)} not compared (see notes)"
+    )
     if o.fitted:
         print("\nparameters changed (in the --out workbook only):")
         for p in o.fitted.parameters:
