@@ -43,6 +43,11 @@ SCALE_BOUNDS = (0.25, 4.0)
 DEFAULT_EVALUATIONS = 12
 
 
+class _BudgetSpent(Exception):
+    """The --fit-evaluations budget is used up (scipy does not count its finite
+    differences against max_nfev, so the budget is kept here)."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FittedParameter:
     name: str
@@ -124,14 +129,17 @@ def fit(
     seed = options.seed if options.seed is not None else scenario.settings.seed
     opts = dataclasses.replace(options, seed=seed)
     count = 0
+    best: tuple[float, NDArray[np.float64]] = (math.inf, np.ones(len(groups)))
 
     def scaled(x: NDArray[np.float64]) -> Scenario:
         factors = {a: float(s) for (_, acts), s in zip(groups, x, strict=True) for a in acts}
         return scale_demand(scenario, factors)
 
     def residuals(x: NDArray[np.float64]) -> NDArray[np.float64]:
-        nonlocal count
+        nonlocal count, best
         check_cancel(cancel)
+        if count >= evaluations:
+            raise _BudgetSpent
         count += 1
         report(progress, min(count / (evaluations + 1), 0.95), f"fit evaluation {count}")
         candidate = scaled(x)
@@ -140,20 +148,29 @@ def fit(
         for t, _ in groups:
             v = sims[t.measure].value
             out.append((v - t.value) / t.value if math.isfinite(v) else 10.0)
-        return np.asarray(out, dtype=np.float64)
+        r = np.asarray(out, dtype=np.float64)
+        cost = float(r @ r)
+        if cost < best[0]:
+            best = (cost, np.array(x, dtype=np.float64))
+        return r
 
     x0 = np.ones(len(groups))
     # a 5% finite-difference step: CRN keeps the response smooth at that scale, while a
     # tiny step would only see whole arrivals appear or vanish
-    sol = least_squares(
-        residuals,
-        x0,
-        bounds=SCALE_BOUNDS,
-        diff_step=0.05,
-        max_nfev=evaluations,
-        x_scale=1.0,
-    )
-    fitted = scaled(sol.x)
+    try:
+        sol = least_squares(
+            residuals,
+            x0,
+            bounds=SCALE_BOUNDS,
+            diff_step=0.05,
+            max_nfev=evaluations,
+            x_scale=1.0,
+        )
+        x, message = sol.x, str(sol.message)
+    except _BudgetSpent:
+        x = best[1]
+        message = f"stopped after {evaluations} simulations; the best point found is kept"
+    fitted = scaled(x)
     after = calibration_table(fitted, options, targets, before.observed, cancel=cancel)
     report(progress, 1.0, "done")
     params = tuple(
@@ -164,7 +181,7 @@ def fit(
             after=float(s),
             note=_capacity_note(after, t, acts),
         )
-        for (t, acts), s in zip(groups, sol.x, strict=True)
+        for (t, acts), s in zip(groups, x, strict=True)
     )
     return FitResult(
         scenario=fitted,
@@ -172,7 +189,7 @@ def fit(
         before=before,
         after=after,
         evaluations=count,
-        message=str(sol.message),
+        message=message,
     )
 
 
