@@ -52,7 +52,6 @@ def test_text_table_and_unknown_practices_reported(
     assert "P3" in errs  # a scenario practice with no observed rows
 
 
-@pytest.mark.slow
 def test_fit_writes_the_fitted_scenario_and_a_calibration_sheet(
     book: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

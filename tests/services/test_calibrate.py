@@ -135,7 +135,6 @@ def test_simple_counts_per_int_give_per_activity_volumes(tiny: Scenario, tmp_pat
     assert report.missing_practices == ("P1", "P2")
 
 
-@pytest.mark.slow
 def test_fit_moves_a_demand_scale_to_a_known_target(tiny: Scenario) -> None:
     """Observed = simulated x 0.8 for same-day consultations: the fitted scale is ~0.8.
     (Downwards: tiny's same-day capacity is nearly full, so above ~1.1 x served contacts
@@ -163,7 +162,6 @@ def test_fit_moves_a_demand_scale_to_a_known_target(tiny: Scenario) -> None:
     assert all(new[k] == old[k] for k in old if not k.startswith("SDC/"))
 
 
-@pytest.mark.slow
 def test_fit_says_when_capacity_caps_the_volume(tiny: Scenario) -> None:
     """Twice today's same-day contacts cannot be reached by demand alone: tiny's staff are
     full, so the fit says capacity-bound instead of claiming a match."""
