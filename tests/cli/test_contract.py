@@ -174,6 +174,37 @@ BAD: list[tuple[str, Argv, int]] = [
     ("demo-unknown-option", lambda b: ["demo", "--bogus"], 2),
     ("demo-weeks-huge", lambda b: ["demo", "--weeks", "100000"], 2),
     ("demo-out-is-a-file", lambda b: ["demo", "--template", "tiny", "--out", str(b["good"])], 2),
+    ("calibrate-missing", lambda b: ["calibrate", str(b["missing"])], 2),
+    ("calibrate-damaged", lambda b: ["calibrate", str(b["damaged"])], 2),
+    ("calibrate-weeks-huge", lambda b: ["calibrate", str(b["good"]), "--weeks", "100000"], 2),
+    (
+        "calibrate-observed-missing",
+        lambda b: ["calibrate", str(b["good"]), *FAST, "--observed", str(b["missing"])],
+        2,
+    ),
+    (
+        "calibrate-observed-unrecognised",
+        lambda b: ["calibrate", str(b["good"]), *FAST, "--observed", str(b["register"])],
+        2,
+    ),
+    (
+        "calibrate-fit-evaluations-0",
+        lambda b: ["calibrate", str(b["good"]), "--fit", "--fit-evaluations", "0"],
+        2,
+    ),
+    (
+        "calibrate-out-nofolder",
+        lambda b: [
+            "calibrate",
+            str(b["good"]),
+            *FAST,
+            "--replications",
+            "1",
+            "--out",
+            str(b["nofolder"]),
+        ],
+        2,
+    ),
 ]
 
 
@@ -213,8 +244,9 @@ def test_json_bad_input_gives_one_json_object_and_the_documented_code(
         lambda b: ["info", str(b["good"]), "--int", "INT-A"],
         lambda b: ["simulate", str(b["good"]), *FAST, "--replications", "2", "--no-write"],
         lambda b: ["optimise", str(b["good"])],
+        lambda b: ["calibrate", str(b["good"]), *FAST, "--replications", "1"],
     ],
-    ids=["new", "validate", "info", "info-int", "simulate", "optimise"],
+    ids=["new", "validate", "info", "info-int", "simulate", "optimise", "calibrate"],
 )
 def test_json_good_input_gives_one_json_object_with_ok_true(
     books: dict[str, Path],

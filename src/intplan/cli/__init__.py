@@ -43,6 +43,7 @@ COMMANDS: tuple[str, ...] = (
     "map",
     "simulate",
     "optimise",
+    "calibrate",
 )
 
 

@@ -189,6 +189,11 @@ def _rows(path: Path, required: tuple[str, ...], issues: list[Issue]) -> Iterato
         raise UnreadableFileError(str(path), f"not a UTF-8 CSV file: {exc}") from exc
 
 
+#: readers of the reference CSVs that are not part of ReferenceData (national_benchmarks.csv,
+#: read by ``intplan.io.benchmarks``) use the same row reader and problem collection
+rows_of = _rows
+
+
 def _build(row: _Row, make: Callable[[], T]) -> T | None:
     """Construct the domain object unless a cell already failed; map its errors to cells."""
     if not row.ok:
