@@ -66,7 +66,10 @@ def test_fit_writes_the_fitted_scenario_and_a_calibration_sheet(
     wb = openpyxl.load_workbook(out, read_only=True)
     assert "Calibration" in wb.sheetnames
     cells = [c for row in wb["Calibration"].iter_rows(values_only=True) for c in row]
+    # the baseline run's STRESS-DES report, as simulate writes it (issue item 6)
+    report = [c for row in wb["Model report"].iter_rows(values_only=True) for c in row]
     wb.close()
+    assert "4.1" in report and "5.2" in report
     assert "gp_appointments_per_1000_per_month" in cells
     assert "simulated_after_fit" in cells and "demand scale SDC+LTC" in cells
     fitted = load_scenario(out)  # the Calibration sheet is a result sheet, not an input

@@ -276,4 +276,8 @@ def calibration_tables(table: CalibrationTable, fitted: FitResult | None) -> lis
                 widths={"parameter": 34},
             )
         )
+    if res.model_report:  # the baseline run's STRESS-DES report, as simulate writes it
+        from intplan.services.model_report import model_report_table
+
+        tables.append(model_report_table(res.model_report, scenario_name=res.scenario_name))
     return tables
