@@ -228,9 +228,10 @@ class CapacityView(QWidget):
         layout.addWidget(heading("Demand & capacity"))
         layout.addWidget(
             hint(
-                "Average weekly demand from registered population × demand rates, against "
-                "productive hours of the staff mapped to each INT. No queueing: run Simulate "
-                "for waits. Hover a rate or intervention to see its source."
+                "Expected weekly workload (demand rates × population, with follow-ups, "
+                "referrals, re-presentations and home-visit travel) against the on-duty hours "
+                "of the staff mapped to each INT: the simulator's own rules, averaged. Run "
+                "Simulate for waits. Hover a rate or intervention to see its source."
             )
         )
         layout.addLayout(top)
