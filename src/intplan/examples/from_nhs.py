@@ -1,0 +1,491 @@
+"""A scenario for one ICB from the files NHS England publishes (``intplan new --from``).
+
+Geography and lists come from Patients Registered at a GP Practice (the 5-year age band
+file and the practice map), PCN membership from ePCN where given, staff FTE from the GP
+Workforce practice-level CSV where given. Everything the files do not say (demand rates,
+activities, roles, rotas, community teams, locations) comes from the bundled reference
+data or a documented assumption, and each assumption is listed in the result, the About
+sheet's notes and the ``Sources`` sheet (docs/nhs-data.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from intplan.domain import (
+    HCP,
+    INT,
+    PCN,
+    Assignment,
+    BaseKind,
+    IntplanError,
+    Practice,
+    Scenario,
+    Settings,
+    Staff,
+    Team,
+)
+from intplan.domain.errors import DomainError
+from intplan.domain.scenario import Cell, ExtraSheet
+from intplan.examples._build import PCN_ROLES, PRACTICE_ROLES, _adjacency
+from intplan.io.errors import Issue, WorkbookError
+from intplan.io.nhs.epcn import Epcn, read_epcn
+from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
+from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
+from intplan.io.nhs.tables import Table
+from intplan.io.nhs.workforce import MAPPING_FILE, Workforce, load_role_map, read_workforce
+from intplan.io.reference import ReferenceData, load_reference
+
+#: assumption: with no deprivation file every practice gets the middle decile
+DEFAULT_DECILE = 5
+#: schematic layout: PCN centres on a sunflower spiral this far apart, practices on a
+#: small ring round their PCN's centre (no offline postcode lookup is bundled)
+PCN_SPACING_KM = 8.0
+PRACTICE_RING_KM = 1.0
+ADJACENCY_MAX_KM = 1.6 * PCN_SPACING_KM
+ADJACENCY_SOURCE = (
+    "assumption: schematic layout (no practice locations read): neighbours on a spiral of "
+    f"PCN centres {PCN_SPACING_KM:g} km apart; travel minutes = 5 + 1.3 x straight-line km "
+    "at 40 km/h"
+)
+NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
+COMMUNITY_EMPLOYER = "Community provider (not in the NHS files; assumed)"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    file: str
+    kind: str
+    period: str
+    rows_read: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NhsBuild:
+    scenario: Scenario
+    icb: str
+    icb_name: str
+    sources: tuple[SourceFile, ...]
+    assumptions: tuple[str, ...]
+    unrecognised: tuple[str, ...]
+    dropped: tuple[str, ...]  # practices of the ICB left out, with why
+
+
+def _one(folder: Folder, kind: Kind) -> Table | None:
+    tables = folder.found.get(kind, [])
+    if len(tables) > 1:
+        names = "; ".join(t.describe() for t in tables)
+        raise IntplanError(f"more than one {kind.value} file: {names}; keep one in the folder")
+    return tables[0] if tables else None
+
+
+def _pick_icb(pmap: PracticeMap, wanted: str) -> tuple[str, str, list[MapRow]]:
+    key = wanted.strip().upper()
+    rows = [r for r in pmap.rows if key in (r.icb, r.icb_ons)]
+    if rows:
+        return rows[0].icb, rows[0].icb_name or rows[0].icb, rows
+    icbs = {r.icb: (r.icb_ons, r.icb_name) for r in pmap.rows}
+    by_key = {c: c for c in icbs} | {ons: c for c, (ons, _) in icbs.items() if ons}
+    by_key |= {name.upper(): c for c, (_, name) in icbs.items() if name}
+    close = difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.5)
+    close += [k for k in by_key if key and key in k and k not in close]
+    codes = list(dict.fromkeys(by_key[k] for k in close)) or sorted(icbs)
+    listed = "; ".join(f"{c} ({icbs[c][0]}, {icbs[c][1]})" for c in codes[:10])
+    what = "close matches" if close else "ICBs in the file"
+    more = f" and {len(codes) - 10} more" if len(codes) > 10 else ""
+    layout = "STP" if pmap.layout == "CCG" else "ICB"
+    raise IntplanError(
+        f"no practices with {layout} code {wanted!r} (code or ONS code) in {pmap.source}; "
+        f"{what}: {listed}{more}"
+    )
+
+
+_MONTH = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _month_in(name: str) -> str:
+    """The publication month in a GP Workforce file name (the CSV itself has no date)."""
+    m = _MONTH.search(name)
+    return f"{m[1].title()} {m[2]}" if m else "?"
+
+
+def _spiral(i: int) -> tuple[float, float]:
+    # Vogel's sunflower: evenly spread, never three in a line (Delaunay needs that)
+    r = PCN_SPACING_KM * math.sqrt(i + 0.5)
+    theta = i * math.pi * (3.0 - math.sqrt(5.0))
+    return round(r * math.cos(theta), 2), round(r * math.sin(theta), 2)
+
+
+def _posts(fte: float) -> list[float]:
+    """Split a total FTE into rows of at most 1.0 (a Staff row holds up to 1.5 FTE)."""
+    total = round(fte, 2)
+    out = [1.0] * int(total)
+    rest = round(total - int(total), 2)
+    if rest >= 0.01:
+        out.append(rest)
+    return out
+
+
+@dataclass(slots=True)
+class _Staff:
+    rows: list[Staff] = field(default_factory=list)
+
+    def add(
+        self,
+        *,
+        prefix: str,
+        role: str,
+        label: str,
+        employer: str,
+        kind: BaseKind,
+        base: str,
+        fte: float,
+        shares: list[tuple[str, float]],
+        rule: str,
+    ) -> None:
+        posts = _posts(fte)
+        for k, f in enumerate(posts, start=1):
+            parts = [(i, round(f * s, 4)) for i, s in shares if round(f * s, 4) > 0]
+            head = [Assignment(int_code=i, fte=x, rule=rule) for i, x in parts[:-1]]
+            last = Assignment(
+                int_code=parts[-1][0], fte=round(f - sum(a.fte for a in head), 6), rule=rule
+            )
+            self.rows.append(
+                Staff(
+                    id=f"{prefix}-{role}-{k}",
+                    name=f"{role} ({label}) {k}/{len(posts)}",
+                    role=role,
+                    employer=employer,
+                    base_kind=kind,
+                    base=base,
+                    fte=f,
+                    assignments=(*head, last),
+                )
+            )
+
+
+def build_from_nhs(
+    folder_path: Path, icb: str, *, reference: ReferenceData | None = None
+) -> NhsBuild:
+    ref = reference or load_reference()
+    folder = recognise(folder_path)
+    unrecognised = tuple(folder.unrecognised_messages())
+    unused = [
+        f"{t.describe()}: recognised as {k.value}; not used by `intplan new` (yet)"
+        for k, ts in folder.found.items()
+        if k not in USED
+        for t in ts
+    ]
+    quin_t = _one(folder, Kind.QUIN_AGE)
+    map_t = _one(folder, Kind.PRACTICE_MAP)
+    missing = [
+        k.value for k, t in ((Kind.QUIN_AGE, quin_t), (Kind.PRACTICE_MAP, map_t)) if t is None
+    ]
+    if quin_t is None or map_t is None:
+        seen = "; ".join(unrecognised) or "nothing else"
+        raise IntplanError(
+            f"{folder_path} has no {' and no '.join(missing)} file (both are required: "
+            "Patients Registered at a GP Practice, see docs/nhs-data.md); not recognised: " + seen
+        )
+    issues: list[Issue] = []
+    pmap = read_practice_map(map_t, issues)
+    if issues:
+        raise WorkbookError(issues)
+    icb_code, icb_name, rows = _pick_icb(pmap, icb)
+    quin: QuinAge = read_quin_age(quin_t, issues)
+    epcn: Epcn | None = None
+    details, partners = (
+        folder.found.get(Kind.EPCN_DETAILS, []),
+        folder.found.get(Kind.EPCN_PARTNERS, []),
+    )
+    if details or partners:
+        epcn = read_epcn(details, partners, issues)
+    gpw_t = _one(folder, Kind.GPW_PRACTICE)
+    gpw: Workforce | None = read_workforce(gpw_t, load_role_map(), issues) if gpw_t else None
+    if issues:
+        raise WorkbookError(issues)
+
+    assumptions: list[str] = [
+        "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
+        "spread evenly over single years)",
+        f"deprivation: no deprivation file read; every practice given decile {DEFAULT_DECILE}",
+        "locations: no practice locations read; practices placed on a schematic layout "
+        "(PCN centres on a spiral, practices round them) - distances are not geography",
+        "INTs: one INT per PCN (compare-splits explores other groupings)",
+        "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
+        f"community and PCN-based (ARRS) staff: from reference ratios (roles.csv "
+        f"population_per_fte), one team per PCN employed by '{COMMUNITY_EMPLOYER}'",
+    ]
+    dropped: list[str] = []
+    # -- practices, PCNs, HCPs ------------------------------------------------------
+    pcn_name: dict[str, str] = {}
+    pcn_of: dict[str, str] = {}
+    sub_of: dict[str, str] = {}
+    hcp_name: dict[str, str] = {}
+    lists: dict[str, tuple[int, int, int, int, int]] = {}
+    names: dict[str, str] = {}
+    for r in rows:
+        pl = quin.practices.get(r.practice)
+        if pl is None:
+            dropped.append(f"{r.practice} {r.name}: not in {quin.source}")
+            continue
+        if sum(pl.bands) == 0:
+            dropped.append(f"{r.practice} {r.name}: no registered patients")
+            continue
+        pcn = r.pcn
+        if epcn is not None and r.practice in epcn.practice_pcn:
+            pcn = epcn.practice_pcn[r.practice]
+        if not pcn or pcn == "U00000":  # practices outside any PCN
+            pcn = f"{NO_PCN}-{r.sub_icb}"
+            pcn_name.setdefault(pcn, f"Practices in no PCN ({r.sub_icb_name or r.sub_icb})")
+        name = (epcn.pcn_names.get(pcn) if epcn else None) or r.pcn_name or pcn
+        pcn_name.setdefault(pcn, name)
+        pcn_of[r.practice] = pcn
+        sub_of[r.practice] = r.sub_icb
+        hcp_name.setdefault(r.sub_icb, r.sub_icb_name or r.sub_icb)
+        lists[r.practice] = pl.bands
+        names[r.practice] = r.name
+    if not lists:
+        raise IntplanError(
+            f"none of the {len(rows)} practices of {icb_code} has a registered list in "
+            f"{quin.source}; are the two files from the same month?"
+        )
+    members: dict[str, list[str]] = {}
+    for p in sorted(lists):
+        members.setdefault(pcn_of[p], []).append(p)
+    pcn_hcp = {
+        pcn: Counter(sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
+    }
+    order = sorted(members, key=lambda c: (pcn_hcp[c], c))
+    practices: list[Practice] = []
+    for i, pcn in enumerate(order):
+        cx, cy = _spiral(i)
+        ps = members[pcn]
+        for j, code in enumerate(ps):
+            angle = 2 * math.pi * j / len(ps)
+            ring = PRACTICE_RING_KM if len(ps) > 1 else 0.0
+            try:
+                practices.append(
+                    Practice(
+                        code=code,
+                        name=names[code],
+                        pcn=pcn,
+                        list_by_age=lists[code],
+                        deprivation_decile=DEFAULT_DECILE,
+                        x_km=round(cx + ring * math.cos(angle), 2),
+                        y_km=round(cy + ring * math.sin(angle), 2),
+                    )
+                )
+            except DomainError as e:
+                raise IntplanError(f"practice {code} ({quin.source}): {e}") from None
+    practice = {p.code: p for p in practices}
+    ints = [
+        INT(
+            code=f"INT-{pcn}",
+            name=pcn_name[pcn].removesuffix(" PCN"),
+            hcp=pcn_hcp[pcn],
+            practices=tuple(members[pcn]),
+        )
+        for pcn in order
+    ]
+    int_of = {p: i.code for i in ints for p in i.practices}
+    adjacencies = [
+        replace(a, source=ADJACENCY_SOURCE) for a in _adjacency(ints, practice, ADJACENCY_MAX_KM)
+    ]
+
+    # -- staff -----------------------------------------------------------------------
+    roles = {r.code: r for r in ref.roles}
+    staff = _Staff()
+    by_ratio = "assumed from reference ratio"
+
+    def from_ratio(role: str, population: int) -> float:
+        ratio = roles[role].population_per_fte
+        return 0.0 if ratio is None else population / ratio
+
+    for pr in practices:
+        own = gpw.fte.get(pr.code) if gpw else None
+        if gpw is not None and own is None:
+            dropped.append(f"{pr.code} {pr.name}: not in the workforce file; staff assumed")
+        # a role the file gives as NA/ND (missing, not zero) falls back to the ratio
+        unknown = gpw.missing.get(pr.code, set()) if gpw else set()
+        wanted = PRACTICE_ROLES if own is None else sorted(set(own) | unknown)
+        for role in wanted:
+            if role not in roles:
+                raise IntplanError(f"{MAPPING_FILE}: role {role!r} is not in roles.csv")
+            measured = own is not None and role in own and role not in unknown
+            staff.add(
+                prefix=pr.code,
+                role=role,
+                label="practice workforce" if measured else by_ratio,
+                employer=pr.name,
+                kind=BaseKind.PRACTICE,
+                base=pr.code,
+                fte=own[role] if own is not None and measured else from_ratio(role, pr.population),
+                shares=[(int_of[pr.code], 1.0)],
+                rule="practice",
+            )
+    if gpw is None:
+        assumptions.append(
+            "practice staff: no GP Workforce file read; GP, nurse, HCA, admin posts from "
+            "reference ratios"
+        )
+    else:
+        assumptions.append(
+            f"practice staff: FTE from the GP Workforce file mapped to roles by "
+            f"resources/{MAPPING_FILE}; one anonymous row per practice, role and whole FTE "
+            "(no people are named)"
+        )
+        na = sorted(f"{c} {'/'.join(sorted(r))}" for c, r in gpw.missing.items() if c in int_of)
+        if na:
+            assumptions.append(
+                "NA/ND (not available) in the workforce file, those roles assumed from "
+                "reference ratios: " + ", ".join(na)
+            )
+    teams: list[Team] = []
+    team_roles = [
+        r.code
+        for r in ref.roles
+        if r.population_per_fte is not None
+        and r.code not in PRACTICE_ROLES
+        and r.code not in PCN_ROLES
+    ]
+    for pcn in order:
+        population = sum(practice[p].population for p in members[pcn])
+        shares = [(f"INT-{pcn}", 1.0)]
+        for role in PCN_ROLES:
+            fte = from_ratio(role, population)
+            staff.add(
+                prefix=pcn,
+                role=role,
+                label=by_ratio,
+                employer=pcn_name[pcn],
+                kind=BaseKind.PCN,
+                base=pcn,
+                fte=fte,
+                shares=shares,
+                rule="pcn_share",
+            )
+        team = f"CT-{pcn}"
+        teams.append(
+            Team(
+                code=team,
+                name=f"{pcn_name[pcn].removesuffix(' PCN')} community services (assumed)",
+                employer=COMMUNITY_EMPLOYER,
+                practices=tuple(members[pcn]),
+            )
+        )
+        for role in team_roles:
+            staff.add(
+                prefix=team,
+                role=role,
+                label=by_ratio,
+                employer=COMMUNITY_EMPLOYER,
+                kind=BaseKind.TEAM,
+                base=team,
+                fte=from_ratio(role, population),
+                shares=shares,
+                rule="team_share",
+            )
+
+    # -- provenance ------------------------------------------------------------------
+    sources = [
+        SourceFile(
+            file=pmap.source,
+            kind=Kind.PRACTICE_MAP.value,
+            period=pmap.extract_date or "?",
+            rows_read=len(pmap.rows),
+            note=f"{pmap.layout} layout; {len(rows)} practice(s) in {icb_code}",
+        ),
+        SourceFile(
+            file=quin.source,
+            kind=Kind.QUIN_AGE.value,
+            period=quin.extract_date or "?",
+            rows_read=quin.rows_read,
+            note=f"lists of {len(practices)} practice(s) used",
+        ),
+    ]
+    if epcn is not None:
+        sources += [
+            SourceFile(
+                file=s,
+                kind="ePCN",
+                period="?",
+                rows_read=len(epcn.practice_pcn) + epcn.ended,
+                note=f"PCN names and membership; {epcn.ended} ended relationship(s) ignored",
+            )
+            for s in epcn.sources
+        ]
+    if gpw is not None:
+        sources.append(
+            SourceFile(
+                file=gpw.source,
+                kind=Kind.GPW_PRACTICE.value,
+                period=_month_in(gpw.source),
+                rows_read=gpw.rows_read,
+                note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
+            )
+        )
+    period = pmap.extract_date or quin.extract_date or "unknown date"
+    notes = "\n".join(
+        [
+            f"Built by `intplan new --icb {icb} --from` from NHS England public files "
+            f"(registered lists {quin.extract_date or '?'}).",
+            "Sources:",
+            *(
+                f"- {s.kind}: {s.file} ({s.period}; {s.rows_read:,} rows; {s.note})"
+                for s in sources
+            ),
+            "Assumptions:",
+            *(f"- {a}" for a in assumptions),
+            *(["Left out:", *(f"- {d}" for d in dropped)] if dropped else []),
+        ]
+    )
+    sheet: list[tuple[Cell, ...]] = [("file", "kind", "period", "rows read", "note")]
+    sheet += [(s.file, s.kind, s.period, s.rows_read, s.note) for s in sources]
+    sheet += [("assumption", None, None, None, a) for a in assumptions]
+    sheet += [("not recognised", None, None, None, u) for u in unrecognised]
+    sheet += [("not used", None, None, None, u) for u in unused]
+    sheet += [("left out", None, None, None, d) for d in dropped]
+    scenario = Scenario(
+        name=f"{icb_name} ({icb_code}), NHS data {period}",
+        notes=notes,
+        hcps=tuple(
+            HCP(code=c, name=n) for c, n in sorted(hcp_name.items()) if c in pcn_hcp.values()
+        ),
+        pcns=tuple(PCN(code=c, name=pcn_name[c], hcp=pcn_hcp[c]) for c in order),
+        practices=tuple(practices),
+        ints=tuple(ints),
+        adjacencies=tuple(adjacencies),
+        teams=tuple(teams),
+        rotas=ref.rotas,
+        roles=ref.roles,
+        staff=tuple(staff.rows),
+        arrival_profiles=ref.arrival_profiles,
+        activities=ref.activities,
+        eligibilities=ref.eligibilities,
+        referrals=ref.referrals,
+        demand_rates=ref.demand_rates,
+        seasonality=ref.seasonality,
+        interventions=ref.interventions,
+        settings=Settings(),
+        extra_sheets=(ExtraSheet(name="Sources", rows=tuple(sheet)),),
+    )
+    return NhsBuild(
+        scenario=scenario,
+        icb=icb_code,
+        icb_name=icb_name,
+        sources=tuple(sources),
+        assumptions=tuple(assumptions),
+        unrecognised=tuple(unrecognised) + tuple(unused),
+        dropped=tuple(dropped),
+    )
