@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -64,3 +66,135 @@ def test_new_usage_errors_exit_2(
     assert main(args) == 2
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+# -- intplan new --icb CODE --from DIR (NHS England files; fixtures in tests/io/nhs) --------
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "io" / "nhs"))
+from nhs_fixtures import list_by_age, write_folder  # noqa: E402
+
+
+def _new_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], icb: str, **folder: bool
+) -> tuple[int, dict[str, Any], Path]:
+    src = write_folder(tmp_path / "downloads", **folder)
+    out = tmp_path / "icb.xlsx"
+    code = main(["new", str(out), "--icb", icb, "--from", str(src), "--json"])
+    return code, json.loads(capsys.readouterr().out), out
+
+
+def test_new_from_nhs_files_builds_a_valid_icb_scenario(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHM")
+    assert code == 0, report
+    assert report["icb"] == "QHM"
+    assert report["counts"] | {"staff": 0} == {
+        "hcps": 1,
+        "pcns": 2,
+        "practices": 3,
+        "ints": 2,
+        "staff": 0,
+        "population": 12_000,
+    }
+    assert any("my notes.csv" in u and "not recognised" in u for u in report["not_recognised"])
+    assert main(["validate", str(out)]) == 0
+    s = read_scenario(out)
+    assert {p.code: p.list_by_age for p in s.practices} == {
+        c: list_by_age(c) for c in ("A81001", "A81002", "A81003")
+    }
+    # ePCN: A81002's ended TEES VALLEY relationship is ignored; names come from ePCN
+    assert {p.code: p.pcn for p in s.practices} == {
+        "A81001": "U89141",
+        "A81002": "U89141",
+        "A81003": "U89142",
+    }
+    assert {p.code: p.name for p in s.pcns} == {
+        "U89141": "STOCKTON PCN",
+        "U89142": "TEES VALLEY PCN",
+    }
+    assert [(i.code, i.practices) for i in s.ints] == [
+        ("INT-U89141", ("A81001", "A81002")),
+        ("INT-U89142", ("A81003",)),
+    ]
+    fte: dict[tuple[str, str], float] = {}
+    for st in s.staff:
+        if st.base_kind.value == "practice":
+            fte[st.base, st.role] = round(fte.get((st.base, st.role), 0.0) + st.fte, 4)
+    assert {k: v for k, v in fte.items() if k[0] == "A81001"} == {
+        ("A81001", "GP"): 2.5,
+        ("A81001", "PN"): 1.2,
+        ("A81001", "HCA"): 0.6,
+        ("A81001", "ADMIN"): 3.0,
+    }
+    # NA/ND GP and HCA at A81002 are missing, not zero: assumed from the reference ratio
+    a81002 = [st for st in s.staff if st.base == "A81002" and st.role == "GP"]
+    assert a81002 and all("reference ratio" in st.name for st in a81002)
+    assert all(st.fte <= 1.0 for st in s.staff)
+    sources = next(x for x in s.extra_sheets if x.name == "Sources")
+    assert any("gp-reg-pat-prac-quin-age" in str(r[1]) for r in sources.rows)
+
+
+def test_new_from_nhs_accepts_the_ons_code_and_the_ccg_layout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "e54000032", ccg=True, epcn=False)
+    assert code == 0, report
+    assert report["counts"]["practices"] == 1
+    assert "CCG layout" in report["sources"][0]["note"]
+    assert main(["validate", str(out)]) == 0
+
+
+def test_new_from_nhs_without_workforce_assumes_staff_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, _ = _new_from(tmp_path, capsys, "QHM", workforce=False)
+    assert code == 0, report
+    assert any("no GP Workforce file" in a for a in report["assumptions"])
+
+
+def test_new_from_nhs_refuses_an_unknown_icb_with_close_matches(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHN")
+    assert code == 1
+    assert "'QHN'" in report["error"] and "QHM (E54000050" in report["error"]
+    assert not out.exists()
+
+
+def test_new_from_nhs_needs_the_practice_map(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    (src / "mapping.csv").unlink()
+    assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "no gp-reg-pat-prac-map file" in err and "my notes.csv" in err
+
+
+def test_new_from_nhs_reports_a_damaged_cell(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    mapping = src / "mapping.csv"
+    lines = mapping.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace(",QHM,", ",,")  # row 3: A81002 with a blank ICB code
+    mapping.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
+    assert f"{mapping}, row 3, column 'ICB_CODE': the ICB code is blank" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--icb", "QHM"],
+        ["--from", "."],
+        ["--icb", "QHM", "--from", ".", "--template", "tiny"],
+    ],
+)
+def test_new_icb_and_from_go_together_and_exclude_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    assert main(["new", str(tmp_path / "x.xlsx"), *args]) == 2
+    assert "--icb" in capsys.readouterr().err
+    assert not (tmp_path / "x.xlsx").exists()

@@ -415,16 +415,15 @@ def build_from_nhs(
         ),
     ]
     if epcn is not None:
-        sources += [
+        sources.append(
             SourceFile(
-                file=s,
+                file="; ".join(epcn.sources),
                 kind="ePCN",
                 period="?",
                 rows_read=len(epcn.practice_pcn) + epcn.ended,
                 note=f"PCN names and membership; {epcn.ended} ended relationship(s) ignored",
             )
-            for s in epcn.sources
-        ]
+        )
     if gpw is not None:
         sources.append(
             SourceFile(
