@@ -138,9 +138,11 @@ def test_new_from_nhs_files_builds_a_valid_icb_scenario(
 def test_new_from_nhs_accepts_the_ons_code_and_the_ccg_layout(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, report, out = _new_from(tmp_path, capsys, "e54000032", ccg=True, epcn=False)
+    code, report, out = _new_from(tmp_path, capsys, "e54000032", ccg=True, epcn=False, imd=True)
     assert code == 0, report
     assert report["counts"]["practices"] == 1
+    # Fingertips 93553: G82001 is 3rd most deprived of the file's 4 practices
+    assert [p.deprivation_decile for p in read_scenario(out).practices] == [6]
     assert "CCG layout" in report["sources"][0]["note"]
     assert main(["validate", str(out)]) == 0
 

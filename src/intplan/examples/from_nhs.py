@@ -35,6 +35,7 @@ from intplan.domain.scenario import Cell, ExtraSheet
 from intplan.examples._build import PCN_ROLES, PRACTICE_ROLES, _adjacency
 from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
+from intplan.io.nhs.fingertips import Deprivation, read_deprivation
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
 from intplan.io.nhs.tables import Table
@@ -212,13 +213,14 @@ def build_from_nhs(
         epcn = read_epcn(details, partners, issues)
     gpw_t = _one(folder, Kind.GPW_PRACTICE)
     gpw: Workforce | None = read_workforce(gpw_t, load_role_map(), issues) if gpw_t else None
+    imd_t = _one(folder, Kind.FINGERTIPS)
+    imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
     if issues:
         raise WorkbookError(issues)
 
     assumptions: list[str] = [
         "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
         "spread evenly over single years)",
-        f"deprivation: no deprivation file read; every practice given decile {DEFAULT_DECILE}",
         "locations: no practice locations read; practices placed on a schematic layout "
         "(PCN centres on a spiral, practices round them) - distances are not geography",
         "INTs: one INT per PCN (compare-splits explores other groupings)",
@@ -226,6 +228,17 @@ def build_from_nhs(
         f"community and PCN-based (ARRS) staff: from reference ratios (roles.csv "
         f"population_per_fte), one team per PCN employed by '{COMMUNITY_EMPLOYER}'",
     ]
+    if imd is None:
+        assumptions.append(
+            f"deprivation: no deprivation file read; every practice given decile {DEFAULT_DECILE}"
+        )
+    else:
+        scope = "England" if imd.national else "the practices in the file (not national)"
+        no_score = sorted(r.practice for r in rows if r.practice not in imd.decile)
+        assumptions.append(
+            f"deprivation: Fingertips 93553 IMD score ranked into deciles over {scope}"
+            + (f"; no score for {', '.join(no_score)}: decile {DEFAULT_DECILE}" if no_score else "")
+        )
     dropped: list[str] = []
     # -- practices, PCNs, HCPs ------------------------------------------------------
     pcn_name: dict[str, str] = {}
@@ -281,7 +294,9 @@ def build_from_nhs(
                         name=names[code],
                         pcn=pcn,
                         list_by_age=lists[code],
-                        deprivation_decile=DEFAULT_DECILE,
+                        deprivation_decile=(
+                            imd.decile.get(code, DEFAULT_DECILE) if imd else DEFAULT_DECILE
+                        ),
                         x_km=round(cx + ring * math.cos(angle), 2),
                         y_km=round(cy + ring * math.sin(angle), 2),
                     )
@@ -432,6 +447,16 @@ def build_from_nhs(
                 period=_month_in(gpw.source),
                 rows_read=gpw.rows_read,
                 note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
+            )
+        )
+    if imd is not None:
+        sources.append(
+            SourceFile(
+                file=imd.source,
+                kind="Fingertips 93553 deprivation score (IMD 2019)",
+                period=imd.period,
+                rows_read=imd.rows_read,
+                note=f"{len(imd.decile):,} practice scores ranked into deciles",
             )
         )
     period = pmap.extract_date or quin.extract_date or "unknown date"

@@ -197,7 +197,7 @@ def epcn_xlsx(path: Path) -> None:
 
 
 def write_folder(
-    folder: Path, *, ccg: bool = False, workforce: bool = True, epcn: bool = True
+    folder: Path, *, ccg: bool = False, workforce: bool = True, epcn: bool = True, imd: bool = False
 ) -> Path:
     """Write the fixture files (quin-age zipped, the rest bare) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -209,5 +209,34 @@ def write_folder(
         (folder / name).write_text(gpw_csv(), encoding="utf-8")
     if epcn:
         epcn_xlsx(folder / "ePCN.xlsx")
+    if imd:
+        (folder / "indicators-GP.data.csv").write_text(fingertips_csv(), encoding="utf-8")
     (folder / "my notes.csv").write_text("Meeting,Date\nINT board,2025-03-01\n", encoding="utf-8")
     return folder
+
+
+FINGERTIPS_HEADER = (
+    "Indicator ID,Indicator Name,Parent Code,Parent Name,Area Code,Area Name,Area Type,Sex,Age,"
+    "Category Type,Category,Time period,Value,Lower CI 95.0 limit,Upper CI 95.0 limit,"
+    "Lower CI 99.8 limit,Upper CI 99.8 limit,Count,Denominator,Value note,Recent Trend,"
+    "Compared to England value or percentiles,Compared to PCNs (v. 25/04/25) value or "
+    "percentiles,Time period Sortable,New data,Compared to goal,Time period range"
+)
+#: IMD 2019 score per practice (higher = more deprived)
+IMD_SCORE = {"A81001": "31.2", "A81002": "12.5", "A81003": "45.0", "G82001": "20.1"}
+
+
+def fingertips_csv() -> str:
+    tail = ",,,,,,,,,,,,,"
+    lines = [
+        FINGERTIPS_HEADER,
+        f"93553,Deprivation score (IMD 2019),,,E92000001,England,England,Persons,All ages,,,"
+        f"2019,21.7{tail}",
+    ]
+    for code, score in IMD_SCORE.items():
+        pcn, pcn_name, name = PRACTICES[code][3], PRACTICES[code][4], PRACTICES[code][5]
+        lines.append(
+            f"93553,Deprivation score (IMD 2019),{pcn},{pcn_name},{code},{name},GPs,Persons,"
+            f"All ages,,,2019,{score}{tail}"
+        )
+    return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from intplan.io.errors import Issue
 from intplan.io.nhs import Kind, recognise
 from intplan.io.nhs._cells import extract_date
 from intplan.io.nhs.epcn import read_epcn
+from intplan.io.nhs.fingertips import read_deprivation
 from intplan.io.nhs.patients import read_practice_map, read_quin_age, to_scenario_bands
 from intplan.io.nhs.workforce import load_role_map, read_workforce
 
@@ -118,3 +119,14 @@ def test_a_workforce_cell_that_is_not_a_number_is_reported(tmp_path: Path) -> No
     read_workforce(table, load_role_map(), issues)
     assert len(issues) == 1
     assert (issues[0].row, issues[0].column) == (2, "TOTAL_N_PRAC_NURSE_FTE")
+
+
+def test_fingertips_scores_become_deciles_most_deprived_first(tmp_path: Path) -> None:
+    table = recognise(write_folder(tmp_path / "dl", imd=True)).found[Kind.FINGERTIPS][0]
+    issues: list[Issue] = []
+    imd = read_deprivation(table, issues)
+    assert issues == [] and imd is not None
+    # 4 practices ranked by score, England's row skipped: 45.0, 31.2, 20.1, 12.5
+    assert imd.decile == {"A81003": 1, "A81001": 3, "G82001": 6, "A81002": 8}
+    assert imd.period == "2019"
+    assert not imd.national  # a 4-practice file gives deciles relative to the file

@@ -53,7 +53,14 @@ SIGNATURES: tuple[_Signature, ...] = (
 
 #: the kinds ``intplan new --from`` reads; the others are listed as "recognised, not used"
 USED = frozenset(
-    {Kind.QUIN_AGE, Kind.PRACTICE_MAP, Kind.EPCN_DETAILS, Kind.EPCN_PARTNERS, Kind.GPW_PRACTICE}
+    {
+        Kind.QUIN_AGE,
+        Kind.PRACTICE_MAP,
+        Kind.EPCN_DETAILS,
+        Kind.EPCN_PARTNERS,
+        Kind.GPW_PRACTICE,
+        Kind.FINGERTIPS,
+    }
 )
 
 
