@@ -200,3 +200,28 @@ def test_new_icb_and_from_go_together_and_exclude_template(
     assert main(["new", str(tmp_path / "x.xlsx"), *args]) == 2
     assert "--icb" in capsys.readouterr().err
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_new_from_nhs_damaged_zip_exits_2_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    (src / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 2
+    assert f"{src / 'broken.zip'}: is not a readable zip file" in capsys.readouterr().err
+
+
+def test_new_from_nhs_refuses_two_files_of_one_kind_and_lists_subfolders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    (src / "older").mkdir()
+    (src / "mapping copy.csv").write_bytes((src / "mapping.csv").read_bytes())
+    assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
+    assert "more than one gp-reg-pat-prac-map file" in capsys.readouterr().err
+    (src / "mapping copy.csv").unlink()
+    assert (
+        main(["new", str(tmp_path / "y.xlsx"), "--icb", "QHM", "--from", str(src), "--json"]) == 0
+    )
+    listed = json.loads(capsys.readouterr().out)["not_recognised"]
+    assert any("older: is a folder" in m for m in listed)

@@ -239,6 +239,16 @@ def build_from_nhs(
             f"deprivation: Fingertips 93553 IMD score ranked into deciles over {scope}"
             + (f"; no score for {', '.join(no_score)}: decile {DEFAULT_DECILE}" if no_score else "")
         )
+    differ = sorted(
+        c
+        for c, pl in quin.practices.items()
+        if pl.stated_total is not None and pl.stated_total != sum(pl.bands)
+    )
+    if differ:
+        assumptions.append(
+            "list sizes are the sums of the age-band rows; the file's own ALL total differs "
+            "for " + ", ".join(differ[:20]) + (" …" if len(differ) > 20 else "")
+        )
     dropped: list[str] = []
     # -- practices, PCNs, HCPs ------------------------------------------------------
     pcn_name: dict[str, str] = {}

@@ -184,7 +184,15 @@ def read_folder(folder: Path) -> tuple[list[Table], list[Skipped]]:
     tables: list[Table] = []
     skipped: list[Skipped] = []
     for path in sorted(folder.iterdir()):
-        if not path.is_file() or path.name.startswith((".", "~$")):
+        if path.name.startswith((".", "~$")):  # hidden files, Office lock files
+            continue
+        if not path.is_file():
+            skipped.append(
+                Skipped(
+                    source=str(path),
+                    reason="is a folder; only files directly in the folder are read",
+                )
+            )
             continue
         try:
             data = path.read_bytes()
