@@ -225,3 +225,24 @@ def test_new_from_nhs_refuses_two_files_of_one_kind_and_lists_subfolders(
     )
     listed = json.loads(capsys.readouterr().out)["not_recognised"]
     assert any("older: is a folder" in m for m in listed)
+
+
+def test_new_from_nhs_pcn_workforce_gives_pcn_posts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHM", pcn_staff=True)
+    assert code == 0, report
+    s = read_scenario(out)
+    pcn_fte: dict[tuple[str, str], float] = {}
+    for st in s.staff:
+        if st.base_kind.value == "pcn":
+            key = (st.base, st.role)
+            pcn_fte[key] = round(pcn_fte.get(key, 0.0) + st.fte, 4)
+    # U89141: 1.6 FTE pharmacists from the file, nothing else (physician associates have no
+    # intplan role); U89142 is not in the file, so its PCN posts come from the ratios
+    assert {k: v for k, v in pcn_fte.items() if k[0] == "U89141"} == {("U89141", "CP"): 1.6}
+    assert {r for (p, r) in pcn_fte if p == "U89142"} >= {"CP", "SPLW", "CC"}
+    source = next(x for x in report["sources"] if x["kind"].startswith("PCN Workforce"))
+    assert source["period"] == "2025-11"
+    assert "Space Navigators (0.4 FTE)" in source["note"]
+    assert any("U89142" in a and "PCN Workforce" in a for a in report["assumptions"])

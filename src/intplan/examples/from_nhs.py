@@ -37,6 +37,7 @@ from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
 from intplan.io.nhs.fingertips import Deprivation, read_deprivation
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
+from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
 from intplan.io.nhs.tables import Table
 from intplan.io.nhs.workforce import MAPPING_FILE, Workforce, load_role_map, read_workforce
@@ -213,6 +214,12 @@ def build_from_nhs(
         epcn = read_epcn(details, partners, issues)
     gpw_t = _one(folder, Kind.GPW_PRACTICE)
     gpw: Workforce | None = read_workforce(gpw_t, load_role_map(), issues) if gpw_t else None
+    pcw_t = _one(folder, Kind.PCN_WORKFORCE)
+    pcw: PcnWorkforce | None = (
+        read_pcn_workforce(pcw_t, load_role_map(PCN_MAPPING_FILE, "staff_role"), issues)
+        if pcw_t
+        else None
+    )
     imd_t = _one(folder, Kind.FINGERTIPS)
     imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
     if issues:
@@ -225,8 +232,8 @@ def build_from_nhs(
         "(PCN centres on a spiral, practices round them) - distances are not geography",
         "INTs: one INT per PCN (compare-splits explores other groupings)",
         "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
-        f"community and PCN-based (ARRS) staff: from reference ratios (roles.csv "
-        f"population_per_fte), one team per PCN employed by '{COMMUNITY_EMPLOYER}'",
+        f"community staff: from reference ratios (roles.csv population_per_fte), one team "
+        f"per PCN employed by '{COMMUNITY_EMPLOYER}'",
     ]
     if imd is None:
         assumptions.append(
@@ -377,6 +384,7 @@ def build_from_nhs(
                 "reference ratios: " + ", ".join(na)
             )
     teams: list[Team] = []
+    no_pcn_staff: list[str] = []
     team_roles = [
         r.code
         for r in ref.roles
@@ -387,12 +395,21 @@ def build_from_nhs(
     for pcn in order:
         population = sum(practice[p].population for p in members[pcn])
         shares = [(f"INT-{pcn}", 1.0)]
-        for role in PCN_ROLES:
-            fte = from_ratio(role, population)
+        counted = pcw.fte.get(pcn) if pcw else None
+        if pcw is not None and counted is None:
+            no_pcn_staff.append(pcn)
+        pcn_posts = (
+            sorted(counted.items())
+            if counted is not None
+            else [(r, from_ratio(r, population)) for r in PCN_ROLES]
+        )
+        for role, fte in pcn_posts:
+            if role not in roles:
+                raise IntplanError(f"{PCN_MAPPING_FILE}: role {role!r} is not in roles.csv")
             staff.add(
                 prefix=pcn,
                 role=role,
-                label=by_ratio,
+                label="PCN workforce" if counted is not None else by_ratio,
                 employer=pcn_name[pcn],
                 kind=BaseKind.PCN,
                 base=pcn,
@@ -422,6 +439,22 @@ def build_from_nhs(
                 rule="team_share",
             )
 
+    if pcw is None:
+        assumptions.append(
+            "PCN-based (ARRS) staff: no PCN Workforce file read; "
+            + ", ".join(PCN_ROLES)
+            + " posts per PCN from reference ratios"
+        )
+    else:
+        assumptions.append(
+            f"PCN-based (ARRS) staff: FTE per PCN and role from the PCN Workforce file mapped "
+            f"by resources/{PCN_MAPPING_FILE}; anonymous rows per PCN, role and whole FTE"
+            + (
+                f"; PCNs not in that file, posts from reference ratios: {', '.join(no_pcn_staff)}"
+                if no_pcn_staff
+                else ""
+            )
+        )
     # -- provenance ------------------------------------------------------------------
     sources = [
         SourceFile(
@@ -457,6 +490,17 @@ def build_from_nhs(
                 period=_month_in(gpw.source),
                 rows_read=gpw.rows_read,
                 note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
+            )
+        )
+    if pcw is not None:
+        unmapped_roles = ", ".join(f"{k} ({v:.1f} FTE)" for k, v in sorted(pcw.unmapped.items()))
+        sources.append(
+            SourceFile(
+                file=pcw.source,
+                kind=Kind.PCN_WORKFORCE.value,
+                period=pcw.period,
+                rows_read=pcw.rows_read,
+                note="unmapped staff roles (all PCNs in the file): " + (unmapped_roles or "none"),
             )
         )
     if imd is not None:

@@ -197,7 +197,13 @@ def epcn_xlsx(path: Path) -> None:
 
 
 def write_folder(
-    folder: Path, *, ccg: bool = False, workforce: bool = True, epcn: bool = True, imd: bool = False
+    folder: Path,
+    *,
+    ccg: bool = False,
+    workforce: bool = True,
+    epcn: bool = True,
+    imd: bool = False,
+    pcn_staff: bool = False,
 ) -> Path:
     """Write the fixture files (quin-age zipped, the rest bare) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -209,6 +215,11 @@ def write_folder(
         (folder / name).write_text(gpw_csv(), encoding="utf-8")
     if epcn:
         epcn_xlsx(folder / "ePCN.xlsx")
+    if pcn_staff:
+        with zipfile.ZipFile(folder / "PCNWFIndividualCSV.112025.zip", "w") as z:
+            z.writestr(
+                "1.Primary Care Networks - November 2025 Individual Level.csv", pcn_workforce_csv()
+            )
     if imd:
         (folder / "indicators-GP.data.csv").write_text(fingertips_csv(), encoding="utf-8")
     (folder / "my notes.csv").write_text("Meeting,Date\nINT board,2025-03-01\n", encoding="utf-8")
@@ -238,5 +249,30 @@ def fingertips_csv() -> str:
         lines.append(
             f"93553,Deprivation score (IMD 2019),{pcn},{pcn_name},{code},{name},GPs,Persons,"
             f"All ages,,,2019,{score}{tail}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+PCN_WF_HEADER = (
+    "Data_source,CENSUS_YEAR,CENSUS_MONTH,PCN_CODE,PCN_NAME,SUB_ICB_CODE,SUB_ICB_NAME,ICB_CODE,"
+    "ICB_NAME,COMM_REGION_CODE,COMM_REGION_NAME,STAFF_GROUP,STAFF_ROLE,DETAILED_STAFF_ROLE,FTE,"
+    "UNIQUE_IDENTIFIER"
+)
+#: PCN -> (staff role, detailed role, FTE): U89142 is not in the file
+PCN_STAFF = (
+    ("U89141", "Pharmacists", "Clinical Pharmacist", "1.0"),
+    ("U89141", "Pharmacists", "Clinical Pharmacist", "0.6"),
+    ("U89141", "Physician Associates", "Physician Associate", "1.0"),
+    ("U89141", "Space Navigators", "Space Navigator", "0.4"),
+    ("U12345", "Paramedics", "Paramedic", "1.0"),
+)
+
+
+def pcn_workforce_csv() -> str:
+    lines = [PCN_WF_HEADER]
+    for n, (pcn, role, detailed, fte) in enumerate(PCN_STAFF, start=132667):
+        lines.append(
+            f"NWRS Staff,2025,11,{pcn},SOME PCN,16C,NHS ICB - 16C,QHM,NHS ICB,Y63,North East,"
+            f"Other Direct Patient Care staff,{role},{detailed},{fte},{n}"
         )
     return "\n".join(lines) + "\n"

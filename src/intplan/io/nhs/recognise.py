@@ -21,9 +21,9 @@ class Kind(StrEnum):
     EPCN_DETAILS = "ePCN PCNDetails"
     EPCN_PARTNERS = "ePCN PCN Core Partner Details"
     GPW_PRACTICE = "GP Workforce practice-level detailed CSV"
+    PCN_WORKFORCE = "PCN Workforce individual-level CSV"
     # recognised, so the planner sees them listed, but not used by `new` (yet)
     PATIENTS_OTHER = "Patients Registered at a GP Practice (other breakdown)"
-    PCN_WORKFORCE = "PCN Workforce individual-level CSV"
     GPW_HIGH_LEVEL = "GP Workforce practice-level high-level CSV"
     APPOINTMENTS = "Appointments in General Practice practice-level crosstab"
     FINGERTIPS = "Fingertips indicator data"
@@ -60,6 +60,7 @@ USED = frozenset(
         Kind.EPCN_PARTNERS,
         Kind.GPW_PRACTICE,
         Kind.FINGERTIPS,
+        Kind.PCN_WORKFORCE,
     }
 )
 

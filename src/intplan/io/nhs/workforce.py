@@ -25,20 +25,21 @@ class RoleMap:
     role_of: dict[str, str]  # normalised column -> role code ("" = not imported)
 
 
-def load_role_map() -> RoleMap:
-    path = resources_dir() / MAPPING_FILE
+def load_role_map(file: str = MAPPING_FILE, key: str = "column") -> RoleMap:
+    """A ``key,role,source`` table from resources/ (keys compared normalised)."""
+    path = resources_dir() / file
     issues: list[Issue] = []
     role_of: dict[str, str] = {}
     with path.open(newline="", encoding="utf-8") as f:
         for n, row in enumerate(csv.DictReader(f), start=2):
-            column = (row.get("column") or "").strip()
+            column = (row.get(key) or "").strip()
             if not column or not (row.get("source") or "").strip():
                 issues.append(
                     Issue(
                         file=str(path),
                         sheet=None,
                         row=n,
-                        column="column" if not column else "source",
+                        column=key if not column else "source",
                         message="must not be blank",
                     )
                 )
