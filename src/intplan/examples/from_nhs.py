@@ -14,25 +14,22 @@ import difflib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from intplan.domain import (
     HCP,
     INT,
     PCN,
-    Assignment,
-    BaseKind,
     IntplanError,
     Practice,
     Scenario,
     Settings,
-    Staff,
-    Team,
 )
 from intplan.domain.errors import DomainError
 from intplan.domain.scenario import Cell, ExtraSheet
-from intplan.examples._build import PCN_ROLES, PRACTICE_ROLES, _adjacency
+from intplan.examples._build import _adjacency
+from intplan.examples._nhs_staff import COMMUNITY_EMPLOYER, build_staff
 from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
 from intplan.io.nhs.fingertips import Deprivation, read_deprivation
@@ -40,7 +37,7 @@ from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
 from intplan.io.nhs.tables import Table
-from intplan.io.nhs.workforce import MAPPING_FILE, Workforce, load_role_map, read_workforce
+from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
 from intplan.io.reference import ReferenceData, load_reference
 
 #: assumption: with no deprivation file every practice gets the middle decile
@@ -56,7 +53,6 @@ ADJACENCY_SOURCE = (
     "at 40 km/h"
 )
 NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
-COMMUNITY_EMPLOYER = "Community provider (not in the NHS files; assumed)"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -128,54 +124,6 @@ def _spiral(i: int) -> tuple[float, float]:
     return round(r * math.cos(theta), 2), round(r * math.sin(theta), 2)
 
 
-def _posts(fte: float) -> list[float]:
-    """Split a total FTE into rows of at most 1.0 (a Staff row holds up to 1.5 FTE)."""
-    total = round(fte, 2)
-    out = [1.0] * int(total)
-    rest = round(total - int(total), 2)
-    if rest >= 0.01:
-        out.append(rest)
-    return out
-
-
-@dataclass(slots=True)
-class _Staff:
-    rows: list[Staff] = field(default_factory=list)
-
-    def add(
-        self,
-        *,
-        prefix: str,
-        role: str,
-        label: str,
-        employer: str,
-        kind: BaseKind,
-        base: str,
-        fte: float,
-        shares: list[tuple[str, float]],
-        rule: str,
-    ) -> None:
-        posts = _posts(fte)
-        for k, f in enumerate(posts, start=1):
-            parts = [(i, round(f * s, 4)) for i, s in shares if round(f * s, 4) > 0]
-            head = [Assignment(int_code=i, fte=x, rule=rule) for i, x in parts[:-1]]
-            last = Assignment(
-                int_code=parts[-1][0], fte=round(f - sum(a.fte for a in head), 6), rule=rule
-            )
-            self.rows.append(
-                Staff(
-                    id=f"{prefix}-{role}-{k}",
-                    name=f"{role} ({label}) {k}/{len(posts)}",
-                    role=role,
-                    employer=employer,
-                    base_kind=kind,
-                    base=base,
-                    fte=f,
-                    assignments=(*head, last),
-                )
-            )
-
-
 def build_from_nhs(
     folder_path: Path, icb: str, *, reference: ReferenceData | None = None
 ) -> NhsBuild:
@@ -232,7 +180,7 @@ def build_from_nhs(
         "(PCN centres on a spiral, practices round them) - distances are not geography",
         "INTs: one INT per PCN (compare-splits explores other groupings)",
         "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
-        f"community staff: from reference ratios (roles.csv population_per_fte), one team "
+        "community staff: from reference ratios (roles.csv population_per_fte), one team "
         f"per PCN employed by '{COMMUNITY_EMPLOYER}'",
     ]
     if imd is None:
@@ -336,125 +284,17 @@ def build_from_nhs(
     ]
 
     # -- staff -----------------------------------------------------------------------
-    roles = {r.code: r for r in ref.roles}
-    staff = _Staff()
-    by_ratio = "assumed from reference ratio"
-
-    def from_ratio(role: str, population: int) -> float:
-        ratio = roles[role].population_per_fte
-        return 0.0 if ratio is None else population / ratio
-
-    for pr in practices:
-        own = gpw.fte.get(pr.code) if gpw else None
-        if gpw is not None and own is None:
-            dropped.append(f"{pr.code} {pr.name}: not in the workforce file; staff assumed")
-        # a role the file gives as NA/ND (missing, not zero) falls back to the ratio
-        unknown = gpw.missing.get(pr.code, set()) if gpw else set()
-        wanted = PRACTICE_ROLES if own is None else sorted(set(own) | unknown)
-        for role in wanted:
-            if role not in roles:
-                raise IntplanError(f"{MAPPING_FILE}: role {role!r} is not in roles.csv")
-            measured = own is not None and role in own and role not in unknown
-            staff.add(
-                prefix=pr.code,
-                role=role,
-                label="practice workforce" if measured else by_ratio,
-                employer=pr.name,
-                kind=BaseKind.PRACTICE,
-                base=pr.code,
-                fte=own[role] if own is not None and measured else from_ratio(role, pr.population),
-                shares=[(int_of[pr.code], 1.0)],
-                rule="practice",
-            )
-    if gpw is None:
-        assumptions.append(
-            "practice staff: no GP Workforce file read; GP, nurse, HCA, admin posts from "
-            "reference ratios"
-        )
-    else:
-        assumptions.append(
-            f"practice staff: FTE from the GP Workforce file mapped to roles by "
-            f"resources/{MAPPING_FILE}; one anonymous row per practice, role and whole FTE "
-            "(no people are named)"
-        )
-        na = sorted(f"{c} {'/'.join(sorted(r))}" for c, r in gpw.missing.items() if c in int_of)
-        if na:
-            assumptions.append(
-                "NA/ND (not available) in the workforce file, those roles assumed from "
-                "reference ratios: " + ", ".join(na)
-            )
-    teams: list[Team] = []
-    no_pcn_staff: list[str] = []
-    team_roles = [
-        r.code
-        for r in ref.roles
-        if r.population_per_fte is not None
-        and r.code not in PRACTICE_ROLES
-        and r.code not in PCN_ROLES
-    ]
-    for pcn in order:
-        population = sum(practice[p].population for p in members[pcn])
-        shares = [(f"INT-{pcn}", 1.0)]
-        counted = pcw.fte.get(pcn) if pcw else None
-        if pcw is not None and counted is None:
-            no_pcn_staff.append(pcn)
-        pcn_posts = (
-            sorted(counted.items())
-            if counted is not None
-            else [(r, from_ratio(r, population)) for r in PCN_ROLES]
-        )
-        for role, fte in pcn_posts:
-            if role not in roles:
-                raise IntplanError(f"{PCN_MAPPING_FILE}: role {role!r} is not in roles.csv")
-            staff.add(
-                prefix=pcn,
-                role=role,
-                label="PCN workforce" if counted is not None else by_ratio,
-                employer=pcn_name[pcn],
-                kind=BaseKind.PCN,
-                base=pcn,
-                fte=fte,
-                shares=shares,
-                rule="pcn_share",
-            )
-        team = f"CT-{pcn}"
-        teams.append(
-            Team(
-                code=team,
-                name=f"{pcn_name[pcn].removesuffix(' PCN')} community services (assumed)",
-                employer=COMMUNITY_EMPLOYER,
-                practices=tuple(members[pcn]),
-            )
-        )
-        for role in team_roles:
-            staff.add(
-                prefix=team,
-                role=role,
-                label=by_ratio,
-                employer=COMMUNITY_EMPLOYER,
-                kind=BaseKind.TEAM,
-                base=team,
-                fte=from_ratio(role, population),
-                shares=shares,
-                rule="team_share",
-            )
-
-    if pcw is None:
-        assumptions.append(
-            "PCN-based (ARRS) staff: no PCN Workforce file read; "
-            + ", ".join(PCN_ROLES)
-            + " posts per PCN from reference ratios"
-        )
-    else:
-        assumptions.append(
-            f"PCN-based (ARRS) staff: FTE per PCN and role from the PCN Workforce file mapped "
-            f"by resources/{PCN_MAPPING_FILE}; anonymous rows per PCN, role and whole FTE"
-            + (
-                f"; PCNs not in that file, posts from reference ratios: {', '.join(no_pcn_staff)}"
-                if no_pcn_staff
-                else ""
-            )
-        )
+    staff, teams = build_staff(
+        ref=ref,
+        practices=practices,
+        members={pcn: members[pcn] for pcn in order},
+        pcn_name=pcn_name,
+        int_of=int_of,
+        gpw=gpw,
+        pcw=pcw,
+        assumptions=assumptions,
+        dropped=dropped,
+    )
     # -- provenance ------------------------------------------------------------------
     sources = [
         SourceFile(
@@ -547,7 +387,7 @@ def build_from_nhs(
         teams=tuple(teams),
         rotas=ref.rotas,
         roles=ref.roles,
-        staff=tuple(staff.rows),
+        staff=tuple(staff),
         arrival_profiles=ref.arrival_profiles,
         activities=ref.activities,
         eligibilities=ref.eligibilities,
