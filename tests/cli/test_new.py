@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,29 @@ def test_new_from_nhs_pcn_workforce_gives_pcn_posts(
     assert source["period"] == "2025-11"
     assert "Space Navigators (0.4 FTE)" in source["note"]
     assert any("U89142" in a and "PCN Workforce" in a for a in report["assumptions"])
+
+
+def test_new_from_nhs_places_practices_at_their_postcodes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHM", places=True)
+    assert code == 0, report
+    at = {p.code: (p.x_km, p.y_km) for p in read_scenario(out).practices}
+    # A81001 (54.5645 N, 1.3135 W) to A81002 (54.58 N, 1.35 W): 2.91 km on the ground
+    lat1, lon1, lat2, lon2 = map(math.radians, (54.5645, -1.3135, 54.58, -1.35))
+    ground = 6371.0 * math.acos(
+        math.sin(lat1) * math.sin(lat2) + math.cos(lat1) * math.cos(lat2) * math.cos(lon2 - lon1)
+    )
+    assert math.dist(at["A81001"], at["A81002"]) == pytest.approx(ground, abs=0.02)
+    assert any("postcode not found" in a and "A81003" in a for a in report["assumptions"]), report[
+        "assumptions"
+    ]
+    assert main(["validate", str(out)]) == 0
+
+
+def test_new_from_nhs_without_postcodes_says_the_layout_is_schematic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, _ = _new_from(tmp_path, capsys, "QHM")
+    assert code == 0
+    assert any("schematic" in a and "not geography" in a for a in report["assumptions"])

@@ -11,11 +11,12 @@ sheet's notes and the ``Sources`` sheet (docs/nhs-data.md).
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+from scipy.spatial import QhullError
 
 from intplan.domain import (
     HCP,
@@ -29,12 +30,14 @@ from intplan.domain import (
 from intplan.domain.errors import DomainError
 from intplan.domain.scenario import Cell, ExtraSheet
 from intplan.examples._build import _adjacency
+from intplan.examples._nhs_layout import Layout, from_postcodes, schematic
 from intplan.examples._nhs_staff import COMMUNITY_EMPLOYER, build_staff
 from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
 from intplan.io.nhs.fingertips import Deprivation, read_deprivation
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
+from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
 from intplan.io.nhs.tables import Table
 from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
@@ -42,16 +45,6 @@ from intplan.io.reference import ReferenceData, load_reference
 
 #: assumption: with no deprivation file every practice gets the middle decile
 DEFAULT_DECILE = 5
-#: schematic layout: PCN centres on a sunflower spiral this far apart, practices on a
-#: small ring round their PCN's centre (no offline postcode lookup is bundled)
-PCN_SPACING_KM = 8.0
-PRACTICE_RING_KM = 1.0
-ADJACENCY_MAX_KM = 1.6 * PCN_SPACING_KM
-ADJACENCY_SOURCE = (
-    "assumption: schematic layout (no practice locations read): neighbours on a spiral of "
-    f"PCN centres {PCN_SPACING_KM:g} km apart; travel minutes = 5 + 1.3 x straight-line km "
-    "at 40 km/h"
-)
 NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
 
 
@@ -117,11 +110,37 @@ def _month_in(name: str) -> str:
     return f"{m[1].title()} {m[2]}" if m else "?"
 
 
-def _spiral(i: int) -> tuple[float, float]:
-    # Vogel's sunflower: evenly spread, never three in a line (Delaunay needs that)
-    r = PCN_SPACING_KM * math.sqrt(i + 0.5)
-    theta = i * math.pi * (3.0 - math.sqrt(5.0))
-    return round(r * math.cos(theta), 2), round(r * math.sin(theta), 2)
+def _practices(
+    order: list[str],
+    members: dict[str, list[str]],
+    pcn_of: dict[str, str],
+    names: dict[str, str],
+    lists: dict[str, tuple[int, int, int, int, int]],
+    imd: Deprivation | None,
+    layout: Layout,
+    source: str,
+) -> list[Practice]:
+    out: list[Practice] = []
+    for pcn in order:
+        for code in members[pcn]:
+            x, y = layout.xy[code]
+            try:
+                out.append(
+                    Practice(
+                        code=code,
+                        name=names[code],
+                        pcn=pcn_of[code],
+                        list_by_age=lists[code],
+                        deprivation_decile=(
+                            imd.decile.get(code, DEFAULT_DECILE) if imd else DEFAULT_DECILE
+                        ),
+                        x_km=x,
+                        y_km=y,
+                    )
+                )
+            except DomainError as e:
+                raise IntplanError(f"practice {code} ({source}): {e}") from None
+    return out
 
 
 def build_from_nhs(
@@ -168,6 +187,11 @@ def build_from_nhs(
         if pcw_t
         else None
     )
+    pc_t = _one(folder, Kind.POSTCODES)
+    wanted_pcs = {postcode_key(r.postcode) for r in rows if r.postcode} | {
+        postcode_key(pl.postcode) for pl in quin.practices.values() if pl.postcode
+    }
+    pcs: Postcodes | None = read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None
     imd_t = _one(folder, Kind.FINGERTIPS)
     imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
     if issues:
@@ -176,8 +200,6 @@ def build_from_nhs(
     assumptions: list[str] = [
         "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
         "spread evenly over single years)",
-        "locations: no practice locations read; practices placed on a schematic layout "
-        "(PCN centres on a spiral, practices round them) - distances are not geography",
         "INTs: one INT per PCN (compare-splits explores other groupings)",
         "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
         "community staff: from reference ratios (roles.csv population_per_fte), one team "
@@ -212,6 +234,7 @@ def build_from_nhs(
     hcp_name: dict[str, str] = {}
     lists: dict[str, tuple[int, int, int, int, int]] = {}
     names: dict[str, str] = {}
+    postcode_of: dict[str, str] = {}
     for r in rows:
         pl = quin.practices.get(r.practice)
         if pl is None:
@@ -233,6 +256,7 @@ def build_from_nhs(
         hcp_name.setdefault(r.sub_icb, r.sub_icb_name or r.sub_icb)
         lists[r.practice] = pl.bands
         names[r.practice] = r.name
+        postcode_of[r.practice] = r.postcode or pl.postcode
     if not lists:
         raise IntplanError(
             f"none of the {len(rows)} practices of {icb_code} has a registered list in "
@@ -245,29 +269,12 @@ def build_from_nhs(
         pcn: Counter(sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
     }
     order = sorted(members, key=lambda c: (pcn_hcp[c], c))
-    practices: list[Practice] = []
-    for i, pcn in enumerate(order):
-        cx, cy = _spiral(i)
-        ps = members[pcn]
-        for j, code in enumerate(ps):
-            angle = 2 * math.pi * j / len(ps)
-            ring = PRACTICE_RING_KM if len(ps) > 1 else 0.0
-            try:
-                practices.append(
-                    Practice(
-                        code=code,
-                        name=names[code],
-                        pcn=pcn,
-                        list_by_age=lists[code],
-                        deprivation_decile=(
-                            imd.decile.get(code, DEFAULT_DECILE) if imd else DEFAULT_DECILE
-                        ),
-                        x_km=round(cx + ring * math.cos(angle), 2),
-                        y_km=round(cy + ring * math.sin(angle), 2),
-                    )
-                )
-            except DomainError as e:
-                raise IntplanError(f"practice {code} ({quin.source}): {e}") from None
+    ordered = {pcn: members[pcn] for pcn in order}
+    if pcs is None:
+        layout = schematic(order, ordered, "no postcode directory read")
+    else:
+        layout = from_postcodes(order, ordered, postcode_of, pcs)
+    practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
     practice = {p.code: p for p in practices}
     ints = [
         INT(
@@ -279,9 +286,15 @@ def build_from_nhs(
         for pcn in order
     ]
     int_of = {p: i.code for i in ints for p in i.practices}
-    adjacencies = [
-        replace(a, source=ADJACENCY_SOURCE) for a in _adjacency(ints, practice, ADJACENCY_MAX_KM)
-    ]
+    try:
+        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+    except QhullError:  # INT centres in a line or on one point: fall back to the schematic
+        layout = schematic(order, ordered, "practice locations too close to draw neighbours")
+        practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
+        practice = {p.code: p for p in practices}
+        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+    adjacencies = [replace(a, source=layout.adjacency_source) for a in adjacencies]
+    assumptions.append(layout.assumption)
 
     # -- staff -----------------------------------------------------------------------
     staff, teams = build_staff(
@@ -341,6 +354,16 @@ def build_from_nhs(
                 period=pcw.period,
                 rows_read=pcw.rows_read,
                 note="unmapped staff roles (all PCNs in the file): " + (unmapped_roles or "none"),
+            )
+        )
+    if pcs is not None:
+        sources.append(
+            SourceFile(
+                file=pcs.source,
+                kind=Kind.POSTCODES.value,
+                period="?",
+                rows_read=pcs.rows_read,
+                note=f"{len(pcs.lat_long)} practice postcode(s) found",
             )
         )
     if imd is not None:

@@ -74,6 +74,24 @@ def quin_csv() -> str:
     return "\n".join(lines) + "\n"
 
 
+#: practice postcodes and where they are (A81003's is not in the postcode file)
+POSTCODES = {
+    "A81001": ("TS18 1HU", 54.5645, -1.3135),
+    "A81002": ("TS19 8PE", 54.5800, -1.3500),
+    "A81003": ("TS20 2XY", None, None),
+    "G82001": ("TN24 0AA", 51.1500, 0.8700),
+}
+
+
+def postcodes_csv() -> str:
+    lines = ["pcd,pcd2,pcds,dointr,doterm,oseast1m,osnrth1m,lat,long,icb"]
+    for pc, lat, lon in POSTCODES.values():
+        if lat is not None:
+            lines.append(f"{pc.replace(' ', '')},{pc},{pc},201001,,1,1,{lat},{lon},E54000050")
+    lines.append("ZZ99 9ZZ,ZZ99 9ZZ,ZZ99 9ZZ,201001,,,,99.999999,0.000000,")
+    return "\n".join(lines) + "\n"
+
+
 def map_csv(*, ccg: bool = False) -> str:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
@@ -87,7 +105,7 @@ def map_csv(*, ccg: bool = False) -> str:
                     "01APR2021",
                     code,
                     name,
-                    "TS18 1HU",
+                    POSTCODES[code][0],
                     pcn,
                     pcn_name,
                     "E38000247",
@@ -108,7 +126,7 @@ def map_csv(*, ccg: bool = False) -> str:
                     "01Mar2025",
                     code,
                     name,
-                    "TS18 1HU",
+                    POSTCODES[code][0],
                     pcn,
                     pcn_name,
                     "E38000247",
@@ -204,6 +222,7 @@ def write_folder(
     epcn: bool = True,
     imd: bool = False,
     pcn_staff: bool = False,
+    places: bool = False,
 ) -> Path:
     """Write the fixture files (quin-age zipped, the rest bare) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -220,6 +239,8 @@ def write_folder(
             z.writestr(
                 "1.Primary Care Networks - November 2025 Individual Level.csv", pcn_workforce_csv()
             )
+    if places:
+        (folder / "ONSPD_extract.csv").write_text(postcodes_csv(), encoding="utf-8")
     if imd:
         (folder / "indicators-GP.data.csv").write_text(fingertips_csv(), encoding="utf-8")
     (folder / "my notes.csv").write_text("Meeting,Date\nINT board,2025-03-01\n", encoding="utf-8")

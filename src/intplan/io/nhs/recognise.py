@@ -61,6 +61,7 @@ USED = frozenset(
         Kind.GPW_PRACTICE,
         Kind.FINGERTIPS,
         Kind.PCN_WORKFORCE,
+        Kind.POSTCODES,
     }
 )
 
