@@ -273,3 +273,15 @@ def test_new_from_nhs_without_postcodes_says_the_layout_is_schematic(
     code, report, _ = _new_from(tmp_path, capsys, "QHM")
     assert code == 0
     assert any("schematic" in a and "not geography" in a for a in report["assumptions"])
+
+
+def test_new_from_nhs_files_of_different_months_give_no_practices(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    mapping = src / "mapping.csv"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8").replace("A8100", "Z9900"), encoding="utf-8"
+    )
+    assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
+    assert "same month" in capsys.readouterr().err

@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 from nhs_fixtures import PRACTICES, list_by_age, quin_csv, write_folder
 
@@ -130,3 +131,17 @@ def test_fingertips_scores_become_deciles_most_deprived_first(tmp_path: Path) ->
     assert imd.decile == {"A81003": 1, "A81001": 3, "G82001": 6, "A81002": 8}
     assert imd.period == "2019"
     assert not imd.national  # a 4-practice file gives deciles relative to the file
+
+
+def test_an_epcn_problem_names_the_sheet_and_row(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "dl")
+    book = openpyxl.load_workbook(folder / "ePCN.xlsx")
+    book["PCN Core Partner Details"]["E3"] = None  # A81002's ended row loses its PCN code
+    book.save(folder / "ePCN.xlsx")
+    found = recognise(folder).found
+    issues: list[Issue] = []
+    read_epcn(found[Kind.EPCN_DETAILS], found[Kind.EPCN_PARTNERS], issues)
+    assert [str(i) for i in issues] == [
+        f"{folder / 'ePCN.xlsx'}, sheet 'PCN Core Partner Details', row 3: "
+        "the practice or PCN code is blank"
+    ]
