@@ -285,3 +285,13 @@ def test_new_from_nhs_files_of_different_months_give_no_practices(
     )
     assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
     assert "same month" in capsys.readouterr().err
+
+
+def test_new_from_nhs_leaves_out_practices_epraccur_calls_closed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHM", ods=True)
+    assert code == 0, report
+    assert [p.code for p in read_scenario(out).practices] == ["A81001", "A81002"]
+    assert report["left_out"] == ["A81003 VICTORIA MEDICAL: closed in epraccur (closed 20250228)"]
+    assert any(s["kind"].startswith("ODS epraccur") for s in report["sources"])

@@ -34,6 +34,7 @@ from intplan.examples._nhs_layout import Layout, from_postcodes, schematic
 from intplan.examples._nhs_staff import COMMUNITY_EMPLOYER, build_staff
 from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
+from intplan.io.nhs.epraccur import STATUS, PracticeStatus, read_epraccur
 from intplan.io.nhs.fingertips import Deprivation, read_deprivation
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
@@ -187,6 +188,8 @@ def build_from_nhs(
         if pcw_t
         else None
     )
+    ods_t = _one(folder, Kind.EPRACCUR)
+    ods: PracticeStatus | None = read_epraccur(ods_t, issues) if ods_t else None
     pc_t = _one(folder, Kind.POSTCODES)
     wanted_pcs = {postcode_key(r.postcode) for r in rows if r.postcode} | {
         postcode_key(pl.postcode) for pl in quin.practices.values() if pl.postcode
@@ -239,6 +242,14 @@ def build_from_nhs(
         pl = quin.practices.get(r.practice)
         if pl is None:
             dropped.append(f"{r.practice} {r.name}: not in {quin.source}")
+            continue
+        ods_status = ods.status.get(r.practice) if ods else None
+        if ods_status in ("C", "D"):
+            when = ods.close_date.get(r.practice, "") if ods else ""
+            dropped.append(
+                f"{r.practice} {r.name}: {STATUS[ods_status]} in epraccur"
+                + (f" (closed {when})" if when else "")
+            )
             continue
         if sum(pl.bands) == 0:
             dropped.append(f"{r.practice} {r.name}: no registered patients")
@@ -354,6 +365,16 @@ def build_from_nhs(
                 period=pcw.period,
                 rows_read=pcw.rows_read,
                 note="unmapped staff roles (all PCNs in the file): " + (unmapped_roles or "none"),
+            )
+        )
+    if ods is not None:
+        sources.append(
+            SourceFile(
+                file=ods.source,
+                kind=Kind.EPRACCUR.value,
+                period="?",
+                rows_read=ods.rows_read,
+                note="closed (C) and dormant (D) practices left out",
             )
         )
     if pcs is not None:

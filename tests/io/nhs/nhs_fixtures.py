@@ -223,6 +223,7 @@ def write_folder(
     imd: bool = False,
     pcn_staff: bool = False,
     places: bool = False,
+    ods: bool = False,
 ) -> Path:
     """Write the fixture files (quin-age zipped, the rest bare) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -239,6 +240,9 @@ def write_folder(
             z.writestr(
                 "1.Primary Care Networks - November 2025 Individual Level.csv", pcn_workforce_csv()
             )
+    if ods:
+        with zipfile.ZipFile(folder / "epraccur.zip", "w") as z:
+            z.writestr("epraccur.csv", epraccur_csv())
     if places:
         (folder / "ONSPD_extract.csv").write_text(postcodes_csv(), encoding="utf-8")
     if imd:
@@ -296,4 +300,17 @@ def pcn_workforce_csv() -> str:
             f"NWRS Staff,2025,11,{pcn},SOME PCN,16C,NHS ICB - 16C,QHM,NHS ICB,Y63,North East,"
             f"Other Direct Patient Care staff,{role},{detailed},{fte},{n}"
         )
+    return "\n".join(lines) + "\n"
+
+
+def epraccur_csv() -> str:
+    """No header row; every field quoted (the real layout). A81003 closed in Feb 2025."""
+    lines = []
+    for code, (_, _, sub, _, _, name) in PRACTICES.items():
+        status, closed = ("C", "20250228") if code == "A81003" else ("A", "")
+        fields = [code, name, "Y63", "QHM", "THE HEALTH CENTRE", "LAWSON STREET",
+                  "STOCKTON-ON-TEES", "CLEVELAND", "", POSTCODES[code][0], "19740401", closed,
+                  status, "B", sub, "20130401", "", "01642 672351", "", "", "", "0", "", sub,
+                  "", "4", ""]  # fmt: skip
+        lines.append(",".join(f'"{f}"' for f in fields))
     return "\n".join(lines) + "\n"

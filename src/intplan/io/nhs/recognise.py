@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from intplan.io.nhs.epraccur import looks_like_epraccur
 from intplan.io.nhs.tables import Skipped, Table, read_folder
 
 
@@ -28,6 +29,7 @@ class Kind(StrEnum):
     APPOINTMENTS = "Appointments in General Practice practice-level crosstab"
     FINGERTIPS = "Fingertips indicator data"
     POSTCODES = "ONS postcode directory"
+    EPRACCUR = "ODS epraccur (no header row)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ USED = frozenset(
         Kind.FINGERTIPS,
         Kind.PCN_WORKFORCE,
         Kind.POSTCODES,
+        Kind.EPRACCUR,
     }
 )
 
@@ -70,6 +73,8 @@ def kind_of(table: Table) -> Kind | None:
     for sig in SIGNATURES:
         if table.has(*sig.columns):
             return sig.kind
+    if table.sheet is None and looks_like_epraccur(table.header):
+        return Kind.EPRACCUR  # headerless: recognised by its first row's shape
     return None
 
 
