@@ -145,3 +145,14 @@ def test_an_epcn_problem_names_the_sheet_and_row(tmp_path: Path) -> None:
         f"{folder / 'ePCN.xlsx'}, sheet 'PCN Core Partner Details', row 3: "
         "the practice or PCN code is blank"
     ]
+
+
+def test_a_windows_1252_file_is_read(tmp_path: Path) -> None:
+    folder = write_folder(tmp_path / "dl")
+    mapping = folder / "mapping.csv"
+    text = mapping.read_text(encoding="utf-8").replace("KENT HOUSE", "KENT HOUSE \u2013 ASHFORD")
+    mapping.write_bytes(text.encode("cp1252"))
+    issues: list[Issue] = []
+    pmap = read_practice_map(recognise(folder).found[Kind.PRACTICE_MAP][0], issues)
+    assert issues == []
+    assert next(r.name for r in pmap.rows if r.practice == "G82001") == "KENT HOUSE \u2013 ASHFORD"

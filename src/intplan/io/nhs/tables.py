@@ -9,13 +9,17 @@ them on download. Header cells are compared after collapsing whitespace and uppe
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+import zlib
+from collections.abc import Callable, Generator, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from intplan.io.errors import Issue, UnreadableFileError
 
@@ -61,28 +65,54 @@ class Table:
         return self.source + (f" (sheet {self.sheet!r})" if self.sheet else "")
 
 
-def _decode(data: bytes) -> str:
-    # NHS England CSVs are UTF-8 (often with a BOM); a few older ones are Windows-1252
+#: a binary stream of a file's bytes, opened afresh for each pass (files are streamed:
+#: a national Appointments crosstab or postcode directory is hundreds of MB)
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+_SNIFF_BYTES = 1 << 20
+
+
+def _encoding(opener: Opener) -> str:
+    """NHS England CSVs are UTF-8 (often with a BOM); a few older ones are Windows-1252.
+    Decided on the first megabyte."""
+    with opener() as f:
+        head = f.read(_SNIFF_BYTES)
     try:
-        return data.decode("utf-8-sig")
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        return "cp1252"
+    return "utf-8-sig"
 
 
-def _csv_table(source: str, data: bytes) -> Table | None:
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text))
+def _csv_rows(source: str, opener: Opener, encoding: str) -> Generator[Row, None, None]:
+    n = 0
+    try:
+        with opener() as raw:
+            text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+            for n, cells in enumerate(csv.reader(text), start=1):
+                yield n, cells
+    except UnicodeDecodeError:
+        raise UnreadableFileError(
+            source, f"is not valid {encoding} text (after row {n}); save it as UTF-8"
+        ) from None
+    except csv.Error as exc:
+        raise UnreadableFileError(source, f"row {n + 1} is not valid CSV ({exc})") from None
+
+
+def _csv_table(source: str, opener: Opener) -> Table | None:
+    encoding = _encoding(opener)
     header: list[str] | None = None
     header_row = 0
-    for header_row, cells in enumerate(reader, start=1):  # noqa: B007 - used after loop
+    rows = _csv_rows(source, opener, encoding)
+    for header_row, cells in rows:  # noqa: B007 - used after the loop
         if any(c.strip() for c in cells):
             header = cells
             break
+    rows.close()
     if header is None:
         return None
 
     def read(skip: int = header_row) -> Iterator[Row]:
-        for n, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        for n, cells in _csv_rows(source, opener, encoding):
             if n > skip and any(c.strip() for c in cells):
                 yield n, cells
 
@@ -144,37 +174,51 @@ class Skipped:
     reason: str
 
 
-def _tables_of(source: str, name: str, data: bytes) -> tuple[list[Table], list[Skipped]]:
+def _in_zip(path_opener: Opener, member: str) -> Opener:
+    @contextmanager
+    def open_member() -> Iterator[IO[bytes]]:
+        with path_opener() as f, zipfile.ZipFile(f) as archive, archive.open(member) as m:
+            yield m
+
+    return open_member
+
+
+def _tables_of(source: str, name: str, opener: Opener) -> tuple[list[Table], list[Skipped]]:
     suffix = Path(name).suffix.lower()
     if suffix == ".zip":
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
-            raise UnreadableFileError(source, "is not a readable zip file") from None
         tables: list[Table] = []
         skipped: list[Skipped] = []
-        with archive:
-            for info in archive.infolist():
-                if info.is_dir():
-                    continue
-                try:
-                    inner = archive.read(info)
-                except (zipfile.BadZipFile, OSError) as exc:
-                    raise UnreadableFileError(
-                        f"{source} » {info.filename}", f"cannot be extracted ({exc})"
-                    ) from None
-                t, s = _tables_of(f"{source} » {info.filename}", info.filename, inner)
-                tables += t
-                skipped += s
+        try:
+            with opener() as f, zipfile.ZipFile(f) as archive:
+                members = [i.filename for i in archive.infolist() if not i.is_dir()]
+        except (zipfile.BadZipFile, OSError):
+            raise UnreadableFileError(source, "is not a readable zip file") from None
+        for member in members:
+            inner = f"{source} » {member}"
+            try:
+                t, s = _tables_of(inner, member, _in_zip(opener, member))
+            except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
+                raise UnreadableFileError(inner, f"cannot be extracted ({exc})") from None
+            tables += t
+            skipped += s
         return tables, skipped
     if suffix in (".xlsx", ".xlsm"):
+        with opener() as f:
+            data = f.read()
         return _xlsx_tables(source, data), []
     if suffix in (".csv", ".txt"):
-        table = _csv_table(source, data)
+        table = _csv_table(source, opener)
         return ([table], []) if table else ([], [Skipped(source=source, reason="is empty")])
     return [], [
         Skipped(source=source, reason=f"is not a CSV, xlsx or zip file ({suffix or 'no suffix'})")
     ]
+
+
+def _file(path: Path) -> Opener:
+    def open_file() -> IO[bytes]:
+        return path.open("rb")
+
+    return open_file
 
 
 def read_folder(folder: Path) -> tuple[list[Table], list[Skipped]]:
@@ -195,10 +239,9 @@ def read_folder(folder: Path) -> tuple[list[Table], list[Skipped]]:
             )
             continue
         try:
-            data = path.read_bytes()
+            t, s = _tables_of(str(path), path.name, _file(path))
         except OSError as exc:
             raise UnreadableFileError(str(path), f"cannot be read ({exc.strerror})") from None
-        t, s = _tables_of(str(path), path.name, data)
         tables += t
         skipped += s
     return tables, skipped
