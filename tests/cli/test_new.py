@@ -156,12 +156,16 @@ def test_new_from_nhs_without_workforce_assumes_staff_and_says_so(
     assert any("no GP Workforce file" in a for a in report["assumptions"])
 
 
+@pytest.mark.parametrize(
+    ("icb", "suggested"),
+    [("QHN", "QHM (E54000050"), ("kent", "QKS (E54000032"), ("", "QHM (E54000050")],
+)
 def test_new_from_nhs_refuses_an_unknown_icb_with_close_matches(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], icb: str, suggested: str
 ) -> None:
-    code, report, out = _new_from(tmp_path, capsys, "QHN")
+    code, report, out = _new_from(tmp_path, capsys, icb)
     assert code == 1
-    assert "'QHN'" in report["error"] and "QHM (E54000050" in report["error"]
+    assert f"{icb!r}" in report["error"] and suggested in report["error"]
     assert not out.exists()
 
 

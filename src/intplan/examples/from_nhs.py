@@ -79,7 +79,7 @@ def _one(folder: Folder, kind: Kind) -> Table | None:
 
 def _pick_icb(pmap: PracticeMap, wanted: str) -> tuple[str, str, list[MapRow]]:
     key = wanted.strip().upper()
-    rows = [r for r in pmap.rows if key in (r.icb, r.icb_ons)]
+    rows = [r for r in pmap.rows if key and key in (r.icb, r.icb_ons)]
     if rows:
         return rows[0].icb, rows[0].icb_name or rows[0].icb, rows
     icbs = {r.icb: (r.icb_ons, r.icb_name) for r in pmap.rows}
