@@ -299,3 +299,18 @@ def test_new_from_nhs_leaves_out_practices_epraccur_calls_closed(
     assert [p.code for p in read_scenario(out).practices] == ["A81001", "A81002"]
     assert report["left_out"] == ["A81003 VICTORIA MEDICAL: closed in epraccur (closed 20250228)"]
     assert any(s["kind"].startswith("ODS epraccur") for s in report["sources"])
+
+
+def test_new_from_nhs_ignores_damage_in_another_icbs_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # national files: a bad cell in Kent's practice G82001 does not stop a QHM build
+    src = write_folder(tmp_path / "downloads")
+    gpw = next(p for p in src.iterdir() if "Detailed" in p.name)
+    lines = gpw.read_text(encoding="utf-8").splitlines()
+    lines[-1] = lines[-1].replace(",4,0,2,", ",four,0,2,")
+    gpw.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["new", str(tmp_path / "q.xlsx"), "--icb", "QHM", "--from", str(src)]) == 0
+    capsys.readouterr()
+    assert main(["new", str(tmp_path / "k.xlsx"), "--icb", "QKS", "--from", str(src)]) == 1
+    assert "row 5, column 'TOTAL_GP_EXTG_FTE': 'four' is not a number" in capsys.readouterr().err

@@ -172,7 +172,8 @@ def build_from_nhs(
     if issues:
         raise WorkbookError(issues)
     icb_code, icb_name, rows = _pick_icb(pmap, icb)
-    quin: QuinAge = read_quin_age(quin_t, issues)
+    ours = frozenset(r.practice for r in rows)
+    quin: QuinAge = read_quin_age(quin_t, issues, only=ours)
     epcn: Epcn | None = None
     details, partners = (
         folder.found.get(Kind.EPCN_DETAILS, []),
@@ -181,7 +182,9 @@ def build_from_nhs(
     if details or partners:
         epcn = read_epcn(details, partners, issues)
     gpw_t = _one(folder, Kind.GPW_PRACTICE)
-    gpw: Workforce | None = read_workforce(gpw_t, load_role_map(), issues) if gpw_t else None
+    gpw: Workforce | None = (
+        read_workforce(gpw_t, load_role_map(), issues, only=ours) if gpw_t else None
+    )
     pcw_t = _one(folder, Kind.PCN_WORKFORCE)
     pcw: PcnWorkforce | None = (
         read_pcn_workforce(pcw_t, load_role_map(PCN_MAPPING_FILE, "staff_role"), issues)
@@ -193,7 +196,7 @@ def build_from_nhs(
     pc_t = _one(folder, Kind.POSTCODES)
     wanted_pcs = {postcode_key(r.postcode) for r in rows if r.postcode} | {
         postcode_key(pl.postcode) for pl in quin.practices.values() if pl.postcode
-    }
+    }  # quin holds only this ICB's practices
     pcs: Postcodes | None = read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None
     imd_t = _one(folder, Kind.FINGERTIPS)
     imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None

@@ -65,10 +65,14 @@ class QuinAge:
     rows_read: int
 
 
-def read_quin_age(table: Table, issues: list[Issue]) -> QuinAge:
+def read_quin_age(
+    table: Table, issues: list[Issue], *, only: frozenset[str] | None = None
+) -> QuinAge:
     """Practice rows (``ORG_TYPE=GP``) by 5-year band; other organisation levels are skipped.
 
-    ``SEX=ALL`` rows are used where the file has them; otherwise MALE + FEMALE.
+    ``SEX=ALL`` rows are used where the file has them; otherwise MALE + FEMALE. With
+    ``only``, rows of other practices are skipped unread (the national file holds every
+    practice in England; a problem in another ICB's row is not this scenario's).
     """
     c = Cells(
         table,
@@ -88,6 +92,8 @@ def read_quin_age(table: Table, issues: list[Issue]) -> QuinAge:
         if c.get(cells, "ORG_TYPE").upper() != "GP":
             continue
         code = c.get(cells, "ORG_CODE").upper()
+        if only is not None and code not in only:
+            continue
         sex = c.get(cells, "SEX").upper()
         band = c.get(cells, "AGE_GROUP_5")
         if not code:

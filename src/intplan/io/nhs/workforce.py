@@ -59,7 +59,10 @@ class Workforce:
     rows_read: int
 
 
-def read_workforce(table: Table, roles: RoleMap, issues: list[Issue]) -> Workforce:
+def read_workforce(
+    table: Table, roles: RoleMap, issues: list[Issue], *, only: frozenset[str] | None = None
+) -> Workforce:
+    """FTE per practice and role (with ``only``, other practices' rows are skipped unread)."""
     mapped = [
         h for h in table.header if roles.role_of.get(normalise(h))
     ]  # columns that feed a role
@@ -79,6 +82,8 @@ def read_workforce(table: Table, roles: RoleMap, issues: list[Issue]) -> Workfor
     for row, cells in table.rows():
         n_rows += 1
         code = c.get(cells, "PRAC_CODE").upper()
+        if only is not None and code not in only:
+            continue
         if not code:
             issues.append(table.issue(row, c.header("PRAC_CODE"), "the practice code is blank"))
             continue
