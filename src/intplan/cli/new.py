@@ -1,4 +1,5 @@
-"""`intplan new OUT.xlsx [--template NAME] [--force]`: write a bundled example workbook."""
+"""`intplan new OUT.xlsx [--template NAME | --icb CODE --from DIR] [--force]`: write a
+bundled example workbook, or a scenario for one ICB built from NHS England's files."""
 
 from __future__ import annotations
 
@@ -6,26 +7,48 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from intplan.cli._common import EXIT_OK, EXIT_USAGE, emit_json, fail, write_checked
-from intplan.domain import IntplanError
+from intplan.cli._common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    emit_json,
+    err,
+    exit_code_for,
+    fail,
+    write_checked,
+)
+from intplan.domain import IntplanError, Scenario
 from intplan.examples import DEFAULT_TEMPLATE, TEMPLATES, load_template
+from intplan.examples.from_nhs import NhsBuild, build_from_nhs
 from intplan.services.files import save_scenario
 
 
 def register(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
         "new",
-        help="write a new scenario workbook from a bundled example",
+        help="write a new scenario workbook from a bundled example or NHS data files",
         description="Write a new scenario workbook from a bundled example "
-        f"({', '.join(TEMPLATES)}). The examples are illustrative and synthetic. "
+        f"({', '.join(TEMPLATES)}; illustrative and synthetic), or with --icb and --from "
+        "for one ICB from the files NHS England publishes (docs/nhs-data.md). "
         "Refuses to overwrite an existing file unless --force is given.",
     )
     p.add_argument("out", help="workbook to create (.xlsx)")
-    p.add_argument(
+    source = p.add_mutually_exclusive_group()
+    source.add_argument(
         "--template",
         choices=tuple(TEMPLATES),
-        default=DEFAULT_TEMPLATE,
+        default=None,
         help=f"which example to start from (default {DEFAULT_TEMPLATE})",
+    )
+    source.add_argument(
+        "--from",
+        dest="from_dir",
+        metavar="DIR",
+        help="folder of downloaded NHS files (CSV, xlsx or zip; any names); needs --icb",
+    )
+    p.add_argument(
+        "--icb",
+        metavar="CODE",
+        help="the ICB to build, by ICB code (e.g. QKS) or ONS code (E54000032); needs --from",
     )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -46,7 +69,17 @@ def run(args: argparse.Namespace) -> int:
         return usage(f"{out} already exists; use --force to overwrite it")
     if not out.parent.is_dir():
         return usage(f"folder {out.parent} does not exist")
-    scenario = load_template(args.template)
+    if (args.icb is None) != (args.from_dir is None):
+        return usage("--icb and --from go together: --icb CODE --from DIR")
+    built: NhsBuild | None = None
+    if args.from_dir is not None:
+        try:
+            built = build_from_nhs(Path(args.from_dir), args.icb)
+        except IntplanError as e:
+            return fail(exit_code_for(e), str(e), as_json=args.json, path=str(out))
+        scenario: Scenario = built.scenario
+    else:
+        scenario = load_template(args.template or DEFAULT_TEMPLATE)
     try:
         # atomic: a temporary file beside OUT, then replace
         write_checked(str(out), lambda: save_scenario(scenario, out))
@@ -60,12 +93,51 @@ def run(args: argparse.Namespace) -> int:
         "staff": len(scenario.staff),
         "population": scenario.population,
     }
+    summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    if built is not None:
+        return _report_nhs(args, out, built, counts, summary)
+    template = args.template or DEFAULT_TEMPLATE
     if args.json:
-        emit_json({"ok": True, "path": str(out), "template": args.template, "counts": counts})
+        emit_json({"ok": True, "path": str(out), "template": template, "counts": counts})
     else:
-        print(
-            f"Wrote {out} from template {args.template!r} ({scenario.name}): "
-            + ", ".join(f"{v:,} {k}" for k, v in counts.items())
-            + "."
+        print(f"Wrote {out} from template {template!r} ({scenario.name}): {summary}.")
+    return EXIT_OK
+
+
+def _report_nhs(
+    args: argparse.Namespace, out: Path, built: NhsBuild, counts: dict[str, int], summary: str
+) -> int:
+    if args.json:
+        emit_json(
+            {
+                "ok": True,
+                "path": str(out),
+                "icb": built.icb,
+                "icb_name": built.icb_name,
+                "counts": counts,
+                "sources": [
+                    {
+                        "file": s.file,
+                        "kind": s.kind,
+                        "period": s.period,
+                        "rows_read": s.rows_read,
+                        "note": s.note,
+                    }
+                    for s in built.sources
+                ],
+                "assumptions": list(built.assumptions),
+                "not_recognised": list(built.unrecognised),
+                "left_out": list(built.dropped),
+            }
         )
+        return EXIT_OK
+    print(f"Wrote {out} for {built.icb_name} ({built.icb}) from NHS data: {summary}.")
+    for s in built.sources:
+        print(f"  read {s.kind}: {s.file} ({s.period}; {s.rows_read:,} rows; {s.note})")
+    for a in built.assumptions:
+        print(f"  assumed {a}")
+    for u in built.unrecognised:
+        err(f"warning: {u}")
+    for d in built.dropped:
+        err(f"warning: left out {d}")
     return EXIT_OK

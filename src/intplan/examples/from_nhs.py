@@ -1,0 +1,456 @@
+"""A scenario for one ICB from the files NHS England publishes (``intplan new --from``).
+
+Geography and lists come from Patients Registered at a GP Practice (the 5-year age band
+file and the practice map), PCN membership from ePCN where given, staff FTE from the GP
+Workforce practice-level CSV where given. Everything the files do not say (demand rates,
+activities, roles, rotas, community teams, locations) comes from the bundled reference
+data or a documented assumption, and each assumption is listed in the result, the About
+sheet's notes and the ``Sources`` sheet (docs/nhs-data.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from scipy.spatial import QhullError
+
+from intplan.domain import (
+    HCP,
+    INT,
+    PCN,
+    IntplanError,
+    Practice,
+    Scenario,
+    Settings,
+)
+from intplan.domain.errors import DomainError
+from intplan.domain.scenario import Cell, ExtraSheet
+from intplan.examples._build import _adjacency
+from intplan.examples._nhs_layout import Layout, from_postcodes, schematic
+from intplan.examples._nhs_staff import COMMUNITY_EMPLOYER, build_staff
+from intplan.io.errors import Issue, WorkbookError
+from intplan.io.nhs.epcn import Epcn, read_epcn
+from intplan.io.nhs.epraccur import STATUS, PracticeStatus, read_epraccur
+from intplan.io.nhs.fingertips import Deprivation, read_deprivation
+from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
+from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
+from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
+from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
+from intplan.io.nhs.tables import Table
+from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
+from intplan.io.reference import ReferenceData, load_reference
+
+#: assumption: with no deprivation file every practice gets the middle decile
+DEFAULT_DECILE = 5
+NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceFile:
+    file: str
+    kind: str
+    period: str
+    rows_read: int
+    note: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NhsBuild:
+    scenario: Scenario
+    icb: str
+    icb_name: str
+    sources: tuple[SourceFile, ...]
+    assumptions: tuple[str, ...]
+    unrecognised: tuple[str, ...]
+    dropped: tuple[str, ...]  # practices of the ICB left out, with why
+
+
+def _one(folder: Folder, kind: Kind) -> Table | None:
+    tables = folder.found.get(kind, [])
+    if len(tables) > 1:
+        names = "; ".join(t.describe() for t in tables)
+        raise IntplanError(f"more than one {kind.value} file: {names}; keep one in the folder")
+    return tables[0] if tables else None
+
+
+def _pick_icb(pmap: PracticeMap, wanted: str) -> tuple[str, str, list[MapRow]]:
+    key = wanted.strip().upper()
+    rows = [r for r in pmap.rows if key and key in (r.icb, r.icb_ons)]
+    if rows:
+        return rows[0].icb, rows[0].icb_name or rows[0].icb, rows
+    icbs = {r.icb: (r.icb_ons, r.icb_name) for r in pmap.rows}
+    by_key = {c: c for c in icbs} | {ons: c for c, (ons, _) in icbs.items() if ons}
+    by_key |= {name.upper(): c for c, (_, name) in icbs.items() if name}
+    close = difflib.get_close_matches(key, list(by_key), n=5, cutoff=0.5)
+    close += [k for k in by_key if key and key in k and k not in close]
+    codes = list(dict.fromkeys(by_key[k] for k in close)) or sorted(icbs)
+    listed = "; ".join(f"{c} ({icbs[c][0]}, {icbs[c][1]})" for c in codes[:10])
+    what = "close matches" if close else "ICBs in the file"
+    more = f" and {len(codes) - 10} more" if len(codes) > 10 else ""
+    layout = "STP" if pmap.layout == "CCG" else "ICB"
+    raise IntplanError(
+        f"no practices with {layout} code {wanted!r} (code or ONS code) in {pmap.source}; "
+        f"{what}: {listed}{more}"
+    )
+
+
+_MONTH = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(\d{4})",
+    re.IGNORECASE,
+)
+
+
+def _month_in(name: str) -> str:
+    """The publication month in a GP Workforce file name (the CSV itself has no date)."""
+    m = _MONTH.search(name)
+    return f"{m[1].title()} {m[2]}" if m else "?"
+
+
+def _practices(
+    order: list[str],
+    members: dict[str, list[str]],
+    pcn_of: dict[str, str],
+    names: dict[str, str],
+    lists: dict[str, tuple[int, int, int, int, int]],
+    imd: Deprivation | None,
+    layout: Layout,
+    source: str,
+) -> list[Practice]:
+    out: list[Practice] = []
+    for pcn in order:
+        for code in members[pcn]:
+            x, y = layout.xy[code]
+            try:
+                out.append(
+                    Practice(
+                        code=code,
+                        name=names[code],
+                        pcn=pcn_of[code],
+                        list_by_age=lists[code],
+                        deprivation_decile=(
+                            imd.decile.get(code, DEFAULT_DECILE) if imd else DEFAULT_DECILE
+                        ),
+                        x_km=x,
+                        y_km=y,
+                    )
+                )
+            except DomainError as e:
+                raise IntplanError(f"practice {code} ({source}): {e}") from None
+    return out
+
+
+def build_from_nhs(
+    folder_path: Path, icb: str, *, reference: ReferenceData | None = None
+) -> NhsBuild:
+    ref = reference or load_reference()
+    folder = recognise(folder_path)
+    unrecognised = tuple(folder.unrecognised_messages())
+    unused = [
+        f"{t.describe()}: recognised as {k.value}; not used by `intplan new` (yet)"
+        for k, ts in folder.found.items()
+        if k not in USED
+        for t in ts
+    ]
+    quin_t = _one(folder, Kind.QUIN_AGE)
+    map_t = _one(folder, Kind.PRACTICE_MAP)
+    missing = [
+        k.value for k, t in ((Kind.QUIN_AGE, quin_t), (Kind.PRACTICE_MAP, map_t)) if t is None
+    ]
+    if quin_t is None or map_t is None:
+        seen = "; ".join(unrecognised) or "nothing else"
+        raise IntplanError(
+            f"{folder_path} has no {' and no '.join(missing)} file (both are required: "
+            "Patients Registered at a GP Practice, see docs/nhs-data.md); not recognised: " + seen
+        )
+    issues: list[Issue] = []
+    pmap = read_practice_map(map_t, issues)
+    if issues:
+        raise WorkbookError(issues)
+    icb_code, icb_name, rows = _pick_icb(pmap, icb)
+    ours = frozenset(r.practice for r in rows)
+    quin: QuinAge = read_quin_age(quin_t, issues, only=ours)
+    epcn: Epcn | None = None
+    details, partners = (
+        folder.found.get(Kind.EPCN_DETAILS, []),
+        folder.found.get(Kind.EPCN_PARTNERS, []),
+    )
+    if details or partners:
+        epcn = read_epcn(details, partners, issues)
+    gpw_t = _one(folder, Kind.GPW_PRACTICE)
+    gpw: Workforce | None = (
+        read_workforce(gpw_t, load_role_map(), issues, only=ours) if gpw_t else None
+    )
+    pcw_t = _one(folder, Kind.PCN_WORKFORCE)
+    pcw: PcnWorkforce | None = (
+        read_pcn_workforce(pcw_t, load_role_map(PCN_MAPPING_FILE, "staff_role"), issues)
+        if pcw_t
+        else None
+    )
+    ods_t = _one(folder, Kind.EPRACCUR)
+    ods: PracticeStatus | None = read_epraccur(ods_t, issues) if ods_t else None
+    pc_t = _one(folder, Kind.POSTCODES)
+    wanted_pcs = {postcode_key(r.postcode) for r in rows if r.postcode} | {
+        postcode_key(pl.postcode) for pl in quin.practices.values() if pl.postcode
+    }  # quin holds only this ICB's practices
+    pcs: Postcodes | None = read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None
+    imd_t = _one(folder, Kind.FINGERTIPS)
+    imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
+    if issues:
+        raise WorkbookError(issues)
+
+    assumptions: list[str] = [
+        "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
+        "spread evenly over single years)",
+        "INTs: one INT per PCN (compare-splits explores other groupings)",
+        "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
+        "community staff: from reference ratios (roles.csv population_per_fte), one team "
+        f"per PCN employed by '{COMMUNITY_EMPLOYER}'",
+    ]
+    if imd is None:
+        assumptions.append(
+            f"deprivation: no deprivation file read; every practice given decile {DEFAULT_DECILE}"
+        )
+    else:
+        scope = "England" if imd.national else "the practices in the file (not national)"
+        no_score = sorted(r.practice for r in rows if r.practice not in imd.decile)
+        assumptions.append(
+            f"deprivation: Fingertips 93553 IMD score ranked into deciles over {scope}"
+            + (f"; no score for {', '.join(no_score)}: decile {DEFAULT_DECILE}" if no_score else "")
+        )
+    differ = sorted(
+        c
+        for c, pl in quin.practices.items()
+        if pl.stated_total is not None and pl.stated_total != sum(pl.bands)
+    )
+    if differ:
+        assumptions.append(
+            "list sizes are the sums of the age-band rows; the file's own ALL total differs "
+            "for " + ", ".join(differ[:20]) + (" …" if len(differ) > 20 else "")
+        )
+    dropped: list[str] = []
+    # -- practices, PCNs, HCPs ------------------------------------------------------
+    pcn_name: dict[str, str] = {}
+    pcn_of: dict[str, str] = {}
+    sub_of: dict[str, str] = {}
+    hcp_name: dict[str, str] = {}
+    lists: dict[str, tuple[int, int, int, int, int]] = {}
+    names: dict[str, str] = {}
+    postcode_of: dict[str, str] = {}
+    for r in rows:
+        pl = quin.practices.get(r.practice)
+        if pl is None:
+            dropped.append(f"{r.practice} {r.name}: not in {quin.source}")
+            continue
+        ods_status = ods.status.get(r.practice) if ods else None
+        if ods_status in ("C", "D"):
+            when = ods.close_date.get(r.practice, "") if ods else ""
+            dropped.append(
+                f"{r.practice} {r.name}: {STATUS[ods_status]} in epraccur"
+                + (f" (closed {when})" if when else "")
+            )
+            continue
+        if sum(pl.bands) == 0:
+            dropped.append(f"{r.practice} {r.name}: no registered patients")
+            continue
+        pcn = r.pcn
+        if epcn is not None and r.practice in epcn.practice_pcn:
+            pcn = epcn.practice_pcn[r.practice]
+        if not pcn or pcn == "U00000":  # practices outside any PCN
+            pcn = f"{NO_PCN}-{r.sub_icb}"
+            pcn_name.setdefault(pcn, f"Practices in no PCN ({r.sub_icb_name or r.sub_icb})")
+        name = (epcn.pcn_names.get(pcn) if epcn else None) or r.pcn_name or pcn
+        pcn_name.setdefault(pcn, name)
+        pcn_of[r.practice] = pcn
+        sub_of[r.practice] = r.sub_icb
+        hcp_name.setdefault(r.sub_icb, r.sub_icb_name or r.sub_icb)
+        lists[r.practice] = pl.bands
+        names[r.practice] = r.name
+        postcode_of[r.practice] = r.postcode or pl.postcode
+    if not lists:
+        raise IntplanError(
+            f"none of the {len(rows)} practices of {icb_code} has a registered list in "
+            f"{quin.source}; are the two files from the same month?"
+        )
+    members: dict[str, list[str]] = {}
+    for p in sorted(lists):
+        members.setdefault(pcn_of[p], []).append(p)
+    pcn_hcp = {
+        pcn: Counter(sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
+    }
+    order = sorted(members, key=lambda c: (pcn_hcp[c], c))
+    ordered = {pcn: members[pcn] for pcn in order}
+    if pcs is None:
+        layout = schematic(order, ordered, "no postcode directory read")
+    else:
+        layout = from_postcodes(order, ordered, postcode_of, pcs)
+    practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
+    practice = {p.code: p for p in practices}
+    ints = [
+        INT(
+            code=f"INT-{pcn}",
+            name=pcn_name[pcn].removesuffix(" PCN"),
+            hcp=pcn_hcp[pcn],
+            practices=tuple(members[pcn]),
+        )
+        for pcn in order
+    ]
+    int_of = {p: i.code for i in ints for p in i.practices}
+    try:
+        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+    except QhullError:  # INT centres in a line or on one point: fall back to the schematic
+        layout = schematic(order, ordered, "practice locations too close to draw neighbours")
+        practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
+        practice = {p.code: p for p in practices}
+        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+    adjacencies = [replace(a, source=layout.adjacency_source) for a in adjacencies]
+    assumptions.append(layout.assumption)
+
+    # -- staff -----------------------------------------------------------------------
+    staff, teams = build_staff(
+        ref=ref,
+        practices=practices,
+        members={pcn: members[pcn] for pcn in order},
+        pcn_name=pcn_name,
+        int_of=int_of,
+        gpw=gpw,
+        pcw=pcw,
+        assumptions=assumptions,
+        dropped=dropped,
+    )
+    # -- provenance ------------------------------------------------------------------
+    sources = [
+        SourceFile(
+            file=pmap.source,
+            kind=Kind.PRACTICE_MAP.value,
+            period=pmap.extract_date or "?",
+            rows_read=len(pmap.rows),
+            note=f"{pmap.layout} layout; {len(rows)} practice(s) in {icb_code}",
+        ),
+        SourceFile(
+            file=quin.source,
+            kind=Kind.QUIN_AGE.value,
+            period=quin.extract_date or "?",
+            rows_read=quin.rows_read,
+            note=f"lists of {len(practices)} practice(s) used",
+        ),
+    ]
+    if epcn is not None:
+        sources.append(
+            SourceFile(
+                file="; ".join(epcn.sources),
+                kind="ePCN",
+                period="?",
+                rows_read=len(epcn.practice_pcn) + epcn.ended,
+                note=f"PCN names and membership; {epcn.ended} ended relationship(s) ignored",
+            )
+        )
+    if gpw is not None:
+        sources.append(
+            SourceFile(
+                file=gpw.source,
+                kind=Kind.GPW_PRACTICE.value,
+                period=_month_in(gpw.source),
+                rows_read=gpw.rows_read,
+                note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
+            )
+        )
+    if pcw is not None:
+        unmapped_roles = ", ".join(f"{k} ({v:.1f} FTE)" for k, v in sorted(pcw.unmapped.items()))
+        sources.append(
+            SourceFile(
+                file=pcw.source,
+                kind=Kind.PCN_WORKFORCE.value,
+                period=pcw.period,
+                rows_read=pcw.rows_read,
+                note="unmapped staff roles (all PCNs in the file): " + (unmapped_roles or "none"),
+            )
+        )
+    if ods is not None:
+        sources.append(
+            SourceFile(
+                file=ods.source,
+                kind=Kind.EPRACCUR.value,
+                period="?",
+                rows_read=ods.rows_read,
+                note="closed (C) and dormant (D) practices left out",
+            )
+        )
+    if pcs is not None:
+        sources.append(
+            SourceFile(
+                file=pcs.source,
+                kind=Kind.POSTCODES.value,
+                period="?",
+                rows_read=pcs.rows_read,
+                note=f"{len(pcs.lat_long)} practice postcode(s) found",
+            )
+        )
+    if imd is not None:
+        sources.append(
+            SourceFile(
+                file=imd.source,
+                kind="Fingertips 93553 deprivation score (IMD 2019)",
+                period=imd.period,
+                rows_read=imd.rows_read,
+                note=f"{len(imd.decile):,} practice scores ranked into deciles",
+            )
+        )
+    period = pmap.extract_date or quin.extract_date or "unknown date"
+    notes = "\n".join(
+        [
+            f"Built by `intplan new --icb {icb} --from` from NHS England public files "
+            f"(registered lists {quin.extract_date or '?'}).",
+            "Sources:",
+            *(
+                f"- {s.kind}: {s.file} ({s.period}; {s.rows_read:,} rows; {s.note})"
+                for s in sources
+            ),
+            "Assumptions:",
+            *(f"- {a}" for a in assumptions),
+            *(["Left out:", *(f"- {d}" for d in dropped)] if dropped else []),
+        ]
+    )
+    sheet: list[tuple[Cell, ...]] = [("file", "kind", "period", "rows read", "note")]
+    sheet += [(s.file, s.kind, s.period, s.rows_read, s.note) for s in sources]
+    sheet += [("assumption", None, None, None, a) for a in assumptions]
+    sheet += [("not recognised", None, None, None, u) for u in unrecognised]
+    sheet += [("not used", None, None, None, u) for u in unused]
+    sheet += [("left out", None, None, None, d) for d in dropped]
+    scenario = Scenario(
+        name=f"{icb_name} ({icb_code}), NHS data {period}",
+        notes=notes,
+        hcps=tuple(
+            HCP(code=c, name=n) for c, n in sorted(hcp_name.items()) if c in pcn_hcp.values()
+        ),
+        pcns=tuple(PCN(code=c, name=pcn_name[c], hcp=pcn_hcp[c]) for c in order),
+        practices=tuple(practices),
+        ints=tuple(ints),
+        adjacencies=tuple(adjacencies),
+        teams=tuple(teams),
+        rotas=ref.rotas,
+        roles=ref.roles,
+        staff=tuple(staff),
+        arrival_profiles=ref.arrival_profiles,
+        activities=ref.activities,
+        eligibilities=ref.eligibilities,
+        referrals=ref.referrals,
+        demand_rates=ref.demand_rates,
+        seasonality=ref.seasonality,
+        interventions=ref.interventions,
+        settings=Settings(),
+        extra_sheets=(ExtraSheet(name="Sources", rows=tuple(sheet)),),
+    )
+    return NhsBuild(
+        scenario=scenario,
+        icb=icb_code,
+        icb_name=icb_name,
+        sources=tuple(sources),
+        assumptions=tuple(assumptions),
+        unrecognised=tuple(unrecognised) + tuple(unused),
+        dropped=tuple(dropped),
+    )
