@@ -281,8 +281,11 @@ class SimulateView(QWidget):
         self.kpi_model.set_rows(acts)
         unit = next((i for i in r.ints if i.int_code == code), None)
         if unit is not None:
+            growing = ", ".join(a.activity for a in acts if a.backlog_growing) or "none"
             self.headline.setText(
-                f"Mean wait {_ci(unit.wait_mean_minutes, HOURS)} h · continuity "
+                f"Mean wait {_ci(unit.wait_mean_minutes, HOURS)} h · utilisation "
+                f"{100 * unit.utilisation.mean:.0f}% (contact + travel ÷ on duty; Demand & "
+                f"capacity shows the expected figure) · backlog growing: {growing} · continuity "
                 f"{100 * unit.continuity_share.mean:.0f}% · escalations "
                 f"{unit.escalations_per_week.mean:,.1f}/week · cost £"
                 f"{unit.cost_per_capita_gbp.mean:,.0f} per person"
