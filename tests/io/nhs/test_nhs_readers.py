@@ -161,3 +161,20 @@ def test_a_windows_1252_file_is_read(tmp_path: Path) -> None:
     pmap = read_practice_map(recognise(folder).found[Kind.PRACTICE_MAP][0], issues)
     assert issues == []
     assert next(r.name for r in pmap.rows if r.practice == "G82001") == "KENT HOUSE \u2013 ASHFORD"
+
+
+def test_a_definitions_file_beside_a_recognised_table_in_a_zip_is_not_an_error(
+    tmp_path: Path,
+) -> None:
+    folder = write_folder(tmp_path / "dl")
+    with zipfile.ZipFile(folder / "download (3).zip", "a") as z:
+        z.writestr("0 Overall Definitions.csv", "Field,Definition\nPRAC_CODE,practice\n")
+    found = recognise(folder)
+    assert found.unrecognised_messages() == []
+    assert any("0 Overall Definitions.csv: not used" in m for m in found.folder_messages())
+    # an unrecognised file in a zip with nothing recognised is still an error
+    with zipfile.ZipFile(folder / "other.zip", "w") as z:
+        z.writestr("notes.csv", "Meeting,Date\n")
+    assert [m.split(":")[0] for m in recognise(folder).unrecognised_messages()] == [
+        f"{folder / 'other.zip'} » notes.csv"
+    ]

@@ -95,6 +95,9 @@ class Folder:
     found: dict[Kind, list[Table]] = field(default_factory=dict)
     unrecognised: list[Table] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    #: other files inside a zip that holds a recognised table (e.g. the definitions
+    #: workbook in the GP Workforce zip): the download is recognised, these are listed
+    companions: list[str] = field(default_factory=list)
 
     def unrecognised_messages(self) -> list[str]:
         """Every file that is not a recognised NHS table (stops ``new`` unless ignored)."""
@@ -105,8 +108,8 @@ class Folder:
         return out + [f"{s.source}: {s.reason}" for s in self.skipped if not s.folder]
 
     def folder_messages(self) -> list[str]:
-        """Subfolders: not read, listed so the planner knows."""
-        return [f"{s.source}: {s.reason}" for s in self.skipped if s.folder]
+        """Subfolders and zip companions: not read, listed so the planner knows."""
+        return [f"{s.source}: {s.reason}" for s in self.skipped if s.folder] + self.companions
 
 
 def recognise(folder: Path) -> Folder:
@@ -118,4 +121,16 @@ def recognise(folder: Path) -> Folder:
             result.unrecognised.append(t)
         else:
             result.found.setdefault(kind, []).append(t)
+    zips = {_zip_of(t.source) for ts in result.found.values() for t in ts} - {None}
+    for t in [t for t in result.unrecognised if _zip_of(t.source) in zips]:
+        result.unrecognised.remove(t)
+        result.companions.append(f"{t.describe()}: not used (beside a recognised file in the zip)")
+    for sk in [sk for sk in result.skipped if _zip_of(sk.source) in zips]:
+        result.skipped.remove(sk)
+        result.companions.append(f"{sk.source}: {sk.reason}; not used")
     return result
+
+
+def _zip_of(source: str) -> str | None:
+    """``'dl/gpw.zip » defs.xlsx'`` -> ``'dl/gpw.zip'``; a bare file -> None."""
+    return source.split(" » ", 1)[0] if " » " in source else None
