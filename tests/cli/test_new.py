@@ -98,7 +98,6 @@ def test_new_from_nhs_files_builds_a_valid_icb_scenario(
         "staff": 0,
         "population": 12_000,
     }
-    assert any("my notes.csv" in u and "not recognised" in u for u in report["not_recognised"])
     assert main(["validate", str(out)]) == 0
     s = read_scenario(out)
     assert {p.code: p.list_by_age for p in s.practices} == {
@@ -176,7 +175,7 @@ def test_new_from_nhs_needs_the_practice_map(
     (src / "mapping.csv").unlink()
     assert main(["new", str(tmp_path / "x.xlsx"), "--icb", "QHM", "--from", str(src)]) == 1
     err = capsys.readouterr().err
-    assert "no gp-reg-pat-prac-map file" in err and "my notes.csv" in err
+    assert "no gp-reg-pat-prac-map file" in err
 
 
 def test_new_from_nhs_reports_a_damaged_cell(
@@ -314,3 +313,106 @@ def test_new_from_nhs_ignores_damage_in_another_icbs_rows(
     capsys.readouterr()
     assert main(["new", str(tmp_path / "k.xlsx"), "--icb", "QKS", "--from", str(src)]) == 1
     assert "row 5, column 'TOTAL_GP_EXTG_FTE': 'four' is not a number" in capsys.readouterr().err
+
+
+def test_new_from_nhs_refuses_unrecognised_files_listing_them_and_the_known_kinds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads", notes=True, system_files=True)
+    (src / "readme.pdf").write_bytes(b"%PDF-1.4")
+    out = tmp_path / "x.xlsx"
+    assert main(["new", str(out), "--icb", "QHM", "--from", str(src)]) == 1
+    err = capsys.readouterr().err
+    assert "2 file(s)" in err and "nothing written" in err
+    assert f"{src / 'my notes.csv'}: header not recognised (starts Meeting, Date)" in err
+    assert f"{src / 'readme.pdf'}: is not a CSV, xlsx or zip file" in err
+    # what intplan does recognise, with the columns that identify each kind
+    assert "gp-reg-pat-prac-map: PRACTICE_CODE, PRACTICE_NAME, PCN_CODE, PCN_NAME" in err
+    assert "--ignore-unrecognised" in err
+    # system litter is not mentioned
+    assert not any(n in err for n in ("Thumbs.db", "desktop.ini", "DS_Store", "MACOSX"))
+    assert not out.exists()
+
+
+def test_new_from_nhs_ignore_unrecognised_builds_and_lists_them_in_sources(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads", notes=True)
+    out = tmp_path / "x.xlsx"
+    args = ["new", str(out), "--icb", "QHM", "--from", str(src), "--ignore-unrecognised"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert any("my notes.csv" in u and "not recognised" in u for u in report["not_recognised"])
+    sources = read_scenario(out).extra_sheets[0]
+    assert sources.name == "Sources"
+    assert any(r[0] == "not recognised" and "my notes.csv" in str(r[4]) for r in sources.rows)
+
+
+def test_new_ignore_unrecognised_and_split_large_need_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for flag in ("--ignore-unrecognised", "--split-large"):
+        assert main(["new", str(tmp_path / "x.xlsx"), flag]) == 2
+        assert "--from" in capsys.readouterr().err
+
+
+def test_new_from_nhs_split_large_splits_a_pcn_above_the_bound(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # STOCKTON PCN U89141: A81001 and A81002 with 40,000 people each = 80,000 > 50,000
+    src = write_folder(tmp_path / "downloads", places=True, sizes={"A81001": 20, "A81002": 20})
+    out = tmp_path / "x.xlsx"
+    assert main(["new", str(out), "--icb", "QHM", "--from", str(src), "--split-large"]) == 0
+    text = capsys.readouterr().out
+    assert "split-large: U89141 (80,000 people) split into 2 INTs" in text
+    assert "A81001 (40,000) | A81002 (40,000)" in text
+    s = read_scenario(out)
+    assert [(i.code, i.practices) for i in s.ints] == [
+        ("INT-U89141-1", ("A81001",)),
+        ("INT-U89141-2", ("A81002",)),
+        ("INT-U89142", ("A81003",)),
+    ]
+    # the PCN's posts are shared over its two INTs by population
+    pcn_staff = [st for st in s.staff if st.base == "U89141"]
+    assert pcn_staff
+    for st in pcn_staff:
+        shares = {a.int_code: a.fte for a in st.assignments}
+        assert set(shares) == {"INT-U89141-1", "INT-U89141-2"}
+        assert math.isclose(shares["INT-U89141-1"], shares["INT-U89141-2"], abs_tol=1e-4)
+    sources = s.extra_sheets[0].rows
+    assert any(r[0] == "split" and "U89141" in str(r[4]) for r in sources)
+    assert "Split by --split-large" in s.notes
+    assert main(["validate", str(out)]) == 0
+    # without the flag: one INT per PCN
+    out2 = tmp_path / "y.xlsx"
+    assert main(["new", str(out2), "--icb", "QHM", "--from", str(src)]) == 0
+    assert [i.code for i in read_scenario(out2).ints] == ["INT-U89141", "INT-U89142"]
+
+
+def test_new_from_nhs_split_large_keeps_a_pcn_that_cannot_split_within_bounds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 20,000 + 40,000 = 60,000 > 50,000, but 20,000 is below the 30,000 minimum
+    src = write_folder(tmp_path / "downloads", places=True, sizes={"A81001": 10, "A81002": 20})
+    out = tmp_path / "x.xlsx"
+    args = ["new", str(out), "--icb", "QHM", "--from", str(src), "--split-large", "--json"]
+    assert main(args) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["splits"] == [
+        "U89141 (60,000 people): no split into 2-3 contiguous INTs has every INT within "
+        "30,000-50,000; kept as one INT"
+    ]
+    assert [i.code for i in read_scenario(out).ints] == ["INT-U89141", "INT-U89142"]
+
+
+def test_new_from_nhs_keeps_the_appointments_crosstab_for_calibrate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, report, out = _new_from(tmp_path, capsys, "QHM", appointments=True)
+    assert code == 0, report
+    crosstab = str(tmp_path / "downloads" / "Practice_Level_Crosstab_Nov_25.csv")
+    assert report["observed"] == crosstab
+    rows = read_scenario(out).extra_sheets[0].rows
+    kept = [r for r in rows if r[0] == crosstab]
+    assert kept and kept[0][1] == "Appointments in General Practice practice-level crosstab"
+    assert f"--observed {crosstab}" in str(kept[0][4])

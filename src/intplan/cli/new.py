@@ -16,10 +16,11 @@ from intplan.cli._common import (
     fail,
     write_checked,
 )
-from intplan.domain import IntplanError, Scenario
+from intplan.domain import IntplanError, Scenario, Settings
 from intplan.examples import DEFAULT_TEMPLATE, TEMPLATES, load_template
 from intplan.examples.from_nhs import NhsBuild, build_from_nhs
 from intplan.services.files import save_scenario
+from intplan.services.nhs_splits import proposer
 
 
 def register(sub: Any) -> None:
@@ -50,6 +51,18 @@ def register(sub: Any) -> None:
         metavar="CODE",
         help="the ICB to build, by ICB code (e.g. QKS) or ONS code (E54000032); needs --from",
     )
+    p.add_argument(
+        "--ignore-unrecognised",
+        action="store_true",
+        help="with --from: build even if some files in DIR are not recognised NHS files "
+        "(they are listed in the Sources sheet); without it they stop the build (exit 1)",
+    )
+    p.add_argument(
+        "--split-large",
+        action="store_true",
+        help="with --from: split each PCN above the INT population bound (Settings "
+        "int_population_max) into the most balanced 2-3 contiguous INTs within the bounds",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
@@ -71,10 +84,22 @@ def run(args: argparse.Namespace) -> int:
         return usage(f"folder {out.parent} does not exist")
     if (args.icb is None) != (args.from_dir is None):
         return usage("--icb and --from go together: --icb CODE --from DIR")
+    if args.from_dir is None and (args.ignore_unrecognised or args.split_large):
+        return usage("--ignore-unrecognised and --split-large go with --icb CODE --from DIR")
     built: NhsBuild | None = None
     if args.from_dir is not None:
+        bounds = Settings()
         try:
-            built = build_from_nhs(Path(args.from_dir), args.icb)
+            built = build_from_nhs(
+                Path(args.from_dir),
+                args.icb,
+                ignore_unrecognised=args.ignore_unrecognised,
+                split_large=(
+                    proposer(bounds.int_population_min, bounds.int_population_max)
+                    if args.split_large
+                    else None
+                ),
+            )
         except IntplanError as e:
             return fail(exit_code_for(e), str(e), as_json=args.json, path=str(out))
         scenario: Scenario = built.scenario
@@ -126,6 +151,8 @@ def _report_nhs(
                     for s in built.sources
                 ],
                 "assumptions": list(built.assumptions),
+                "splits": list(built.splits),
+                "observed": built.observed,
                 "not_recognised": list(built.unrecognised),
                 "left_out": list(built.dropped),
             }
@@ -136,6 +163,10 @@ def _report_nhs(
         print(f"  read {s.kind}: {s.file} ({s.period}; {s.rows_read:,} rows; {s.note})")
     for a in built.assumptions:
         print(f"  assumed {a}")
+    for x in built.splits:
+        print(f"  split-large: {x}")
+    if built.observed is not None:
+        print(f"  calibrate with: intplan calibrate {out} --observed {built.observed}")
     for u in built.unrecognised:
         err(f"warning: {u}")
     for d in built.dropped:

@@ -140,7 +140,7 @@ def build_staff(
     ]
     for pcn, codes in members.items():
         population = sum(practice[p].population for p in codes)
-        shares = [(f"INT-{pcn}", 1.0)]
+        shares = _int_shares(codes, practice, int_of)
         counted = pcw.fte.get(pcn) if pcw else None
         if pcw is not None and counted is None:
             no_pcn_staff.append(pcn)
@@ -202,3 +202,17 @@ def build_staff(
             )
         )
     return staff.rows, teams
+
+
+def _int_shares(
+    codes: list[str], practice: dict[str, Practice], int_of: dict[str, str]
+) -> list[tuple[str, float]]:
+    """A PCN's posts shared over its INTs by registered population (one INT: all of it;
+    a PCN split by ``--split-large``: in proportion to each INT's list)."""
+    pops: dict[str, int] = {}
+    for p in codes:
+        pops[int_of[p]] = pops.get(int_of[p], 0) + practice[p].population
+    total = sum(pops.values()) or 1
+    ints = sorted(pops)
+    shares = [(i, round(pops[i] / total, 4)) for i in ints[:-1]]
+    return [*shares, (ints[-1], round(1.0 - sum(f for _, f in shares), 4))]

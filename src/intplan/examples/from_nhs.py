@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from intplan.io.nhs.fingertips import Deprivation, read_deprivation
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
 from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
-from intplan.io.nhs.recognise import USED, Folder, Kind, recognise
+from intplan.io.nhs.recognise import USED, Folder, Kind, recognise, recognised_kinds
 from intplan.io.nhs.tables import Table
 from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
 from intplan.io.reference import ReferenceData, load_reference
@@ -47,6 +48,10 @@ from intplan.io.reference import ReferenceData, load_reference
 #: assumption: with no deprivation file every practice gets the middle decile
 DEFAULT_DECILE = 5
 NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
+
+#: ``--split-large``: (PCN, its practices, layout is schematic) -> (INT groups, note);
+#: supplied by ``intplan.services.nhs_splits`` (examples may not import splits)
+SplitLarge = Callable[[str, Sequence[Practice], bool], tuple[tuple[tuple[str, ...], ...], str]]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -67,6 +72,8 @@ class NhsBuild:
     assumptions: tuple[str, ...]
     unrecognised: tuple[str, ...]
     dropped: tuple[str, ...]  # practices of the ICB left out, with why
+    splits: tuple[str, ...] = ()  # --split-large: what was split (or not) and how
+    observed: str | None = None  # an Appointments crosstab for `calibrate --observed`
 
 
 def _one(folder: Folder, kind: Kind) -> Table | None:
@@ -144,16 +151,59 @@ def _practices(
     return out
 
 
+def _refuse_unrecognised(folder_path: Path, unrecognised: Sequence[str]) -> None:
+    listed = "\n".join(f"  {u}" for u in unrecognised)
+    raise IntplanError(
+        f"{len(unrecognised)} file(s) in {folder_path} not recognised; nothing written:\n"
+        f"{listed}\nintplan recognises a file by its header row; the kinds it knows and "
+        f"the columns that identify each:\n{recognised_kinds()}\n"
+        "Move the file(s) out of the folder, or pass --ignore-unrecognised to build "
+        "without them (they are then listed in the Sources sheet)."
+    )
+
+
+def _observed(folder: Folder) -> tuple[str | None, list[SourceFile]]:
+    """Appointments crosstabs, kept for ``intplan calibrate --observed`` (not read here).
+    The one to suggest is a bare CSV when there is exactly one; zipped ones need unzipping
+    first (``calibrate`` reads a CSV)."""
+    tables = folder.found.get(Kind.APPOINTMENTS, [])
+    sources = [
+        SourceFile(
+            file=t.source,
+            kind=Kind.APPOINTMENTS.value,
+            period="?",
+            rows_read=0,
+            note="observed appointments, not read by `new`; for calibration: "
+            + (
+                "unzip it, then intplan calibrate OUT --observed <the CSV>"
+                if " » " in t.source
+                else f"intplan calibrate OUT --observed {t.source}"
+            ),
+        )
+        for t in tables
+    ]
+    one = len(tables) == 1 and " » " not in tables[0].source
+    return (tables[0].source if one else None), sources
+
+
 def build_from_nhs(
-    folder_path: Path, icb: str, *, reference: ReferenceData | None = None
+    folder_path: Path,
+    icb: str,
+    *,
+    reference: ReferenceData | None = None,
+    ignore_unrecognised: bool = False,
+    split_large: SplitLarge | None = None,
 ) -> NhsBuild:
     ref = reference or load_reference()
     folder = recognise(folder_path)
     unrecognised = tuple(folder.unrecognised_messages())
+    if unrecognised and not ignore_unrecognised:
+        _refuse_unrecognised(folder_path, unrecognised)
+    unrecognised += tuple(folder.folder_messages())
     unused = [
         f"{t.describe()}: recognised as {k.value}; not used by `intplan new` (yet)"
         for k, ts in folder.found.items()
-        if k not in USED
+        if k not in USED and k != Kind.APPOINTMENTS  # kept for calibrate: see _observed
         for t in ts
     ]
     quin_t = _one(folder, Kind.QUIN_AGE)
@@ -200,13 +250,18 @@ def build_from_nhs(
     pcs: Postcodes | None = read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None
     imd_t = _one(folder, Kind.FINGERTIPS)
     imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
+    observed, observed_sources = _observed(folder)
     if issues:
         raise WorkbookError(issues)
 
+    settings = Settings()
     assumptions: list[str] = [
         "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
         "spread evenly over single years)",
-        "INTs: one INT per PCN (compare-splits explores other groupings)",
+        "INTs: one INT per PCN (compare-splits explores other groupings)"
+        if split_large is None
+        else "INTs: one INT per PCN, except PCNs above "
+        f"{settings.int_population_max:,} people split by --split-large (see Sources)",
         "demand rates, activities, roles, rotas, referrals: intplan's bundled reference data",
         "community staff: from reference ratios (roles.csv population_per_fte), one team "
         f"per PCN employed by '{COMMUNITY_EMPLOYER}'",
@@ -290,15 +345,27 @@ def build_from_nhs(
         layout = from_postcodes(order, ordered, postcode_of, pcs)
     practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
     practice = {p.code: p for p in practices}
-    ints = [
-        INT(
-            code=f"INT-{pcn}",
-            name=pcn_name[pcn].removesuffix(" PCN"),
-            hcp=pcn_hcp[pcn],
-            practices=tuple(members[pcn]),
-        )
-        for pcn in order
-    ]
+    ints: list[INT] = []
+    splits: list[str] = []
+    for pcn in order:
+        groups: tuple[tuple[str, ...], ...] = (tuple(members[pcn]),)
+        population = sum(practice[c].population for c in members[pcn])
+        if split_large is not None and population > settings.int_population_max:
+            groups, note = split_large(pcn, [practice[c] for c in members[pcn]], pcs is None)
+            splits.append(note)
+        name = pcn_name[pcn].removesuffix(" PCN")
+        for n, group in enumerate(groups, start=1):
+            many = len(groups) > 1
+            ints.append(
+                INT(
+                    code=f"INT-{pcn}" + (f"-{n}" if many else ""),
+                    name=name + (f" {n} of {len(groups)}" if many else ""),
+                    hcp=pcn_hcp[pcn],
+                    practices=group,
+                )
+            )
+    if split_large is not None and not splits:
+        splits.append(f"no PCN above {settings.int_population_max:,} people; none split")
     int_of = {p: i.code for i in ints for p in i.practices}
     try:
         adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
@@ -390,6 +457,7 @@ def build_from_nhs(
                 note=f"{len(pcs.lat_long)} practice postcode(s) found",
             )
         )
+    sources += observed_sources
     if imd is not None:
         sources.append(
             SourceFile(
@@ -412,12 +480,14 @@ def build_from_nhs(
             ),
             "Assumptions:",
             *(f"- {a}" for a in assumptions),
+            *(["Split by --split-large:", *(f"- {x}" for x in splits)] if splits else []),
             *(["Left out:", *(f"- {d}" for d in dropped)] if dropped else []),
         ]
     )
     sheet: list[tuple[Cell, ...]] = [("file", "kind", "period", "rows read", "note")]
     sheet += [(s.file, s.kind, s.period, s.rows_read, s.note) for s in sources]
     sheet += [("assumption", None, None, None, a) for a in assumptions]
+    sheet += [("split", None, None, None, x) for x in splits]
     sheet += [("not recognised", None, None, None, u) for u in unrecognised]
     sheet += [("not used", None, None, None, u) for u in unused]
     sheet += [("left out", None, None, None, d) for d in dropped]
@@ -442,7 +512,7 @@ def build_from_nhs(
         demand_rates=ref.demand_rates,
         seasonality=ref.seasonality,
         interventions=ref.interventions,
-        settings=Settings(),
+        settings=settings,
         extra_sheets=(ExtraSheet(name="Sources", rows=tuple(sheet)),),
     )
     return NhsBuild(
@@ -453,4 +523,6 @@ def build_from_nhs(
         assumptions=tuple(assumptions),
         unrecognised=tuple(unrecognised) + tuple(unused),
         dropped=tuple(dropped),
+        splits=tuple(splits),
+        observed=observed,
     )

@@ -55,11 +55,12 @@ def list_by_age(code: str) -> tuple[int, int, int, int, int]:
     return (3 * n + (3 * n) // 5, 9 * n + n - (3 * n) // 5, 2 * n, 2 * n, 3 * n)
 
 
-def quin_csv() -> str:
+def quin_csv(sizes: dict[str, int] | None = None) -> str:
+    size = SIZE | (sizes or {})
     lines = [QUIN_HEADER, "GP_PRAC_PAT_LIST,2025-03-01,Comm Region,Y56,E40000003,,ALL,ALL,999"]
     lines.append("GP_PRAC_PAT_LIST,2025-03-01,PCN,U89141,,,ALL,ALL,900")
     for code in PRACTICES:
-        n = 100 * SIZE[code]
+        n = 100 * size[code]
         lines.append(f"GP_PRAC_PAT_LIST,2025-03-01,GP,{code},,TS3 6AL,ALL,ALL,{n * 20}")
         for band in BANDS:
             half = n // 2
@@ -224,11 +225,21 @@ def write_folder(
     pcn_staff: bool = False,
     places: bool = False,
     ods: bool = False,
+    notes: bool = False,
+    appointments: bool = False,
+    system_files: bool = False,
+    sizes: dict[str, int] | None = None,
 ) -> Path:
-    """Write the fixture files (quin-age zipped, the rest bare) into ``folder``."""
+    """Write the fixture files (quin-age zipped, the rest bare) into ``folder``.
+
+    ``notes`` adds a CSV that is no NHS file; ``system_files`` the litter operating
+    systems leave (hidden files, Thumbs.db, desktop.ini, a zip's __MACOSX/);
+    ``sizes`` scales practices' lists (100 x size people in each of 20 bands)."""
     folder.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(folder / "download (3).zip", "w") as z:
-        z.writestr("gp-reg-pat-prac-quin-age.csv", quin_csv())
+        z.writestr("gp-reg-pat-prac-quin-age.csv", quin_csv(sizes))
+        if system_files:
+            z.writestr("__MACOSX/._gp-reg-pat-prac-quin-age.csv", b"\x00\x05\x16\x07junk")
     (folder / "mapping.csv").write_text(map_csv(ccg=ccg), encoding="utf-8")
     if workforce:
         name = "1 General Practice \u2013 March 2025 Practice Level - Detailed.csv"
@@ -247,8 +258,51 @@ def write_folder(
         (folder / "ONSPD_extract.csv").write_text(postcodes_csv(), encoding="utf-8")
     if imd:
         (folder / "indicators-GP.data.csv").write_text(fingertips_csv(), encoding="utf-8")
-    (folder / "my notes.csv").write_text("Meeting,Date\nINT board,2025-03-01\n", encoding="utf-8")
+    if appointments:
+        (folder / "Practice_Level_Crosstab_Nov_25.csv").write_text(crosstab_csv(), encoding="utf-8")
+    if notes:
+        (folder / "my notes.csv").write_text(
+            "Meeting,Date\nINT board,2025-03-01\n", encoding="utf-8"
+        )
+    if system_files:
+        (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+        (folder / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0")
+        (folder / "desktop.ini").write_text("[.ShellClassInfo]\n", encoding="utf-8")
+        (folder / "__MACOSX").mkdir()
+        (folder / "__MACOSX" / "._mapping.csv").write_bytes(b"\x00\x05")
     return folder
+
+
+#: the real Appointments in General Practice practice-level crosstab header
+CROSSTAB_HEADER = (
+    "APPOINTMENT_MONTH_START_DATE,GP_CODE,GP_NAME,SUPPLIER,PCN_CODE,PCN_NAME,"
+    "SUB_ICB_LOCATION_CODE,SUB_ICB_LOCATION_NAME,HCP_TYPE,APPT_MODE,NATIONAL_CATEGORY,"
+    "TIME_BETWEEN_BOOK_AND_APPT,COUNT_OF_APPOINTMENTS,APPT_STATUS"
+)
+#: booking buckets as published (double spaces in 8/15/22) -> appointments per practice
+CROSSTAB_COUNTS = {
+    "Same Day": 300,
+    "1 Day": 60,
+    "2 to 7 Days": 120,
+    "8  to 14 Days": 80,
+    "15  to 21 Days": 40,
+    "22  to 28 Days": 20,
+    "More than 28 Days": 10,
+    "Unknown / Data Issue": 5,
+}
+
+
+def crosstab_csv() -> str:
+    """One month (Nov 2025) for every fixture practice: attended and a few DNAs."""
+    lines = [CROSSTAB_HEADER]
+    for code, (_, _, sub, pcn, pcn_name, name) in PRACTICES.items():
+        for bucket, count in CROSSTAB_COUNTS.items():
+            for status, n in (("Attended", count * SIZE[code]), ("DNA", count // 10)):
+                lines.append(
+                    f"01NOV2025,{code},{name},TPP,{pcn},{pcn_name},{sub},NHS ICB - {sub},GP,"
+                    f"Face-to-Face,General Consultation Routine,{bucket},{n},{status}"
+                )
+    return "\n".join(lines) + "\n"
 
 
 FINGERTIPS_HEADER = (

@@ -19,7 +19,7 @@ from intplan.io.nhs.workforce import load_role_map, read_workforce
 
 
 def test_every_file_is_recognised_by_its_header_or_listed(tmp_path: Path) -> None:
-    folder = write_folder(tmp_path / "dl")
+    folder = write_folder(tmp_path / "dl", notes=True, system_files=True, appointments=True)
     (folder / "readme.pdf").write_bytes(b"%PDF-1.4")
     found = recognise(folder)
     kinds = {k: [t.describe() for t in ts] for k, ts in found.found.items()}
@@ -29,12 +29,17 @@ def test_every_file_is_recognised_by_its_header_or_listed(tmp_path: Path) -> Non
         Kind.EPCN_DETAILS,
         Kind.EPCN_PARTNERS,
         Kind.GPW_PRACTICE,
+        Kind.APPOINTMENTS,
     }
     # the zipped CSV is found inside the zip, whatever the zip is called
     assert kinds[Kind.QUIN_AGE] == [f"{folder / 'download (3).zip'} » gp-reg-pat-prac-quin-age.csv"]
     messages = found.unrecognised_messages()
     assert any("my notes.csv" in m and "not recognised" in m for m in messages)
     assert any("readme.pdf" in m and "not a CSV, xlsx or zip" in m for m in messages)
+    # system litter (.DS_Store, Thumbs.db, desktop.ini, __MACOSX/ inside and outside the
+    # zip) is skipped silently: only the two files above are reported
+    assert len(messages) == 2, messages
+    assert found.folder_messages() == []
 
 
 def test_quin_age_bands_map_onto_the_scenario_bands(tmp_path: Path) -> None:
@@ -156,3 +161,20 @@ def test_a_windows_1252_file_is_read(tmp_path: Path) -> None:
     pmap = read_practice_map(recognise(folder).found[Kind.PRACTICE_MAP][0], issues)
     assert issues == []
     assert next(r.name for r in pmap.rows if r.practice == "G82001") == "KENT HOUSE \u2013 ASHFORD"
+
+
+def test_a_definitions_file_beside_a_recognised_table_in_a_zip_is_not_an_error(
+    tmp_path: Path,
+) -> None:
+    folder = write_folder(tmp_path / "dl")
+    with zipfile.ZipFile(folder / "download (3).zip", "a") as z:
+        z.writestr("0 Overall Definitions.csv", "Field,Definition\nPRAC_CODE,practice\n")
+    found = recognise(folder)
+    assert found.unrecognised_messages() == []
+    assert any("0 Overall Definitions.csv: not used" in m for m in found.folder_messages())
+    # an unrecognised file in a zip with nothing recognised is still an error
+    with zipfile.ZipFile(folder / "other.zip", "w") as z:
+        z.writestr("notes.csv", "Meeting,Date\n")
+    assert [m.split(":")[0] for m in recognise(folder).unrecognised_messages()] == [
+        f"{folder / 'other.zip'} » notes.csv"
+    ]

@@ -3,7 +3,8 @@
 Each known kind lists the columns that identify it (compared normalised, see
 ``tables.normalise``); a table is that kind when it has all of them. The first kind
 that matches wins, so more specific kinds come first. Tables that match no kind are
-reported as "not recognised" with the start of their header; none is silently ignored.
+reported as "not recognised" with the start of their header; none is silently ignored
+(only system files such as ``.DS_Store`` or ``Thumbs.db`` are skipped, see ``tables``).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Kind(StrEnum):
     PATIENTS_OTHER = "Patients Registered at a GP Practice (other breakdown)"
     GPW_HIGH_LEVEL = "GP Workforce practice-level high-level CSV"
     APPOINTMENTS = "Appointments in General Practice practice-level crosstab"
+    APPOINTMENTS_MAP = "Appointments in General Practice Mapping.csv"
     FINGERTIPS = "Fingertips indicator data"
     POSTCODES = "ONS postcode directory"
     EPRACCUR = "ODS epraccur (no header row)"
@@ -49,6 +51,7 @@ SIGNATURES: tuple[_Signature, ...] = (
     _Signature(Kind.GPW_HIGH_LEVEL, ("PRAC_CODE", "STAFF_GROUP", "MEASURE", "VALUE")),
     _Signature(Kind.PCN_WORKFORCE, ("PCN_CODE", "STAFF_GROUP", "DETAILED_STAFF_ROLE", "FTE")),
     _Signature(Kind.APPOINTMENTS, ("GP_CODE", "HCP_TYPE", "APPT_MODE", "COUNT_OF_APPOINTMENTS")),
+    _Signature(Kind.APPOINTMENTS_MAP, ("GP_CODE", "GP_NAME", "SUPPLIER", "PCN_CODE", "ICB_CODE")),
     _Signature(Kind.FINGERTIPS, ("Indicator ID", "Area Code", "Value")),
     _Signature(Kind.POSTCODES, ("pcds", "lat", "long")),
 )
@@ -69,6 +72,13 @@ USED = frozenset(
 )
 
 
+def recognised_kinds() -> str:
+    """Every kind intplan recognises with the header columns that identify it."""
+    lines = [f"  {sig.kind.value}: {', '.join(sig.columns)}" for sig in SIGNATURES]
+    lines.append(f"  {Kind.EPRACCUR.value}: a practice code, name, ... 27 quoted fields")
+    return "\n".join(lines)
+
+
 def kind_of(table: Table) -> Kind | None:
     for sig in SIGNATURES:
         if table.has(*sig.columns):
@@ -85,14 +95,21 @@ class Folder:
     found: dict[Kind, list[Table]] = field(default_factory=dict)
     unrecognised: list[Table] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    #: other files inside a zip that holds a recognised table (e.g. the definitions
+    #: workbook in the GP Workforce zip): the download is recognised, these are listed
+    companions: list[str] = field(default_factory=list)
 
     def unrecognised_messages(self) -> list[str]:
+        """Every file that is not a recognised NHS table (stops ``new`` unless ignored)."""
         out = [
-            f"{t.describe()}: header not recognised (starts {', '.join(t.header[:6])}); "
-            "expected one of: " + "; ".join(k.value for k in Kind)
+            f"{t.describe()}: header not recognised (starts {', '.join(t.header[:6])})"
             for t in self.unrecognised
         ]
-        return out + [f"{s.source}: {s.reason}" for s in self.skipped]
+        return out + [f"{s.source}: {s.reason}" for s in self.skipped if not s.folder]
+
+    def folder_messages(self) -> list[str]:
+        """Subfolders and zip companions: not read, listed so the planner knows."""
+        return [f"{s.source}: {s.reason}" for s in self.skipped if s.folder] + self.companions
 
 
 def recognise(folder: Path) -> Folder:
@@ -104,4 +121,16 @@ def recognise(folder: Path) -> Folder:
             result.unrecognised.append(t)
         else:
             result.found.setdefault(kind, []).append(t)
+    zips = {_zip_of(t.source) for ts in result.found.values() for t in ts} - {None}
+    for t in [t for t in result.unrecognised if _zip_of(t.source) in zips]:
+        result.unrecognised.remove(t)
+        result.companions.append(f"{t.describe()}: not used (beside a recognised file in the zip)")
+    for sk in [sk for sk in result.skipped if _zip_of(sk.source) in zips]:
+        result.skipped.remove(sk)
+        result.companions.append(f"{sk.source}: {sk.reason}; not used")
     return result
+
+
+def _zip_of(source: str) -> str | None:
+    """``'dl/gpw.zip » defs.xlsx'`` -> ``'dl/gpw.zip'``; a bare file -> None."""
+    return source.split(" » ", 1)[0] if " » " in source else None

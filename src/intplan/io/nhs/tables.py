@@ -172,6 +172,18 @@ class Skipped:
 
     source: str
     reason: str
+    folder: bool = False  # a subfolder: listed, never read, not an error
+
+
+#: files operating systems and archivers leave beside downloads; skipped silently
+SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
+
+
+def is_system_file(path: str) -> bool:
+    """Hidden files (``.DS_Store``, ``._x.csv``), Office lock files (``~$x.xlsx``),
+    ``Thumbs.db``, ``desktop.ini`` and anything under a zip's ``__MACOSX/``."""
+    parts = [p for p in path.replace("\\", "/").split("/") if p]
+    return any(p.startswith((".", "~$")) or p.lower() in SYSTEM_FILES for p in parts)
 
 
 def _in_zip(path_opener: Opener, member: str) -> Opener:
@@ -190,7 +202,11 @@ def _tables_of(source: str, name: str, opener: Opener) -> tuple[list[Table], lis
         skipped: list[Skipped] = []
         try:
             with opener() as f, zipfile.ZipFile(f) as archive:
-                members = [i.filename for i in archive.infolist() if not i.is_dir()]
+                members = [
+                    i.filename
+                    for i in archive.infolist()
+                    if not i.is_dir() and not is_system_file(i.filename)
+                ]
         except (zipfile.BadZipFile, OSError):
             raise UnreadableFileError(source, "is not a readable zip file") from None
         for member in members:
@@ -228,13 +244,14 @@ def read_folder(folder: Path) -> tuple[list[Table], list[Skipped]]:
     tables: list[Table] = []
     skipped: list[Skipped] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith((".", "~$")):  # hidden files, Office lock files
+        if is_system_file(path.name):
             continue
         if not path.is_file():
             skipped.append(
                 Skipped(
                     source=str(path),
                     reason="is a folder; only files directly in the folder are read",
+                    folder=True,
                 )
             )
             continue
