@@ -68,6 +68,14 @@ def metrics(m: CompiledModel, results: Sequence[ReplicationResult]) -> dict[str,
         "wait mean min": _ratio(stack("wait_sum_minutes"), served),
         "within target": _ratio(stack("within_target"), served + esc),
         "waited share": _ratio(stack("waited"), served),
+        # NHS booking categories: same day, and within a week of the request
+        "same-day share": _ratio(
+            stack("attended_by_bucket")[..., 0], stack("attended_by_bucket").sum(axis=-1)
+        ),
+        "within 7 days share": _ratio(
+            stack("attended_by_bucket")[..., :3].sum(axis=-1),
+            stack("attended_by_bucket").sum(axis=-1),
+        ),
     }
     out: dict[str, list[float]] = {}
     for i, ic in enumerate(m.int_codes):

@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 from intplan.domain import IntplanError, Scenario
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim import (
+    BOOKING_BUCKETS,
     DEFAULT_COVER,
     MIN_ADAPTIVE_REPLICATIONS,
     MINUTES_PER_WEEK,
@@ -73,6 +74,12 @@ class ActivityRecord:
     #: the backlog at the end exceeds a week's arrivals and grew over the second half of
     #: the run (replication means; False with fewer than 2 measured weeks)
     backlog_growing: bool
+    #: contacts attended (not missed) per week
+    attended_per_week: Estimate
+    #: share of attended contacts by calendar days from request (booking) to contact, in
+    #: NHS England's categories (keys BOOKING_BUCKETS, summing to 1); pooled over the
+    #: replications; None throughout when nothing was attended
+    booking_buckets: dict[str, float | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -335,6 +342,17 @@ def summarise(
     p95 = stack(lambda r: r.wait_p95_minutes)
     backlog = stack(lambda r: r.backlog_end)
     esc = stack(lambda r: r.escalated) / weeks
+    by_bucket = stack(lambda r: r.attended_by_bucket)  # (rep, INT, activity, bucket)
+    attended = by_bucket.sum(axis=3)
+    pooled = by_bucket.sum(axis=0)
+
+    def buckets(i: int, a: int) -> dict[str, float | None]:
+        total = float(pooled[i, a].sum())
+        return {
+            name: (round(float(pooled[i, a, b]) / total, 9) if total > 0 else None)
+            for b, name in enumerate(BOOKING_BUCKETS)
+        }
+
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
@@ -351,6 +369,8 @@ def summarise(
             backlog_end=est(backlog, (i, a)),
             escalations_per_week=est(esc, (i, a)),
             backlog_growing=bool(growing[i, a]),
+            attended_per_week=est(attended / weeks, (i, a)),
+            booking_buckets=buckets(i, a),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -507,6 +527,9 @@ def result_rows(
             if isinstance(v, Estimate):
                 heads += [f"{n}_mean", f"{n}_ci95_low", f"{n}_ci95_high"]
                 vals += _cells(v)
+            elif isinstance(v, dict):  # booking_buckets: one column per category
+                heads += [f"{n}_{k}" for k in v]
+                vals += list(v.values())
             else:
                 heads.append(n)
                 vals.append(v)

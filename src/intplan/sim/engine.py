@@ -28,6 +28,19 @@ from intplan.sim.model import (
     subset,
 )
 
+#: NHS England's booking-lead categories ("Appointments in General Practice"): calendar
+#: days from request (booking) to contact
+BOOKING_BUCKETS: tuple[str, ...] = (
+    "same_day",
+    "1_day",
+    "2_7_days",
+    "8_14_days",
+    "15_21_days",
+    "22_28_days",
+    "over_28_days",
+)
+assert len(BOOKING_BUCKETS) == kernel.N_BUCKETS
+
 #: random draws buffered per INT and stream (refilled between events)
 _BUFFER = 16384
 #: first size of the request pool in chunks of kernel.CHUNK requests (grows by doubling)
@@ -68,6 +81,9 @@ class ReplicationResult:
     weekly_backlog: NDArray[np.float64]
     weekly_busy_minutes: NDArray[np.float64]  # (INT, role, measured week)
     weekly_available_minutes: NDArray[np.float64]
+    #: (INT, activity, booking category) attended contacts by calendar days from request
+    #: (booking) to contact, in kernel.N_BUCKETS NHS categories (BOOKING_BUCKETS)
+    attended_by_bucket: NDArray[np.float64]
 
 
 def _csr(rows: list[list[Any]], width: int) -> tuple[list[int], list[list[Any]]]:
@@ -141,6 +157,13 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         # streams of booked arrivals: follow-ups per activity, referrals per route,
         # re-presentations
         st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0)]),
+        st_delay=_f(
+            [
+                *m.followup_delay_minutes,
+                *(d * (1.0 - m.integration_level) for d in rf_delay),
+                m.represent_delay_minutes,
+            ]
+        ),
         rs_ptr=_i(rs_ptr),
         rs_slot=_i(rs_slot),
         dur=dur.ravel(),
@@ -216,6 +239,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         within=zi(n_k),
         waited=zi(n_k),
         hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int32),
+        bk_att=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
         busy_min=zf(n_g),
         ot_min=zf(n_g),
         avail_min=zf(n_g),
@@ -436,6 +460,7 @@ class _Engine:
             weekly_backlog=np.moveaxis(backlog.reshape(len(self.weekly), n_i, n_a), 0, -1),
             weekly_busy_minutes=series(5, n_r),
             weekly_available_minutes=series(6, n_r),
+            attended_by_bucket=np.asarray(s.bk_att, dtype=float).reshape(n_i, n_a, -1),
         )
 
 

@@ -79,6 +79,10 @@ U_MARGIN, Z_MARGIN = 4, 1
 HIST_BINS = 2048
 HIST_LO = 0.01
 HIST_RATIO = 1.01
+#: booking-lead categories of NHS England's "Appointments in General Practice": calendar
+#: days from request (booking) to contact: same day, 1, 2-7, 8-14, 15-21, 22-28, over 28
+N_BUCKETS = 7
+DAY = 1440.0
 _LOG_LO = math.log(HIST_LO)
 _LOG_RATIO = math.log(HIST_RATIO)
 
@@ -134,6 +138,7 @@ class Static(NamedTuple):
     slot_act: Ints  # per queue slot: the activity it holds
     slot_esc: Floats  # per queue slot: escalation tolerance of the activity it holds
     st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations)
+    st_delay: Floats  # per stream: minutes from a request's booking to its due time
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
     dur: Floats  # [a*n_r + r] minutes, 0 when not eligible
@@ -190,6 +195,7 @@ class State(NamedTuple):
     within: Ints
     waited: Ints
     hist: NDArray[np.int32]  # (k, HIST_BINS); 32-bit halves its cache footprint
+    bk_att: Ints  # (k, N_BUCKETS) attended contacts by booking lead (NHS categories)
     busy_min: Floats  # per g
     ot_min: Floats
     avail_min: Floats
@@ -439,6 +445,20 @@ def _escalate(c: Static, s: State, i: int, a: int, arrived: float, t: float) -> 
 
 
 @_inline
+def _bucket(booked: float, t: float) -> int:
+    """The NHS booking-lead category of a contact at ``t`` booked at ``booked``
+    (calendar days; the run starts at midnight)."""
+    days = int(t // DAY) - int(booked // DAY)  # times are never negative
+    if days <= 0:
+        return 0
+    if days == 1:
+        return 1
+    if days <= 28:
+        return 2 + (days - 1) // 7
+    return 6
+
+
+@_inline
 def _hist_bin(w: float) -> int:
     if w <= 0.0:
         return 0
@@ -644,7 +664,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     reject_scale = c.reject_scale
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
-    slot_prio, slot_esc, st_act = c.slot_prio, c.slot_esc, c.st_act
+    slot_prio, slot_esc, st_act, st_delay = c.slot_prio, c.slot_esc, c.st_act, c.st_delay
     el_ptr, el_role, el_min = c.el_ptr, c.el_role, c.el_min
     nb_ptr, nb_j, nb_tr = c.nb_ptr, c.nb_j, c.nb_tr
     rf_ptr, rf_to, rf_cum, rf_delay, rf_rej = c.rf_ptr, c.rf_to, c.rf_cum, c.rf_delay, c.rf_rej
@@ -670,6 +690,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     )
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
+    bk_att = s.bk_att
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
     sv_t, sv_u, sv_j, sv_e = s.sv_t, s.sv_u, s.sv_j, s.sv_e
     sv_i, sv_a, sv_p, sv_n, sv_w, sv_free = s.sv_i, s.sv_a, s.sv_p, s.sv_n, s.sv_w, s.sv_free
@@ -684,6 +705,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_buf = bu.shape[1]
     r_t, r_f, r_u, r_j = 0.0, 0.0, 0.0, 0.0
     r_i, r_a, r_p, r_n, r_s = 0, 0, 0, 0, 0
+    r_b = -1  # the stream a booked request came from (its booking lead), -1 none
     while True:
         # room for what one event can add to lists: a stream entry or a queued request
         if ints[N_FREE_CHUNKS] < 3:
@@ -795,6 +817,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 ip = ei[e, E_IP]
                 r_i, r_p, r_n, r_s = ip >> 3, ip & 7, ei[e, E_N], ei[e, E_S]
                 r_a = st_act[payload]
+                r_b = payload
                 nx = _pop(ints, ch_next, l_head, l_n, ei, lst)
                 if nx >= 0:  # the stream's next request takes its place in the heap
                     _hdown(
@@ -860,7 +883,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         elif idx < n:
             t = next_arr
             r_t, r_f, r_u, r_j = t, a_f[idx], a_u[idx], a_j[idx]
-            r_i, r_a, r_n, r_s = a_i[idx], a_a[idx], a_n[idx], -1
+            r_i, r_a, r_n, r_s, r_b = a_i[idx], a_a[idx], a_n[idx], -1, -1
             r_p = prio[r_a]
             idx += 1
             arriving = True
@@ -907,7 +930,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 q = i * n_q + (a if r_p == prio[a] else n_a)
                 e = _push(ints, ch_next, l_head, l_tail, l_n, q)
                 ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = r_t, r_f, r_u, r_j
-                ei[e, E_IP], ei[e, E_N], ei[e, E_S] = i * 8 + r_p, r_n, r_s
+                # a queued entry's sequence word holds its stream (its booking lead)
+                ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = r_b, i * 8 + r_p, r_n, r_s
                 if l_n[q] == 1:
                     q_ht[q] = r_t
                 qcount[i * n_a + a] += 1
@@ -942,7 +966,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if t + d <= shift_end[x] + otl:
                     r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
                     r_i, r_a, r_p = ri, a, ei[e, E_IP] & 7
-                    r_n, r_s = ei[e, E_N], ei[e, E_S]
+                    r_n, r_s, r_b = ei[e, E_N], ei[e, E_S], ei[e, E_Q]
                     _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
@@ -969,6 +993,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if w > 0:
                     waited[k] += 1
                 hist[k, _hist_bin(w)] += 1
+                booked = r_t - st_delay[r_b] if r_b >= 0 else r_t
+                bk_att[k, _bucket(booked, t)] += 1
                 if r_s >= 0:
                     fu_total[r_i] += 1
                     if r_s == x:

@@ -26,7 +26,7 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from intplan.sim.engine import ReplicationResult, int_seeds
+from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
 from intplan.sim.model import DIST_EXPONENTIAL, DIST_LOGNORMAL, MINUTES_PER_WEEK, CompiledModel
 
 WEEK = MINUTES_PER_WEEK
@@ -47,6 +47,16 @@ class Request:
     started: simpy.Event | None = None  # succeeds when a puller takes it from the queue
     server: int = -1  # who has it in hand (changes at a handover)
     ends: float = math.nan
+    booked: float = math.nan  # when the request was made (a booked one is due later)
+
+
+def booking_bucket(booked: float, t: float) -> int:
+    """The NHS booking-lead category (index into BOOKING_BUCKETS) of a contact at ``t``
+    requested at ``booked``: calendar days apart, the run starting at midnight."""
+    days = math.floor(t / 1440.0) - math.floor(booked / 1440.0)
+    if days <= 1:
+        return max(days, 0)
+    return 2 + (days - 1) // 7 if days <= 28 else 6
 
 
 class ReferenceModel:
@@ -90,6 +100,7 @@ class ReferenceModel:
         self.escalated = np.zeros((n_i, n_a))
         self.waiting = np.zeros((n_i, n_a))
         self.waits: list[list[list[float]]] = [[[] for _ in range(n_a)] for _ in range(n_i)]
+        self.attended_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
         self.busy_min = np.zeros((n_i, n_r))
         self.overtime = np.zeros((n_i, n_r))
         self.contacts = np.zeros((n_i, n_r))
@@ -206,6 +217,7 @@ class ReferenceModel:
         (mean contacts per episode − 1), each booked one response target after the
         previous contact ends; then at most one referral (decided once per episode)."""
         m, rng = self.m, self.rng[i]
+        booked = self.env.now
         if delay > 0:
             yield self.env.timeout(delay)
         c = m.contacts_per_episode[a]
@@ -214,8 +226,10 @@ class ReferenceModel:
         req = None
         for k in range(1 + followups):
             if k:
+                booked = self.env.now
                 yield self.env.timeout(m.followup_delay_minutes[a])
             req = self.new_request(i, a, priority, previous)
+            req.booked = booked
             if not (yield from self.contact(req)):
                 return  # escalated to ED, or still waiting at the end: no more contacts
             previous = req.server
@@ -254,7 +268,8 @@ class ReferenceModel:
             factor = float(rng.lognormal(-0.5 * s * s, s))
         else:
             factor = 1.0
-        return Request(i, a, priority, self.env.now, factor, previous)
+        now = self.env.now
+        return Request(i, a, priority, now, factor, previous, booked=now)
 
     def contact(self, req: Request) -> Generator[simpy.Event, Any, bool]:
         """Wait for someone (or escalate past tolerance), then be seen. True when seen."""
@@ -350,6 +365,7 @@ class ReferenceModel:
             self.within[i, a] += wait <= self.m.target_minutes[a]
             self.waited[i, a] += wait > 0
             self.waits[i][a].append(wait)
+            self.attended_by_bucket[i, a, booking_bucket(req.booked, now)] += 1
             if req.previous >= 0:
                 self.followups[i] += 1
                 self.followups_same[i] += req.previous == x
@@ -457,6 +473,7 @@ class ReferenceModel:
             weekly_backlog=np.stack([snap[4] for snap in self.weekly], axis=-1),
             weekly_busy_minutes=weekly(5),
             weekly_available_minutes=np.moveaxis(self.available, 0, -1),
+            attended_by_bucket=self.attended_by_bucket,
         )
 
 
