@@ -76,6 +76,10 @@ def metrics(m: CompiledModel, results: Sequence[ReplicationResult]) -> dict[str,
             stack("attended_by_bucket")[..., :3].sum(axis=-1),
             stack("attended_by_bucket").sum(axis=-1),
         ),
+        "did-not-attend rate": _ratio(
+            stack("dna_by_bucket").sum(axis=-1),
+            (stack("dna_by_bucket") + stack("attended_by_bucket")).sum(axis=-1),
+        ),
     }
     out: dict[str, list[float]] = {}
     for i, ic in enumerate(m.int_codes):
@@ -213,6 +217,13 @@ def scaled(s: Scenario, factor: float) -> Scenario:
 def test_tiny_at_a_stable_load_agrees(weeks: int, reps: int) -> None:
     # demand × 0.7: every pool below saturation, so waits settle and the test is sharp
     assert_engines_agree(scaled(build_tiny(), 0.7), weeks=weeks, warmup=4, reps=reps)
+
+
+def test_tiny_with_did_not_attend_agrees() -> None:
+    # missed contacts use the slot and half are booked again a week later (the defaults)
+    s = scaled(build_tiny(), 0.7)
+    s = dataclasses.replace(s, settings=dataclasses.replace(s.settings, dna_enabled=1))
+    assert_engines_agree(s, weeks=10, warmup=4, reps=8)
 
 
 @pytest.mark.slow

@@ -195,6 +195,92 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     ),
 )
 
+#: issue 13's summary of NHS England, "Appointments in General Practice, April 2024"
+_AGP = "NHS England, Appointments in General Practice, April 2024 (as summarised in issue 13)"
+#: did-not-attend probability by booking lead, in the NHS categories (key suffix, label,
+#: default, source); the published figures are the ends, the middle is interpolated
+DNA_BUCKET_DEFAULTS: tuple[tuple[str, str, float, str], ...] = (
+    (
+        "same_day",
+        "for the same day",
+        0.02,
+        f"{_AGP}: about 2% of same-day appointments are not attended",
+    ),
+    (
+        "1_day",
+        "for the next day",
+        0.04,
+        f"assumption: between same day (2%) and over a week (8%); {_AGP}",
+    ),
+    (
+        "2_7_days",
+        "2-7 days ahead",
+        0.06,
+        f"assumption: between same day (2%) and over a week (8%); {_AGP}",
+    ),
+    (
+        "8_14_days",
+        "8-14 days ahead",
+        0.08,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "15_21_days",
+        "15-21 days ahead",
+        0.09,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "22_28_days",
+        "22-28 days ahead",
+        0.09,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "over_28_days",
+        "over 28 days ahead",
+        0.10,
+        f"{_AGP}: about 10% for appointments booked four weeks or more ahead",
+    ),
+)
+SETTING_SPECS += (
+    SettingSpec(
+        "dna_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 models did-not-attend",
+        "1: patients miss booked contacts with the dna_* probabilities (docs/model.md)",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    *(
+        SettingSpec(
+            f"dna_{suffix}",
+            "0-1",
+            default,
+            source,
+            f"Did-not-attend probability of a contact booked {label} (dna_enabled = 1)",
+            limit=Limit(0, 1, "a probability"),
+        )
+        for suffix, label, default, source in DNA_BUCKET_DEFAULTS
+    ),
+    SettingSpec(
+        "dna_represent_probability",
+        "0-1",
+        0.5,
+        "assumption: half of those who miss an appointment book another (no national figure)",
+        "Probability a missed contact is booked again, as the same activity",
+        limit=Limit(0, 1, "a probability"),
+    ),
+    SettingSpec(
+        "dna_represent_delay_hours",
+        "hours",
+        168.0,
+        "assumption: a missed appointment is rebooked to fall about a week later",
+        "Time from a missed contact to the rebooked one",
+        limit=Limit(0, 8760, "up to a year"),
+    ),
+)
+
 _SPEC_BY_KEY = {s.key: s for s in SETTING_SPECS}
 
 
@@ -225,6 +311,16 @@ class Settings:
     demand_percentile: float = 0.5
     budget_gbp: float = 0.0
     unmet_penalty_gbp_per_hour: float = 500.0
+    dna_enabled: int = 0
+    dna_same_day: float = 0.02
+    dna_1_day: float = 0.04
+    dna_2_7_days: float = 0.06
+    dna_8_14_days: float = 0.08
+    dna_15_21_days: float = 0.09
+    dna_22_28_days: float = 0.09
+    dna_over_28_days: float = 0.10
+    dna_represent_probability: float = 0.5
+    dna_represent_delay_hours: float = 168.0
     #: key -> source, for values that differ from (or restate) the defaults' sources
     sources: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({s.key: s.source for s in SETTING_SPECS})
@@ -240,6 +336,12 @@ class Settings:
             raise DomainError("int_population_max", "must not be below int_population_min")
         if not isinstance(self.sources, MappingProxyType):
             object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    def dna_probabilities(self) -> tuple[float, ...]:
+        """Did-not-attend probability per booking category (NHS order); zeros when off."""
+        if not self.dna_enabled:
+            return (0.0,) * len(DNA_BUCKET_DEFAULTS)
+        return tuple(float(getattr(self, f"dna_{k}")) for k, _, _, _ in DNA_BUCKET_DEFAULTS)
 
     def source(self, key: str) -> str:
         return self.sources.get(key) or _SPEC_BY_KEY[key].source

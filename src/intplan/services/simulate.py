@@ -80,6 +80,10 @@ class ActivityRecord:
     #: NHS England's categories (keys BOOKING_BUCKETS, summing to 1); pooled over the
     #: replications; None throughout when nothing was attended
     booking_buckets: dict[str, float | None]
+    #: missed contacts (did not attend) / (missed + attended); 0 with DNA off
+    dna_rate: Estimate
+    #: the same by booking category, pooled over the replications (None: no contacts)
+    dna_rate_by_bucket: dict[str, float | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,6 +349,17 @@ def summarise(
     by_bucket = stack(lambda r: r.attended_by_bucket)  # (rep, INT, activity, bucket)
     attended = by_bucket.sum(axis=3)
     pooled = by_bucket.sum(axis=0)
+    dna_by_bucket = stack(lambda r: r.dna_by_bucket)
+    dna = dna_by_bucket.sum(axis=3)
+    dna_rate = safe_ratio(dna, dna + attended)
+    dna_pooled = dna_by_bucket.sum(axis=0)
+
+    def dna_buckets(i: int, a: int) -> dict[str, float | None]:
+        offered = dna_pooled[i, a] + pooled[i, a]
+        return {
+            name: (round(float(dna_pooled[i, a, b] / offered[b]), 9) if offered[b] > 0 else None)
+            for b, name in enumerate(BOOKING_BUCKETS)
+        }
 
     def buckets(i: int, a: int) -> dict[str, float | None]:
         total = float(pooled[i, a].sum())
@@ -371,6 +386,8 @@ def summarise(
             backlog_growing=bool(growing[i, a]),
             attended_per_week=est(attended / weeks, (i, a)),
             booking_buckets=buckets(i, a),
+            dna_rate=est(dna_rate, (i, a), share=True),
+            dna_rate_by_bucket=dna_buckets(i, a),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)

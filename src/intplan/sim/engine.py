@@ -84,6 +84,8 @@ class ReplicationResult:
     #: (INT, activity, booking category) attended contacts by calendar days from request
     #: (booking) to contact, in kernel.N_BUCKETS NHS categories (BOOKING_BUCKETS)
     attended_by_bucket: NDArray[np.float64]
+    #: (INT, activity, booking category) contacts the patient did not attend
+    dna_by_bucket: NDArray[np.float64]
 
 
 def _csr(rows: list[list[Any]], width: int) -> tuple[list[int], list[list[Any]]]:
@@ -136,6 +138,10 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         rep_act=m.represent_activity,
         rep_delay=m.represent_delay_minutes,
         reject_scale=1.0 - m.integration_level,
+        dna_on=any(p > 0 for p in m.dna_probability),
+        dna_p=_f(m.dna_probability),
+        dna_rep_p=m.dna_represent_probability,
+        dna_delay=m.dna_represent_delay_minutes,
         staff_int=_i(m.staff_int),
         staff_role=_i(m.staff_role),
         seg_ptr=_i(seg_ptr),
@@ -155,13 +161,14 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
             ]
         ),
         # streams of booked arrivals: follow-ups per activity, referrals per route,
-        # re-presentations
-        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0)]),
+        # re-presentations, missed contacts booked again per activity
+        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0), *range(n_a)]),
         st_delay=_f(
             [
                 *m.followup_delay_minutes,
                 *(d * (1.0 - m.integration_level) for d in rf_delay),
                 m.represent_delay_minutes,
+                *[m.dna_represent_delay_minutes] * n_a,
             ]
         ),
         rs_ptr=_i(rs_ptr),
@@ -197,7 +204,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_queues, n_streams = n_i * (n_a + 1), len(c.st_act)
     n_lists = n_queues + n_streams
     heap = n_s + n_streams + 8  # contacts in progress and one head per stream
-    ints = np.zeros(8, dtype=np.int64)
+    ints = np.zeros(kernel.N_INTS, dtype=np.int64)
     ints[kernel.FREE_CHUNK] = -1  # no chunks until the pool is made
     ints[kernel.FREE_SLOTS] = n_s + 1
     longest = int(np.max(np.diff(c.seg_ptr))) if n_s else 0
@@ -240,6 +247,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         waited=zi(n_k),
         hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int32),
         bk_att=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
+        bk_dna=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
         busy_min=zf(n_g),
         ot_min=zf(n_g),
         avail_min=zf(n_g),
@@ -269,6 +277,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         sv_p=zi(n_s + 1),
         sv_n=zi(n_s + 1),
         sv_w=zi(n_s + 1),
+        sv_d=np.zeros(n_s + 1, dtype=np.bool_),
         sv_free=np.arange(n_s + 1, dtype=np.int64),
         h_t=zf(heap),
         h_q=zi(heap),
@@ -461,6 +470,7 @@ class _Engine:
             weekly_busy_minutes=series(5, n_r),
             weekly_available_minutes=series(6, n_r),
             attended_by_bucket=np.asarray(s.bk_att, dtype=float).reshape(n_i, n_a, -1),
+            dna_by_bucket=np.asarray(s.bk_dna, dtype=float).reshape(n_i, n_a, -1),
         )
 
 

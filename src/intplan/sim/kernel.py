@@ -59,6 +59,9 @@ SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_SLOTS = range(8)
+#: 1 + the INT whose uniforms ran low in a contact's start (refilled before the next event)
+REFILL_DUE = 8
+N_INTS = 9
 WEEK = 10080.0
 #: entries per chunk (a power of two); a chunk is 4 KB, one memory page
 CHUNK = 64
@@ -72,8 +75,9 @@ E_T, E_F, E_U, E_J, E_Q, E_IP, E_N, E_S = range(8)
 ENTRY = 8
 #: draws one event may need from its INT's buffers: one new request (a referred or
 #: re-presenting episode's follow-up count, referral and rejection uniforms, and a
-#: duration factor; a follow-up carries its episode's uniforms)
-U_MARGIN, Z_MARGIN = 4, 1
+#: duration factor; a follow-up carries its episode's uniforms) and whether the contact
+#: it starts is missed (did not attend)
+U_MARGIN, Z_MARGIN = 5, 1
 #: wait histogram: bin 0 holds zero waits, then log-spaced bins from HIST_LO minutes
 #: (assumption: 1% wide bins, so p50/p90/p95 are within ~0.5% of the exact order statistic)
 HIST_BINS = 2048
@@ -126,6 +130,10 @@ class Static(NamedTuple):
     rep_act: int  # re-presentation activity, -1 for none
     rep_delay: float
     reject_scale: float  # 1 - integration level
+    dna_on: bool  # did-not-attend modelled (some dna_p > 0)
+    dna_p: Floats  # did-not-attend probability per booking category
+    dna_rep_p: float  # probability a missed contact is booked again
+    dna_delay: float  # minutes from the missed contact to the rebooked one
     staff_int: Ints
     staff_role: Ints
     seg_ptr: Ints  # staff s's rota segments are seg_ptr[s]:seg_ptr[s+1]
@@ -137,7 +145,8 @@ class Static(NamedTuple):
     slot_prio: Ints  # per queue slot
     slot_act: Ints  # per queue slot: the activity it holds
     slot_esc: Floats  # per queue slot: escalation tolerance of the activity it holds
-    st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations)
+    st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations,
+    #               missed contacts of a booked again)
     st_delay: Floats  # per stream: minutes from a request's booking to its due time
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
@@ -196,6 +205,7 @@ class State(NamedTuple):
     waited: Ints
     hist: NDArray[np.int32]  # (k, HIST_BINS); 32-bit halves its cache footprint
     bk_att: Ints  # (k, N_BUCKETS) attended contacts by booking lead (NHS categories)
+    bk_dna: Ints  # (k, N_BUCKETS) missed contacts (did not attend) by booking lead
     busy_min: Floats  # per g
     ot_min: Floats
     avail_min: Floats
@@ -225,6 +235,7 @@ class State(NamedTuple):
     sv_p: Ints
     sv_n: Ints
     sv_w: Ints
+    sv_d: Bools  # the patient did not attend (the slot is used all the same)
     sv_free: Ints  # stack of free slots (ints[FREE_SLOTS] of them)
     h_t: Floats  # event heap (service ends, stream heads): time, sequence, kind, payload
     h_q: Ints
@@ -662,6 +673,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_rf = len(c.rf_to)
     warm_end, otl, rep_act, rep_delay = c.warm_end, c.otl, c.rep_act, c.rep_delay
     reject_scale = c.reject_scale
+    dna_on, dna_p, dna_rep_p, dna_delay = c.dna_on, c.dna_p, c.dna_rep_p, c.dna_delay
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
     slot_prio, slot_esc, st_act, st_delay = c.slot_prio, c.slot_esc, c.st_act, c.st_delay
@@ -690,10 +702,11 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     )
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
-    bk_att = s.bk_att
+    bk_att, bk_dna = s.bk_att, s.bk_dna
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
     sv_t, sv_u, sv_j, sv_e = s.sv_t, s.sv_u, s.sv_j, s.sv_e
     sv_i, sv_a, sv_p, sv_n, sv_w, sv_free = s.sv_i, s.sv_a, s.sv_p, s.sv_n, s.sv_w, s.sv_free
+    sv_d = s.sv_d
     h_t, h_q, h_k, h_p = s.h_t, s.h_q, s.h_k, s.h_p
     ei, ef, ch_next = p.ei, p.ef, p.ch_next
     a_t, a_i, a_a, a_f, a_u, a_j, a_n = arr.t, arr.i, arr.a, arr.f, arr.u, arr.j, arr.n
@@ -712,6 +725,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             ints[ARR_IDX] = idx
             ints[SHIFT_IDX] = sidx
             return GROW
+        if ints[REFILL_DUE] > 0:
+            ints[REFILL_INT] = ints[REFILL_DUE] - 1
+            ints[REFILL_DUE] = 0
+            ints[ARR_IDX] = idx
+            ints[SHIFT_IDX] = sidx
+            return REFILL
         next_arr = a_t[idx] if idx < n else math.inf
         arriving = False  # step 2 input: the request in hand looks for a free person
         puller = -1  # step 3 input: a free, on-duty person
@@ -746,7 +765,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 # contact, a referral (decided once per episode with the uniforms its first
                 # contact drew, which its follow-ups carry)
                 nb, n_prio, n_at, n_fu, n_prev, n_st = -1, 0, 0.0, -1, -1, 0
-                if sv_n[slot] > 0:  # the episode's next contact, with the same person if free
+                if sv_d[slot]:  # missed: maybe booked again; the episode waits for it
+                    if bu[i, bu_pos[i]] < dna_rep_p:
+                        nb, n_prio, n_at, n_fu = a, sv_p[slot], t + dna_delay, sv_n[slot]
+                        n_st = n_a + n_rf + 1 + a
+                    bu_pos[i] += 1
+                elif sv_n[slot] > 0:  # the episode's next contact, with the same person if free
                     nb, n_prio, n_at, n_fu, n_prev, n_st = (
                         a,
                         sv_p[slot],
@@ -983,6 +1007,14 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             busy[x] = True
             cur[x] = slot
             start_t[x] = t
+            booked = r_t - st_delay[r_b] if r_b >= 0 else r_t
+            b = _bucket(booked, t)
+            missed = False
+            if dna_on:  # did the patient attend? (the slot is used either way)
+                missed = bu[r_i, bu_pos[r_i]] < dna_p[b]
+                bu_pos[r_i] += 1
+                if bu_pos[r_i] + U_MARGIN > n_buf:
+                    ints[REFILL_DUE] = r_i + 1
             if r_t >= warm_end:
                 k = r_i * n_a + r_a
                 w = t - r_t
@@ -993,8 +1025,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if w > 0:
                     waited[k] += 1
                 hist[k, _hist_bin(w)] += 1
-                booked = r_t - st_delay[r_b] if r_b >= 0 else r_t
-                bk_att[k, _bucket(booked, t)] += 1
+                if missed:
+                    bk_dna[k, b] += 1
+                else:
+                    bk_att[k, b] += 1
                 if r_s >= 0:
                     fu_total[r_i] += 1
                     if r_s == x:
@@ -1012,6 +1046,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     cover_contacts[si] += 1
             sv_t[slot], sv_u[slot], sv_j[slot], sv_e[slot] = r_t, r_u, r_j, t + d
             sv_i[slot], sv_a[slot], sv_p[slot], sv_n[slot], sv_w[slot] = r_i, r_a, r_p, r_n, x
+            sv_d[slot] = missed
             _hpush(ints, h_t, h_q, h_k, h_p, t + d, _next_seq(ints), SERVICE_END, slot)
     ints[ARR_IDX] = 0
     ints[SHIFT_IDX] = sidx

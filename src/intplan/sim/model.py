@@ -65,6 +65,10 @@ class CompiledModel:
     represent_activity: int  # -1 when the re-presentation activity is not a patient activity
     represent_delay_minutes: float
     integration_level: float
+    #: did-not-attend probability per NHS booking category (all 0: off)
+    dna_probability: tuple[float, ...]
+    dna_represent_probability: float
+    dna_represent_delay_minutes: float
     travel_minutes: tuple[float, ...]  # per INT, added to each home visit
     neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
     cover: bool
@@ -250,6 +254,9 @@ def compile_scenario(
         represent_activity=a_index.get(rep, -1),
         represent_delay_minutes=settings.represent_delay_hours * 60.0,
         integration_level=integ,
+        dna_probability=settings.dna_probabilities(),
+        dna_represent_probability=settings.dna_represent_probability,
+        dna_represent_delay_minutes=settings.dna_represent_delay_hours * 60.0,
         travel_minutes=tuple(travel),
         neighbours=nbrs,
         cover=cover,

@@ -48,6 +48,7 @@ class Request:
     server: int = -1  # who has it in hand (changes at a handover)
     ends: float = math.nan
     booked: float = math.nan  # when the request was made (a booked one is due later)
+    missed: bool = False  # the patient did not attend (the slot is used all the same)
 
 
 def booking_bucket(booked: float, t: float) -> int:
@@ -101,6 +102,7 @@ class ReferenceModel:
         self.waiting = np.zeros((n_i, n_a))
         self.waits: list[list[list[float]]] = [[[] for _ in range(n_a)] for _ in range(n_i)]
         self.attended_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
+        self.dna_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
         self.busy_min = np.zeros((n_i, n_r))
         self.overtime = np.zeros((n_i, n_r))
         self.contacts = np.zeros((n_i, n_r))
@@ -215,7 +217,9 @@ class ReferenceModel:
     def episode(self, i: int, a: int, priority: int, delay: float = 0.0) -> Process:
         """One patient's episode: a first contact and a geometric number of follow-ups
         (mean contacts per episode − 1), each booked one response target after the
-        previous contact ends; then at most one referral (decided once per episode)."""
+        previous contact ends; then at most one referral (decided once per episode).
+        A missed contact (did not attend) is booked again with a probability, the episode
+        carrying on from it, or ends the episode."""
         m, rng = self.m, self.rng[i]
         booked = self.env.now
         if delay > 0:
@@ -224,15 +228,23 @@ class ReferenceModel:
         followups = int(rng.geometric(1.0 / c)) - 1 if c > 1 else 0
         previous = -1
         req = None
-        for k in range(1 + followups):
-            if k:
-                booked = self.env.now
-                yield self.env.timeout(m.followup_delay_minutes[a])
+        k = 0
+        while k <= followups:
             req = self.new_request(i, a, priority, previous)
             req.booked = booked
             if not (yield from self.contact(req)):
                 return  # escalated to ED, or still waiting at the end: no more contacts
+            booked = self.env.now
+            if req.missed:
+                if rng.random() >= m.dna_represent_probability:
+                    return
+                previous = -1  # booked again with whoever is free
+                yield self.env.timeout(m.dna_represent_delay_minutes)
+                continue
             previous = req.server
+            k += 1
+            if k <= followups:
+                yield self.env.timeout(m.followup_delay_minutes[a])
         assert req is not None
         self.refer(req)
 
@@ -358,6 +370,9 @@ class ReferenceModel:
         self.busy[x], self.in_hand[x], self.start_t[x] = True, req, now
         req.server, req.ends = x, now + minutes
         i, a = req.i, req.a
+        bucket = booking_bucket(req.booked, now)
+        if any(self.m.dna_probability):
+            req.missed = bool(self.rng[i].random() < self.m.dna_probability[bucket])
         if req.arrived >= self.warm_end:
             wait = now - req.arrived
             self.served[i, a] += 1
@@ -365,7 +380,7 @@ class ReferenceModel:
             self.within[i, a] += wait <= self.m.target_minutes[a]
             self.waited[i, a] += wait > 0
             self.waits[i][a].append(wait)
-            self.attended_by_bucket[i, a, booking_bucket(req.booked, now)] += 1
+            (self.dna_by_bucket if req.missed else self.attended_by_bucket)[i, a, bucket] += 1
             if req.previous >= 0:
                 self.followups[i] += 1
                 self.followups_same[i] += req.previous == x
@@ -474,6 +489,7 @@ class ReferenceModel:
             weekly_busy_minutes=weekly(5),
             weekly_available_minutes=np.moveaxis(self.available, 0, -1),
             attended_by_bucket=self.attended_by_bucket,
+            dna_by_bucket=self.dna_by_bucket,
         )
 
 
