@@ -281,6 +281,37 @@ SETTING_SPECS += (
     ),
 )
 
+#: where people who give up waiting go (key suffix, label, default share)
+_UNMET = "assumption: most self-care; to be replaced by local survey answers (no national split)"
+UNMET_DESTINATIONS: tuple[tuple[str, str, float], ...] = (
+    ("ed", "emergency department", 0.10),
+    ("111", "NHS 111 or out of hours", 0.15),
+    ("pharmacy", "community pharmacy", 0.15),
+    ("self_care", "self-care (no service)", 0.60),
+)
+SETTING_SPECS += (
+    SettingSpec(
+        "patience_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 models giving up",
+        "1: waiting requests give up after the activity's patience (Activities sheet)",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    *(
+        SettingSpec(
+            f"unmet_{key}_share",
+            "0-1",
+            share,
+            _UNMET,
+            f"Share of those who give up waiting who go to {label} (the four are "
+            "normalised to add up to 1)",
+            limit=Limit(0, 1, "a share"),
+        )
+        for key, label, share in UNMET_DESTINATIONS
+    ),
+)
+
 _SPEC_BY_KEY = {s.key: s for s in SETTING_SPECS}
 
 
@@ -321,6 +352,11 @@ class Settings:
     dna_over_28_days: float = 0.10
     dna_represent_probability: float = 0.5
     dna_represent_delay_hours: float = 168.0
+    patience_enabled: int = 0
+    unmet_ed_share: float = 0.10
+    unmet_111_share: float = 0.15
+    unmet_pharmacy_share: float = 0.15
+    unmet_self_care_share: float = 0.60
     #: key -> source, for values that differ from (or restate) the defaults' sources
     sources: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({s.key: s.source for s in SETTING_SPECS})
@@ -342,6 +378,13 @@ class Settings:
         if not self.dna_enabled:
             return (0.0,) * len(DNA_BUCKET_DEFAULTS)
         return tuple(float(getattr(self, f"dna_{k}")) for k, _, _, _ in DNA_BUCKET_DEFAULTS)
+
+    def unmet_destination_shares(self) -> dict[str, float]:
+        """Where people who give up go: ed, 111, pharmacy, self_care shares, normalised to
+        add up to 1 (as weights); all 0 when every unmet_*_share is 0 (no split known)."""
+        raw = {k: float(getattr(self, f"unmet_{k}_share")) for k, _, _ in UNMET_DESTINATIONS}
+        total = sum(raw.values())
+        return {k: (v / total if total > 0 else 0.0) for k, v in raw.items()}
 
     def source(self, key: str) -> str:
         return self.sources.get(key) or _SPEC_BY_KEY[key].source

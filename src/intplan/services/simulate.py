@@ -84,6 +84,8 @@ class ActivityRecord:
     dna_rate: Estimate
     #: the same by booking category, pooled over the replications (None: no contacts)
     dna_rate_by_bucket: dict[str, float | None]
+    #: requests that gave up waiting (patience; 0 with patience off)
+    reneged_per_week: Estimate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -116,6 +118,11 @@ class IntRecord:
     utilisation: Estimate
     contact_hours_per_week: Estimate
     on_duty_hours_per_week: Estimate
+    reneged_per_week: Estimate
+    #: unmet need: requests that gave up waiting, per 1,000 registered people a week
+    unmet_per_1000_per_week: Estimate
+    #: the same split by where people go (Settings unmet_*_share; expected values)
+    unmet_destinations_per_1000_per_week: dict[str, float | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -368,6 +375,7 @@ def summarise(
             for b, name in enumerate(BOOKING_BUCKETS)
         }
 
+    reneged = stack(lambda r: r.reneged) / weeks
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
@@ -388,6 +396,7 @@ def summarise(
             booking_buckets=buckets(i, a),
             dna_rate=est(dna_rate, (i, a), share=True),
             dna_rate_by_bucket=dna_buckets(i, a),
+            reneged_per_week=est(reneged, (i, a)),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -428,6 +437,8 @@ def summarise(
     work_i = np.stack([w for w, _ in work_duty])
     duty_i = np.stack([d for _, d in work_duty])
     util_i = safe_ratio(work_i, duty_i)
+    reneged_i = reneged.sum(axis=2)
+    unmet_i = reneged_i * 1000.0 / np.where(pop > 0, pop, np.nan)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -446,6 +457,12 @@ def summarise(
             utilisation=est(util_i, (i,)),
             contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
             on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
+            reneged_per_week=est(reneged_i, (i,)),
+            unmet_per_1000_per_week=est(unmet_i, (i,)),
+            unmet_destinations_per_1000_per_week={
+                d: (round(float(unmet_i[:, i].mean()) * share, 9) if pop[i] > 0 else None)
+                for d, share in model.unmet_destinations
+            },
         )
         for i, ic in enumerate(ints)
     )

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from intplan.domain import PATIENCE_LOGNORMAL_CV
 from intplan.sim import kernel
 from intplan.sim.model import (
     MINUTES_PER_WEEK,
@@ -59,6 +60,7 @@ class ReplicationResult:
     within_target: NDArray[np.float64]
     waited: NDArray[np.float64]  # served after a wait > 0
     escalated: NDArray[np.float64]
+    reneged: NDArray[np.float64]  # gave up waiting (patience)
     backlog_end: NDArray[np.float64]
     wait_p50_minutes: NDArray[np.float64]
     wait_p90_minutes: NDArray[np.float64]
@@ -142,6 +144,10 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         dna_p=_f(m.dna_probability),
         dna_rep_p=m.dna_represent_probability,
         dna_delay=m.dna_represent_delay_minutes,
+        pat_on=any(k > 0 for k in m.patience_kind),
+        pat_kind=_i(m.patience_kind),
+        pat_mean=_f(m.patience_mean_minutes),
+        pat_sigma=math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2)),
         staff_int=_i(m.staff_int),
         staff_role=_i(m.staff_role),
         seg_ptr=_i(seg_ptr),
@@ -241,6 +247,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         q_area=zf(n_i),
         n_arr=zi(n_k),
         n_esc=zi(n_k),
+        n_ren=zi(n_k),
         served=zi(n_k),
         wait_sum=zf(n_k),
         within=zi(n_k),
@@ -447,6 +454,7 @@ class _Engine:
             within_target=ia(s.within),
             waited=ia(s.waited),
             escalated=ia(s.n_esc),
+            reneged=ia(s.n_ren),
             backlog_end=ia(s.qcount),
             wait_p50_minutes=pct[0].reshape(n_i, n_a),
             wait_p90_minutes=pct[1].reshape(n_i, n_a),

@@ -59,7 +59,8 @@ SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_SLOTS = range(8)
-#: 1 + the INT whose uniforms ran low in a contact's start (refilled before the next event)
+#: 1 when a draw outside a service end left some INT's buffers low (refilled before the
+#: next event: every event starts with U_MARGIN uniforms and Z_MARGIN normals per INT)
 REFILL_DUE = 8
 N_INTS = 9
 WEEK = 10080.0
@@ -67,6 +68,9 @@ WEEK = 10080.0
 CHUNK = 64
 #: a list's entries this far ahead of its head are prefetched when the head moves on
 AHEAD = 4
+# In a queue (not a stream) the sequence word holds the time the request gives up (float
+# view; inf: never) and E_IP holds (stream + 1) * 8 + priority: the stream it came from
+# (its booking lead), as the queue already says the INT.
 # An entry is 8 words, read through an integer and a float view: arrival time, duration
 # factor, the episode's referral and rejection uniforms, sequence number (orders a stream's head
 # against other events), INT * 8 + priority, follow-ups still to come, and the staff
@@ -134,6 +138,10 @@ class Static(NamedTuple):
     dna_p: Floats  # did-not-attend probability per booking category
     dna_rep_p: float  # probability a missed contact is booked again
     dna_delay: float  # minutes from the missed contact to the rebooked one
+    pat_on: bool  # waiting requests give up (some pat_kind > 0)
+    pat_kind: Ints  # per activity: 0 waits as long as it takes, 1 exponential, 2 lognormal
+    pat_mean: Floats  # per activity: mean patience, minutes
+    pat_sigma: float  # lognormal patience sigma
     staff_int: Ints
     staff_role: Ints
     seg_ptr: Ints  # staff s's rota segments are seg_ptr[s]:seg_ptr[s+1]
@@ -199,6 +207,7 @@ class State(NamedTuple):
     q_area: Floats
     n_arr: Ints  # per k
     n_esc: Ints
+    n_ren: Ints  # per k: requests that gave up waiting (reneged)
     served: Ints
     wait_sum: Floats
     within: Ints
@@ -455,6 +464,19 @@ def _escalate(c: Static, s: State, i: int, a: int, arrived: float, t: float) -> 
         s.n_esc[i * c.n_a + a] += 1
 
 
+@_jit
+def _renege(c: Static, s: State, i: int, a: int, arrived: float, left: float, t: float) -> None:
+    """A request of INT ``i`` and activity ``a`` gave up waiting at ``left`` (found at
+    ``t``, when it reached its queue's head); rare, so not inlined."""
+    _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, t, -1)
+    over = t - (left if left > c.warm_end else c.warm_end)
+    if over > 0 and t > c.warm_end:  # it left the queue at ``left``, not now
+        s.q_area[i] -= over
+    s.qcount[i * c.n_a + a] -= 1
+    if arrived >= c.warm_end:
+        s.n_ren[i * c.n_a + a] += 1
+
+
 @_inline
 def _bucket(booked: float, t: float) -> int:
     """The NHS booking-lead category of a contact at ``t`` booked at ``booked``
@@ -674,6 +696,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     warm_end, otl, rep_act, rep_delay = c.warm_end, c.otl, c.rep_act, c.rep_delay
     reject_scale = c.reject_scale
     dna_on, dna_p, dna_rep_p, dna_delay = c.dna_on, c.dna_p, c.dna_rep_p, c.dna_delay
+    pat_on, pat_kind, pat_mean, pat_sigma = c.pat_on, c.pat_kind, c.pat_mean, c.pat_sigma
+    n_i = c.n_i
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
     slot_prio, slot_esc, st_act, st_delay = c.slot_prio, c.slot_esc, c.st_act, c.st_delay
@@ -726,11 +750,13 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             ints[SHIFT_IDX] = sidx
             return GROW
         if ints[REFILL_DUE] > 0:
-            ints[REFILL_INT] = ints[REFILL_DUE] - 1
+            for j in range(n_i):
+                if bu_pos[j] + U_MARGIN > n_buf or bz_pos[j] + Z_MARGIN > n_buf:
+                    ints[REFILL_INT] = j
+                    ints[ARR_IDX] = idx
+                    ints[SHIFT_IDX] = sidx
+                    return REFILL
             ints[REFILL_DUE] = 0
-            ints[ARR_IDX] = idx
-            ints[SHIFT_IDX] = sidx
-            return REFILL
         next_arr = a_t[idx] if idx < n else math.inf
         arriving = False  # step 2 input: the request in hand looks for a free person
         puller = -1  # step 3 input: a free, on-duty person
@@ -830,6 +856,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     )
                     if was_empty:
                         _hpush(ints, h_t, h_q, h_k, h_p, n_at, seq, ARRIVE, n_st)
+                    if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
+                        ints[REFILL_DUE] = 1  # this event's start and later arrivals draw
                 if on[x]:
                     puller = x
                 else:
@@ -954,8 +982,20 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 q = i * n_q + (a if r_p == prio[a] else n_a)
                 e = _push(ints, ch_next, l_head, l_tail, l_n, q)
                 ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = r_t, r_f, r_u, r_j
-                # a queued entry's sequence word holds its stream (its booking lead)
-                ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = r_b, i * 8 + r_p, r_n, r_s
+                gives_up = math.inf
+                if pat_on:  # when this person will give up waiting
+                    pk = pat_kind[a]
+                    if pk == 1:
+                        gives_up = t - pat_mean[a] * math.log(1.0 - bu[i, bu_pos[i]])
+                        bu_pos[i] += 1
+                    elif pk == 2:
+                        z = pat_sigma * bz[i, bz_pos[i]] - 0.5 * pat_sigma * pat_sigma
+                        gives_up = t + pat_mean[a] * math.exp(z)
+                        bz_pos[i] += 1
+                    if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
+                        ints[REFILL_DUE] = 1
+                ef[e, E_Q] = gives_up
+                ei[e, E_IP], ei[e, E_N], ei[e, E_S] = (r_b + 1) * 8 + r_p, r_n, r_s
                 if l_n[q] == 1:
                     q_ht[q] = r_t
                 qcount[i * n_a + a] += 1
@@ -976,6 +1016,16 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     if pr > best_p:
                         break  # slots are sorted by priority
                     q = j * n_q + qs
+                    if pat_on:  # heads that gave up or are past tolerance leave
+                        while q_ht[q] < math.inf:
+                            left = ef[l_head[q], E_Q]
+                            if left < t and left < q_ht[q] + slot_esc[qs]:
+                                _renege(c, s, j, slot_act[qs], q_ht[q], left, t)
+                            elif t - q_ht[q] > slot_esc[qs]:
+                                _escalate(c, s, j, slot_act[qs], q_ht[q], t)
+                            else:
+                                break
+                            _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
                     while t - q_ht[q] > slot_esc[qs]:  # past tolerance: off to ED
                         _escalate(c, s, j, slot_act[qs], q_ht[q], t)
                         _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
@@ -990,7 +1040,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if t + d <= shift_end[x] + otl:
                     r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
                     r_i, r_a, r_p = ri, a, ei[e, E_IP] & 7
-                    r_n, r_s, r_b = ei[e, E_N], ei[e, E_S], ei[e, E_Q]
+                    r_n, r_s, r_b = ei[e, E_N], ei[e, E_S], (ei[e, E_IP] >> 3) - 1
                     _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
@@ -1014,7 +1064,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 missed = bu[r_i, bu_pos[r_i]] < dna_p[b]
                 bu_pos[r_i] += 1
                 if bu_pos[r_i] + U_MARGIN > n_buf:
-                    ints[REFILL_DUE] = r_i + 1
+                    ints[REFILL_DUE] = 1
             if r_t >= warm_end:
                 k = r_i * n_a + r_a
                 w = t - r_t
@@ -1055,8 +1105,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
 
 @_jit
 def finish(c: Static, s: State, p: Pool, end: float) -> None:
-    """Close the queue-length integrals at ``end``; requests still queued past their
-    tolerance count as escalated, the rest are the backlog."""
+    """Close the queue-length integrals at ``end``; requests still queued that gave up
+    count as reneged, those past their tolerance as escalated, the rest are the backlog."""
     for i in range(c.n_i):
         _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, end, 0)
     n_q = c.n_a + 1
@@ -1064,8 +1114,11 @@ def finish(c: Static, s: State, p: Pool, end: float) -> None:
         i, a = q // n_q, c.slot_act[q % n_q]
         e = s.l_head[q]
         for _ in range(s.l_n[q]):
-            if end - p.ef[e, E_T] > c.esc[a]:
-                _escalate(c, s, i, a, p.ef[e, E_T], end)
+            arrived, left = p.ef[e, E_T], p.ef[e, E_Q]
+            if left < end and left < arrived + c.esc[a]:
+                _renege(c, s, i, a, arrived, left, end)
+            elif end - arrived > c.esc[a]:
+                _escalate(c, s, i, a, arrived, end)
             e += 1
             if e & (CHUNK - 1) == 0:
                 e = p.ch_next[e // CHUNK - 1] * CHUNK

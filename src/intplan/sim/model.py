@@ -20,6 +20,7 @@ from intplan.domain import (
     CareSetting,
     DurationDistribution,
     IntplanError,
+    Patience,
     Scenario,
 )
 from intplan.sim.rotas import even_segments
@@ -32,6 +33,9 @@ _DIST = {
     DurationDistribution.EXPONENTIAL: DIST_EXPONENTIAL,
     DurationDistribution.LOGNORMAL: DIST_LOGNORMAL,
 }
+
+
+_PATIENCE = {Patience.NONE: 0, Patience.EXPONENTIAL: 1, Patience.LOGNORMAL: 2}
 
 
 class SimulationInputError(IntplanError):
@@ -69,6 +73,11 @@ class CompiledModel:
     dna_probability: tuple[float, ...]
     dna_represent_probability: float
     dna_represent_delay_minutes: float
+    #: per activity: 0 waits as long as it takes, 1 exponential, 2 lognormal patience
+    #: (all 0 unless Settings.patience_enabled)
+    patience_kind: tuple[int, ...]
+    patience_mean_minutes: tuple[float, ...]
+    unmet_destinations: tuple[tuple[str, float], ...]  # (destination, share) of those who give up
     travel_minutes: tuple[float, ...]  # per INT, added to each home visit
     neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
     cover: bool
@@ -257,6 +266,14 @@ def compile_scenario(
         dna_probability=settings.dna_probabilities(),
         dna_represent_probability=settings.dna_represent_probability,
         dna_represent_delay_minutes=settings.dna_represent_delay_hours * 60.0,
+        patience_kind=tuple(
+            _PATIENCE[a.patience] if settings.patience_enabled else 0 for a in activity
+        ),
+        patience_mean_minutes=tuple(
+            (a.patience_mean_hours or 0.0) * 60.0 if settings.patience_enabled else 0.0
+            for a in activity
+        ),
+        unmet_destinations=tuple(settings.unmet_destination_shares().items()),
         travel_minutes=tuple(travel),
         neighbours=nbrs,
         cover=cover,

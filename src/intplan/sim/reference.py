@@ -27,7 +27,13 @@ import simpy
 from numpy.typing import NDArray
 
 from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
-from intplan.sim.model import DIST_EXPONENTIAL, DIST_LOGNORMAL, MINUTES_PER_WEEK, CompiledModel
+from intplan.sim.model import (
+    DIST_EXPONENTIAL,
+    DIST_LOGNORMAL,
+    MINUTES_PER_WEEK,
+    CompiledModel,
+    SimulationInputError,
+)
 
 WEEK = MINUTES_PER_WEEK
 HOURS_PER_WEEK = 168
@@ -466,6 +472,7 @@ class ReferenceModel:
             within_target=self.within,
             waited=self.waited,
             escalated=self.escalated,
+            reneged=np.zeros_like(self.escalated),  # not modelled here (refused above)
             backlog_end=self.waiting,
             wait_p50_minutes=percentile(50),
             wait_p90_minutes=percentile(90),
@@ -501,4 +508,9 @@ def run_replication(
 ) -> ReplicationResult:
     """One replication, as :func:`intplan.sim.engine.run_replication` but in the
     reference model (slow: for audits and tests)."""
+    if any(model.patience_kind):
+        raise SimulationInputError(
+            "the reference engine does not model patience (giving up while waiting): set "
+            "patience_enabled to 0 in Settings, or use the kernel engine"
+        )
     return ReferenceModel(model, int_seeds(model, replication, n_scenario_ints)).run(on_week)
