@@ -85,6 +85,9 @@ class ActivityType:
     #: Settings.patience_enabled); NONE = it waits as long as it takes
     patience: Patience = Patience.NONE
     patience_mean_hours: float | None = None
+    #: a request that cannot be seen within this many days of asking is turned away
+    #: (only when Settings.booking_horizon_enabled); None = no limit
+    booking_horizon_days: float | None = None
 
     def __post_init__(self) -> None:
         _check.code("code", self.code)
@@ -100,7 +103,9 @@ class ActivityType:
         _check.text("source", self.source)
         if self.patience_mean_hours is not None:
             _check.within("patience_mean_hours", self.patience_mean_hours, L.PATIENCE_HOURS)
-        elif self.patience is not Patience.NONE:
+        if self.booking_horizon_days is not None:
+            _check.within("booking_horizon_days", self.booking_horizon_days, L.BOOKING_DAYS)
+        if self.patience_mean_hours is None and self.patience is not Patience.NONE:
             raise DomainError("patience_mean_hours", f"is needed with {self.patience} patience")
 
     def deprivation_multiplier(self, decile: int) -> float:

@@ -91,6 +91,7 @@ PATIENCE_HOURS = Limit(
     _YEAR_HOURS,
     "from under a minute to a year (blank: the request waits as long as it takes)",
 )
+BOOKING_DAYS = Limit(0, 365, "up to a year ahead; 0 turns away everyone who would wait")
 UNMET_SHARE = Limit(0, 1, "a share of those who give up")
 MONTH = Limit(1, 12, "a calendar month")
 SEASON_FACTOR = Limit(0, 5, "assumption: no month has five times the average demand")

@@ -291,6 +291,14 @@ UNMET_DESTINATIONS: tuple[tuple[str, str, float], ...] = (
 )
 SETTING_SPECS += (
     SettingSpec(
+        "booking_horizon_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 limits how far ahead people book",
+        "1: requests not seen within the activity's booking_horizon_days are turned away",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    SettingSpec(
         "patience_enabled",
         "0/1",
         0,
@@ -352,6 +360,7 @@ class Settings:
     dna_over_28_days: float = 0.10
     dna_represent_probability: float = 0.5
     dna_represent_delay_hours: float = 168.0
+    booking_horizon_enabled: int = 0
     patience_enabled: int = 0
     unmet_ed_share: float = 0.10
     unmet_111_share: float = 0.15

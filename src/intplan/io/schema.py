@@ -610,6 +610,14 @@ ACTIVITIES = SheetSpec(
             unit="hours",
             required=False,
         ),
+        _num(
+            "booking_horizon_days",
+            "A request that cannot be seen within this many days is turned away (blank = no "
+            "limit); used when Settings booking_horizon_enabled = 1",
+            L.BOOKING_DAYS,
+            unit="days",
+            required=False,
+        ),
     ),
     key=("code",),
 )

@@ -163,6 +163,7 @@ def _input_rows(s: Scenario) -> dict[str, list[tuple[Any, ...]]]:
                 x.source,
                 x.patience.value,
                 x.patience_mean_hours,
+                x.booking_horizon_days,
             )
             for x in s.activities
         ],
@@ -989,6 +990,7 @@ def _assemble(ctx: _Ctx, extra_sheets: tuple[ExtraSheet, ...]) -> Scenario:
             source=v["source"],
             patience=Patience(v["patience"] or Patience.NONE),
             patience_mean_hours=v["patience_mean_hours"],
+            booking_horizon_days=v["booking_horizon_days"],
         ),
         lambda x: x.code,
     )

@@ -86,6 +86,8 @@ class ActivityRecord:
     dna_rate_by_bucket: dict[str, float | None]
     #: requests that gave up waiting (patience; 0 with patience off)
     reneged_per_week: Estimate
+    #: requests turned away: not seen within the activity's booking horizon
+    turned_away_per_week: Estimate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -119,7 +121,9 @@ class IntRecord:
     contact_hours_per_week: Estimate
     on_duty_hours_per_week: Estimate
     reneged_per_week: Estimate
-    #: unmet need: requests that gave up waiting, per 1,000 registered people a week
+    turned_away_per_week: Estimate
+    #: unmet need: requests that gave up waiting or were turned away, per 1,000 registered
+    #: people a week
     unmet_per_1000_per_week: Estimate
     #: the same split by where people go (Settings unmet_*_share; expected values)
     unmet_destinations_per_1000_per_week: dict[str, float | None]
@@ -376,6 +380,7 @@ def summarise(
         }
 
     reneged = stack(lambda r: r.reneged) / weeks
+    turned = stack(lambda r: r.turned_away) / weeks
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
@@ -397,6 +402,7 @@ def summarise(
             dna_rate=est(dna_rate, (i, a), share=True),
             dna_rate_by_bucket=dna_buckets(i, a),
             reneged_per_week=est(reneged, (i, a)),
+            turned_away_per_week=est(turned, (i, a)),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -438,7 +444,8 @@ def summarise(
     duty_i = np.stack([d for _, d in work_duty])
     util_i = safe_ratio(work_i, duty_i)
     reneged_i = reneged.sum(axis=2)
-    unmet_i = reneged_i * 1000.0 / np.where(pop > 0, pop, np.nan)
+    turned_i = turned.sum(axis=2)
+    unmet_i = (reneged_i + turned_i) * 1000.0 / np.where(pop > 0, pop, np.nan)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -458,6 +465,7 @@ def summarise(
             contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
             on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
             reneged_per_week=est(reneged_i, (i,)),
+            turned_away_per_week=est(turned_i, (i,)),
             unmet_per_1000_per_week=est(unmet_i, (i,)),
             unmet_destinations_per_1000_per_week={
                 d: (round(float(unmet_i[:, i].mean()) * share, 9) if pop[i] > 0 else None)

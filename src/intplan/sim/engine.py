@@ -61,6 +61,7 @@ class ReplicationResult:
     waited: NDArray[np.float64]  # served after a wait > 0
     escalated: NDArray[np.float64]
     reneged: NDArray[np.float64]  # gave up waiting (patience)
+    turned_away: NDArray[np.float64]  # not seen within the booking horizon
     backlog_end: NDArray[np.float64]
     wait_p50_minutes: NDArray[np.float64]
     wait_p90_minutes: NDArray[np.float64]
@@ -148,6 +149,8 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         pat_kind=_i(m.patience_kind),
         pat_mean=_f(m.patience_mean_minutes),
         pat_sigma=math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2)),
+        hz_on=any(math.isfinite(h) for h in m.booking_horizon_minutes),
+        hz=_f(m.booking_horizon_minutes),
         staff_int=_i(m.staff_int),
         staff_role=_i(m.staff_role),
         seg_ptr=_i(seg_ptr),
@@ -248,6 +251,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         n_arr=zi(n_k),
         n_esc=zi(n_k),
         n_ren=zi(n_k),
+        n_turn=zi(n_k),
         served=zi(n_k),
         wait_sum=zf(n_k),
         within=zi(n_k),
@@ -455,6 +459,7 @@ class _Engine:
             waited=ia(s.waited),
             escalated=ia(s.n_esc),
             reneged=ia(s.n_ren),
+            turned_away=ia(s.n_turn),
             backlog_end=ia(s.qcount),
             wait_p50_minutes=pct[0].reshape(n_i, n_a),
             wait_p90_minutes=pct[1].reshape(n_i, n_a),

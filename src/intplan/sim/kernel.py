@@ -142,6 +142,8 @@ class Static(NamedTuple):
     pat_kind: Ints  # per activity: 0 waits as long as it takes, 1 exponential, 2 lognormal
     pat_mean: Floats  # per activity: mean patience, minutes
     pat_sigma: float  # lognormal patience sigma
+    hz_on: bool  # some activity has a booking horizon
+    hz: Floats  # per activity: turned away if not seen this many minutes after asking
     staff_int: Ints
     staff_role: Ints
     seg_ptr: Ints  # staff s's rota segments are seg_ptr[s]:seg_ptr[s+1]
@@ -208,6 +210,7 @@ class State(NamedTuple):
     n_arr: Ints  # per k
     n_esc: Ints
     n_ren: Ints  # per k: requests that gave up waiting (reneged)
+    n_turn: Ints  # per k: requests turned away (not seen within the booking horizon)
     served: Ints
     wait_sum: Floats
     within: Ints
@@ -466,15 +469,23 @@ def _escalate(c: Static, s: State, i: int, a: int, arrived: float, t: float) -> 
 
 @_jit
 def _renege(c: Static, s: State, i: int, a: int, arrived: float, left: float, t: float) -> None:
-    """A request of INT ``i`` and activity ``a`` gave up waiting at ``left`` (found at
-    ``t``, when it reached its queue's head); rare, so not inlined."""
+    """A request of INT ``i`` and activity ``a`` gave up waiting, or could not be booked
+    within the horizon (it left at ``arrived`` + horizon), at ``left`` (found at ``t``,
+    when it reached its queue's head); rare, so not inlined.
+
+    A request turned away by the booking horizon is in reality turned away on asking;
+    in a first-come-first-served queue it is the same whether it leaves then or at the
+    horizon, as nobody behind it waits for it (it is never served)."""
     _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, t, -1)
     over = t - (left if left > c.warm_end else c.warm_end)
     if over > 0 and t > c.warm_end:  # it left the queue at ``left``, not now
         s.q_area[i] -= over
     s.qcount[i * c.n_a + a] -= 1
     if arrived >= c.warm_end:
-        s.n_ren[i * c.n_a + a] += 1
+        if left == arrived + c.hz[a]:
+            s.n_turn[i * c.n_a + a] += 1
+        else:
+            s.n_ren[i * c.n_a + a] += 1
 
 
 @_inline
@@ -697,6 +708,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     reject_scale = c.reject_scale
     dna_on, dna_p, dna_rep_p, dna_delay = c.dna_on, c.dna_p, c.dna_rep_p, c.dna_delay
     pat_on, pat_kind, pat_mean, pat_sigma = c.pat_on, c.pat_kind, c.pat_mean, c.pat_sigma
+    hz_on, hz = c.hz_on, c.hz
+    leave_on = pat_on or hz_on  # queued requests may leave before being seen
     n_i = c.n_i
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
@@ -994,6 +1007,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         bz_pos[i] += 1
                     if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
                         ints[REFILL_DUE] = 1
+                if hz_on and t + hz[a] < gives_up:  # cannot be booked within the horizon
+                    gives_up = t + hz[a]
                 ef[e, E_Q] = gives_up
                 ei[e, E_IP], ei[e, E_N], ei[e, E_S] = (r_b + 1) * 8 + r_p, r_n, r_s
                 if l_n[q] == 1:
@@ -1016,7 +1031,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     if pr > best_p:
                         break  # slots are sorted by priority
                     q = j * n_q + qs
-                    if pat_on:  # heads that gave up or are past tolerance leave
+                    if leave_on:  # heads that gave up or are past tolerance leave
                         while q_ht[q] < math.inf:
                             left = ef[l_head[q], E_Q]
                             if left < t and left < q_ht[q] + slot_esc[qs]:

@@ -77,6 +77,8 @@ class CompiledModel:
     #: (all 0 unless Settings.patience_enabled)
     patience_kind: tuple[int, ...]
     patience_mean_minutes: tuple[float, ...]
+    #: per activity: a request not seen this long after asking is turned away (inf: never)
+    booking_horizon_minutes: tuple[float, ...]
     unmet_destinations: tuple[tuple[str, float], ...]  # (destination, share) of those who give up
     travel_minutes: tuple[float, ...]  # per INT, added to each home visit
     neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
@@ -271,6 +273,12 @@ def compile_scenario(
         ),
         patience_mean_minutes=tuple(
             (a.patience_mean_hours or 0.0) * 60.0 if settings.patience_enabled else 0.0
+            for a in activity
+        ),
+        booking_horizon_minutes=tuple(
+            a.booking_horizon_days * MINUTES_PER_DAY
+            if settings.booking_horizon_enabled and a.booking_horizon_days is not None
+            else math.inf
             for a in activity
         ),
         unmet_destinations=tuple(settings.unmet_destination_shares().items()),

@@ -473,6 +473,7 @@ class ReferenceModel:
             waited=self.waited,
             escalated=self.escalated,
             reneged=np.zeros_like(self.escalated),  # not modelled here (refused above)
+            turned_away=np.zeros_like(self.escalated),
             backlog_end=self.waiting,
             wait_p50_minutes=percentile(50),
             wait_p90_minutes=percentile(90),
@@ -508,9 +509,10 @@ def run_replication(
 ) -> ReplicationResult:
     """One replication, as :func:`intplan.sim.engine.run_replication` but in the
     reference model (slow: for audits and tests)."""
-    if any(model.patience_kind):
+    if any(model.patience_kind) or any(math.isfinite(h) for h in model.booking_horizon_minutes):
         raise SimulationInputError(
-            "the reference engine does not model patience (giving up while waiting): set "
-            "patience_enabled to 0 in Settings, or use the kernel engine"
+            "the reference engine does not model patience (giving up while waiting) or "
+            "booking horizons: set patience_enabled and booking_horizon_enabled to 0 in "
+            "Settings, or use the kernel engine"
         )
     return ReferenceModel(model, int_seeds(model, replication, n_scenario_ints)).run(on_week)
