@@ -142,3 +142,24 @@ def test_patience_round_trips_through_the_workbook_and_a_missing_mean_is_named(
         read_scenario(path)
     text = str(err.value)
     assert "Activities" in text and "patience_mean_hours" in text and f"row {row}" in text
+
+
+def test_the_cli_refuses_the_reference_engine_with_patience_on_without_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from intplan.cli import main
+
+    s = build_tiny()
+    acts = tuple(
+        dataclasses.replace(a, patience=Patience.EXPONENTIAL, patience_mean_hours=4.0)
+        for a in s.activities
+    )
+    s = dataclasses.replace(
+        s, activities=acts, settings=dataclasses.replace(s.settings, patience_enabled=1)
+    )
+    path = tmp_path / "p.xlsx"
+    write_scenario(s, path)
+    code = main(["simulate", str(path), "--engine", "reference", "--weeks", "1", "--no-write"])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "does not model patience" in err and "Traceback" not in err

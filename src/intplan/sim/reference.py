@@ -57,6 +57,16 @@ class Request:
     missed: bool = False  # the patient did not attend (the slot is used all the same)
 
 
+def check_supported(model: CompiledModel) -> None:
+    """Refuse, clearly, what this model does not implement (the kernel does)."""
+    if any(model.patience_kind) or any(math.isfinite(h) for h in model.booking_horizon_minutes):
+        raise SimulationInputError(
+            "the reference engine does not model patience (giving up while waiting) or "
+            "booking horizons: set patience_enabled and booking_horizon_enabled to 0 in "
+            "Settings, or use the kernel engine"
+        )
+
+
 def booking_bucket(booked: float, t: float) -> int:
     """The NHS booking-lead category (index into BOOKING_BUCKETS) of a contact at ``t``
     requested at ``booked``: calendar days apart, the run starting at midnight."""
@@ -509,10 +519,5 @@ def run_replication(
 ) -> ReplicationResult:
     """One replication, as :func:`intplan.sim.engine.run_replication` but in the
     reference model (slow: for audits and tests)."""
-    if any(model.patience_kind) or any(math.isfinite(h) for h in model.booking_horizon_minutes):
-        raise SimulationInputError(
-            "the reference engine does not model patience (giving up while waiting) or "
-            "booking horizons: set patience_enabled and booking_horizon_enabled to 0 in "
-            "Settings, or use the kernel engine"
-        )
+    check_supported(model)
     return ReferenceModel(model, int_seeds(model, replication, n_scenario_ints)).run(on_week)
