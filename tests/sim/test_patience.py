@@ -1,4 +1,5 @@
-"""Patience (giving up while waiting) against Erlang A, M/M/c+M (intplan.demand.queueing)."""
+"""Patience (giving up while waiting) against Erlang A, M/M/c+M (intplan.demand.queueing),
+in both engines."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from intplan.io.errors import WorkbookError
 from intplan.io.workbook import read_scenario, write_scenario
 from intplan.services.simulate import SimulationOptions, run_simulation
 from intplan.sim import engine, reference
-from intplan.sim.model import SimulationInputError, compile_scenario
+from intplan.sim.model import compile_scenario
 from intplan.sim.replications import replication_seeds
 
 
@@ -52,15 +53,19 @@ def within_99(values: list[float], exact: float) -> bool:
     ("servers", "rho"),
     [(1, 0.9), (1, 1.3), (3, 0.95)],  # Erlang A is stable at any load
 )
+@pytest.mark.parametrize("run", [engine.run_replication, reference.run_replication])
 def test_abandonment_and_wait_match_erlang_a(
-    make_queue: Callable[..., Scenario], servers: int, rho: float
+    make_queue: Callable[..., Scenario],
+    servers: int,
+    rho: float,
+    run: Callable[..., engine.ReplicationResult],
 ) -> None:
     mean_minutes, patience = 30.0, 45.0
     s = impatient(
         make_queue, servers=servers, rho=rho, mean_minutes=mean_minutes, patience_minutes=patience
     )
     m = compile_scenario(s, weeks=12, warmup_weeks=1)
-    results = [engine.run_replication(m, ss, 1) for ss in replication_seeds(9, 0, 10)]
+    results = [run(m, ss, 1) for ss in replication_seeds(9, 0, 10)]
     lam = rho * servers / mean_minutes
     exact = erlang_a(servers, lam, 1 / mean_minutes, 1 / patience)
     gave_up = [float(r.reneged.sum() / r.arrivals.sum()) for r in results]
@@ -84,12 +89,14 @@ def test_lognormal_patience_gives_up_less_often_than_its_mean_suggests_when_shor
     # a lognormal patience with the same mean and cv 1 has fewer very short patiences
     # than the exponential: at a light load, with short waits, fewer give up
     kw = {"servers": 1, "rho": 0.7, "mean_minutes": 30.0, "patience_minutes": 120.0}
-    rates = {}
+    rates: dict[tuple[Patience, object], float] = {}
     for kind in (Patience.EXPONENTIAL, Patience.LOGNORMAL):
         m = compile_scenario(impatient(make_queue, kind=kind, **kw), weeks=10, warmup_weeks=1)
-        rs = [engine.run_replication(m, ss, 1) for ss in replication_seeds(2, 0, 4)]
-        rates[kind] = sum(r.reneged.sum() for r in rs) / sum(r.arrivals.sum() for r in rs)
-    assert 0 < rates[Patience.LOGNORMAL] < rates[Patience.EXPONENTIAL]
+        for run in (engine.run_replication, reference.run_replication):
+            rs = [run(m, ss, 1) for ss in replication_seeds(2, 0, 4)]
+            rates[kind, run] = sum(r.reneged.sum() for r in rs) / sum(r.arrivals.sum() for r in rs)
+    for run in (engine.run_replication, reference.run_replication):
+        assert 0 < rates[Patience.LOGNORMAL, run] < rates[Patience.EXPONENTIAL, run]
 
 
 def test_reneging_is_reported_and_split_by_destination(
@@ -108,13 +115,6 @@ def test_reneging_is_reported_and_split_by_destination(
     assert sum(dest.values()) == pytest.approx(int_["unmet_per_1000_per_week"])
     heads = result.to_tables()[3].headers
     assert {"unmet_per_1000_per_week_mean", "unmet_destinations_per_1000_per_week_ed"} <= set(heads)
-
-
-def test_the_reference_engine_refuses_patience(make_queue: Callable[..., Scenario]) -> None:
-    s = impatient(make_queue, servers=1, rho=0.5, mean_minutes=30.0, patience_minutes=45.0)
-    m = compile_scenario(s, weeks=1, warmup_weeks=0)
-    with pytest.raises(SimulationInputError, match="does not model patience"):
-        reference.run_replication(m, replication_seeds(1, 0, 1)[0], 1)
 
 
 def test_patience_round_trips_through_the_workbook_and_a_missing_mean_is_named(
@@ -142,24 +142,3 @@ def test_patience_round_trips_through_the_workbook_and_a_missing_mean_is_named(
         read_scenario(path)
     text = str(err.value)
     assert "Activities" in text and "patience_mean_hours" in text and f"row {row}" in text
-
-
-def test_the_cli_refuses_the_reference_engine_with_patience_on_without_a_traceback(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from intplan.cli import main
-
-    s = build_tiny()
-    acts = tuple(
-        dataclasses.replace(a, patience=Patience.EXPONENTIAL, patience_mean_hours=4.0)
-        for a in s.activities
-    )
-    s = dataclasses.replace(
-        s, activities=acts, settings=dataclasses.replace(s.settings, patience_enabled=1)
-    )
-    path = tmp_path / "p.xlsx"
-    write_scenario(s, path)
-    code = main(["simulate", str(path), "--engine", "reference", "--weeks", "1", "--no-write"])
-    err = capsys.readouterr().err
-    assert code != 0
-    assert "does not model patience" in err and "Traceback" not in err

@@ -20,10 +20,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from intplan.domain import PATIENCE_LOGNORMAL_CV
 from intplan.sim import kernel
 from intplan.sim.model import (
     MINUTES_PER_WEEK,
+    PATIENCE_SIGMA,
     CompiledModel,
     independent_groups,
     subset,
@@ -148,7 +148,7 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         pat_on=any(k > 0 for k in m.patience_kind),
         pat_kind=_i(m.patience_kind),
         pat_mean=_f(m.patience_mean_minutes),
-        pat_sigma=math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2)),
+        pat_sigma=PATIENCE_SIGMA,
         hz_on=any(math.isfinite(h) for h in m.booking_horizon_minutes),
         hz=_f(m.booking_horizon_minutes),
         staff_int=_i(m.staff_int),

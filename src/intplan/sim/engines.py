@@ -35,12 +35,6 @@ def check_engine(name: str) -> str:
     return name
 
 
-def check_supported(name: str, model: CompiledModel) -> None:
-    """Refuse before any replication runs when engine ``name`` cannot run ``model``."""
-    if check_engine(name) == "reference":
-        reference.check_supported(model)
-
-
 def run_replication_with(
     name: str,
     model: CompiledModel,

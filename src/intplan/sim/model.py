@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from intplan.demand import hour_of_week_weights, patient_activities, weekly_contacts
 from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import (
+    PATIENCE_LOGNORMAL_CV,
     ActivityKind,
     CareSetting,
     DurationDistribution,
@@ -35,7 +36,14 @@ _DIST = {
 }
 
 
-_PATIENCE = {Patience.NONE: 0, Patience.EXPONENTIAL: 1, Patience.LOGNORMAL: 2}
+PATIENCE_NONE, PATIENCE_EXPONENTIAL, PATIENCE_LOGNORMAL = 0, 1, 2
+_PATIENCE = {
+    Patience.NONE: PATIENCE_NONE,
+    Patience.EXPONENTIAL: PATIENCE_EXPONENTIAL,
+    Patience.LOGNORMAL: PATIENCE_LOGNORMAL,
+}
+#: sigma of the lognormal patience (mean 1 before scaling by the activity's mean)
+PATIENCE_SIGMA = math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2))
 
 
 class SimulationInputError(IntplanError):

@@ -31,8 +31,10 @@ from intplan.sim.model import (
     DIST_EXPONENTIAL,
     DIST_LOGNORMAL,
     MINUTES_PER_WEEK,
+    PATIENCE_EXPONENTIAL,
+    PATIENCE_LOGNORMAL,
+    PATIENCE_SIGMA,
     CompiledModel,
-    SimulationInputError,
 )
 
 WEEK = MINUTES_PER_WEEK
@@ -55,16 +57,6 @@ class Request:
     ends: float = math.nan
     booked: float = math.nan  # when the request was made (a booked one is due later)
     missed: bool = False  # the patient did not attend (the slot is used all the same)
-
-
-def check_supported(model: CompiledModel) -> None:
-    """Refuse, clearly, what this model does not implement (the kernel does)."""
-    if any(model.patience_kind) or any(math.isfinite(h) for h in model.booking_horizon_minutes):
-        raise SimulationInputError(
-            "the reference engine does not model patience (giving up while waiting) or "
-            "booking horizons: set patience_enabled and booking_horizon_enabled to 0 in "
-            "Settings, or use the kernel engine"
-        )
 
 
 def booking_bucket(booked: float, t: float) -> int:
@@ -115,6 +107,8 @@ class ReferenceModel:
         self.within = np.zeros((n_i, n_a))
         self.waited = np.zeros((n_i, n_a))
         self.escalated = np.zeros((n_i, n_a))
+        self.reneged = np.zeros((n_i, n_a))
+        self.turned_away = np.zeros((n_i, n_a))
         self.waiting = np.zeros((n_i, n_a))
         self.waits: list[list[list[float]]] = [[[] for _ in range(n_a)] for _ in range(n_i)]
         self.attended_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
@@ -300,8 +294,10 @@ class ReferenceModel:
         return Request(i, a, priority, now, factor, previous, booked=now)
 
     def contact(self, req: Request) -> Generator[simpy.Event, Any, bool]:
-        """Wait for someone (or escalate past tolerance), then be seen. True when seen."""
-        env = self.env
+        """Wait for someone, then be seen; or leave first: escalated to ED past the
+        tolerance, given up (patience) or turned away (booking horizon), whichever
+        comes first. True when seen."""
+        env, m = self.env, self.m
         self.arrivals[req.i, req.a] += env.now >= self.warm_end
         found = self.free_person(req)
         if found is not None:
@@ -309,18 +305,34 @@ class ReferenceModel:
         else:
             req.started = env.event()
             self.enqueue(req)
-            tolerance = self.m.escalation_minutes[req.a]
-            if math.isinf(tolerance):
+            limits = (
+                (m.escalation_minutes[req.a], self.escalated),
+                (self.patience(req), self.reneged),
+                (m.booking_horizon_minutes[req.a], self.turned_away),
+            )
+            limit, counter = min(limits, key=lambda x: x[0])
+            if math.isinf(limit):
                 yield req.started
             else:
-                yield req.started | env.timeout(tolerance)
-                if not req.started.triggered:  # off to ED
+                yield req.started | env.timeout(limit)
+                if not req.started.triggered:  # left unserved
                     self.dequeue(req)
-                    self.escalated[req.i, req.a] += req.arrived >= self.warm_end
+                    counter[req.i, req.a] += req.arrived >= self.warm_end
                     return False
         yield env.timeout(req.ends - env.now)
         self.finish(req)
         return True
+
+    def patience(self, req: Request) -> float:
+        """How long this person waits before giving up (inf: as long as it takes)."""
+        m, rng = self.m, self.rng[req.i]
+        kind, mean = m.patience_kind[req.a], m.patience_mean_minutes[req.a]
+        if kind == PATIENCE_EXPONENTIAL:
+            return float(rng.exponential(mean))
+        if kind == PATIENCE_LOGNORMAL:
+            s = PATIENCE_SIGMA
+            return mean * float(rng.lognormal(-0.5 * s * s, s))
+        return math.inf
 
     # -- staff ---------------------------------------------------------------------
     def duration(self, req: Request, role: int, extra_travel: float) -> float:
@@ -482,8 +494,8 @@ class ReferenceModel:
             within_target=self.within,
             waited=self.waited,
             escalated=self.escalated,
-            reneged=np.zeros_like(self.escalated),  # not modelled here (refused above)
-            turned_away=np.zeros_like(self.escalated),
+            reneged=self.reneged,
+            turned_away=self.turned_away,
             backlog_end=self.waiting,
             wait_p50_minutes=percentile(50),
             wait_p90_minutes=percentile(90),
@@ -519,5 +531,4 @@ def run_replication(
 ) -> ReplicationResult:
     """One replication, as :func:`intplan.sim.engine.run_replication` but in the
     reference model (slow: for audits and tests)."""
-    check_supported(model)
     return ReferenceModel(model, int_seeds(model, replication, n_scenario_ints)).run(on_week)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from intplan.domain import Scenario
 from intplan.sim.engine import ReplicationResult
-from intplan.sim.engines import DEFAULT_ENGINE, check_engine, check_supported
+from intplan.sim.engines import DEFAULT_ENGINE, check_engine
 from intplan.sim.model import CompiledModel, compile_scenario
 from intplan.sim.replications import auto_workers, run_replications
 from intplan.sim.warmup import WarmupChoice, choose_warmup
@@ -62,7 +62,6 @@ class Simulation:
             int_codes=spec.ints or None,
             cover=spec.cover,
         )
-        check_supported(spec.engine, self.model)
         self._n_scenario_ints = len(scenario.ints)
 
     def workers_for(self, replications: int) -> int:
