@@ -24,6 +24,13 @@ in progress. Entries are read in the order they were written, so the next ones a
 prefetched; a backlog of a million requests then costs no more per request than a short
 queue. A contact in progress lives in a *slot* (one per staff member at most).
 Idle staff of an INT x role are a doubly linked list in the order they became idle.
+
+Patient behaviour (docs/model.md, "Patient behaviour"): a contact's booking category
+(calendar days from request to contact) is counted where it starts, and there the
+patient may not attend (one uniform); a queued request carries the time it will leave
+unserved (patience or booking horizon) and is dropped when it reaches its queue's head
+after that time. Draws outside a service end set ``REFILL_DUE``, so every event starts
+with ``U_MARGIN`` uniforms and ``Z_MARGIN`` normals left in every INT's buffers.
 """
 
 from __future__ import annotations
