@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from intplan.demand.queueing import erlang_b, erlang_c, mean_wait, share_within
@@ -127,3 +128,45 @@ def test_window_check_by_hand() -> None:
     assert ok(3.0, 2.0, 0.0)
     assert ok(50.0, 40.0, 0.2)
     assert not ok(1.0, 1.0, 0.0)  # no spare at all
+
+
+# -- Erlang A (M/M/c+M) ------------------------------------------------------------------
+def test_erlang_a_with_patience_as_long_as_service_is_an_infinite_server_queue() -> None:
+    # theta = mu: everyone in the system leaves at rate mu, so N ~ Poisson(lambda / mu)
+    # and the abandonment rate is theta * E[(N - c)+]
+    from scipy import stats
+
+    from intplan.demand.queueing import erlang_a
+
+    c, lam, mu = 3, 4.0, 1.0
+    n = np.arange(200)
+    pois = stats.poisson.pmf(n, lam / mu)
+    expected = mu * float(np.sum(np.maximum(n - c, 0) * pois)) / lam
+    got = erlang_a(c, lam, mu, mu)
+    assert got.abandon_probability == pytest.approx(expected, rel=1e-9)
+    assert got.wait_probability == pytest.approx(float(pois[c:].sum()), rel=1e-9)
+
+
+def test_erlang_a_tends_to_erlang_c_as_patience_grows() -> None:
+    from intplan.demand.queueing import erlang_a, erlang_c
+
+    c, lam, mu = 3, 2.4, 1.0  # 80% load
+    got = erlang_a(c, lam, mu, 1e-7)
+    p_wait = erlang_c(c, lam / mu)
+    assert got.wait_probability == pytest.approx(p_wait, rel=1e-4)
+    assert got.served_wait_mean == pytest.approx(p_wait / (c * mu - lam), rel=1e-4)
+    assert got.abandon_probability < 1e-5
+
+
+@pytest.mark.parametrize(("c", "lam", "theta"), [(1, 0.9, 0.5), (1, 2.0, 0.2), (4, 5.0, 2.0)])
+def test_erlang_a_abandonment_is_patience_rate_times_mean_wait(
+    c: int, lam: float, theta: float
+) -> None:
+    # P(Ab) = theta * E[W] for exponential patience (Mandelbaum & Zeltyn 2004), and the
+    # served wait is below the all-arrivals wait's share for the served
+    from intplan.demand.queueing import erlang_a
+
+    got = erlang_a(c, lam, 1.0, theta)
+    assert got.abandon_probability == pytest.approx(theta * got.wait_mean, rel=1e-9)
+    assert 0 < got.abandon_probability < got.wait_probability < 1
+    assert got.served_wait_mean * (1 - got.abandon_probability) < got.wait_mean

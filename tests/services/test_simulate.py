@@ -151,3 +151,32 @@ def test_no_staff_at_all_is_reported_not_hung(tiny: Scenario) -> None:
     # LTC never escalates, so it piles up; SDC escalates to ED after 48 hours
     assert by_act["INT-A", "LTC"].backlog_end.mean > 0
     assert by_act["INT-A", "SDC"].escalations_per_week.mean > 0
+
+
+def test_json_has_the_patient_behaviour_outputs_calibrate_reads(tiny: Scenario) -> None:
+    # names pinned: `intplan calibrate` reads them from SimulationResult and the JSON
+    j = run_simulation(tiny, QUICK).to_json()
+    sdc = next(a for a in j["activities"] if a["activity"] == "SDC")
+    assert list(sdc["booking_buckets"]) == [
+        "same_day",
+        "1_day",
+        "2_7_days",
+        "8_14_days",
+        "15_21_days",
+        "22_28_days",
+        "over_28_days",
+    ]
+    assert sum(sdc["booking_buckets"].values()) == pytest.approx(1.0)
+    for key in ("dna_rate", "reneged_per_week", "turned_away_per_week", "attended_per_week"):
+        assert key in sdc and f"{key}_ci95" in sdc
+    assert set(sdc["dna_rate_by_bucket"]) == set(sdc["booking_buckets"])
+    # all behaviours off by default: nobody misses, gives up or is turned away
+    assert sdc["dna_rate"] == sdc["reneged_per_week"] == sdc["turned_away_per_week"] == 0
+    int_a = next(i for i in j["ints"] if i["int"] == "INT-A")
+    assert int_a["unmet_per_1000_per_week"] == 0
+    assert set(int_a["unmet_destinations_per_1000_per_week"]) == {
+        "ed",
+        "111",
+        "pharmacy",
+        "self_care",
+    }

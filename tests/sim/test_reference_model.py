@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from scipy import stats
 
 from intplan.cli import main
-from intplan.domain import DemandRate, Referral, Scenario
+from intplan.domain import DemandRate, Patience, Referral, Scenario
 from intplan.examples import build_tiny
 from intplan.io.workbook import write_scenario
 from intplan.sim import engine, reference
@@ -68,6 +68,20 @@ def metrics(m: CompiledModel, results: Sequence[ReplicationResult]) -> dict[str,
         "wait mean min": _ratio(stack("wait_sum_minutes"), served),
         "within target": _ratio(stack("within_target"), served + esc),
         "waited share": _ratio(stack("waited"), served),
+        # NHS booking categories: same day, and within a week of the request
+        "same-day share": _ratio(
+            stack("attended_by_bucket")[..., 0], stack("attended_by_bucket").sum(axis=-1)
+        ),
+        "within 7 days share": _ratio(
+            stack("attended_by_bucket")[..., :3].sum(axis=-1),
+            stack("attended_by_bucket").sum(axis=-1),
+        ),
+        "gave-up share": _ratio(stack("reneged"), stack("arrivals")),
+        "turned-away share": _ratio(stack("turned_away"), stack("arrivals")),
+        "did-not-attend rate": _ratio(
+            stack("dna_by_bucket").sum(axis=-1),
+            (stack("dna_by_bucket") + stack("attended_by_bucket")).sum(axis=-1),
+        ),
     }
     out: dict[str, list[float]] = {}
     for i, ic in enumerate(m.int_codes):
@@ -205,6 +219,30 @@ def scaled(s: Scenario, factor: float) -> Scenario:
 def test_tiny_at_a_stable_load_agrees(weeks: int, reps: int) -> None:
     # demand × 0.7: every pool below saturation, so waits settle and the test is sharp
     assert_engines_agree(scaled(build_tiny(), 0.7), weeks=weeks, warmup=4, reps=reps)
+
+
+def test_tiny_with_did_not_attend_agrees() -> None:
+    # missed contacts use the slot and half are booked again a week later (the defaults)
+    s = scaled(build_tiny(), 0.7)
+    s = dataclasses.replace(s, settings=dataclasses.replace(s.settings, dna_enabled=1))
+    assert_engines_agree(s, weeks=10, warmup=4, reps=8)
+
+
+def test_tiny_with_patience_and_a_booking_horizon_agrees() -> None:
+    # as bundled (saturated GPs and nurses), same-day requests give up after 3 hours on
+    # average and LTC reviews cannot be booked more than a week ahead
+    s = build_tiny()
+    acts = tuple(
+        dataclasses.replace(a, patience=Patience.EXPONENTIAL, patience_mean_hours=3.0)
+        if a.code == "SDC"
+        else dataclasses.replace(a, booking_horizon_days=7.0)
+        if a.code == "LTC"
+        else a
+        for a in s.activities
+    )
+    settings = dataclasses.replace(s.settings, patience_enabled=1, booking_horizon_enabled=1)
+    s = dataclasses.replace(s, activities=acts, settings=settings)
+    assert_engines_agree(s, weeks=10, warmup=4, reps=8)
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """Frozen value objects and validation. Standard library only."""
 
 from intplan.domain.demand import (
+    PATIENCE_LOGNORMAL_CV,
     ActivityKind,
     ActivityType,
     ArrivalProfile,
@@ -9,6 +10,7 @@ from intplan.domain.demand import (
     DurationDistribution,
     Eligibility,
     Intervention,
+    Patience,
     Referral,
     Seasonality,
 )
@@ -32,6 +34,7 @@ __all__ = [
     "DAYS",
     "HCP",
     "INT",
+    "PATIENCE_LOGNORMAL_CV",
     "PCN",
     "SETTING_SPECS",
     "ActivityKind",
@@ -50,6 +53,7 @@ __all__ = [
     "ExtraSheet",
     "Intervention",
     "IntplanError",
+    "Patience",
     "Practice",
     "Problem",
     "Referral",

@@ -28,6 +28,18 @@ class DurationDistribution(StrEnum):
     LOGNORMAL = "lognormal"
 
 
+class Patience(StrEnum):
+    """How long a waiting request stays before the person gives up (reneges)."""
+
+    NONE = "none"  # waits as long as it takes
+    EXPONENTIAL = "exponential"
+    LOGNORMAL = "lognormal"  # coefficient of variation PATIENCE_LOGNORMAL_CV
+
+
+#: assumption: patience times vary about as much as their mean (as exponential ones do)
+PATIENCE_LOGNORMAL_CV = 1.0
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArrivalProfile:
     """Relative arrival weights by day of week and hour of day (normalised on use)."""
@@ -69,6 +81,13 @@ class ActivityType:
     deprivation_gradient: float  # multiplier 1+g at decile 1, 1-g at decile 10
     escalation_hours: float | None  # waits beyond this escalate to ED; None = never
     source: str
+    #: a waiting request gives up after a random time with this shape and mean (only when
+    #: Settings.patience_enabled); NONE = it waits as long as it takes
+    patience: Patience = Patience.NONE
+    patience_mean_hours: float | None = None
+    #: a request that cannot be seen within this many days of asking is turned away
+    #: (only when Settings.booking_horizon_enabled); None = no limit
+    booking_horizon_days: float | None = None
 
     def __post_init__(self) -> None:
         _check.code("code", self.code)
@@ -82,6 +101,12 @@ class ActivityType:
         if self.escalation_hours is not None:
             _check.within("escalation_hours", self.escalation_hours, L.TARGET_HOURS)
         _check.text("source", self.source)
+        if self.patience_mean_hours is not None:
+            _check.within("patience_mean_hours", self.patience_mean_hours, L.PATIENCE_HOURS)
+        if self.booking_horizon_days is not None:
+            _check.within("booking_horizon_days", self.booking_horizon_days, L.BOOKING_DAYS)
+        if self.patience_mean_hours is None and self.patience is not Patience.NONE:
+            raise DomainError("patience_mean_hours", f"is needed with {self.patience} patience")
 
     def deprivation_multiplier(self, decile: int) -> float:
         """Linear in IMD decile, 1 at the middle (5.5), so the national mix averages 1."""

@@ -86,6 +86,13 @@ DELAY_HOURS = Limit(0, _YEAR_HOURS, "up to a year")
 RATE_PER_1000_PER_WEEK = Limit(
     0, 1000, "one contact per registered person per week is the most any activity needs"
 )
+PATIENCE_HOURS = Limit(
+    0.01,
+    _YEAR_HOURS,
+    "from under a minute to a year (blank: the request waits as long as it takes)",
+)
+BOOKING_DAYS = Limit(0, 365, "up to a year ahead; 0 turns away everyone who would wait")
+UNMET_SHARE = Limit(0, 1, "a share of those who give up")
 MONTH = Limit(1, 12, "a calendar month")
 SEASON_FACTOR = Limit(0, 5, "assumption: no month has five times the average demand")
 EFFECT_PCT = Limit(-100, 500, "demand cannot fall below zero; +500% is a typing error")

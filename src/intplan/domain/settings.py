@@ -195,6 +195,131 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     ),
 )
 
+#: issue 13's summary of NHS England, "Appointments in General Practice, April 2024"
+_AGP = "NHS England, Appointments in General Practice, April 2024 (as summarised in issue 13)"
+#: did-not-attend probability by booking lead, in the NHS categories (key suffix, label,
+#: default, source); the published figures are the ends, the middle is interpolated
+DNA_BUCKET_DEFAULTS: tuple[tuple[str, str, float, str], ...] = (
+    (
+        "same_day",
+        "for the same day",
+        0.02,
+        f"{_AGP}: about 2% of same-day appointments are not attended",
+    ),
+    (
+        "1_day",
+        "for the next day",
+        0.04,
+        f"assumption: between same day (2%) and over a week (8%); {_AGP}",
+    ),
+    (
+        "2_7_days",
+        "2-7 days ahead",
+        0.06,
+        f"assumption: between same day (2%) and over a week (8%); {_AGP}",
+    ),
+    (
+        "8_14_days",
+        "8-14 days ahead",
+        0.08,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "15_21_days",
+        "15-21 days ahead",
+        0.09,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "22_28_days",
+        "22-28 days ahead",
+        0.09,
+        f"{_AGP}: 8-10% for appointments booked more than a week ahead",
+    ),
+    (
+        "over_28_days",
+        "over 28 days ahead",
+        0.10,
+        f"{_AGP}: about 10% for appointments booked four weeks or more ahead",
+    ),
+)
+SETTING_SPECS += (
+    SettingSpec(
+        "dna_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 models did-not-attend",
+        "1: patients miss booked contacts with the dna_* probabilities (docs/model.md)",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    *(
+        SettingSpec(
+            f"dna_{suffix}",
+            "0-1",
+            default,
+            source,
+            f"Did-not-attend probability of a contact booked {label} (dna_enabled = 1)",
+            limit=Limit(0, 1, "a probability"),
+        )
+        for suffix, label, default, source in DNA_BUCKET_DEFAULTS
+    ),
+    SettingSpec(
+        "dna_represent_probability",
+        "0-1",
+        0.5,
+        "assumption: half of those who miss an appointment book another (no national figure)",
+        "Probability a missed contact is booked again, as the same activity",
+        limit=Limit(0, 1, "a probability"),
+    ),
+    SettingSpec(
+        "dna_represent_delay_hours",
+        "hours",
+        168.0,
+        "assumption: a missed appointment is rebooked to fall about a week later",
+        "Time from a missed contact to the rebooked one",
+        limit=Limit(0, 8760, "up to a year"),
+    ),
+)
+
+#: where people who give up waiting go (key suffix, label, default share)
+_UNMET = "assumption: most self-care; to be replaced by local survey answers (no national split)"
+UNMET_DESTINATIONS: tuple[tuple[str, str, float], ...] = (
+    ("ed", "emergency department", 0.10),
+    ("111", "NHS 111 or out of hours", 0.15),
+    ("pharmacy", "community pharmacy", 0.15),
+    ("self_care", "self-care (no service)", 0.60),
+)
+SETTING_SPECS += (
+    SettingSpec(
+        "booking_horizon_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 limits how far ahead people book",
+        "1: requests not seen within the activity's booking_horizon_days are turned away",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    SettingSpec(
+        "patience_enabled",
+        "0/1",
+        0,
+        "assumption: off, so results match earlier versions; 1 models giving up",
+        "1: waiting requests give up after the activity's patience (Activities sheet)",
+        limit=Limit(0, 1, "0 = off, 1 = on"),
+    ),
+    *(
+        SettingSpec(
+            f"unmet_{key}_share",
+            "0-1",
+            share,
+            _UNMET,
+            f"Share of those who give up waiting who go to {label} (the four are "
+            "normalised to add up to 1)",
+            limit=Limit(0, 1, "a share"),
+        )
+        for key, label, share in UNMET_DESTINATIONS
+    ),
+)
+
 _SPEC_BY_KEY = {s.key: s for s in SETTING_SPECS}
 
 
@@ -225,6 +350,22 @@ class Settings:
     demand_percentile: float = 0.5
     budget_gbp: float = 0.0
     unmet_penalty_gbp_per_hour: float = 500.0
+    dna_enabled: int = 0
+    dna_same_day: float = 0.02
+    dna_1_day: float = 0.04
+    dna_2_7_days: float = 0.06
+    dna_8_14_days: float = 0.08
+    dna_15_21_days: float = 0.09
+    dna_22_28_days: float = 0.09
+    dna_over_28_days: float = 0.10
+    dna_represent_probability: float = 0.5
+    dna_represent_delay_hours: float = 168.0
+    booking_horizon_enabled: int = 0
+    patience_enabled: int = 0
+    unmet_ed_share: float = 0.10
+    unmet_111_share: float = 0.15
+    unmet_pharmacy_share: float = 0.15
+    unmet_self_care_share: float = 0.60
     #: key -> source, for values that differ from (or restate) the defaults' sources
     sources: MappingProxyType[str, str] = field(
         default_factory=lambda: MappingProxyType({s.key: s.source for s in SETTING_SPECS})
@@ -240,6 +381,19 @@ class Settings:
             raise DomainError("int_population_max", "must not be below int_population_min")
         if not isinstance(self.sources, MappingProxyType):
             object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+
+    def dna_probabilities(self) -> tuple[float, ...]:
+        """Did-not-attend probability per booking category (NHS order); zeros when off."""
+        if not self.dna_enabled:
+            return (0.0,) * len(DNA_BUCKET_DEFAULTS)
+        return tuple(float(getattr(self, f"dna_{k}")) for k, _, _, _ in DNA_BUCKET_DEFAULTS)
+
+    def unmet_destination_shares(self) -> dict[str, float]:
+        """Where people who give up go: ed, 111, pharmacy, self_care shares, normalised to
+        add up to 1 (as weights); all 0 when every unmet_*_share is 0 (no split known)."""
+        raw = {k: float(getattr(self, f"unmet_{k}_share")) for k, _, _ in UNMET_DESTINATIONS}
+        total = sum(raw.values())
+        return {k: (v / total if total > 0 else 0.0) for k, v in raw.items()}
 
     def source(self, key: str) -> str:
         return self.sources.get(key) or _SPEC_BY_KEY[key].source

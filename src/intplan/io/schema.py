@@ -19,6 +19,7 @@ from intplan.domain import (
     CareSetting,
     DurationDistribution,
     EmployerType,
+    Patience,
     StaffGroup,
 )
 from intplan.domain import limits as L
@@ -181,10 +182,20 @@ def _int(
 
 
 def _choice(
-    header: str, allowed: tuple[str, ...], description: str, *, width: float = 16
+    header: str,
+    allowed: tuple[str, ...],
+    description: str,
+    *,
+    width: float = 16,
+    required: bool = True,
 ) -> Column:
     return Column(
-        header=header, kind=Kind.CHOICE, description=description, allowed=allowed, width=width
+        header=header,
+        kind=Kind.CHOICE,
+        description=description,
+        allowed=allowed,
+        width=width,
+        required=required,
     )
 
 
@@ -585,6 +596,28 @@ ACTIVITIES = SheetSpec(
             required=False,
         ),
         _source(),
+        _choice(
+            "patience",
+            _values(Patience),
+            "How long a waiting request stays before giving up (blank = none: it waits as "
+            "long as it takes); used when Settings patience_enabled = 1",
+            required=False,
+        ),
+        _num(
+            "patience_mean_hours",
+            "Mean time a waiting request stays before giving up (needed with a patience)",
+            L.PATIENCE_HOURS,
+            unit="hours",
+            required=False,
+        ),
+        _num(
+            "booking_horizon_days",
+            "A request that cannot be seen within this many days is turned away (blank = no "
+            "limit); used when Settings booking_horizon_enabled = 1",
+            L.BOOKING_DAYS,
+            unit="days",
+            required=False,
+        ),
     ),
     key=("code",),
 )

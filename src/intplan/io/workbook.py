@@ -42,6 +42,7 @@ from intplan.domain import (
     ExtraColumn,
     ExtraSheet,
     Intervention,
+    Patience,
     Practice,
     Problem,
     Referral,
@@ -160,6 +161,9 @@ def _input_rows(s: Scenario) -> dict[str, list[tuple[Any, ...]]]:
                 x.deprivation_gradient,
                 x.escalation_hours,
                 x.source,
+                x.patience.value,
+                x.patience_mean_hours,
+                x.booking_horizon_days,
             )
             for x in s.activities
         ],
@@ -984,6 +988,9 @@ def _assemble(ctx: _Ctx, extra_sheets: tuple[ExtraSheet, ...]) -> Scenario:
             deprivation_gradient=v["deprivation_gradient"],
             escalation_hours=v["escalation_hours"],
             source=v["source"],
+            patience=Patience(v["patience"] or Patience.NONE),
+            patience_mean_hours=v["patience_mean_hours"],
+            booking_horizon_days=v["booking_horizon_days"],
         ),
         lambda x: x.code,
     )

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from intplan.domain import IntplanError, Scenario
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim import (
+    BOOKING_BUCKETS,
     DEFAULT_COVER,
     MIN_ADAPTIVE_REPLICATIONS,
     MINUTES_PER_WEEK,
@@ -74,6 +75,20 @@ class ActivityRecord:
     #: the backlog at the end exceeds a week's arrivals and grew over the second half of
     #: the run (replication means; False with fewer than 2 measured weeks)
     backlog_growing: bool
+    #: contacts attended (not missed) per week
+    attended_per_week: Estimate
+    #: share of attended contacts by calendar days from request (booking) to contact, in
+    #: NHS England's categories (keys BOOKING_BUCKETS, summing to 1); pooled over the
+    #: replications; None throughout when nothing was attended
+    booking_buckets: dict[str, float | None]
+    #: missed contacts (did not attend) / (missed + attended); 0 with DNA off
+    dna_rate: Estimate
+    #: the same by booking category, pooled over the replications (None: no contacts)
+    dna_rate_by_bucket: dict[str, float | None]
+    #: requests that gave up waiting (patience; 0 with patience off)
+    reneged_per_week: Estimate
+    #: requests turned away: not seen within the activity's booking horizon
+    turned_away_per_week: Estimate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +121,13 @@ class IntRecord:
     utilisation: Estimate
     contact_hours_per_week: Estimate
     on_duty_hours_per_week: Estimate
+    reneged_per_week: Estimate
+    turned_away_per_week: Estimate
+    #: unmet need: requests that gave up waiting or were turned away, per 1,000 registered
+    #: people a week
+    unmet_per_1000_per_week: Estimate
+    #: the same split by where people go (Settings unmet_*_share; expected values)
+    unmet_destinations_per_1000_per_week: dict[str, float | None]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,6 +367,30 @@ def summarise(
     p95 = stack(lambda r: r.wait_p95_minutes)
     backlog = stack(lambda r: r.backlog_end)
     esc = stack(lambda r: r.escalated) / weeks
+    by_bucket = stack(lambda r: r.attended_by_bucket)  # (rep, INT, activity, bucket)
+    attended = by_bucket.sum(axis=3)
+    pooled = by_bucket.sum(axis=0)
+    dna_by_bucket = stack(lambda r: r.dna_by_bucket)
+    dna = dna_by_bucket.sum(axis=3)
+    dna_rate = safe_ratio(dna, dna + attended)
+    dna_pooled = dna_by_bucket.sum(axis=0)
+
+    def dna_buckets(i: int, a: int) -> dict[str, float | None]:
+        offered = dna_pooled[i, a] + pooled[i, a]
+        return {
+            name: (round(float(dna_pooled[i, a, b] / offered[b]), 9) if offered[b] > 0 else None)
+            for b, name in enumerate(BOOKING_BUCKETS)
+        }
+
+    def buckets(i: int, a: int) -> dict[str, float | None]:
+        total = float(pooled[i, a].sum())
+        return {
+            name: (round(float(pooled[i, a, b]) / total, 9) if total > 0 else None)
+            for b, name in enumerate(BOOKING_BUCKETS)
+        }
+
+    reneged = stack(lambda r: r.reneged) / weeks
+    turned = stack(lambda r: r.turned_away) / weeks
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
     activities = tuple(
         ActivityRecord(
@@ -361,6 +407,12 @@ def summarise(
             backlog_end=est(backlog, (i, a)),
             escalations_per_week=est(esc, (i, a)),
             backlog_growing=bool(growing[i, a]),
+            attended_per_week=est(attended / weeks, (i, a)),
+            booking_buckets=buckets(i, a),
+            dna_rate=est(dna_rate, (i, a), share=True),
+            dna_rate_by_bucket=dna_buckets(i, a),
+            reneged_per_week=est(reneged, (i, a)),
+            turned_away_per_week=est(turned, (i, a)),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
@@ -401,6 +453,9 @@ def summarise(
     work_i = np.stack([w for w, _ in work_duty])
     duty_i = np.stack([d for _, d in work_duty])
     util_i = safe_ratio(work_i, duty_i)
+    reneged_i = reneged.sum(axis=2)
+    turned_i = turned.sum(axis=2)
+    unmet_i = (reneged_i + turned_i) * 1000.0 / np.where(pop > 0, pop, np.nan)
     int_recs = tuple(
         IntRecord(
             int_code=ic,
@@ -419,6 +474,13 @@ def summarise(
             utilisation=est(util_i, (i,)),
             contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
             on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
+            reneged_per_week=est(reneged_i, (i,)),
+            turned_away_per_week=est(turned_i, (i,)),
+            unmet_per_1000_per_week=est(unmet_i, (i,)),
+            unmet_destinations_per_1000_per_week={
+                d: (round(float(unmet_i[:, i].mean()) * share, 9) if pop[i] > 0 else None)
+                for d, share in model.unmet_destinations
+            },
         )
         for i, ic in enumerate(ints)
     )
@@ -517,6 +579,9 @@ def result_rows(
             if isinstance(v, Estimate):
                 heads += [f"{n}_mean", f"{n}_ci95_low", f"{n}_ci95_high"]
                 vals += _cells(v)
+            elif isinstance(v, dict):  # booking_buckets: one column per category
+                heads += [f"{n}_{k}" for k in v]
+                vals += list(v.values())
             else:
                 heads.append(n)
                 vals.append(v)

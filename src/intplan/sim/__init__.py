@@ -6,7 +6,7 @@ contract keeps them off the submodules (pyproject.toml), so every command simula
 and measures the same way.
 """
 
-from intplan.sim.engine import ReplicationResult
+from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult
 from intplan.sim.engines import ENGINES
 from intplan.sim.kpis import (
     KPIS,
@@ -32,6 +32,7 @@ from intplan.sim.stats import (
 from intplan.sim.warmup import WarmupChoice, choose_warmup
 
 __all__ = [
+    "BOOKING_BUCKETS",
     "DEFAULT_COVER",
     "ENGINES",
     "KPIS",

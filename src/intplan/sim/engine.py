@@ -23,10 +23,24 @@ from numpy.typing import NDArray
 from intplan.sim import kernel
 from intplan.sim.model import (
     MINUTES_PER_WEEK,
+    PATIENCE_SIGMA,
     CompiledModel,
     independent_groups,
     subset,
 )
+
+#: NHS England's booking-lead categories ("Appointments in General Practice"): calendar
+#: days from request (booking) to contact
+BOOKING_BUCKETS: tuple[str, ...] = (
+    "same_day",
+    "1_day",
+    "2_7_days",
+    "8_14_days",
+    "15_21_days",
+    "22_28_days",
+    "over_28_days",
+)
+assert len(BOOKING_BUCKETS) == kernel.N_BUCKETS
 
 #: random draws buffered per INT and stream (refilled between events)
 _BUFFER = 16384
@@ -46,6 +60,8 @@ class ReplicationResult:
     within_target: NDArray[np.float64]
     waited: NDArray[np.float64]  # served after a wait > 0
     escalated: NDArray[np.float64]
+    reneged: NDArray[np.float64]  # gave up waiting (patience)
+    turned_away: NDArray[np.float64]  # not seen within the booking horizon
     backlog_end: NDArray[np.float64]
     wait_p50_minutes: NDArray[np.float64]
     wait_p90_minutes: NDArray[np.float64]
@@ -68,6 +84,11 @@ class ReplicationResult:
     weekly_backlog: NDArray[np.float64]
     weekly_busy_minutes: NDArray[np.float64]  # (INT, role, measured week)
     weekly_available_minutes: NDArray[np.float64]
+    #: (INT, activity, booking category) attended contacts by calendar days from request
+    #: (booking) to contact, in kernel.N_BUCKETS NHS categories (BOOKING_BUCKETS)
+    attended_by_bucket: NDArray[np.float64]
+    #: (INT, activity, booking category) contacts the patient did not attend
+    dna_by_bucket: NDArray[np.float64]
 
 
 def _csr(rows: list[list[Any]], width: int) -> tuple[list[int], list[list[Any]]]:
@@ -120,6 +141,16 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         rep_act=m.represent_activity,
         rep_delay=m.represent_delay_minutes,
         reject_scale=1.0 - m.integration_level,
+        dna_on=any(p > 0 for p in m.dna_probability),
+        dna_p=_f(m.dna_probability),
+        dna_rep_p=m.dna_represent_probability,
+        dna_delay=m.dna_represent_delay_minutes,
+        pat_on=any(k > 0 for k in m.patience_kind),
+        pat_kind=_i(m.patience_kind),
+        pat_mean=_f(m.patience_mean_minutes),
+        pat_sigma=PATIENCE_SIGMA,
+        hz_on=any(math.isfinite(h) for h in m.booking_horizon_minutes),
+        hz=_f(m.booking_horizon_minutes),
         staff_int=_i(m.staff_int),
         staff_role=_i(m.staff_role),
         seg_ptr=_i(seg_ptr),
@@ -139,8 +170,16 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
             ]
         ),
         # streams of booked arrivals: follow-ups per activity, referrals per route,
-        # re-presentations
-        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0)]),
+        # re-presentations, missed contacts booked again per activity
+        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0), *range(n_a)]),
+        st_delay=_f(
+            [
+                *m.followup_delay_minutes,
+                *(d * (1.0 - m.integration_level) for d in rf_delay),
+                m.represent_delay_minutes,
+                *[m.dna_represent_delay_minutes] * n_a,
+            ]
+        ),
         rs_ptr=_i(rs_ptr),
         rs_slot=_i(rs_slot),
         dur=dur.ravel(),
@@ -174,7 +213,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_queues, n_streams = n_i * (n_a + 1), len(c.st_act)
     n_lists = n_queues + n_streams
     heap = n_s + n_streams + 8  # contacts in progress and one head per stream
-    ints = np.zeros(8, dtype=np.int64)
+    ints = np.zeros(kernel.N_INTS, dtype=np.int64)
     ints[kernel.FREE_CHUNK] = -1  # no chunks until the pool is made
     ints[kernel.FREE_SLOTS] = n_s + 1
     longest = int(np.max(np.diff(c.seg_ptr))) if n_s else 0
@@ -211,11 +250,15 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         q_area=zf(n_i),
         n_arr=zi(n_k),
         n_esc=zi(n_k),
+        n_ren=zi(n_k),
+        n_turn=zi(n_k),
         served=zi(n_k),
         wait_sum=zf(n_k),
         within=zi(n_k),
         waited=zi(n_k),
         hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int32),
+        bk_att=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
+        bk_dna=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
         busy_min=zf(n_g),
         ot_min=zf(n_g),
         avail_min=zf(n_g),
@@ -245,6 +288,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         sv_p=zi(n_s + 1),
         sv_n=zi(n_s + 1),
         sv_w=zi(n_s + 1),
+        sv_d=np.zeros(n_s + 1, dtype=np.bool_),
         sv_free=np.arange(n_s + 1, dtype=np.int64),
         h_t=zf(heap),
         h_q=zi(heap),
@@ -414,6 +458,8 @@ class _Engine:
             within_target=ia(s.within),
             waited=ia(s.waited),
             escalated=ia(s.n_esc),
+            reneged=ia(s.n_ren),
+            turned_away=ia(s.n_turn),
             backlog_end=ia(s.qcount),
             wait_p50_minutes=pct[0].reshape(n_i, n_a),
             wait_p90_minutes=pct[1].reshape(n_i, n_a),
@@ -436,6 +482,8 @@ class _Engine:
             weekly_backlog=np.moveaxis(backlog.reshape(len(self.weekly), n_i, n_a), 0, -1),
             weekly_busy_minutes=series(5, n_r),
             weekly_available_minutes=series(6, n_r),
+            attended_by_bucket=np.asarray(s.bk_att, dtype=float).reshape(n_i, n_a, -1),
+            dna_by_bucket=np.asarray(s.bk_dna, dtype=float).reshape(n_i, n_a, -1),
         )
 
 

@@ -24,6 +24,13 @@ in progress. Entries are read in the order they were written, so the next ones a
 prefetched; a backlog of a million requests then costs no more per request than a short
 queue. A contact in progress lives in a *slot* (one per staff member at most).
 Idle staff of an INT x role are a doubly linked list in the order they became idle.
+
+Patient behaviour (docs/model.md, "Patient behaviour"): a contact's booking category
+(calendar days from request to contact) is counted where it starts, and there the
+patient may not attend (one uniform); a queued request carries the time it will leave
+unserved (patience or booking horizon) and is dropped when it reaches its queue's head
+after that time. Draws outside a service end set ``REFILL_DUE``, so every event starts
+with ``U_MARGIN`` uniforms and ``Z_MARGIN`` normals left in every INT's buffers.
 """
 
 from __future__ import annotations
@@ -59,11 +66,18 @@ SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_SLOTS = range(8)
+#: 1 when a draw outside a service end left some INT's buffers low (refilled before the
+#: next event: every event starts with U_MARGIN uniforms and Z_MARGIN normals per INT)
+REFILL_DUE = 8
+N_INTS = 9
 WEEK = 10080.0
 #: entries per chunk (a power of two); a chunk is 4 KB, one memory page
 CHUNK = 64
 #: a list's entries this far ahead of its head are prefetched when the head moves on
 AHEAD = 4
+# In a queue (not a stream) the sequence word holds the time the request gives up (float
+# view; inf: never) and E_IP holds (stream + 1) * 8 + priority: the stream it came from
+# (its booking lead), as the queue already says the INT.
 # An entry is 8 words, read through an integer and a float view: arrival time, duration
 # factor, the episode's referral and rejection uniforms, sequence number (orders a stream's head
 # against other events), INT * 8 + priority, follow-ups still to come, and the staff
@@ -72,13 +86,18 @@ E_T, E_F, E_U, E_J, E_Q, E_IP, E_N, E_S = range(8)
 ENTRY = 8
 #: draws one event may need from its INT's buffers: one new request (a referred or
 #: re-presenting episode's follow-up count, referral and rejection uniforms, and a
-#: duration factor; a follow-up carries its episode's uniforms)
-U_MARGIN, Z_MARGIN = 4, 1
+#: duration factor; a follow-up carries its episode's uniforms) and whether the contact
+#: it starts is missed (did not attend)
+U_MARGIN, Z_MARGIN = 5, 1
 #: wait histogram: bin 0 holds zero waits, then log-spaced bins from HIST_LO minutes
 #: (assumption: 1% wide bins, so p50/p90/p95 are within ~0.5% of the exact order statistic)
 HIST_BINS = 2048
 HIST_LO = 0.01
 HIST_RATIO = 1.01
+#: booking-lead categories of NHS England's "Appointments in General Practice": calendar
+#: days from request (booking) to contact: same day, 1, 2-7, 8-14, 15-21, 22-28, over 28
+N_BUCKETS = 7
+DAY = 1440.0
 _LOG_LO = math.log(HIST_LO)
 _LOG_RATIO = math.log(HIST_RATIO)
 
@@ -122,6 +141,16 @@ class Static(NamedTuple):
     rep_act: int  # re-presentation activity, -1 for none
     rep_delay: float
     reject_scale: float  # 1 - integration level
+    dna_on: bool  # did-not-attend modelled (some dna_p > 0)
+    dna_p: Floats  # did-not-attend probability per booking category
+    dna_rep_p: float  # probability a missed contact is booked again
+    dna_delay: float  # minutes from the missed contact to the rebooked one
+    pat_on: bool  # waiting requests give up (some pat_kind > 0)
+    pat_kind: Ints  # per activity: 0 waits as long as it takes, 1 exponential, 2 lognormal
+    pat_mean: Floats  # per activity: mean patience, minutes
+    pat_sigma: float  # lognormal patience sigma
+    hz_on: bool  # some activity has a booking horizon
+    hz: Floats  # per activity: turned away if not seen this many minutes after asking
     staff_int: Ints
     staff_role: Ints
     seg_ptr: Ints  # staff s's rota segments are seg_ptr[s]:seg_ptr[s+1]
@@ -133,7 +162,9 @@ class Static(NamedTuple):
     slot_prio: Ints  # per queue slot
     slot_act: Ints  # per queue slot: the activity it holds
     slot_esc: Floats  # per queue slot: escalation tolerance of the activity it holds
-    st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations)
+    st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations,
+    #               missed contacts of a booked again)
+    st_delay: Floats  # per stream: minutes from a request's booking to its due time
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
     dur: Floats  # [a*n_r + r] minutes, 0 when not eligible
@@ -185,11 +216,15 @@ class State(NamedTuple):
     q_area: Floats
     n_arr: Ints  # per k
     n_esc: Ints
+    n_ren: Ints  # per k: requests that gave up waiting (reneged)
+    n_turn: Ints  # per k: requests turned away (not seen within the booking horizon)
     served: Ints
     wait_sum: Floats
     within: Ints
     waited: Ints
     hist: NDArray[np.int32]  # (k, HIST_BINS); 32-bit halves its cache footprint
+    bk_att: Ints  # (k, N_BUCKETS) attended contacts by booking lead (NHS categories)
+    bk_dna: Ints  # (k, N_BUCKETS) missed contacts (did not attend) by booking lead
     busy_min: Floats  # per g
     ot_min: Floats
     avail_min: Floats
@@ -219,6 +254,7 @@ class State(NamedTuple):
     sv_p: Ints
     sv_n: Ints
     sv_w: Ints
+    sv_d: Bools  # the patient did not attend (the slot is used all the same)
     sv_free: Ints  # stack of free slots (ints[FREE_SLOTS] of them)
     h_t: Floats  # event heap (service ends, stream heads): time, sequence, kind, payload
     h_q: Ints
@@ -438,6 +474,41 @@ def _escalate(c: Static, s: State, i: int, a: int, arrived: float, t: float) -> 
         s.n_esc[i * c.n_a + a] += 1
 
 
+@_jit
+def _renege(c: Static, s: State, i: int, a: int, arrived: float, left: float, t: float) -> None:
+    """A request of INT ``i`` and activity ``a`` gave up waiting, or could not be booked
+    within the horizon (it left at ``arrived`` + horizon), at ``left`` (found at ``t``,
+    when it reached its queue's head); rare, so not inlined.
+
+    A request turned away by the booking horizon is in reality turned away on asking;
+    in a first-come-first-served queue it is the same whether it leaves then or at the
+    horizon, as nobody behind it waits for it (it is never served)."""
+    _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, t, -1)
+    over = t - (left if left > c.warm_end else c.warm_end)
+    if over > 0 and t > c.warm_end:  # it left the queue at ``left``, not now
+        s.q_area[i] -= over
+    s.qcount[i * c.n_a + a] -= 1
+    if arrived >= c.warm_end:
+        if left == arrived + c.hz[a]:
+            s.n_turn[i * c.n_a + a] += 1
+        else:
+            s.n_ren[i * c.n_a + a] += 1
+
+
+@_inline
+def _bucket(booked: float, t: float) -> int:
+    """The NHS booking-lead category of a contact at ``t`` booked at ``booked``
+    (calendar days; the run starts at midnight)."""
+    days = int(t // DAY) - int(booked // DAY)  # times are never negative
+    if days <= 0:
+        return 0
+    if days == 1:
+        return 1
+    if days <= 28:
+        return 2 + (days - 1) // 7
+    return 6
+
+
 @_inline
 def _hist_bin(w: float) -> int:
     if w <= 0.0:
@@ -642,9 +713,14 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_rf = len(c.rf_to)
     warm_end, otl, rep_act, rep_delay = c.warm_end, c.otl, c.rep_act, c.rep_delay
     reject_scale = c.reject_scale
+    dna_on, dna_p, dna_rep_p, dna_delay = c.dna_on, c.dna_p, c.dna_rep_p, c.dna_delay
+    pat_on, pat_kind, pat_mean, pat_sigma = c.pat_on, c.pat_kind, c.pat_mean, c.pat_sigma
+    hz_on, hz = c.hz_on, c.hz
+    leave_on = pat_on or hz_on  # queued requests may leave before being seen
+    n_i = c.n_i
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
     rs_ptr, rs_slot, dur, travel, target = c.rs_ptr, c.rs_slot, c.dur, c.travel, c.target
-    slot_prio, slot_esc, st_act = c.slot_prio, c.slot_esc, c.st_act
+    slot_prio, slot_esc, st_act, st_delay = c.slot_prio, c.slot_esc, c.st_act, c.st_delay
     el_ptr, el_role, el_min = c.el_ptr, c.el_role, c.el_min
     nb_ptr, nb_j, nb_tr = c.nb_ptr, c.nb_j, c.nb_tr
     rf_ptr, rf_to, rf_cum, rf_delay, rf_rej = c.rf_ptr, c.rf_to, c.rf_cum, c.rf_delay, c.rf_rej
@@ -670,9 +746,11 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     )
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
+    bk_att, bk_dna = s.bk_att, s.bk_dna
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
     sv_t, sv_u, sv_j, sv_e = s.sv_t, s.sv_u, s.sv_j, s.sv_e
     sv_i, sv_a, sv_p, sv_n, sv_w, sv_free = s.sv_i, s.sv_a, s.sv_p, s.sv_n, s.sv_w, s.sv_free
+    sv_d = s.sv_d
     h_t, h_q, h_k, h_p = s.h_t, s.h_q, s.h_k, s.h_p
     ei, ef, ch_next = p.ei, p.ef, p.ch_next
     a_t, a_i, a_a, a_f, a_u, a_j, a_n = arr.t, arr.i, arr.a, arr.f, arr.u, arr.j, arr.n
@@ -684,12 +762,21 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     n_buf = bu.shape[1]
     r_t, r_f, r_u, r_j = 0.0, 0.0, 0.0, 0.0
     r_i, r_a, r_p, r_n, r_s = 0, 0, 0, 0, 0
+    r_b = -1  # the stream a booked request came from (its booking lead), -1 none
     while True:
         # room for what one event can add to lists: a stream entry or a queued request
         if ints[N_FREE_CHUNKS] < 3:
             ints[ARR_IDX] = idx
             ints[SHIFT_IDX] = sidx
             return GROW
+        if ints[REFILL_DUE] > 0:
+            for j in range(n_i):
+                if bu_pos[j] + U_MARGIN > n_buf or bz_pos[j] + Z_MARGIN > n_buf:
+                    ints[REFILL_INT] = j
+                    ints[ARR_IDX] = idx
+                    ints[SHIFT_IDX] = sidx
+                    return REFILL
+            ints[REFILL_DUE] = 0
         next_arr = a_t[idx] if idx < n else math.inf
         arriving = False  # step 2 input: the request in hand looks for a free person
         puller = -1  # step 3 input: a free, on-duty person
@@ -724,7 +811,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 # contact, a referral (decided once per episode with the uniforms its first
                 # contact drew, which its follow-ups carry)
                 nb, n_prio, n_at, n_fu, n_prev, n_st = -1, 0, 0.0, -1, -1, 0
-                if sv_n[slot] > 0:  # the episode's next contact, with the same person if free
+                if sv_d[slot]:  # missed: maybe booked again; the episode waits for it
+                    if bu[i, bu_pos[i]] < dna_rep_p:
+                        nb, n_prio, n_at, n_fu = a, sv_p[slot], t + dna_delay, sv_n[slot]
+                        n_st = n_a + n_rf + 1 + a
+                    bu_pos[i] += 1
+                elif sv_n[slot] > 0:  # the episode's next contact, with the same person if free
                     nb, n_prio, n_at, n_fu, n_prev, n_st = (
                         a,
                         sv_p[slot],
@@ -784,6 +876,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     )
                     if was_empty:
                         _hpush(ints, h_t, h_q, h_k, h_p, n_at, seq, ARRIVE, n_st)
+                    if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
+                        ints[REFILL_DUE] = 1  # this event's start and later arrivals draw
                 if on[x]:
                     puller = x
                 else:
@@ -795,6 +889,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 ip = ei[e, E_IP]
                 r_i, r_p, r_n, r_s = ip >> 3, ip & 7, ei[e, E_N], ei[e, E_S]
                 r_a = st_act[payload]
+                r_b = payload
                 nx = _pop(ints, ch_next, l_head, l_n, ei, lst)
                 if nx >= 0:  # the stream's next request takes its place in the heap
                     _hdown(
@@ -860,7 +955,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         elif idx < n:
             t = next_arr
             r_t, r_f, r_u, r_j = t, a_f[idx], a_u[idx], a_j[idx]
-            r_i, r_a, r_n, r_s = a_i[idx], a_a[idx], a_n[idx], -1
+            r_i, r_a, r_n, r_s, r_b = a_i[idx], a_a[idx], a_n[idx], -1, -1
             r_p = prio[r_a]
             idx += 1
             arriving = True
@@ -907,7 +1002,22 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 q = i * n_q + (a if r_p == prio[a] else n_a)
                 e = _push(ints, ch_next, l_head, l_tail, l_n, q)
                 ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = r_t, r_f, r_u, r_j
-                ei[e, E_IP], ei[e, E_N], ei[e, E_S] = i * 8 + r_p, r_n, r_s
+                gives_up = math.inf
+                if pat_on:  # when this person will give up waiting
+                    pk = pat_kind[a]
+                    if pk == 1:
+                        gives_up = t - pat_mean[a] * math.log(1.0 - bu[i, bu_pos[i]])
+                        bu_pos[i] += 1
+                    elif pk == 2:
+                        z = pat_sigma * bz[i, bz_pos[i]] - 0.5 * pat_sigma * pat_sigma
+                        gives_up = t + pat_mean[a] * math.exp(z)
+                        bz_pos[i] += 1
+                    if bu_pos[i] + U_MARGIN > n_buf or bz_pos[i] + Z_MARGIN > n_buf:
+                        ints[REFILL_DUE] = 1
+                if hz_on and t + hz[a] < gives_up:  # cannot be booked within the horizon
+                    gives_up = t + hz[a]
+                ef[e, E_Q] = gives_up
+                ei[e, E_IP], ei[e, E_N], ei[e, E_S] = (r_b + 1) * 8 + r_p, r_n, r_s
                 if l_n[q] == 1:
                     q_ht[q] = r_t
                 qcount[i * n_a + a] += 1
@@ -928,6 +1038,16 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     if pr > best_p:
                         break  # slots are sorted by priority
                     q = j * n_q + qs
+                    if leave_on:  # heads that gave up or are past tolerance leave
+                        while q_ht[q] < math.inf:
+                            left = ef[l_head[q], E_Q]
+                            if left < t and left < q_ht[q] + slot_esc[qs]:
+                                _renege(c, s, j, slot_act[qs], q_ht[q], left, t)
+                            elif t - q_ht[q] > slot_esc[qs]:
+                                _escalate(c, s, j, slot_act[qs], q_ht[q], t)
+                            else:
+                                break
+                            _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
                     while t - q_ht[q] > slot_esc[qs]:  # past tolerance: off to ED
                         _escalate(c, s, j, slot_act[qs], q_ht[q], t)
                         _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
@@ -942,7 +1062,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if t + d <= shift_end[x] + otl:
                     r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
                     r_i, r_a, r_p = ri, a, ei[e, E_IP] & 7
-                    r_n, r_s = ei[e, E_N], ei[e, E_S]
+                    r_n, r_s, r_b = ei[e, E_N], ei[e, E_S], (ei[e, E_IP] >> 3) - 1
                     _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, best_q)
                     qcount[ri * n_a + a] -= 1
                     _qchange(q_len, q_last, q_area, warm_end, ri, t, -1)
@@ -959,6 +1079,14 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             busy[x] = True
             cur[x] = slot
             start_t[x] = t
+            booked = r_t - st_delay[r_b] if r_b >= 0 else r_t
+            b = _bucket(booked, t)
+            missed = False
+            if dna_on:  # did the patient attend? (the slot is used either way)
+                missed = bu[r_i, bu_pos[r_i]] < dna_p[b]
+                bu_pos[r_i] += 1
+                if bu_pos[r_i] + U_MARGIN > n_buf:
+                    ints[REFILL_DUE] = 1
             if r_t >= warm_end:
                 k = r_i * n_a + r_a
                 w = t - r_t
@@ -969,6 +1097,10 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 if w > 0:
                     waited[k] += 1
                 hist[k, _hist_bin(w)] += 1
+                if missed:
+                    bk_dna[k, b] += 1
+                else:
+                    bk_att[k, b] += 1
                 if r_s >= 0:
                     fu_total[r_i] += 1
                     if r_s == x:
@@ -986,6 +1118,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     cover_contacts[si] += 1
             sv_t[slot], sv_u[slot], sv_j[slot], sv_e[slot] = r_t, r_u, r_j, t + d
             sv_i[slot], sv_a[slot], sv_p[slot], sv_n[slot], sv_w[slot] = r_i, r_a, r_p, r_n, x
+            sv_d[slot] = missed
             _hpush(ints, h_t, h_q, h_k, h_p, t + d, _next_seq(ints), SERVICE_END, slot)
     ints[ARR_IDX] = 0
     ints[SHIFT_IDX] = sidx
@@ -994,8 +1127,8 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
 
 @_jit
 def finish(c: Static, s: State, p: Pool, end: float) -> None:
-    """Close the queue-length integrals at ``end``; requests still queued past their
-    tolerance count as escalated, the rest are the backlog."""
+    """Close the queue-length integrals at ``end``; requests still queued that gave up
+    count as reneged, those past their tolerance as escalated, the rest are the backlog."""
     for i in range(c.n_i):
         _qchange(s.q_len, s.q_last, s.q_area, c.warm_end, i, end, 0)
     n_q = c.n_a + 1
@@ -1003,8 +1136,11 @@ def finish(c: Static, s: State, p: Pool, end: float) -> None:
         i, a = q // n_q, c.slot_act[q % n_q]
         e = s.l_head[q]
         for _ in range(s.l_n[q]):
-            if end - p.ef[e, E_T] > c.esc[a]:
-                _escalate(c, s, i, a, p.ef[e, E_T], end)
+            arrived, left = p.ef[e, E_T], p.ef[e, E_Q]
+            if left < end and left < arrived + c.esc[a]:
+                _renege(c, s, i, a, arrived, left, end)
+            elif end - arrived > c.esc[a]:
+                _escalate(c, s, i, a, arrived, end)
             e += 1
             if e & (CHUNK - 1) == 0:
                 e = p.ch_next[e // CHUNK - 1] * CHUNK

@@ -16,10 +16,12 @@ from numpy.typing import NDArray
 from intplan.demand import hour_of_week_weights, patient_activities, weekly_contacts
 from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import (
+    PATIENCE_LOGNORMAL_CV,
     ActivityKind,
     CareSetting,
     DurationDistribution,
     IntplanError,
+    Patience,
     Scenario,
 )
 from intplan.sim.rotas import even_segments
@@ -32,6 +34,16 @@ _DIST = {
     DurationDistribution.EXPONENTIAL: DIST_EXPONENTIAL,
     DurationDistribution.LOGNORMAL: DIST_LOGNORMAL,
 }
+
+
+PATIENCE_NONE, PATIENCE_EXPONENTIAL, PATIENCE_LOGNORMAL = 0, 1, 2
+_PATIENCE = {
+    Patience.NONE: PATIENCE_NONE,
+    Patience.EXPONENTIAL: PATIENCE_EXPONENTIAL,
+    Patience.LOGNORMAL: PATIENCE_LOGNORMAL,
+}
+#: sigma of the lognormal patience (mean 1 before scaling by the activity's mean)
+PATIENCE_SIGMA = math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2))
 
 
 class SimulationInputError(IntplanError):
@@ -65,6 +77,17 @@ class CompiledModel:
     represent_activity: int  # -1 when the re-presentation activity is not a patient activity
     represent_delay_minutes: float
     integration_level: float
+    #: did-not-attend probability per NHS booking category (all 0: off)
+    dna_probability: tuple[float, ...]
+    dna_represent_probability: float
+    dna_represent_delay_minutes: float
+    #: per activity: 0 waits as long as it takes, 1 exponential, 2 lognormal patience
+    #: (all 0 unless Settings.patience_enabled)
+    patience_kind: tuple[int, ...]
+    patience_mean_minutes: tuple[float, ...]
+    #: per activity: a request not seen this long after asking is turned away (inf: never)
+    booking_horizon_minutes: tuple[float, ...]
+    unmet_destinations: tuple[tuple[str, float], ...]  # (destination, share) of those who give up
     travel_minutes: tuple[float, ...]  # per INT, added to each home visit
     neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
     cover: bool
@@ -250,6 +273,23 @@ def compile_scenario(
         represent_activity=a_index.get(rep, -1),
         represent_delay_minutes=settings.represent_delay_hours * 60.0,
         integration_level=integ,
+        dna_probability=settings.dna_probabilities(),
+        dna_represent_probability=settings.dna_represent_probability,
+        dna_represent_delay_minutes=settings.dna_represent_delay_hours * 60.0,
+        patience_kind=tuple(
+            _PATIENCE[a.patience] if settings.patience_enabled else 0 for a in activity
+        ),
+        patience_mean_minutes=tuple(
+            (a.patience_mean_hours or 0.0) * 60.0 if settings.patience_enabled else 0.0
+            for a in activity
+        ),
+        booking_horizon_minutes=tuple(
+            a.booking_horizon_days * MINUTES_PER_DAY
+            if settings.booking_horizon_enabled and a.booking_horizon_days is not None
+            else math.inf
+            for a in activity
+        ),
+        unmet_destinations=tuple(settings.unmet_destination_shares().items()),
         travel_minutes=tuple(travel),
         neighbours=nbrs,
         cover=cover,

@@ -26,8 +26,16 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
-from intplan.sim.engine import ReplicationResult, int_seeds
-from intplan.sim.model import DIST_EXPONENTIAL, DIST_LOGNORMAL, MINUTES_PER_WEEK, CompiledModel
+from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
+from intplan.sim.model import (
+    DIST_EXPONENTIAL,
+    DIST_LOGNORMAL,
+    MINUTES_PER_WEEK,
+    PATIENCE_EXPONENTIAL,
+    PATIENCE_LOGNORMAL,
+    PATIENCE_SIGMA,
+    CompiledModel,
+)
 
 WEEK = MINUTES_PER_WEEK
 HOURS_PER_WEEK = 168
@@ -47,6 +55,17 @@ class Request:
     started: simpy.Event | None = None  # succeeds when a puller takes it from the queue
     server: int = -1  # who has it in hand (changes at a handover)
     ends: float = math.nan
+    booked: float = math.nan  # when the request was made (a booked one is due later)
+    missed: bool = False  # the patient did not attend (the slot is used all the same)
+
+
+def booking_bucket(booked: float, t: float) -> int:
+    """The NHS booking-lead category (index into BOOKING_BUCKETS) of a contact at ``t``
+    requested at ``booked``: calendar days apart, the run starting at midnight."""
+    days = math.floor(t / 1440.0) - math.floor(booked / 1440.0)
+    if days <= 1:
+        return max(days, 0)
+    return 2 + (days - 1) // 7 if days <= 28 else 6
 
 
 class ReferenceModel:
@@ -88,8 +107,12 @@ class ReferenceModel:
         self.within = np.zeros((n_i, n_a))
         self.waited = np.zeros((n_i, n_a))
         self.escalated = np.zeros((n_i, n_a))
+        self.reneged = np.zeros((n_i, n_a))
+        self.turned_away = np.zeros((n_i, n_a))
         self.waiting = np.zeros((n_i, n_a))
         self.waits: list[list[list[float]]] = [[[] for _ in range(n_a)] for _ in range(n_i)]
+        self.attended_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
+        self.dna_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
         self.busy_min = np.zeros((n_i, n_r))
         self.overtime = np.zeros((n_i, n_r))
         self.contacts = np.zeros((n_i, n_r))
@@ -204,21 +227,34 @@ class ReferenceModel:
     def episode(self, i: int, a: int, priority: int, delay: float = 0.0) -> Process:
         """One patient's episode: a first contact and a geometric number of follow-ups
         (mean contacts per episode − 1), each booked one response target after the
-        previous contact ends; then at most one referral (decided once per episode)."""
+        previous contact ends; then at most one referral (decided once per episode).
+        A missed contact (did not attend) is booked again with a probability, the episode
+        carrying on from it, or ends the episode."""
         m, rng = self.m, self.rng[i]
+        booked = self.env.now
         if delay > 0:
             yield self.env.timeout(delay)
         c = m.contacts_per_episode[a]
         followups = int(rng.geometric(1.0 / c)) - 1 if c > 1 else 0
         previous = -1
         req = None
-        for k in range(1 + followups):
-            if k:
-                yield self.env.timeout(m.followup_delay_minutes[a])
+        k = 0
+        while k <= followups:
             req = self.new_request(i, a, priority, previous)
+            req.booked = booked
             if not (yield from self.contact(req)):
                 return  # escalated to ED, or still waiting at the end: no more contacts
+            booked = self.env.now
+            if req.missed:
+                if rng.random() >= m.dna_represent_probability:
+                    return
+                previous = -1  # booked again with whoever is free
+                yield self.env.timeout(m.dna_represent_delay_minutes)
+                continue
             previous = req.server
+            k += 1
+            if k <= followups:
+                yield self.env.timeout(m.followup_delay_minutes[a])
         assert req is not None
         self.refer(req)
 
@@ -254,11 +290,14 @@ class ReferenceModel:
             factor = float(rng.lognormal(-0.5 * s * s, s))
         else:
             factor = 1.0
-        return Request(i, a, priority, self.env.now, factor, previous)
+        now = self.env.now
+        return Request(i, a, priority, now, factor, previous, booked=now)
 
     def contact(self, req: Request) -> Generator[simpy.Event, Any, bool]:
-        """Wait for someone (or escalate past tolerance), then be seen. True when seen."""
-        env = self.env
+        """Wait for someone, then be seen; or leave first: escalated to ED past the
+        tolerance, given up (patience) or turned away (booking horizon), whichever
+        comes first. True when seen."""
+        env, m = self.env, self.m
         self.arrivals[req.i, req.a] += env.now >= self.warm_end
         found = self.free_person(req)
         if found is not None:
@@ -266,18 +305,34 @@ class ReferenceModel:
         else:
             req.started = env.event()
             self.enqueue(req)
-            tolerance = self.m.escalation_minutes[req.a]
-            if math.isinf(tolerance):
+            limits = (
+                (m.escalation_minutes[req.a], self.escalated),
+                (self.patience(req), self.reneged),
+                (m.booking_horizon_minutes[req.a], self.turned_away),
+            )
+            limit, counter = min(limits, key=lambda x: x[0])
+            if math.isinf(limit):
                 yield req.started
             else:
-                yield req.started | env.timeout(tolerance)
-                if not req.started.triggered:  # off to ED
+                yield req.started | env.timeout(limit)
+                if not req.started.triggered:  # left unserved
                     self.dequeue(req)
-                    self.escalated[req.i, req.a] += req.arrived >= self.warm_end
+                    counter[req.i, req.a] += req.arrived >= self.warm_end
                     return False
         yield env.timeout(req.ends - env.now)
         self.finish(req)
         return True
+
+    def patience(self, req: Request) -> float:
+        """How long this person waits before giving up (inf: as long as it takes)."""
+        m, rng = self.m, self.rng[req.i]
+        kind, mean = m.patience_kind[req.a], m.patience_mean_minutes[req.a]
+        if kind == PATIENCE_EXPONENTIAL:
+            return float(rng.exponential(mean))
+        if kind == PATIENCE_LOGNORMAL:
+            s = PATIENCE_SIGMA
+            return mean * float(rng.lognormal(-0.5 * s * s, s))
+        return math.inf
 
     # -- staff ---------------------------------------------------------------------
     def duration(self, req: Request, role: int, extra_travel: float) -> float:
@@ -343,6 +398,9 @@ class ReferenceModel:
         self.busy[x], self.in_hand[x], self.start_t[x] = True, req, now
         req.server, req.ends = x, now + minutes
         i, a = req.i, req.a
+        bucket = booking_bucket(req.booked, now)
+        if any(self.m.dna_probability):
+            req.missed = bool(self.rng[i].random() < self.m.dna_probability[bucket])
         if req.arrived >= self.warm_end:
             wait = now - req.arrived
             self.served[i, a] += 1
@@ -350,6 +408,7 @@ class ReferenceModel:
             self.within[i, a] += wait <= self.m.target_minutes[a]
             self.waited[i, a] += wait > 0
             self.waits[i][a].append(wait)
+            (self.dna_by_bucket if req.missed else self.attended_by_bucket)[i, a, bucket] += 1
             if req.previous >= 0:
                 self.followups[i] += 1
                 self.followups_same[i] += req.previous == x
@@ -435,6 +494,8 @@ class ReferenceModel:
             within_target=self.within,
             waited=self.waited,
             escalated=self.escalated,
+            reneged=self.reneged,
+            turned_away=self.turned_away,
             backlog_end=self.waiting,
             wait_p50_minutes=percentile(50),
             wait_p90_minutes=percentile(90),
@@ -457,6 +518,8 @@ class ReferenceModel:
             weekly_backlog=np.stack([snap[4] for snap in self.weekly], axis=-1),
             weekly_busy_minutes=weekly(5),
             weekly_available_minutes=np.moveaxis(self.available, 0, -1),
+            attended_by_bucket=self.attended_by_bucket,
+            dna_by_bucket=self.dna_by_bucket,
         )
 
 
