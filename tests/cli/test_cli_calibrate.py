@@ -32,8 +32,9 @@ def test_json_rows_follow_the_contract(book: Path, capsys: pytest.CaptureFixture
     for r in doc["rows"]:
         assert {"measure", "simulated", "observed", "tolerance", "within"} <= set(r)
     same_day = next(r for r in doc["rows"] if r["measure"] == "gp_same_day_share")
-    assert same_day["simulated"] is None and same_day["within"] is None
-    assert "not simulated by this version" in same_day["note"]
+    assert 0 < same_day["simulated"] <= 1 and same_day["within"] in (True, False)
+    dna = next(r for r in doc["rows"] if r["measure"] == "gp_dna_rate")
+    assert dna["simulated"] is None and "dna_enabled = 0" in dna["note"]  # said, not skipped
     assert "fit" not in doc
     assert book.read_bytes() == before, "calibrate without --out writes nothing"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from types import SimpleNamespace
@@ -13,7 +14,6 @@ from intplan.domain import Scenario
 from intplan.io.benchmarks import load_benchmarks
 from intplan.io.observed import read_observed
 from intplan.services.calibrate import (
-    NOT_SIMULATED,
     WEEKS_PER_MONTH,
     Target,
     benchmark_targets,
@@ -56,10 +56,28 @@ def test_the_table_on_tiny_compares_every_benchmark(tiny: Scenario) -> None:
     assert appts.simulated == pytest.approx(expected)
     assert appts.difference == pytest.approx(expected - national.value)
     assert appts.within is (abs(expected - national.value) <= national.tolerance)
-    # this engine has no booking buckets: said so, not skipped
+    # booking categories from the engine: attended contacts' same-day share
     same_day = rows["gp_same_day_share"]
-    assert math.isnan(same_day.simulated) and same_day.within is None
-    assert NOT_SIMULATED in same_day.note
+    recs = [a for a in table.result.activities if a.activity in ("SDC", "LTC")]
+    weight = sum(a.served_per_week.mean for a in recs)
+    share = sum(a.booking_buckets["same_day"] * a.served_per_week.mean for a in recs) / weight
+    assert same_day.simulated == pytest.approx(share)
+    # tiny's Settings leave did-not-attend off: said so, not compared with 0
+    for m in ("gp_dna_rate", "gp_dna_same_day", "gp_dna_over_28_days"):
+        assert math.isnan(rows[m].simulated) and rows[m].within is None
+        assert "dna_enabled = 0" in rows[m].note
+
+
+def test_dna_by_booking_category_comes_from_the_engine(tiny: Scenario) -> None:
+    """With did-not-attend on, the same-day DNA rate is the Settings table's 2% (the
+    engine draws it per booking category), within sampling error."""
+    on = dataclasses.replace(tiny, settings=dataclasses.replace(tiny.settings, dna_enabled=1))
+    marks = load_benchmarks()
+    table = calibration_table(on, SHORT, benchmark_targets(marks))
+    rows = {r.measure: r for r in table.rows}
+    same_day = rows["gp_dna_same_day"]
+    assert same_day.simulated == pytest.approx(on.settings.dna_same_day, abs=0.01)
+    assert 0 < rows["gp_dna_rate"].simulated < 0.1
     assert "no UCR activity" in rows["ucr_within_2_hours_share"].note
 
 
@@ -85,7 +103,8 @@ def test_booking_buckets_and_dna_from_a_result_that_has_them(tiny: Scenario) -> 
         activities=(_rec("SDC", 300, sdc, 0.02), _rec("LTC", 100, ltc, 0.10)),
         ints=(SimpleNamespace(population=10_000),),
     )
-    m = simulated_measures(tiny, result)
+    dna_on = dataclasses.replace(tiny, settings=dataclasses.replace(tiny.settings, dna_enabled=1))
+    m = simulated_measures(dna_on, result)
     assert m["gp_same_day_share"].value == pytest.approx(0.6 * 0.75)
     assert m["gp_within_14_days_share"].value == pytest.approx(1.0 * 0.75 + 0.5 * 0.25)
     assert m["gp_dna_rate"].value == pytest.approx(0.02 * 0.75 + 0.10 * 0.25)

@@ -172,16 +172,47 @@ def _bucket_share(recs: list[ActivityRecord], keys: tuple[str, ...]) -> Figure:
     return Figure(value=_weighted((sum(b.get(k, 0.0) for k in keys), w) for b, w in buckets))
 
 
-def _dna(recs: list[ActivityRecord]) -> Figure:
+DNA_OFF = "did-not-attend is switched off in this scenario (Settings dna_enabled = 0)"
+
+
+def _dna(recs: list[ActivityRecord], enabled: bool) -> Figure:
     if not recs:
         return Figure(value=math.nan, note="no GP-practice activity in the scenario")
     if any(getattr(a, "dna_rate", None) is None for a in recs):
         return Figure(value=math.nan, note=f"{NOT_SIMULATED} (no dna_rate)")
+    if not enabled:
+        return Figure(value=math.nan, note=DNA_OFF)
     return Figure(
         value=_weighted(
             (_mean(getattr(a, "dna_rate", math.nan)), _mean(a.served_per_week)) for a in recs
         )
     )
+
+
+def _dna_in(recs: list[ActivityRecord], keys: tuple[str, ...], enabled: bool) -> Figure:
+    """Missed ÷ booked over the booking categories ``keys``: each activity's attended
+    contacts in a category (attended a week × its share) and its missed rate there give
+    the missed ones (attended × r / (1 − r))."""
+    if not recs:
+        return Figure(value=math.nan, note="no GP-practice activity in the scenario")
+    if any(getattr(a, "dna_rate_by_bucket", None) is None for a in recs):
+        return Figure(value=math.nan, note=f"{NOT_SIMULATED} (no dna_rate_by_bucket)")
+    if not enabled:
+        return Figure(value=math.nan, note=DNA_OFF)
+    missed = booked = 0.0
+    for a in recs:
+        attended = _mean(getattr(a, "attended_per_week", a.served_per_week))
+        for k in keys:
+            share = a.booking_buckets.get(k)
+            rate = a.dna_rate_by_bucket.get(k)
+            if share is None or rate is None or rate >= 1.0:
+                continue
+            came = attended * float(share)
+            missed += came * float(rate) / (1.0 - float(rate))
+            booked += came + came * float(rate) / (1.0 - float(rate))
+    if booked <= 0:
+        return Figure(value=math.nan, note="no GP-practice contact booked in these categories")
+    return Figure(value=missed / booked)
 
 
 def _within_target(
@@ -208,17 +239,15 @@ def simulated_measures(scenario: Scenario, result: SimulationResult) -> dict[str
     """Every measure calibrate knows, from one simulation result."""
     gp = [a for a in result.activities if a.activity in GP_ACTIVITIES]
     within_14 = ("same_day", "1_day", "2_7_days", "8_14_days")
-    per_bucket_dna = Figure(
-        value=math.nan, note=f"{NOT_SIMULATED} (dna_rate is per activity, not per bucket)"
-    )
+    dna_on = bool(scenario.settings.dna_enabled)
     out = {
         "gp_appointments_per_1000_per_month": _per_1000_per_month(result, GP_ACTIVITIES),
         "gp_same_day_share": _bucket_share(gp, ("same_day",)),
         "gp_within_14_days_share": _bucket_share(gp, within_14),
-        "gp_dna_rate": _dna(gp),
-        "gp_dna_same_day": per_bucket_dna,
-        "gp_dna_8_to_28_days": per_bucket_dna,
-        "gp_dna_over_28_days": per_bucket_dna,
+        "gp_dna_rate": _dna(gp, dna_on),
+        "gp_dna_same_day": _dna_in(gp, ("same_day",), dna_on),
+        "gp_dna_8_to_28_days": _dna_in(gp, ("8_14_days", "15_21_days", "22_28_days"), dna_on),
+        "gp_dna_over_28_days": _dna_in(gp, ("over_28_days",), dna_on),
         "tt_within_6_weeks_share": _within_target(
             scenario,
             result,
