@@ -51,6 +51,8 @@ def test_esr_exports_import_people_fte_roles_and_employers(
     assert "Honorary" in rejected[(b.name, first + 1)]
     unknown = rejected[(a.name, first + 4)]
     assert "'Nursery Nurse'" in unknown and "did you mean" in unknown
+    assert unknown.count("Nursery Nurse") == 1  # the same position title is not tried twice
+    assert "occupation code 'H1D'" in unknown
     assert j["rows_merged"] == 0  # two assignments of one person are two rows, not a duplicate
     cols = j["files"][0]["columns"]
     assert cols["Employee Number"] == "staff_number"
@@ -135,3 +137,19 @@ def test_every_esr_roles_row_names_a_catalogue_role_and_a_source() -> None:
         assert r["kind"] in ("job_role", "occupation_code")
         assert r["role"] in roles, r
         assert r["source"].strip(), r
+
+
+def test_position_title_and_cost_centre_are_used_when_they_match(
+    workbook: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reg = tmp_path / "pos.csv"
+    reg.write_text(
+        "Employee Number,Position Title,Job Role,Cost Centre,Area of Work,WTE\n"
+        "60000001,District Nurse,Specialist Practitioner X,DNTEAM,Nowhere,0.5\n"
+        "60000002,District Nurse,,Nowhere,Elsewhere,0.5\n",
+        encoding="utf-8",
+    )
+    j = _map([str(workbook), "--staff", str(reg), "--append"], capsys)
+    assert [(p["id"], p["role"]) for p in j["people"]] == [("60000001", "DN")]
+    (r,) = j["rows_rejected"]
+    assert r["row"] == 3 and "'Nowhere'" in r["reason"] and "'Elsewhere'" in r["reason"]

@@ -268,6 +268,7 @@ def rows_from_grid(
             )
             continue
         titles = [t for t in (cell_text(get("role")), cell_text(get("position_title"))) if t]
+        titles = list(dict.fromkeys(titles))  # a Position Title equal to the Job Role
         occupation_code = cell_text(get("occupation_code")).upper()
         if not titles and not occupation_code:
             reject("no role title")
