@@ -200,3 +200,39 @@ def test_scenario_accepts_the_imported_staff(tiny: Scenario) -> None:
 def test_roles_missing_from_tiny_are_explained(tiny: Scenario, title: str) -> None:
     out = import_rows([_row(2, role_title=title)], tiny, SYN)
     assert "not in the scenario's Roles sheet" in out.rejected[0].reason
+
+
+def test_esr_assignments_are_separate_rows_linked_by_employee_number(tiny: Scenario) -> None:
+    rows = [
+        _row(
+            2,
+            staff_number="900",
+            person_number="900",
+            role_title="Sister/Charge Nurse",
+            base="DNTEAM",
+            fte=0.7,
+        ),
+        _row(
+            3,
+            staff_number="900-2",
+            person_number="900",
+            role_title="Sister/Charge Nurse",
+            base="DNTEAM",
+            fte=0.5,
+        ),
+        _row(4, staff_number="901-2", person_number="901", name="Solo", base="P1"),
+    ]
+    manual = [
+        ManualRow(staff="900", int_code="INT-A", fte=None, row=2, sheet="M"),
+        ManualRow(staff="901", int_code="INT-A", fte=None, row=3, sheet="M"),
+    ]
+    out = import_rows(rows, tiny, SYN, manual=manual)
+    assert [(s.id, s.role, s.fte) for s in out.staff] == [
+        ("900", "DN", 0.7),
+        ("900-2", "DN", 0.5),
+        ("901-2", "GP", 1.0),
+    ]
+    assert out.merged == ()
+    kinds = sorted(f.kind for f in out.flags)
+    assert kinds == ["fte_over_one", "manual_ambiguous"]  # 900 has two assignments
+    assert out.requests["901-2"].rule == "manual"  # one assignment: the employee number finds it

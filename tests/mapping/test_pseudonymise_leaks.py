@@ -12,6 +12,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from esr_export import IDENTIFIERS as ESR_IDENTIFIERS
+from esr_export import write_exports
 
 from intplan.cli import main
 from intplan.domain import Scenario
@@ -115,3 +117,32 @@ def test_without_pseudonymise_the_names_are_kept(workbook: Path, tmp_path: Path)
     with zipfile.ZipFile(out) as z:
         strings = z.read("xl/sharedStrings.xml").decode()
     assert "Henrietta Pemberton" in strings and "Olivia Quartermaine is on leave" in strings
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("as_json", [False, True])
+def test_esr_identifiers_are_not_written_or_printed(
+    workbook: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    suffix: str,
+    as_json: bool,
+) -> None:
+    """Employee and assignment numbers, full and split names of an ESR export."""
+    a, b = write_exports(tmp_path, suffix)
+    out = tmp_path / "out.xlsx"
+    args = ["map", str(workbook), "--staff", str(a), "--staff", str(b), "--append"]
+    args += ["--pseudonymise", "k3y", "--out", str(out), "--report-sheet"]
+    assert main([*args, *(["--json"] if as_json else [])]) == 0
+    printed = capsys.readouterr()
+    with zipfile.ZipFile(out) as z:
+        parts = {n: z.read(n).decode("utf-8", errors="replace") for n in z.namelist()}
+    texts = {**parts, "stdout": printed.out, "stderr": printed.err}
+    leaks = [
+        (where, ident)
+        for where, text in texts.items()
+        for ident in ESR_IDENTIFIERS
+        if ident.casefold() in text.casefold()
+    ]
+    assert leaks == []
+    assert "Nursery Nurse" in printed.out  # the unmapped job role is still reported

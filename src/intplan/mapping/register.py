@@ -148,7 +148,23 @@ def _base_problem(text: str, hint: str, bases: _Bases) -> str:
     )
 
 
-def _role_problem(title: str, synonyms: RoleSynonyms) -> str:
+def _find_role(titles: Sequence[str], occupation_code: str, synonyms: RoleSynonyms) -> str | None:
+    """The first title that maps, else the NHS occupation code (ESR exports)."""
+    for t in titles:
+        role = synonyms.match(t).role
+        if role is not None:
+            return role
+    return synonyms.match_occupation(occupation_code).role if occupation_code else None
+
+
+def _role_problem(titles: Sequence[str], occupation_code: str, synonyms: RoleSynonyms) -> str:
+    code = f"occupation code {occupation_code!r}" if occupation_code else ""
+    if not titles:
+        return (
+            f"unknown {code} and no role title; add the code to resources/esr_roles.csv "
+            "or give the role in a 'title | role' sheet of the mapping workbook (--mapping)"
+        )
+    title = titles[0]
     m = synonyms.match(title)
     hint = ""
     if m.suggestions:
@@ -157,8 +173,10 @@ def _role_problem(title: str, synonyms: RoleSynonyms) -> str:
             + " or ".join(f"{s.synonym!r} ({s.role})" for s in m.suggestions)
             + "?"
         )
+    also = [repr(t) for t in titles[1:]] + ([code] if code else [])
+    tried = f" (also tried {', '.join(also)})" if also else ""
     return (
-        f"unknown role title {title!r}{hint} Add it to a 'title | role' sheet in the "
+        f"unknown role title {title!r}{tried}{hint} Add it to a 'title | role' sheet in the "
         "mapping workbook (--mapping) to teach intplan the title"
     )
 
@@ -210,21 +228,23 @@ def import_rows(
     bases = _Bases(scenario)
     rejected: list[RowRejection] = []
     candidates: list[_Candidate] = []
-    role_cache: dict[str, str | None] = {}
+    role_cache: dict[tuple[str, ...], str | None] = {}
     base_cache: dict[tuple[str, str], tuple[BaseKind, str] | None] = {}
-    problems: dict[str, str] = {}  # unknown title -> message (difflib is slow)
+    problems: dict[tuple[str, ...], str] = {}  # unknown title -> message (difflib is slow)
     for r in rows:
-        if r.role_title not in role_cache:
-            role_cache[r.role_title] = synonyms.match(r.role_title).role
-        role = role_cache[r.role_title]
+        titles = tuple(t for t in (r.role_title, *r.alt_titles) if t)
+        role_key = (*titles, "#" + r.occupation_code)
+        if role_key not in role_cache:
+            role_cache[role_key] = _find_role(titles, r.occupation_code, synonyms)
+        role = role_cache[role_key]
 
         def reject(reason: str, r: RegisterRow = r) -> None:
             rejected.append(RowRejection(file=r.file, sheet=r.sheet, row=r.row, reason=reason))
 
         if role is None:
-            if r.role_title not in problems:
-                problems[r.role_title] = _role_problem(r.role_title, synonyms)
-            reject(problems[r.role_title])
+            if role_key not in problems:
+                problems[role_key] = _role_problem(titles, r.occupation_code, synonyms)
+            reject(problems[role_key])
             continue
         if role not in roles:
             reject(
@@ -232,12 +252,16 @@ def import_rows(
                 "add the role there first"
             )
             continue
-        base_key = (r.base, r.base_kind_hint)
-        if base_key not in base_cache:
-            base_cache[base_key] = bases.find(r.base, r.base_kind_hint)
-        found = base_cache[base_key]
+        found = None
+        for base_key in ((r.base, r.base_kind_hint), *r.alt_bases):  # ESR: then Area of Work
+            if base_key not in base_cache:
+                base_cache[base_key] = bases.find(*base_key)
+            found = base_cache[base_key]
+            if found is not None:
+                break
         if found is None:
-            reject(_base_problem(r.base, r.base_kind_hint, bases))
+            also = "".join(f"; {b!r} was tried too" for b, _ in r.alt_bases)
+            reject(_base_problem(r.base, r.base_kind_hint, bases) + also)
             continue
         candidates.append(_Candidate(row=r, role=role, base_kind=found[0], base=found[1]))
 
@@ -251,7 +275,7 @@ def import_rows(
         keys: list[tuple[str, ...]] = []
         if number:
             keys.append(("number", number, c.role))
-        if name:
+        if name and not c.row.person_number:  # an ESR assignment number is the identity
             keys.append(("name", name, c.role, c.base))
         first = next((seen[k] for k in keys if k in seen), None)
         if first is not None:
@@ -327,7 +351,12 @@ def import_rows(
             by_number.setdefault(number, []).append(sid)
         if r.name and not r.vacant:
             by_name.setdefault(normalise_name(r.name), []).append(sid)
-        keys_of.append([k for k in (f"#{number}" if number else "", _person_name(r)) if k])
+        person = normalise_staff_number(r.person_number) if r.person_number else ""
+        if person and person != number:
+            by_number.setdefault(person, []).append(sid)
+        # an ESR person links their assignments through the Employee Number
+        links = (f"#{person}" if person else "", f"#{number}" if number else "", _person_name(r))
+        keys_of.append([k for k in links if k])
 
     # one person = rows linked by a staff number or a name (a flag, so over-linking is safe)
     parent: dict[str, str] = {}

@@ -20,6 +20,15 @@ FIELDS: tuple[str, ...] = (
     "base_kind",
     "int",
     "vacant",
+    # ESR staff-list columns (docs/mapping.md, "ESR exports")
+    "assignment_number",
+    "position_title",
+    "occupation_code",
+    "assignment_category",
+    "area_of_work",
+    "cost_centre",
+    "staff_group",
+    "pay_band",
 )
 
 #: how many rows from the top are searched for the header row
@@ -31,17 +40,18 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "staff no",
         "staff id",
         "staff ref",
-        "assignment number",
-        "assignment no",
         "esr number",
-        "esr assignment number",
         "employee number",
         "employee no",
         "employee id",
+        "emp no",
+        "emp number",
+        "esr employee number",
         "payroll number",
         "payroll no",
         "person id",
         "person number",
+        "pers ref",
         "id",
         "ref",
     ),
@@ -61,6 +71,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "role",
         "job title",
         "job role",
+        "esr job role",
         "role title",
         "staff role",
         "position",
@@ -80,6 +91,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "contracted wte",
         "fte contracted",
         "wte contracted",
+        "assignment wte",
+        "assignment fte",
+        "contracted fte wte",
     ),
     "hours": (
         "hours",
@@ -88,6 +102,8 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "weekly hours",
         "hours a week",
         "contract hours",
+        "contracted hours per week",
+        "assignment hours",
     ),
     "employer": (
         "employer",
@@ -109,6 +125,26 @@ _ALIASES: dict[str, tuple[str, ...]] = {
         "integrated neighbourhood team",
     ),
     "vacant": ("vacant", "vacancy", "post status", "status"),
+    "assignment_number": (
+        "assignment number",
+        "assignment no",
+        "esr assignment number",
+        "assignment",
+        "assignment id",
+    ),
+    "position_title": ("position title", "position name", "local job title"),
+    "occupation_code": ("occupation code", "occ code", "occupation cd", "nhs occupation code"),
+    "assignment_category": ("assignment category", "contract type", "employee category"),
+    "area_of_work": ("area of work", "aow", "area of work description"),
+    "cost_centre": (
+        "cost centre",
+        "cost center",
+        "cost centre code",
+        "cost center code",
+        "cost centre description",
+    ),
+    "staff_group": ("staff group", "esr staff group"),
+    "pay_band": ("pay band", "band", "afc band", "pay grade", "grade"),
 }
 
 #: base columns, each with the kind of base it names ("" = any)
@@ -184,7 +220,8 @@ class HeaderMatch:
     @property
     def usable(self) -> bool:
         f = self.fields
-        return "role" in f and ("fte" in f or "hours" in f)
+        names_role = bool(f & {"role", "position_title", "occupation_code"})
+        return names_role and ("fte" in f or "hours" in f)
 
     @property
     def score(self) -> int:

@@ -28,7 +28,10 @@ from intplan.io.registers.xlsx_grid import SheetGrid, read_xlsx_sheets
 Grid = list[list[object]]
 
 _NUMBER = re.compile(r"^([+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?)(%?)$")
-_PERSONAL = ("staff_number", "name", "first_name", "last_name")
+_PERSONAL = ("staff_number", "assignment_number", "name", "first_name", "last_name")
+#: ESR assignment categories that hold no contracted post (docs/mapping.md, "ESR exports")
+_NOT_A_POST = frozenset({"bank", "honorary"})
+_ASSIGNMENT_SUFFIX = re.compile(r"-\d+$")  # ESR: 12345678 is the first, 12345678-2 the second
 _VACANT_WORDS = frozenset({"vacant", "vacancy", "yes", "y", "true", "1", "x"})
 _DEFAULT_WEEK_HOURS = 37.5  # NHS AfC s.27 full-time week; the scenario's value is passed in
 
@@ -49,6 +52,14 @@ class RegisterRow:
     base_kind_hint: str  # "practice", "pcn", "team" or "" (from the header or a column)
     int_spec: str  # an INT named in the register ("" = none)
     vacant: bool
+    #: the person behind the row (ESR Employee Number) when ``staff_number`` is one of
+    #: their assignments; "" = the staff number is the person
+    person_number: str = ""
+    #: more role titles to try, in order, when ``role_title`` is unknown (ESR Position Title)
+    alt_titles: tuple[str, ...] = ()
+    occupation_code: str = ""  # NHS occupation code, tried after every title
+    #: more (base, kind hint) to try when ``base`` is not in the scenario (ESR Area of Work)
+    alt_bases: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,10 +260,20 @@ def rows_from_grid(
         if problem:
             reject(problem)
             continue
-        role_title = cell_text(get("role"))
-        if not role_title:
+        category = cell_text(get("assignment_category"))
+        if category and _NOT_A_POST & set(normalise_header(category).split()):
+            reject(
+                f"{header_text[cols['assignment_category']]} {category!r}: bank and honorary "
+                "assignments hold no contracted post, so they are not imported"
+            )
+            continue
+        titles = [t for t in (cell_text(get("role")), cell_text(get("position_title"))) if t]
+        titles = list(dict.fromkeys(titles))  # a Position Title equal to the Job Role
+        occupation_code = cell_text(get("occupation_code")).upper()
+        if not titles and not occupation_code:
             reject("no role title")
             continue
+        role_title = titles[0] if titles else ""
         if "fte" in cols:
             raw = get("fte")
             fte = parse_number(raw)
@@ -270,12 +291,11 @@ def rows_from_grid(
         if fte_problem:
             reject(fte_problem)
             continue
-        base, hint = "", ""
-        for j, kind in base_cols:
-            value = cell_text(cells[j]) if j < len(cells) else ""
-            if value:
-                base, hint = value, kind
-                break
+        # base columns first (the first filled), then ESR's Cost Centre and Area of Work
+        bases = [(cell_text(cells[j]), kind) for j, kind in base_cols if j < len(cells)]
+        bases += [(cell_text(get(f)), "") for f in ("cost_centre", "area_of_work")]
+        bases = [(b, k) for b, k in bases if b]
+        base, hint = bases[0] if bases else ("", "")
         kind_col = normalise_header(get("base_kind"))
         if kind_col in ("practice", "pcn", "team"):
             hint = kind_col
@@ -293,12 +313,16 @@ def rows_from_grid(
         if not base:
             reject("missing base: give the practice, PCN or team the person works from")
             continue
+        staff_number = cell_text(get("staff_number"))
+        assignment = cell_text(get("assignment_number"))
+        person = staff_number or _ASSIGNMENT_SUFFIX.sub("", assignment)
         out.rows.append(
             RegisterRow(
                 file=file,
                 sheet=sheet,
                 row=n,
-                staff_number=cell_text(get("staff_number")),
+                staff_number=assignment or staff_number,
+                person_number=person if assignment else "",
                 name=name,
                 role_title=role_title,
                 fte=fte,
@@ -307,6 +331,9 @@ def rows_from_grid(
                 base_kind_hint=hint,
                 int_spec=int_spec,
                 vacant=vacant,
+                alt_titles=tuple(titles[1:]),
+                occupation_code=occupation_code,
+                alt_bases=tuple(bases[1:]),
             )
         )
     return out

@@ -6,7 +6,7 @@ import csv
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import intplan
@@ -48,9 +48,23 @@ class RoleMatch:
     suggestions: tuple[Synonym, ...] = ()
 
 
+def _read_csv(p: Path, what: str) -> list[dict[str, str]]:
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except OSError as exc:
+        raise UnreadableFileError(str(p), f"cannot read {what}: {exc}") from exc
+
+
+def _filled(r: Mapping[str, str | None], *keys: str) -> bool:
+    return all((r.get(k) or "").strip() for k in keys)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RoleSynonyms:
     entries: tuple[Synonym, ...]
+    #: NHS occupation codes (upper case) -> role, from resources/esr_roles.csv
+    occupation_codes: tuple[Synonym, ...] = ()
     _index: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -59,30 +73,48 @@ class RoleSynonyms:
             self._index.setdefault(normalise_title(e.synonym), e.role)
 
     @classmethod
-    def load(cls, path: Path | None = None) -> RoleSynonyms:
-        p = path or resource_path("role_synonyms.csv")
-        try:
-            with p.open(encoding="utf-8-sig", newline="") as fh:
-                rows = list(csv.DictReader(fh))
-        except OSError as exc:
-            raise UnreadableFileError(str(p), f"cannot read role synonyms: {exc}") from exc
-        return cls(
-            entries=tuple(
-                Synonym(synonym=r["synonym"].strip(), role=r["role"].strip(), source=r["source"])
-                for r in rows
-                if (r.get("synonym") or "").strip() and (r.get("role") or "").strip()
-            )
-        )
+    def load(cls, path: Path | None = None, esr_path: Path | None = None) -> RoleSynonyms:
+        """The title table (role_synonyms.csv), then ESR job roles and occupation codes.
+
+        ESR job roles come after the general titles, so a title in both keeps the
+        general table's role; ``path`` alone (tests, a user's own table) skips ESR.
+        """
+        rows = _read_csv(path or resource_path("role_synonyms.csv"), "role synonyms")
+        entries = [
+            Synonym(synonym=r["synonym"].strip(), role=r["role"].strip(), source=r["source"])
+            for r in rows
+            if _filled(r, "synonym", "role")
+        ]
+        codes: list[Synonym] = []
+        if path is None or esr_path is not None:
+            esr = _read_csv(esr_path or resource_path("esr_roles.csv"), "ESR roles")
+            for r in esr:
+                if not _filled(r, "kind", "value", "role"):
+                    continue
+                s = Synonym(synonym=r["value"].strip(), role=r["role"].strip(), source=r["source"])
+                if r["kind"].strip() == "occupation_code":
+                    codes.append(replace(s, synonym=s.synonym.upper()))
+                else:
+                    entries.append(s)
+        return cls(entries=tuple(entries), occupation_codes=tuple(codes))
 
     def with_extra(self, extra: Iterable[Synonym]) -> RoleSynonyms:
         """A copy where ``extra`` (e.g. from a mapping file) take precedence."""
-        return RoleSynonyms(entries=(*extra, *self.entries))
+        return replace(self, entries=(*extra, *self.entries), _index={})
 
     def with_roles(self, names: Mapping[str, str]) -> RoleSynonyms:
         """Add role codes and names (code -> name) as synonyms of themselves."""
         extra = [Synonym(synonym=c, role=c, source="role code") for c in names]
         extra += [Synonym(synonym=n, role=c, source="role name") for c, n in names.items()]
-        return RoleSynonyms(entries=(*self.entries, *extra))
+        return replace(self, entries=(*self.entries, *extra), _index={})
+
+    def match_occupation(self, code: str) -> RoleMatch:
+        """The role for an NHS occupation code (exact, case-insensitive), else None."""
+        wanted = code.strip().upper()
+        for e in self.occupation_codes:
+            if e.synonym == wanted:
+                return RoleMatch(role=e.role)
+        return RoleMatch(role=None)
 
     def match(self, title: str) -> RoleMatch:
         norm = normalise_title(title)
