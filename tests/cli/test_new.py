@@ -416,3 +416,40 @@ def test_new_from_nhs_keeps_the_appointments_crosstab_for_calibrate(
     kept = [r for r in rows if r[0] == crosstab]
     assert kept and kept[0][1] == "Appointments in General Practice practice-level crosstab"
     assert f"--observed {crosstab}" in str(kept[0][4])
+
+
+def test_new_from_nhs_hcp_map_names_the_partnerships(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--hcp-map puts each listed PCN in the planner's own HCP; a PCN it leaves out keeps
+    its sub-ICB location, and a code from another ICB is reported, both as assumptions."""
+    src = write_folder(tmp_path / "downloads")
+    hcp = tmp_path / "hcps.csv"
+    hcp.write_text("pcn,hcp\nU89141,Stockton Partnership\nU12345,Ashford HCP\n", encoding="utf-8")
+    out = tmp_path / "icb.xlsx"
+    args = ["new", str(out), "--icb", "QHM", "--from", str(src), "--hcp-map", str(hcp)]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    scenario = read_scenario(out)
+    by_pcn = {p.code: scenario.hcp_by_code[p.hcp].name for p in scenario.pcns}
+    assert by_pcn["U89141"] == "Stockton Partnership"
+    assert by_pcn["U89142"] != "Stockton Partnership"  # not in the map: its sub-ICB location
+    said = " ".join(report["assumptions"])
+    assert "U89142" in said and "U12345" in said
+    assert any("hcp" in s["kind"].lower() for s in report["sources"])
+
+
+def test_new_from_nhs_hcp_map_problems_name_row_and_column(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = write_folder(tmp_path / "downloads")
+    hcp = tmp_path / "hcps.csv"
+    hcp.write_text("pcn,hcp\nU89141,North\nU89141,South\n,East\n", encoding="utf-8")
+    out = tmp_path / "icb.xlsx"
+    args = ["new", str(out), "--icb", "QHM", "--from", str(src), "--hcp-map", str(hcp)]
+    assert main([*args, "--json"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    text = json.dumps(doc)
+    assert "row 3" in text and "already mapped on row 2" in text and "row 4" in text
+    assert not out.exists()
+    assert main(["new", str(tmp_path / "t.xlsx"), "--hcp-map", str(hcp)]) == 2  # needs --from

@@ -19,6 +19,7 @@ from intplan.cli._common import (
 from intplan.domain import IntplanError, Scenario, Settings
 from intplan.examples import DEFAULT_TEMPLATE, TEMPLATES, load_template
 from intplan.examples.from_nhs import NhsBuild, build_from_nhs
+from intplan.io.nhs.hcp_map import read_hcp_map
 from intplan.services.files import save_scenario
 from intplan.services.nhs_splits import proposer
 
@@ -63,6 +64,12 @@ def register(sub: Any) -> None:
         help="with --from: split each PCN above the INT population bound (Settings "
         "int_population_max) into the most balanced 2-3 contiguous INTs within the bounds",
     )
+    p.add_argument(
+        "--hcp-map",
+        metavar="FILE",
+        help="with --from: a CSV with columns pcn,hcp[,hcp_code] naming each PCN's Health & "
+        "Care Partnership (default: HCPs are sub-ICB locations)",
+    )
     p.add_argument("--force", action="store_true", help="overwrite OUT if it exists")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.set_defaults(func=run)
@@ -84,8 +91,10 @@ def run(args: argparse.Namespace) -> int:
         return usage(f"folder {out.parent} does not exist")
     if (args.icb is None) != (args.from_dir is None):
         return usage("--icb and --from go together: --icb CODE --from DIR")
-    if args.from_dir is None and (args.ignore_unrecognised or args.split_large):
-        return usage("--ignore-unrecognised and --split-large go with --icb CODE --from DIR")
+    if args.from_dir is None and (args.ignore_unrecognised or args.split_large or args.hcp_map):
+        return usage(
+            "--ignore-unrecognised, --split-large and --hcp-map go with --icb CODE --from DIR"
+        )
     built: NhsBuild | None = None
     if args.from_dir is not None:
         bounds = Settings()
@@ -94,6 +103,7 @@ def run(args: argparse.Namespace) -> int:
                 Path(args.from_dir),
                 args.icb,
                 ignore_unrecognised=args.ignore_unrecognised,
+                hcp_map=read_hcp_map(Path(args.hcp_map)) if args.hcp_map else None,
                 split_large=(
                     proposer(bounds.int_population_min, bounds.int_population_max)
                     if args.split_large

@@ -37,6 +37,7 @@ from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
 from intplan.io.nhs.epraccur import STATUS, PracticeStatus, read_epraccur
 from intplan.io.nhs.fingertips import Deprivation, read_deprivation
+from intplan.io.nhs.hcp_map import HcpMap
 from intplan.io.nhs.patients import MapRow, PracticeMap, QuinAge, read_practice_map, read_quin_age
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pcn_workforce
 from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
@@ -193,6 +194,7 @@ def build_from_nhs(
     reference: ReferenceData | None = None,
     ignore_unrecognised: bool = False,
     split_large: SplitLarge | None = None,
+    hcp_map: HcpMap | None = None,
 ) -> NhsBuild:
     ref = reference or load_reference()
     folder = recognise(folder_path)
@@ -337,6 +339,24 @@ def build_from_nhs(
     pcn_hcp = {
         pcn: Counter(sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
     }
+    if hcp_map is not None:  # the planner's own partnerships replace sub-ICB locations
+        unmapped = sorted(p for p in members if p not in hcp_map.hcp_of)
+        for pcn in members:
+            if pcn in hcp_map.hcp_of:
+                code, name = hcp_map.hcp_of[pcn]
+                pcn_hcp[pcn] = code
+                hcp_name[code] = name
+        if unmapped:
+            assumptions.append(
+                f"HCPs: {len(unmapped)} PCN(s) not in {hcp_map.source} stay grouped by "
+                "sub-ICB location: " + ", ".join(unmapped)
+            )
+        elsewhere = sorted(set(hcp_map.hcp_of) - set(members))
+        if elsewhere:
+            assumptions.append(
+                f"HCPs: {len(elsewhere)} PCN code(s) in {hcp_map.source} are not PCNs of "
+                f"{icb_code} and were not used: " + ", ".join(elsewhere[:20])
+            )
     order = sorted(members, key=lambda c: (pcn_hcp[c], c))
     ordered = {pcn: members[pcn] for pcn in order}
     if pcs is None:
@@ -406,6 +426,16 @@ def build_from_nhs(
             note=f"lists of {len(practices)} practice(s) used",
         ),
     ]
+    if hcp_map is not None:
+        sources.append(
+            SourceFile(
+                file=hcp_map.source,
+                kind="HCP mapping (--hcp-map)",
+                period="-",
+                rows_read=hcp_map.rows_read,
+                note=f"PCN -> HCP for {sum(p in hcp_map.hcp_of for p in members)} PCN(s)",
+            )
+        )
     if epcn is not None:
         sources.append(
             SourceFile(
