@@ -453,3 +453,18 @@ def test_new_from_nhs_hcp_map_problems_name_row_and_column(
     assert "row 3" in text and "already mapped on row 2" in text and "row 4" in text
     assert not out.exists()
     assert main(["new", str(tmp_path / "t.xlsx"), "--hcp-map", str(hcp)]) == 2  # needs --from
+
+
+def test_new_from_nhs_every_staff_row_names_its_publication(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Provenance on every row: a post from a file names the publication and its month; a
+    post from a reference ratio says so."""
+    code, _report, out = _new_from(tmp_path, capsys, "QHM")
+    assert code == 0
+    names = [s.name for s in read_scenario(out).staff]
+    assert any("(GP Workforce March 2025)" in n for n in names)
+    assert all(
+        "Workforce" in n or "assumed from reference ratio" in n or "team" in n.lower()
+        for n in names
+    ), [n for n in names if "Workforce" not in n][:5]

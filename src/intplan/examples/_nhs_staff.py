@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from intplan.domain import Assignment, BaseKind, IntplanError, Practice, Staff, Team
 from intplan.examples._build import PCN_ROLES, PRACTICE_ROLES
 from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce
-from intplan.io.nhs.workforce import MAPPING_FILE, Workforce
+from intplan.io.nhs.workforce import MAPPING_FILE, Workforce, publication_month
 from intplan.io.reference import ReferenceData
 
 COMMUNITY_EMPLOYER = "Community provider (not in the NHS files; assumed)"
@@ -85,6 +85,10 @@ def build_staff(
     roles = {r.code: r for r in ref.roles}
     staff = _Staff()
     by_ratio = "assumed from reference ratio"
+    # every row says where it came from: the publication and its month (the row's name)
+    month = publication_month(gpw.source) if gpw else "?"
+    gp_label = f"GP Workforce {'month unknown' if month == '?' else month}"
+    pcn_label = f"PCN Workforce {pcw.period or 'month unknown'}" if pcw else ""
 
     def from_ratio(role: str, population: int) -> float:
         ratio = roles[role].population_per_fte
@@ -104,7 +108,7 @@ def build_staff(
             staff.add(
                 prefix=pr.code,
                 role=role,
-                label="practice workforce" if measured else by_ratio,
+                label=gp_label if measured else by_ratio,
                 employer=pr.name,
                 kind=BaseKind.PRACTICE,
                 base=pr.code,
@@ -155,7 +159,7 @@ def build_staff(
             staff.add(
                 prefix=pcn,
                 role=role,
-                label="PCN workforce" if counted is not None else by_ratio,
+                label=pcn_label if counted is not None else by_ratio,
                 employer=pcn_name[pcn],
                 kind=BaseKind.PCN,
                 base=pcn,

@@ -11,7 +11,6 @@ sheet's notes and the ``Sources`` sheet (docs/nhs-data.md).
 from __future__ import annotations
 
 import difflib
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -43,7 +42,7 @@ from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pc
 from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise, recognised_kinds
 from intplan.io.nhs.tables import Table
-from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
+from intplan.io.nhs.workforce import Workforce, load_role_map, publication_month, read_workforce
 from intplan.io.reference import ReferenceData, load_reference
 
 #: assumption: with no deprivation file every practice gets the middle decile
@@ -104,19 +103,6 @@ def _pick_icb(pmap: PracticeMap, wanted: str) -> tuple[str, str, list[MapRow]]:
         f"no practices with {layout} code {wanted!r} (code or ONS code) in {pmap.source}; "
         f"{what}: {listed}{more}"
     )
-
-
-_MONTH = re.compile(
-    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-    r"\s+(\d{4})",
-    re.IGNORECASE,
-)
-
-
-def _month_in(name: str) -> str:
-    """The publication month in a GP Workforce file name (the CSV itself has no date)."""
-    m = _MONTH.search(name)
-    return f"{m[1].title()} {m[2]}" if m else "?"
 
 
 def _practices(
@@ -451,7 +437,7 @@ def build_from_nhs(
             SourceFile(
                 file=gpw.source,
                 kind=Kind.GPW_PRACTICE.value,
-                period=_month_in(gpw.source),
+                period=publication_month(gpw.source),
                 rows_read=gpw.rows_read,
                 note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
             )

@@ -10,6 +10,7 @@ model). FTE columns of the file that the table does not list are reported as unm
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 
 from intplan.io.errors import Issue, WorkbookError
@@ -103,3 +104,16 @@ def read_workforce(
         unmapped_columns=unmapped,
         rows_read=n_rows,
     )
+
+
+_MONTH = re.compile(
+    r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+(\d{4})",
+    re.IGNORECASE,
+)
+
+
+def publication_month(name: str) -> str:
+    """The publication month in a GP Workforce file name (the CSV itself has no date)."""
+    m = _MONTH.search(name)
+    return f"{m[1].title()} {m[2]}" if m else "?"
