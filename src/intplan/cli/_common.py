@@ -94,6 +94,28 @@ def add_workers_argument(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_run_arguments(p: argparse.ArgumentParser) -> None:
+    """``--replications --weeks --warmup-weeks --seed --workers``, each defaulting to the
+    workbook's Settings: the options of the commands that simulate one scenario."""
+    p.add_argument(
+        "--replications",
+        type=REPLICATIONS,
+        metavar="N",
+        help="replications, 1-10,000 (default: Settings)",
+    )
+    p.add_argument(
+        "--weeks", type=WEEKS, metavar="W", help="measured weeks, 1-520 (default: Settings)"
+    )
+    p.add_argument(
+        "--warmup-weeks",
+        type=WARMUP_WEEKS,
+        metavar="K",
+        help="warm-up weeks discarded, 0-104 (default: the warm-up rule)",
+    )
+    p.add_argument("--seed", type=SEED, metavar="S", help="root random seed (default: Settings)")
+    add_workers_argument(p)
+
+
 class _Record:
     """What this command has put out so far: ``main`` completes the contract from it."""
 

@@ -9,11 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from intplan.cli._common import (
-    REPLICATIONS,
-    SEED,
-    WARMUP_WEEKS,
-    WEEKS,
-    add_workers_argument,
+    add_run_arguments,
     err,
     int_between,
     run_and_report,
@@ -60,18 +56,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help=f"most simulations --fit may run, 2-200 (default {DEFAULT_EVALUATIONS})",
     )
-    p.add_argument(
-        "--replications",
-        type=REPLICATIONS,
-        metavar="N",
-        help="replications, 1-10,000 (default: Settings)",
-    )
-    p.add_argument("--weeks", type=WEEKS, metavar="W", help="measured weeks (default: Settings)")
-    p.add_argument(
-        "--warmup-weeks", type=WARMUP_WEEKS, metavar="K", help="warm-up weeks discarded, 0-104"
-    )
-    p.add_argument("--seed", type=SEED, metavar="S", help="root random seed (default: Settings)")
-    add_workers_argument(p)
+    add_run_arguments(p)
     p.add_argument(
         "--out",
         metavar="OUT.xlsx",

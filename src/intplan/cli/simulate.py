@@ -9,11 +9,8 @@ from typing import Any
 from intplan.cli._common import (
     EXIT_OK,
     REPLICATIONS,
-    SEED,
-    WARMUP_WEEKS,
-    WEEKS,
     ProgressBar,
-    add_workers_argument,
+    add_run_arguments,
     emit_json,
     err,
     exit_code_for,
@@ -44,20 +41,7 @@ def register(sub: Any) -> None:
         "never changed. Settings in the workbook give the defaults.",
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
-    p.add_argument(
-        "--replications",
-        type=REPLICATIONS,
-        metavar="N",
-        help="replications, 1-10,000 (default: Settings)",
-    )
-    p.add_argument(
-        "--weeks", type=WEEKS, metavar="W", help="measured weeks, 1-520 (default: Settings)"
-    )
-    p.add_argument(
-        "--warmup-weeks", type=WARMUP_WEEKS, metavar="K", help="warm-up weeks discarded, 0-104"
-    )
-    p.add_argument("--seed", type=SEED, metavar="S", help="root random seed (default: Settings)")
-    add_workers_argument(p)
+    add_run_arguments(p)
     p.add_argument(
         "--int",
         dest="ints",
