@@ -9,7 +9,14 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from user_workbook import USER_SHEET, build, chart_of_user_sheet, user_sheet_content
+from user_workbook import (
+    FAST_SIM,
+    FAST_SPLITS,
+    USER_SHEET,
+    build,
+    chart_of_user_sheet,
+    user_sheet_content,
+)
 
 from intplan.cli import main
 from intplan.domain import Scenario
@@ -78,29 +85,6 @@ def test_libreoffice_round_trip(tiny: Scenario, tmp_path: Path) -> None:
     assert len(wb["ResultsWaits"]._charts) == 1
 
 
-_FAST_SIM = ["--replications", "1", "--weeks", "2", "--warmup-weeks", "0", "--seed", "3"]
-_FAST_SPLITS = [
-    "--pcn",
-    "PCN1",
-    "--max-ints",
-    "2",
-    "--replications",
-    "1",
-    "--screen-replications",
-    "1",
-    "--top",
-    "1",
-    "--weeks",
-    "2",
-    "--warmup-weeks",
-    "0",
-    "--pop-min",
-    "0",
-    "--pop-max",
-    "10000000",
-]
-
-
 @pytest.mark.parametrize("made_by", ["openpyxl", "libreoffice"])
 def test_results_written_into_a_workbook_keep_the_planners_chart(
     made_by: str, tiny: Scenario, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -119,9 +103,9 @@ def test_results_written_into_a_workbook_keep_the_planners_chart(
     chart = chart_of_user_sheet(path)
 
     for command in (
-        ["simulate", str(path), *_FAST_SIM],
+        ["simulate", str(path), *FAST_SIM],
         ["optimise", str(path), "--out", str(path)],
-        ["compare-splits", str(path), *_FAST_SPLITS, "--out", str(path)],
+        ["compare-splits", str(path), *FAST_SPLITS, "--out", str(path)],
     ):
         assert main(command) == 0, capsys.readouterr().err
         assert user_sheet_content(path) == before, command[0]

@@ -15,6 +15,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 from user_workbook import (
+    FAST_SIM,
+    FAST_SPLITS,
     USER_SHEET,
     build,
     chart_of_user_sheet,
@@ -29,28 +31,6 @@ from intplan.domain import Scenario
 from intplan.io.atomic import SaveError
 from intplan.io.results import ResultTable, write_results
 from intplan.io.workbook import read_scenario
-
-_FAST_SIM = ["--replications", "1", "--weeks", "2", "--warmup-weeks", "0", "--seed", "3"]
-_FAST_SPLITS = [
-    "--pcn",
-    "PCN1",
-    "--max-ints",
-    "2",
-    "--replications",
-    "1",
-    "--screen-replications",
-    "1",
-    "--top",
-    "1",
-    "--weeks",
-    "2",
-    "--warmup-weeks",
-    "0",
-    "--pop-min",
-    "0",
-    "--pop-max",
-    "10000000",
-]
 
 
 def _prefixed(path: Path) -> None:
@@ -104,16 +84,14 @@ def test_simulate_optimise_and_compare_splits_keep_the_planners_work(
     before = user_sheet_content(planner_workbook)
     chart = chart_of_user_sheet(planner_workbook)
 
-    assert main(["simulate", path, *_FAST_SIM]) == 0, capsys.readouterr().err
+    assert main(["simulate", path, *FAST_SIM]) == 0, capsys.readouterr().err
     _assert_user_work_kept(planner_workbook, before, chart)
     assert main(["optimise", path, "--out", path]) == 0, capsys.readouterr().err
     _assert_user_work_kept(planner_workbook, before, chart)
-    assert main(["compare-splits", path, *_FAST_SPLITS, "--out", path]) == 0, (
-        capsys.readouterr().err
-    )
+    assert main(["compare-splits", path, *FAST_SPLITS, "--out", path]) == 0, capsys.readouterr().err
     _assert_user_work_kept(planner_workbook, before, chart)
     # a second run replaces its own sheets, still keeping the planner's
-    assert main(["simulate", path, *_FAST_SIM, "--seed", "4"]) == 0, capsys.readouterr().err
+    assert main(["simulate", path, *FAST_SIM, "--seed", "4"]) == 0, capsys.readouterr().err
     _assert_user_work_kept(planner_workbook, before, chart)
 
     assert read_scenario(planner_workbook) == scenario

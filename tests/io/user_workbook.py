@@ -33,6 +33,30 @@ PNG = bytes.fromhex(
 )
 
 
+#: the quickest runs that still write result sheets into the workbook
+FAST_SIM = ["--replications", "1", "--weeks", "2", "--warmup-weeks", "0", "--seed", "3"]
+FAST_SPLITS = [
+    "--pcn",
+    "PCN1",
+    "--max-ints",
+    "2",
+    "--replications",
+    "1",
+    "--screen-replications",
+    "1",
+    "--top",
+    "1",
+    "--weeks",
+    "2",
+    "--warmup-weeks",
+    "0",
+    "--pop-min",
+    "0",
+    "--pop-max",
+    "10000000",
+]
+
+
 def build(scenario: Scenario, path: Path) -> None:
     """``scenario`` plus a sheet of the user's own: chart, image, comment, defined names,
     a validation, a conditional format and formatted cells; and a comment on Staff."""
