@@ -431,7 +431,8 @@ def test_new_from_nhs_hcp_map_names_the_partnerships(
     assert main([*args, "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     scenario = read_scenario(out)
-    by_pcn = {p.code: scenario.hcp_by_code[p.hcp].name for p in scenario.pcns}
+    hcp_names = {h.code: h.name for h in scenario.hcps}
+    by_pcn = {p.code: hcp_names[p.hcp] for p in scenario.pcns}
     assert by_pcn["U89141"] == "Stockton Partnership"
     assert by_pcn["U89142"] != "Stockton Partnership"  # not in the map: its sub-ICB location
     said = " ".join(report["assumptions"])

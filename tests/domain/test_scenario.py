@@ -19,9 +19,15 @@ from intplan.domain import (
 from intplan.domain.workforce import BaseKind
 
 
-def test_tiny_is_consistent(tiny: Scenario) -> None:
-    assert tiny.population == sum(p.population for p in tiny.practices)
-    assert set(tiny.int_of_practice) == {p.code for p in tiny.practices}
+def test_a_practice_in_two_ints_or_none_is_named(tiny: Scenario) -> None:
+    first, second, *rest = tiny.ints
+    moved = first.practices[0]
+    twice = (first, dataclasses.replace(second, practices=(*second.practices, moved)), *rest)
+    with pytest.raises(ScenarioError, match=rf"{moved}.*practice is in 2 INTs"):
+        dataclasses.replace(tiny, ints=twice)
+    nowhere = (dataclasses.replace(first, practices=first.practices[1:]), second, *rest)
+    with pytest.raises(ScenarioError, match="practice is in no INT"):
+        dataclasses.replace(tiny, ints=nowhere)
 
 
 def test_setting_defaults_match_specs() -> None:

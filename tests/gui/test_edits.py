@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from intplan.domain import DomainError, Scenario
+from intplan.domain import DomainError, Scenario, ScenarioError
 from intplan.gui import edits
 
 
@@ -48,7 +48,7 @@ def test_set_fte_scales_shares(tiny: Scenario) -> None:
 
 
 def test_unknown_role_is_rejected_by_the_scenario(tiny: Scenario) -> None:
-    with pytest.raises(Exception, match="unknown role"):
+    with pytest.raises(ScenarioError, match="unknown role"):
         edits.set_staff_field(tiny, "S001", "role", "ZZZ")
 
 

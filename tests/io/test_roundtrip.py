@@ -17,13 +17,13 @@ from intplan.io.workbook import read_scenario, write_scenario
 def _builders() -> list[Any]:
     """``build_tiny`` always; the big examples (a few seconds each) are marked slow."""
     examples = importlib.import_module("intplan.examples")
-    out = []
-    for name in ("build_tiny", "build_kent_medway", "build_dorset_bcp"):
-        builder = getattr(examples, name, None)
-        if builder is not None:
-            marks = () if name == "build_tiny" else (pytest.mark.slow,)
-            out.append(pytest.param(name, builder, marks=marks, id=name))
-    return out
+    slow = (pytest.mark.slow,)
+    return [
+        pytest.param(
+            name, getattr(examples, name), marks=() if name == "build_tiny" else slow, id=name
+        )
+        for name in ("build_tiny", "build_kent_medway", "build_dorset_bcp")
+    ]
 
 
 def _diff(a: Scenario, b: Scenario) -> list[str]:
@@ -32,10 +32,7 @@ def _diff(a: Scenario, b: Scenario) -> list[str]:
 
 @pytest.mark.parametrize(("name", "build"), _builders())
 def test_examples_round_trip(name: str, build: Callable[[], Scenario], tmp_path: Path) -> None:
-    try:
-        original = build()
-    except Exception as e:  # the example's own tests cover its builder
-        pytest.skip(f"{name} does not build yet: {type(e).__name__}: {e}")
+    original = build()
     path = tmp_path / f"{name}.xlsx"
     write_scenario(original, path)
     first = read_scenario(path)

@@ -75,10 +75,6 @@ class Scenario:
 
     # -- lookups (computed once; the scenario is immutable) ------------------
     @cached_property
-    def hcp_by_code(self) -> dict[str, HCP]:
-        return {x.code: x for x in self.hcps}
-
-    @cached_property
     def pcn_by_code(self) -> dict[str, PCN]:
         return {x.code: x for x in self.pcns}
 

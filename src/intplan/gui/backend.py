@@ -11,9 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from intplan.domain import IntplanError, Scenario
+from intplan.domain import Scenario
 from intplan.examples import DEFAULT_TEMPLATE, load_template
-from intplan.io.reference import scenarios_dir
 from intplan.services.progress import Progress
 
 if TYPE_CHECKING:
@@ -32,15 +31,6 @@ def write_scenario(scenario: Scenario, path: str | Path) -> None:
     from intplan.io import workbook
 
     workbook.write_scenario(scenario, Path(path))
-
-
-def example_workbook() -> Path | None:
-    """The bundled Kent & Medway workbook, if this build ships it."""
-    try:
-        path = scenarios_dir() / f"{DEFAULT_TEMPLATE}.xlsx"
-    except IntplanError:  # a build without bundled scenarios: the template still works
-        return None
-    return path if path.is_file() else None
 
 
 def load_example() -> Scenario:

@@ -121,7 +121,7 @@ class NavigatorModel(QAbstractItemModel):
                     self._staff[inn] = people
 
     # -- Qt overrides ------------------------------------------------------
-    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:  # noqa: B008  # Qt's signature: an invalid index, never mutated
         if column != 0 or row < 0:
             return QModelIndex()
         if not parent.isValid():
@@ -139,7 +139,7 @@ class NavigatorModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, 0, siblings[row])
 
-    def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+    def parent(self, child: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008  # QObject.parent() overload; Qt's invalid-index default
         if not child.isValid():
             return QModelIndex()
         cid = child.internalId()
@@ -151,7 +151,7 @@ class NavigatorModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(self._nodes[up].row, 0, up)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008  # Qt's signature: an invalid index, never mutated
         if not parent.isValid():
             return len(self._top)
         if parent.column() != 0:
@@ -163,7 +163,7 @@ class NavigatorModel(QAbstractItemModel):
             return len(self._staff[pid])
         return len(self._nodes[pid].children)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008  # Qt's signature: an invalid index, never mutated
         return 1
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
