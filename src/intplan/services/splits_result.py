@@ -93,6 +93,8 @@ class SimKpis:
     weeks: int  # simulated weeks after warm-up
     estimates: Mapping[str, Estimate]
     per_replication: Mapping[str, tuple[float, ...]]  # for paired differences
+    #: the same per simulated INT (from the same replications), when asked for
+    by_int: Mapping[str, SimKpis] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
