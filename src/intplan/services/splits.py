@@ -27,6 +27,7 @@ import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -180,7 +181,7 @@ def _sim_kpis(
 def one_int(r: ReplicationResult, i: int) -> ReplicationResult:
     """Replication ``r`` cut down to the ``i``-th simulated INT: every array's first axis
     is the INT, so the scenario-wide KPI definitions give that INT's values."""
-    cut = {
+    cut: dict[str, Any] = {
         f.name: value[i : i + 1]
         for f in dataclasses.fields(r)
         if isinstance(value := getattr(r, f.name), np.ndarray)
