@@ -185,12 +185,13 @@ class CompareResult:
         s = self.scenarios[n]
         return s.source or s.name
 
-    def difference_rows(self) -> tuple[DifferenceRow, ...]:
-        """Every KPI of each compared scenario against the first, for the whole scenario."""
+    def difference_rows(self, only: int | None = None) -> tuple[DifferenceRow, ...]:
+        """Every KPI of each compared scenario (or scenario ``only``) against the first,
+        for the whole scenario."""
         base = self.scenarios[0].estimates()
         rows = []
         for n, (s, d) in enumerate(zip(self.scenarios, self.differences, strict=True)):
-            if n == 0:
+            if n == 0 or only not in (None, n):
                 continue
             values = s.estimates()
             rows += [
@@ -198,12 +199,12 @@ class CompareResult:
             ]
         return tuple(rows)
 
-    def int_difference_rows(self) -> tuple[DifferenceRow, ...]:
+    def int_difference_rows(self, only: int | None = None) -> tuple[DifferenceRow, ...]:
         """The simulated KPIs INT by INT, for the INTs both scenarios have."""
         base = self.scenarios[0].sim.by_int
         rows = []
         for n, (s, d) in enumerate(zip(self.scenarios, self.int_differences, strict=True)):
-            if n == 0:
+            if n == 0 or only not in (None, n):
                 continue
             for code, diffs in d.items():
                 mine, theirs = s.sim.by_int[code].estimates, base[code].estimates
