@@ -114,6 +114,8 @@ def _f(x: float | None) -> str:
         return "-"
     if x == int(x):
         return f"{x:,.0f}"
+    if abs(x) < 0.01:  # small but not zero: never "0.000"
+        return f"{x:.2g}"
     return f"{x:,.3f}" if abs(x) < 10 else f"{x:,.1f}"
 
 

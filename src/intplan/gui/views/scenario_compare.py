@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -49,7 +50,7 @@ BASELINE = "This scenario"
 CLEAR = "#0b57d0"
 CLEAR_MARK = "✱ yes"
 #: the left panel's width: the controls scroll rather than squeeze the tables
-CONTROLS_WIDTH = 300
+CONTROLS_WIDTH = 280
 
 SUMMARY_COLUMNS: tuple[Column[ScenarioSummary], ...] = (
     Column(header="Scenario", value=lambda r: r.label),
@@ -90,6 +91,8 @@ def _fmt(value: Any) -> str:
 def _fmt_signed(value: Any) -> str:
     if not isinstance(value, int | float) or not math.isfinite(value):
         return "–"
+    if value and abs(value) < 0.01:  # small but not zero: never "-0.000"
+        return f"{value:+.2g}"
     return f"{value:+,.3f}" if abs(value) < 10 else f"{value:+,.1f}"
 
 
@@ -108,14 +111,21 @@ def _marker(r: DifferenceRow) -> str:
 
 
 def difference_columns(*, by_int: bool) -> tuple[Column[DifferenceRow], ...]:
-    """The difference and its interval first: they are what the table is for."""
+    """What the table is for first: where, which KPI, whether the CI leaves zero out, the
+    difference and its interval; then the two means, the unit and the scenario."""
     where: tuple[Column[DifferenceRow], ...] = (
         (Column(header="INT", value=lambda r: r.where),) if by_int else ()
     )
     return (
-        Column(header="Scenario", value=lambda r: r.scenario),
         *where,
         Column(header="KPI", value=lambda r: r.label, tooltip=_kpi_tip),
+        Column(
+            header="CI excludes 0",
+            value=_marker,
+            header_tooltip="✱ yes: the replications tell the scenarios apart on this KPI "
+            "(from the inputs: the values differ)",
+            colour=_clear_colour,
+        ),
         Column(
             header="Difference",
             value=lambda r: r.difference,
@@ -138,16 +148,10 @@ def difference_columns(*, by_int: bool) -> tuple[Column[DifferenceRow], ...]:
             numeric=True,
             colour=_clear_colour,
         ),
-        Column(
-            header="CI excludes 0",
-            value=_marker,
-            header_tooltip="✱ yes: the replications tell the scenarios apart on this KPI "
-            "(from the inputs: the values differ)",
-            colour=_clear_colour,
-        ),
         Column(header=BASELINE, value=lambda r: r.baseline, fmt=_fmt, numeric=True),
         Column(header="Compared scenario", value=lambda r: r.value, fmt=_fmt, numeric=True),
         Column(header="Unit", value=lambda r: r.unit),
+        Column(header="Scenario", value=lambda r: r.scenario),
     )
 
 
@@ -226,6 +230,7 @@ class ScenarioCompareView(QWidget):
         scroll.setWidget(box)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(CONTROLS_WIDTH)
         scroll.setMaximumWidth(CONTROLS_WIDTH + 40)
         return scroll
@@ -240,12 +245,12 @@ class ScenarioCompareView(QWidget):
         self.difference_model = RecordTableModel(DIFFERENCE_COLUMNS)
         self.difference_table = make_table()
         self.difference_table.setModel(self.difference_model)
-        fit_columns(self.difference_table, (120, 230, 90, 90, 90, 100, 100, 120, 140))
+        fit_columns(self.difference_table, (210, 95, 90, 85, 85, 100, 100, 120, 120))
         self.result_tabs.addTab(self.difference_table, "Differences: all INTs")
         self.int_model = RecordTableModel(INT_DIFFERENCE_COLUMNS)
         self.int_table = make_table()
         self.int_table.setModel(self.int_model)
-        fit_columns(self.int_table, (120, 80, 230, 90, 90, 90, 100, 100, 120, 140))
+        fit_columns(self.int_table, (90, 200, 95, 90, 85, 85, 100, 100, 120, 120))
         self.only_clear = QCheckBox("Only differences whose CI leaves zero out")
         self.only_clear.toggled.connect(self._show_int_rows)
         by_int = QWidget()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QScrollArea,
     QSpinBox,
     QSplitter,
@@ -39,8 +40,7 @@ from intplan.services.splits import SplitsOptions, SplitsResult, compare_splits,
 Row = tuple[Any, ...]
 #: at most this many bars in a chart (the tables list every option)
 MAX_BARS = 15
-MINUTES_PER_HOUR = 60.0
-CONTROLS_WIDTH = 300
+CONTROLS_WIDTH = 260
 
 
 def _fmt_cell(value: Any) -> str:
@@ -94,7 +94,7 @@ class SplitsView(QWidget):
         self._build_controls()
         self.score_chart = ChartWidget("Options by score (higher is better)", "Option", "Score")
         self.wait_chart = ChartWidget(
-            "Mean wait in the affected INTs (95% CI)", "Option", "Mean wait (hours)"
+            "Mean wait, affected INTs (95% CI)", "Option", "Mean wait (hours)"
         )
         charts = QWidget()
         charts_layout = QHBoxLayout(charts)
@@ -106,6 +106,7 @@ class SplitsView(QWidget):
         self.split.addWidget(charts)
         self.split.addWidget(self.result_tabs)
         self.split.setChildrenCollapsible(False)
+        self.split.setSizes([1000, 1000])  # charts and tables share the height
         body = QSplitter()
         body.addWidget(self._controls_panel())
         body.addWidget(self.split)
@@ -128,7 +129,10 @@ class SplitsView(QWidget):
 
     def _build_controls(self) -> None:
         self.pcn_combo = QComboBox()
-        self.pcn_combo.setMinimumContentsLength(18)
+        self.pcn_combo.setMinimumContentsLength(12)
+        self.pcn_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.max_ints = QSpinBox()
         self.max_ints.setRange(1, 3)
         self.max_ints.setValue(3)
@@ -156,7 +160,9 @@ class SplitsView(QWidget):
 
     def _controls_panel(self) -> QScrollArea:
         form = QFormLayout()
-        form.addRow("PCN", self.pcn_combo)
+        # the PCN's name is long: a row of its own, the full width of the panel
+        form.addRow(QLabel("PCN"))
+        form.addRow(self.pcn_combo)
         form.addRow("Up to INTs", self.max_ints)
         form.addRow("Screening replications", self.screen_reps)
         form.addRow("Final replications", self.replications)
@@ -169,8 +175,9 @@ class SplitsView(QWidget):
         scroll.setWidget(box)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(CONTROLS_WIDTH)
-        scroll.setMaximumWidth(CONTROLS_WIDTH + 60)
+        scroll.setMaximumWidth(CONTROLS_WIDTH + 40)
         return scroll
 
     def add_panel(self, title: str, widget: QWidget) -> None:
@@ -235,28 +242,24 @@ class SplitsView(QWidget):
         self.result_tabs.setCurrentIndex(0)
 
     def _show_charts(self, result: SplitsResult) -> None:
-        options = result.options[:MAX_BARS]  # best rank first
-        shown = (
-            f" (best {MAX_BARS} of {len(result.options)})" if len(result.options) > MAX_BARS else ""
-        )
+        rows = result.option_rows()[:MAX_BARS]  # best rank first
+        n = len(result.options)
+        shown = f" (best {MAX_BARS} of {n})" if n > MAX_BARS else ""
         self.score_chart.getPlotItem().setTitle(
             f"Options by score (higher is better){shown}", size="11pt"
         )
-        labels = [
-            f"#{o.rank}: {o.option.ints} INT{'s' if o.option.ints > 1 else ''}" for o in options
-        ]
-        self.score_chart.bars(labels, [Series(name="Score", values=[o.score for o in options])])
-        waits = [o.estimates.get("wait") for o in options]
-        if all(w is not None for w in waits):
-            h = MINUTES_PER_HOUR
+        labels = [r.chart_label for r in rows]
+        self.score_chart.bars(labels, [Series(name="Score", values=[r.score for r in rows])])
+        waits = [(r.wait_hours, r.wait_low_hours, r.wait_high_hours) for r in rows]
+        if all(w[0] is not None for w in waits):
             self.wait_chart.bars(
                 labels,
                 [
                     Series(
                         name="Mean wait",
-                        values=[w.mean / h for w in waits if w is not None],
-                        low=[w.low / h for w in waits if w is not None],
-                        high=[w.high / h for w in waits if w is not None],
+                        values=[math.nan if w[0] is None else w[0] for w in waits],
+                        low=[math.nan if w[1] is None else w[1] for w in waits],
+                        high=[math.nan if w[2] is None else w[2] for w in waits],
                     )
                 ],
             )
