@@ -130,6 +130,8 @@ def simulate_ints(
     """
     if earlier is not None and earlier.weeks != weeks:
         raise ValueError("earlier replications were run over a different horizon")
+    if by_int and earlier is not None and not earlier.by_int:
+        raise ValueError("earlier replications were not kept INT by INT")
     spec = RunSpec(
         seed=seed,
         weeks=weeks,
