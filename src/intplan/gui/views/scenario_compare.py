@@ -97,9 +97,12 @@ def _fmt_signed(value: Any) -> str:
 
 
 def _kpi_tip(r: DifferenceRow) -> str:
-    if r.simulated:
-        return "Simulated: the difference is paired by replication (common random numbers)"
-    return "From the inputs: exact, no interval"
+    how = (
+        "simulated: the difference is paired by replication (common random numbers)"
+        if r.simulated
+        else "from the inputs: exact, no interval"
+    )
+    return f"{r.label} ({r.unit}); {how}"
 
 
 def _clear_colour(r: DifferenceRow) -> str | None:

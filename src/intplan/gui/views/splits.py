@@ -133,6 +133,7 @@ class SplitsView(QWidget):
         self.pcn_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
+        self.pcn_combo.currentIndexChanged.connect(self._pcn_tip)
         self.max_ints = QSpinBox()
         self.max_ints.setRange(1, 3)
         self.max_ints.setValue(3)
@@ -196,6 +197,11 @@ class SplitsView(QWidget):
         wanted = current or most_populous_pcn(s)
         self.pcn_combo.setCurrentIndex(max(0, self.pcn_combo.findData(wanted)))
         self.pcn_combo.blockSignals(False)
+        self._pcn_tip()
+
+    def _pcn_tip(self) -> None:
+        """The combo is narrow: the full name on hover."""
+        self.pcn_combo.setToolTip(self.pcn_combo.currentText())
 
     def options(self) -> SplitsOptions:
         return SplitsOptions(
