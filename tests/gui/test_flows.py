@@ -94,34 +94,6 @@ def test_optimise_run_and_apply_plan(window: MainWindow, qtbot: Any) -> None:
         assert len(window.document.scenario.staff) == staff_before
 
 
-def test_compare_splits_and_scenarios(
-    window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path, tiny: Scenario
-) -> None:
-    from intplan.gui import backend
-    from intplan.gui.views.compare import CompareView
-
-    view = _tab(window, CompareView)
-    assert view.pcn_combo.currentData() == "PCN1"
-    view.screen_reps.setValue(2)
-    view.replications.setValue(2)
-    window.run_action.trigger()
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
-    assert view.result is not None, (view.runs.status_label.text(), prompts.errors)
-    tabs = [view.result_tabs.tabText(n) for n in range(view.result_tabs.count())]
-    assert tabs[0] == "Splits summary"  # the service's tables, then the scenario tabs
-    assert tabs[-2:] == ["Scenarios side by side", "Differences vs this scenario"]
-    assert prompts.errors == []
-    # A second run replaces the splits tables and keeps the scenario tabs.
-    window.run_action.trigger()
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
-    assert [view.result_tabs.tabText(n) for n in range(view.result_tabs.count())] == tabs
-    # A saved variant appears beside this scenario.
-    other = tmp_path / "other.xlsx"
-    backend.write_scenario(tiny, other)
-    assert view.add_scenario_file(other)
-    assert [r.label for r in view.scenario_model.rows] == ["This scenario", "other.xlsx"]
-
-
 def test_register_import_maps_people_and_reports(
     window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path
 ) -> None:
@@ -150,55 +122,3 @@ def test_register_import_maps_people_and_reports(
     assert "rejected" in report and "row" in report
     window.undo_action.trigger()  # the whole import is one undoable edit
     assert "Ann Lee" not in {s.name for s in window.document.scenario.staff}
-
-
-def test_compare_workbooks_shows_paired_differences(
-    window: MainWindow, qtbot: Any, prompts: FakePrompts, tmp_path: Path, tiny: Scenario
-) -> None:
-    """The Compare view shows what ``intplan.services.compare`` computes, row for row."""
-    import dataclasses
-
-    from intplan.gui import backend
-    from intplan.gui.views.compare import CompareView
-    from intplan.services.compare import compare_scenarios
-
-    view = _tab(window, CompareView)
-    view.compare_workbooks()  # nothing added yet: says so, runs nothing
-    assert not window.runner.busy and "Add a workbook" in view.compare_runs.status_label.text()
-    extra = [dataclasses.replace(p, id=f"{p.id}X") for p in tiny.staff if p.role == "GP"][:3]
-    more = dataclasses.replace(tiny, name="more GPs", staff=(*tiny.staff, *extra))
-    path = tmp_path / "more.xlsx"
-    backend.write_scenario(more, path)
-    assert view.add_scenario_file(path)
-    view.compare_replications.setValue(10)  # 5 left the overall mean wait unclear
-    view.compare_weeks.setValue(4)
-    view.compare_runs.run_button.click()
-    qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
-    assert prompts.errors == []
-    assert view.comparison is not None, view.compare_runs.status_label.text()
-    assert view.result_tabs.currentWidget() is view.difference_table
-    rows = {r.kpi: r for r in view.difference_model.rows}
-    expected = compare_scenarios(
-        [window.document.scenario, backend.read_scenario(path)],
-        view.compare_options(),
-    ).differences[1]
-    wait = rows["Mean wait"]
-    assert (wait.difference, wait.low, wait.high) == (
-        expected["wait"].mean,
-        expected["wait"].low,
-        expected["wait"].high,
-    )
-    # more GPs: more seen within target and fewer escalations, both clear of zero. (The
-    # mean wait of those *seen* is no guide in the overloaded tiny example: more GPs
-    # reach LTC reviews that waited weeks and were not seen at all before.)
-    within = rows["Share seen within target"]
-    assert within.low is not None and within.low > 0 and within.clear == "yes"
-    escalations = rows["Escalations to ED"]
-    assert escalations.high is not None and escalations.high < 0 and escalations.clear == "yes"
-    assert rows["Staff in post"].difference == pytest.approx(3 * 0.8)
-    assert rows["Staff in post"].low is None  # from the inputs: exact
-    assert {r.scenario for r in view.difference_model.rows} == {"more.xlsx"}
-    # Clearing the workbooks clears the differences they gave.
-    view.clear_workbooks()
-    assert view.difference_model.rowCount() == 0 and view.comparison is None
-    assert [r.label for r in view.scenario_model.rows] == ["This scenario"]

@@ -24,8 +24,8 @@ from intplan.services.compare import (
     COMPARE_REPLICATIONS,
     CompareOptions,
     CompareResult,
+    DifferenceRow,
     compare_scenarios,
-    compare_tables,
     path_labels,
     write_compare_workbook,
 )
@@ -109,28 +109,44 @@ def run(args: argparse.Namespace) -> int:
     )
 
 
-def _f(x: object) -> str:
-    if not isinstance(x, int | float) or not math.isfinite(x):
+def _f(x: float | None) -> str:
+    if x is None or not math.isfinite(x):
         return "-"
+    if x == int(x):
+        return f"{x:,.0f}"
+    if abs(x) < 0.01:  # small but not zero: never "0.000"
+        return f"{x:.2g}"
     return f"{x:,.3f}" if abs(x) < 10 else f"{x:,.1f}"
 
 
+def _line(r: DifferenceRow, *, where: bool = False) -> str:
+    """One row: "*" first where the CI leaves zero out (a marker, not only numbers)."""
+    mark = "*" if r.excludes_zero else " "
+    label = f"{r.where}: " if where else ""
+    label += f"{r.label} ({r.unit})"
+    ci = "exact" if r.low is None or r.high is None else f"[{_f(r.low)}, {_f(r.high)}]"
+    return f"{mark} {label:<66} {_f(r.baseline):>12} {_f(r.value):>12} {_f(r.difference):>12}  {ci}"
+
+
 def print_text(result: CompareResult) -> None:
+    first = result.label(0)
     print(
         f"seed {result.seed}, {result.weeks} weeks after {result.warmup_weeks} warm-up, "
-        f"{result.replications} replications each; differences are against "
-        f"{result.scenarios[0].source or result.scenarios[0].name} (paired, 95% CI)"
+        f"{result.replications} replications each; differences are against {first} "
+        "(paired by replication, 95% CI); * the CI leaves zero out"
     )
-    table = compare_tables(result)[0]
-    n = len(result.scenarios)
-    names = [s.source or s.name for s in result.scenarios]
-    print(f"{'KPI':<46}" + "".join(f"{nm[:26]:>30}" for nm in names))
-    for row in table.rows:
-        label = f"{row[0]} ({row[1]})"[:45]
-        cells = [f"{_f(row[2])}"]
-        col = 5
-        for _ in range(1, n):
-            mean, dlo, dhi = row[col], row[col + 4], row[col + 5]
-            cells.append(f"{_f(mean)} [{_f(dlo)}, {_f(dhi)}]")
-            col += 6
-        print(f"{label:<46}" + "".join(f"{c:>30}" for c in cells))
+    for n in range(1, len(result.scenarios)):
+        name = result.label(n)
+        print()
+        print(f"{name} vs {first}, all INTs")
+        print(f"  {'KPI':<66} {'baseline':>12} {'compared':>12} {'difference':>12}  95% CI")
+        for r in result.difference_rows(n):
+            print(_line(r))
+        by_int = result.int_difference_rows(n)
+        clear = [r for r in by_int if r.excludes_zero]
+        print(
+            f"{name} vs {first} by INT: {len(clear)} of {len(by_int)} differences leave zero "
+            "out (listed; every row is in --json and the --out sheet Compare by INT)"
+        )
+        for r in clear:
+            print(_line(r, where=True))

@@ -183,23 +183,16 @@ def print_text(result: SplitsResult) -> None:
         )
     print("weights: " + ", ".join(f"{k}={v:.2f}" for k, v in result.weights_used.items()))
     header = (
-        f"{'rank':>4} {'score':>6} {'pareto':>6} {'INTs':>4}  {'wait min':>9} {'±95%':>7} "
+        f"{'rank':>4} {'score':>6} {'pareto':>6} {'INTs':>4}  {'wait h':>7} {'±95%':>6} "
         f"{'team':>5} {'travel':>6} {'P(gap)':>7} {'reps':>4} {'weeks':>5}  groups"
     )
     print(header)
-    for o in result.options:
-        e = o.estimates.get("wait")
-        half = _fmt(e.half_width) if e is not None else "-"
-        flag = "yes" if o.pareto else ""
-        mark = ""
-        if o.current and not o.option.within_bounds:
-            mark = " (today, outside the bounds)"
-        elif o.current:
-            mark = " (today)" if o.enumerated else " (today, not an enumerated option)"
-        star = "*" if o.screened_only else " "
+    for r in result.option_rows():
+        star = "*" if r.screened_only else " "
+        today = f" ({r.today})" if r.today else ""
         print(
-            f"{o.rank:>3}{star} {o.score:>6.3f} {flag:>6} {o.option.ints:>4}  "
-            f"{_fmt(o.kpis.get('wait')):>9} {half:>7} {_fmt(o.kpis.get('team_size'), 0):>5} "
-            f"{_fmt(o.kpis.get('travel')):>6} {_fmt(o.kpis.get('resilience'), 3):>7} "
-            f"{o.replications:>4} {o.weeks:>5}  {o.option.label}{mark}"
+            f"{r.rank:>3}{star} {r.score:>6.3f} {'yes' if r.pareto else '':>6} {r.ints:>4}  "
+            f"{_fmt(r.wait_hours, 2):>7} {_fmt(r.wait_half_width_hours, 2):>6} "
+            f"{_fmt(r.team_size, 0):>5} {_fmt(r.travel_minutes):>6} "
+            f"{_fmt(r.resilience, 3):>7} {r.replications:>4} {r.weeks:>5}  {r.groups}{today}"
         )

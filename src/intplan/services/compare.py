@@ -47,6 +47,97 @@ SIMULATED: dict[str, tuple[str, str]] = {
 }
 COMPARE_REPLICATIONS = 10
 COMPARE_REPLICATIONS_SOURCE = "assumption: the scenario's default, 10 replications (Settings)"
+#: KPIs shown in another unit than computed: key -> (unit, factor). Waits are in hours
+#: wherever people read them (tables, text, charts); the JSON's ``scenarios`` block keeps
+#: the computed minutes, as earlier versions wrote it.
+SHOWN_IN: dict[str, tuple[str, float]] = {"wait": ("hours", 1 / 60)}
+#: ``DifferenceRow.where`` of the rows for the whole scenario
+ALL_INTS = "All INTs"
+#: at most this many bars or series in a chart (the tables hold every scenario)
+MAX_CHART_BARS = 15
+
+
+def ci_excludes_zero(low: float, high: float) -> bool:
+    """Does the 95% CI ``[low, high]`` leave zero out, so the replications tell the
+    scenarios apart? An interval touching zero, or none (NaN), does not."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return False
+    return low > 0 or high < 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DifferenceRow:
+    """One KPI of a compared scenario (whole, or one INT) minus the first scenario's.
+
+    Simulated KPIs: the mean of differences paired by replication, with its 95% CI.
+    KPIs from the inputs (``simulated`` False) are exact: no interval.
+    """
+
+    scenario: str  # the compared scenario's label (file name)
+    kpi: str  # key, e.g. "wait"
+    label: str  # e.g. "Mean wait"
+    unit: str  # of baseline, value, difference and the CI (waits in hours)
+    int_code: str | None  # None: the whole scenario
+    simulated: bool
+    baseline: float  # the first scenario's mean
+    value: float  # the compared scenario's mean
+    difference: float
+    low: float | None  # None when exact
+    high: float | None
+
+    @property
+    def where(self) -> str:
+        return self.int_code or ALL_INTS
+
+    @property
+    def excludes_zero(self) -> bool:
+        """A difference the comparison can tell: the CI leaves zero out, or, exact, not 0."""
+        if self.low is None or self.high is None:
+            return math.isfinite(self.difference) and self.difference != 0
+        return ci_excludes_zero(self.low, self.high)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario,
+            "kpi": self.kpi,
+            "label": self.label,
+            "unit": self.unit,
+            "int": self.int_code,
+            "simulated": self.simulated,
+            "baseline": _c(self.baseline),
+            "value": _c(self.value),
+            "difference": _c(self.difference),
+            "ci95": None
+            if self.low is None or self.high is None
+            else [_c(self.low), _c(self.high)],
+            "excludes_zero": self.excludes_zero,
+        }
+
+
+def _row(
+    scenario: str,
+    key: str,
+    int_code: str | None,
+    base: Estimate,
+    value: Estimate,
+    diff: Estimate,
+) -> DifferenceRow:
+    label, unit = (SIMULATED | STRUCTURAL)[key]
+    unit, factor = SHOWN_IN.get(key, (unit, 1.0))
+    simulated = key in SIMULATED
+    return DifferenceRow(
+        scenario=scenario,
+        kpi=key,
+        label=label,
+        unit=unit,
+        int_code=int_code,
+        simulated=simulated,
+        baseline=base.mean * factor,
+        value=value.mean * factor,
+        difference=diff.mean * factor,
+        low=diff.low * factor if simulated else None,
+        high=diff.high * factor if simulated else None,
+    )
 
 
 class CompareError(IntplanError):
@@ -83,9 +174,44 @@ class CompareResult:
     weeks: int
     warmup_weeks: int
     replications: int
+    #: per scenario: INT code -> simulated KPI -> paired difference vs the first scenario's
+    #: same INT (INTs both scenarios have)
+    int_differences: tuple[dict[str, dict[str, Estimate]], ...] = ()
 
     def kpi_keys(self) -> tuple[str, ...]:
         return (*SIMULATED, *STRUCTURAL)
+
+    def label(self, n: int) -> str:
+        s = self.scenarios[n]
+        return s.source or s.name
+
+    def difference_rows(self, only: int | None = None) -> tuple[DifferenceRow, ...]:
+        """Every KPI of each compared scenario (or scenario ``only``) against the first,
+        for the whole scenario."""
+        base = self.scenarios[0].estimates()
+        rows = []
+        for n, (s, d) in enumerate(zip(self.scenarios, self.differences, strict=True)):
+            if n == 0 or only not in (None, n):
+                continue
+            values = s.estimates()
+            rows += [
+                _row(self.label(n), k, None, base[k], values[k], d[k]) for k in self.kpi_keys()
+            ]
+        return tuple(rows)
+
+    def int_difference_rows(self, only: int | None = None) -> tuple[DifferenceRow, ...]:
+        """The simulated KPIs INT by INT, for the INTs both scenarios have."""
+        base = self.scenarios[0].sim.by_int
+        rows = []
+        for n, (s, d) in enumerate(zip(self.scenarios, self.int_differences, strict=True)):
+            if n == 0 or only not in (None, n):
+                continue
+            for code, diffs in d.items():
+                mine, theirs = s.sim.by_int[code].estimates, base[code].estimates
+                rows += [
+                    _row(self.label(n), k, code, theirs[k], mine[k], diffs[k]) for k in SIM_KPIS
+                ]
+        return tuple(rows)
 
     def to_json(self) -> dict[str, Any]:
         units = {k: u for k, (_, u) in (SIMULATED | STRUCTURAL).items()}
@@ -104,6 +230,11 @@ class CompareResult:
                     "difference_vs_first": {k: e.to_json() for k, e in d.items()},
                 }
                 for s, d in zip(self.scenarios, self.differences, strict=True)
+            ],
+            # added in 0.x: the rows the GUI and text output show (waits in hours), whole
+            # scenario first, then INT by INT
+            "differences": [
+                r.to_json() for r in (*self.difference_rows(), *self.int_difference_rows())
             ],
         }
 
@@ -158,7 +289,8 @@ def compare_scenarios(
     out: list[ScenarioKpis] = []
     for n, sc in enumerate(scenarios):
         check_cancel(cancel)
-        report(progress, n / len(scenarios), f"simulating {names[n]}")
+        label = f"{names[n]} ({n + 1} of {len(scenarios)})"
+        report(progress, n / len(scenarios), f"{label}: starting")
         sim = simulate_ints(
             sc,
             tuple(i.code for i in sc.ints),
@@ -168,6 +300,14 @@ def compare_scenarios(
             warmup_weeks=warm,
             workers=o.workers,
             cancel=cancel,
+            on_progress=_ReplicationProgress(
+                progress,
+                label,
+                first=n * o.replications,
+                reps=o.replications,
+                total=len(scenarios) * o.replications,
+            ),
+            by_int=True,
         )
         out.append(
             ScenarioKpis(
@@ -181,13 +321,7 @@ def compare_scenarios(
     base = out[0]
     diffs = []
     for s in out:
-        d: dict[str, Estimate] = {}
-        for k in SIM_KPIS:
-            pairs = [
-                x - y
-                for x, y in zip(s.sim.per_replication[k], base.sim.per_replication[k], strict=True)
-            ]
-            d[k] = constant(0.0, len(pairs)) if s is base else estimate(pairs)
+        d = paired_differences(s.sim, base.sim)
         for k, v in s.structural.items():
             d[k] = constant(v - base.structural[k], o.replications)
         diffs.append(d)
@@ -198,7 +332,61 @@ def compare_scenarios(
         weeks=weeks,
         warmup_weeks=warm,
         replications=o.replications,
+        int_differences=tuple(_int_differences(s.sim, base.sim) for s in out),
     )
+
+
+def paired_differences(mine: SimKpis, base: SimKpis) -> dict[str, Estimate]:
+    """Each simulated KPI's mean difference, paired by replication, with its 95% CI
+    (common random numbers: replication r of both used the same streams)."""
+    d: dict[str, Estimate] = {}
+    for k in SIM_KPIS:
+        pairs = [
+            x - y for x, y in zip(mine.per_replication[k], base.per_replication[k], strict=True)
+        ]
+        d[k] = constant(0.0, len(pairs)) if mine is base else estimate(pairs)
+    return d
+
+
+def _int_differences(mine: SimKpis, base: SimKpis) -> dict[str, dict[str, Estimate]]:
+    return {
+        code: paired_differences(kpis, base.by_int[code])
+        for code, kpis in mine.by_int.items()
+        if code in base.by_int
+    }
+
+
+class _ReplicationProgress:
+    """One scenario's share of its replications done, as the comparison's progress: a
+    report as each replication finishes ("… replication 2 of 10 done") and, between, the
+    running share ("… replication 3 of 10"), so a long run never looks frozen."""
+
+    def __init__(
+        self, progress: Progress | None, label: str, *, first: int, reps: int, total: int
+    ) -> None:
+        self.progress = progress
+        self.label = label
+        self.first = first  # replications of the scenarios before this one
+        self.reps = reps
+        self.total = total
+        self.done = 0
+
+    def __call__(self, share: float) -> None:
+        # the engine reports (k + week share) / reps: k whole replications are done
+        finished = min(self.reps, int(share * self.reps + 1e-9))
+        while self.done < finished:
+            self.done += 1
+            report(
+                self.progress,
+                (self.first + self.done) / self.total,
+                f"{self.label}: replication {self.done} of {self.reps} done",
+            )
+        if finished < self.reps:
+            report(
+                self.progress,
+                (self.first + share * self.reps) / self.total,
+                f"{self.label}: replication {finished + 1} of {self.reps}",
+            )
 
 
 def distinct_labels(labels: Sequence[str]) -> list[str]:
@@ -241,12 +429,13 @@ def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
             headers += [f"{tag} minus first", f"{tag} diff CI95 low", f"{tag} diff CI95 high"]
     rows = []
     for k in result.kpi_keys():
-        row: list[str | float | None] = [labels[k][0], labels[k][1]]
+        unit, f = SHOWN_IN.get(k, (labels[k][1], 1.0))
+        row: list[str | float | None] = [labels[k][0], unit]
         for i, (s, d) in enumerate(zip(result.scenarios, result.differences, strict=True)):
             e = s.estimates()[k]
-            row += [_c(e.mean), _c(e.low), _c(e.high)]
+            row += [_c(e.mean * f), _c(e.low * f), _c(e.high * f)]
             if i > 0:
-                row += [_c(d[k].mean), _c(d[k].low), _c(d[k].high)]
+                row += [_c(d[k].mean * f), _c(d[k].low * f), _c(d[k].high * f)]
         rows.append(tuple(row))
     by_scenario = ResultTable(
         sheet="Compare",
@@ -256,31 +445,72 @@ def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
         headers=tuple(headers),
         rows=tuple(rows),
     )
-    # one row per scenario for the charts: mean wait and share within target
+    # one row per scenario for the charts: mean wait and share within target; at most
+    # MAX_CHART_BARS bars (the table above has every scenario)
+    hours = SHOWN_IN["wait"][1]
     chart_rows = tuple(
-        (tag, _c(s.sim.estimates["wait"].mean), _c(s.sim.estimates["within_target"].mean))
-        for tag, s in zip(tags, result.scenarios, strict=True)
+        (
+            tag,
+            _c(s.sim.estimates["wait"].mean * hours),
+            _c(s.sim.estimates["within_target"].mean),
+        )
+        for tag, s in list(zip(tags, result.scenarios, strict=True))[:MAX_CHART_BARS]
     )
+    shown = "" if len(tags) <= MAX_CHART_BARS else f" (the first {MAX_CHART_BARS})"
     charts = ResultTable(
         sheet="Compare",
-        title="Headline KPIs by scenario",
-        headers=("scenario", "mean wait (minutes)", "share within target"),
+        title=f"Headline KPIs by scenario{shown}",
+        headers=("scenario", "mean wait (hours)", "share within target"),
         rows=chart_rows,
         charts=(
             ChartSpec(
                 kind="bar",
                 title="Mean wait",
                 x_column="scenario",
-                y_columns=("mean wait (minutes)",),
-                y_title="minutes",
+                y_columns=("mean wait (hours)",),
+                y_title="Mean wait (hours)",
+                x_title="Scenario",
             ),
             ChartSpec(
                 kind="bar",
                 title="Share seen within target",
                 x_column="scenario",
                 y_columns=("share within target",),
-                y_title="share",
+                y_title="Share seen within target",
+                x_title="Scenario",
             ),
+        ),
+    )
+    by_int = ResultTable(
+        sheet="Compare by INT",
+        title="Paired differences vs the first scenario, INT by INT (95% CIs)",
+        note="* the CI leaves zero out: the replications tell the scenarios apart there",
+        headers=(
+            "scenario",
+            "INT",
+            "KPI",
+            "unit",
+            "first",
+            "this scenario",
+            "difference",
+            "diff CI95 low",
+            "diff CI95 high",
+            "CI excludes 0",
+        ),
+        rows=tuple(
+            (
+                r.scenario,
+                r.where,
+                r.label,
+                r.unit,
+                _c(r.baseline),
+                _c(r.value),
+                _c(r.difference),
+                None if r.low is None else _c(r.low),
+                None if r.high is None else _c(r.high),
+                "yes *" if r.excludes_zero else "no",
+            )
+            for r in result.int_difference_rows()
         ),
     )
     assumptions = ResultTable(
@@ -301,7 +531,7 @@ def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
             ),
         ),
     )
-    return (by_scenario, charts, assumptions)
+    return (by_scenario, charts, by_int, assumptions)
 
 
 def write_compare_workbook(result: CompareResult, out: Path, *, source: Path) -> None:

@@ -22,10 +22,14 @@ simulated; cover between them is simulated, cover from INTs outside the PCN is n
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
 
 from intplan.domain import Scenario
 from intplan.optimise.optimiser import optimise
@@ -51,6 +55,7 @@ from intplan.services.splits_result import (
 from intplan.sim import (
     DEFAULT_COVER,
     Estimate,
+    ReplicationResult,
     ReplicationsCancelled,
     RunSpec,
     Simulation,
@@ -111,15 +116,22 @@ def simulate_ints(
     cover: bool = DEFAULT_COVER,
     cancel: threading.Event | None = None,
     earlier: SimKpis | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    by_int: bool = False,
 ) -> SimKpis:
     """Simulate ``int_codes`` of ``scenario`` and aggregate their KPIs per replication.
 
     With ``earlier`` (the same INTs and run options, fewer replications), only the
     missing replications are run: replication r is the same whatever the total.
     ``warmup_weeks`` None: the warm-up rule, as ``simulate`` chooses it.
+    ``on_progress`` gets the share of the replications to run done (0..1), as the
+    engine reports it (weekly in one process, per replication across processes).
+    ``by_int``: also each INT's KPIs per replication (``SimKpis.by_int``), from the same runs.
     """
     if earlier is not None and earlier.weeks != weeks:
         raise ValueError("earlier replications were run over a different horizon")
+    if by_int and earlier is not None and not earlier.by_int:
+        raise ValueError("earlier replications were not kept INT by INT")
     spec = RunSpec(
         seed=seed,
         weeks=weeks,
@@ -131,12 +143,32 @@ def simulate_ints(
     sim = Simulation(scenario, spec)
     start = earlier.replications if earlier is not None else 0
     try:
-        reps = sim.replications(start, replications, cancel=cancel)
+        reps = sim.replications(start, replications, cancel=cancel, on_progress=on_progress)
     except ReplicationsCancelled as exc:
         raise Cancelled() from exc
     population = sum(scenario.int_population(c) for c in int_codes)
     serving = patient_serving_roles(sim.model)
     rows = [aggregate_replication(r, population, weeks, serving) for r in reps]
+    by_int_kpis: dict[str, SimKpis] = {}
+    if by_int:
+        for i, code in enumerate(sim.model.int_codes):
+            mine = [
+                aggregate_replication(one_int(r, i), scenario.int_population(code), weeks, serving)
+                for r in reps
+            ]
+            before_int = earlier.by_int.get(code) if earlier is not None else None
+            by_int_kpis[code] = _sim_kpis(mine, replications, weeks, before_int)
+    return _sim_kpis(rows, replications, weeks, earlier, by_int_kpis)
+
+
+def _sim_kpis(
+    rows: Sequence[Mapping[str, float]],
+    replications: int,
+    weeks: int,
+    earlier: SimKpis | None,
+    by_int: Mapping[str, SimKpis] | None = None,
+) -> SimKpis:
+    """Replications' KPI rows (after ``earlier``'s) as estimates and per-replication values."""
     before = earlier.per_replication if earlier is not None else {}
     per = {k: (*before.get(k, ()), *(row[k] for row in rows)) for k in SIM_KPIS}
     return SimKpis(
@@ -144,7 +176,19 @@ def simulate_ints(
         weeks=weeks,
         estimates={k: estimate(v) for k, v in per.items()},
         per_replication=per,
+        by_int=dict(by_int or {}),
     )
+
+
+def one_int(r: ReplicationResult, i: int) -> ReplicationResult:
+    """Replication ``r`` cut down to the ``i``-th simulated INT: every array's first axis
+    is the INT, so the scenario-wide KPI definitions give that INT's values."""
+    cut: dict[str, Any] = {
+        f.name: value[i : i + 1]
+        for f in dataclasses.fields(r)
+        if isinstance(value := getattr(r, f.name), np.ndarray)
+    }
+    return dataclasses.replace(r, **cut)
 
 
 @dataclass(slots=True)

@@ -93,6 +93,8 @@ class SimKpis:
     weeks: int  # simulated weeks after warm-up
     estimates: Mapping[str, Estimate]
     per_replication: Mapping[str, tuple[float, ...]]  # for paired differences
+    #: the same per simulated INT (from the same replications), when asked for
+    by_int: Mapping[str, SimKpis] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,6 +166,70 @@ class OptionResult:
         }
 
 
+MINUTES_PER_HOUR = 60.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OptionRow:
+    """One option as people read it (CLI table, GUI charts): waits in hours."""
+
+    rank: int
+    screened_only: bool  # ranked after the re-run options, by its screening score
+    score: float
+    pareto: bool
+    ints: int
+    groups: str  # the practice groups, e.g. "P1+P2 | P3"
+    today: str  # "" or "today", "today, outside the bounds", "today, not an enumerated option"
+    wait_hours: float | None
+    wait_low_hours: float | None  # 95% CI
+    wait_high_hours: float | None
+    team_size: float | None
+    travel_minutes: float | None
+    resilience: float | None  # P(a core role has nobody on duty)
+    replications: int
+    weeks: int
+
+    @property
+    def chart_label(self) -> str:
+        return f"#{self.rank}: {self.ints} INT{'s' if self.ints > 1 else ''}"
+
+    @property
+    def wait_half_width_hours(self) -> float | None:
+        if self.wait_low_hours is None or self.wait_high_hours is None:
+            return None
+        return (self.wait_high_hours - self.wait_low_hours) / 2
+
+
+def option_row(o: OptionResult) -> OptionRow:
+    today = ""
+    if o.current and not o.option.within_bounds:
+        today = "today, outside the bounds"
+    elif o.current:
+        today = "today" if o.enumerated else "today, not an enumerated option"
+    wait = o.estimates.get("wait")
+
+    def hours(x: float | None) -> float | None:
+        return None if x is None else x / MINUTES_PER_HOUR
+
+    return OptionRow(
+        rank=o.rank,
+        screened_only=o.screened_only,
+        score=o.score,
+        pareto=o.pareto,
+        ints=o.option.ints,
+        groups=o.option.label,
+        today=today,
+        wait_hours=hours(wait.mean) if wait else None,
+        wait_low_hours=hours(wait.low) if wait else None,
+        wait_high_hours=hours(wait.high) if wait else None,
+        team_size=o.kpis.get("team_size"),
+        travel_minutes=o.kpis.get("travel"),
+        resilience=o.kpis.get("resilience"),
+        replications=o.replications,
+        weeks=o.weeks,
+    )
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SplitsResult:
     pcn: str
@@ -182,6 +248,10 @@ class SplitsResult:
     team_size_threshold: int
     settings_used: Mapping[str, tuple[object, str]]  # key -> (value, source)
     notes: tuple[str, ...]
+
+    def option_rows(self) -> tuple[OptionRow, ...]:
+        """The options, best rank first, as the CLI prints them and the GUI charts them."""
+        return tuple(option_row(o) for o in self.options)
 
     def to_json(self) -> dict[str, Any]:
         e = self.enumeration
