@@ -25,13 +25,19 @@ from PySide6.QtWidgets import (
 from intplan.domain import DemandRate, Intervention
 from intplan.domain.errors import IntplanError
 from intplan.gui import edits
-from intplan.gui.charts import ChartWidget, Series
+from intplan.gui.chart_style import DisplayNames
+from intplan.gui.charts import ChartWidget
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views.capacity_charts import role_bars, workload_bars
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.capacity import ActivityDemand, CapacityTable, RoleCapacity, capacity_table
 
 SHORTFALL = "#b3261e"
+
+
+def _hours(value: float) -> str:
+    return f"{value:,.0f} hours/week"
 
 
 def _percent(value: Any) -> str:
@@ -186,8 +192,11 @@ class CapacityView(QWidget):
         self.int_combo.currentIndexChanged.connect(lambda _: self._show_int())
         self.summary = QLabel()
         self.summary.setObjectName("hint")
-        self.demand_chart = ChartWidget("Demand by activity", "Activity", "Demand (hours/week)")
-        self.role_chart = ChartWidget("Capacity and demand by role", "Hours per week", "")
+        self.demand_chart = ChartWidget("Workload by activity", "Workload (hours/week)", "")
+        self.role_chart = ChartWidget("On duty and workload by role", "Hours per week", "")
+        self.left_out = QLabel()
+        self.left_out.setObjectName("hint")
+        self.left_out.setWordWrap(True)
         self.role_model = RecordTableModel(ROLE_COLUMNS)
         self.activity_model = RecordTableModel(ACTIVITY_COLUMNS)
         self.rate_model = RecordTableModel(RATE_COLUMNS, on_edit=self._edit_rate)
@@ -204,7 +213,10 @@ class CapacityView(QWidget):
         charts.addWidget(self.demand_chart)
         charts.addWidget(self.role_chart)
         chart_box = QWidget()
-        chart_box.setLayout(charts)
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addLayout(charts, 1)
+        chart_layout.addWidget(self.left_out)
 
         tables = QTabWidget()
         for title, model, widths in (
@@ -287,21 +299,18 @@ class CapacityView(QWidget):
         )
         self.role_model.set_rows(unit.roles)
         self.activity_model.set_rows(unit.activities)
-        acts = [a for a in unit.activities if a.hours_per_week > 0]
-        self.demand_chart.bars(
-            [a.activity for a in acts],
-            [Series(name="Workload (hours/week)", values=[a.hours_per_week for a in acts])],
+        names = DisplayNames.from_scenario(self.ctx.document.scenario)
+        work = workload_bars(unit.activities, names)
+        self.demand_chart.hbars(work.categories, work.series, tips=work.tips, fmt=_hours)
+        roles, left_out = role_bars(unit.roles, names)
+        self.role_chart.hbars(roles.categories, roles.series, tips=roles.tips, fmt=_hours)
+        self.left_out.setText(
+            "Not in the role chart (no modelled patient activity; see the table): "
+            + ", ".join(left_out)
+            if left_out
+            else ""
         )
-        roles = sorted(
-            unit.roles, key=lambda r: -max(r.capacity_hours_per_week, r.demand_hours_per_week)
-        )
-        self.role_chart.hbars(
-            [r.role for r in roles],
-            [
-                Series(name="On duty", values=[r.capacity_hours_per_week for r in roles]),
-                Series(name="Workload", values=[r.demand_hours_per_week for r in roles]),
-            ],
-        )
+        self.left_out.setVisible(bool(left_out))
 
     # -- edits ---------------------------------------------------------------------
     def _edit_rate(self, rate: DemandRate, col: Column[DemandRate], value: Any) -> bool:
