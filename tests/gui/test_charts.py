@@ -37,7 +37,7 @@ def test_bar_legend_only_when_there_are_several_series(qtbot: QtBot, kind: str) 
     two = [*one, Series(name="Target", values=[85.0, 85.0])]
     getattr(chart, kind)(["GP", "PN"], two)
     assert chart.legend_names() == ["Utilisation", "Target"]
-    assert _legend_clear_of_the_plot(chart)
+    qtbot.waitUntil(lambda: _legend_clear_of_the_plot(chart))
 
 
 def test_many_lines_stay_distinct_and_the_legend_sits_below(qtbot: QtBot) -> None:
@@ -84,7 +84,9 @@ def test_stacked_bars_end_to_end_with_a_legend_and_tooltips(qtbot: QtBot) -> Non
     bars = [i for i in chart.getPlotItem().items if type(i).__name__ == "BarGraphItem"]
     assert [float(b.opts["x0"][0]) for b in bars] == [0.0, 70.0]
     assert chart.legend_names() == ["Same day", "Next day"]
-    assert chart.tooltip_at(10.0, 0.0) == "Same-day consultation (SDC)\nSame day: 70%\nNext day: 30%"
+    assert (
+        chart.tooltip_at(10.0, 0.0) == "Same-day consultation (SDC)\nSame day: 70%\nNext day: 30%"
+    )
 
 
 def test_line_tooltip_names_the_nearest_line(qtbot: QtBot) -> None:

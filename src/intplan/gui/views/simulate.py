@@ -159,9 +159,9 @@ class SimulateView(QWidget):
         split.addWidget(self.charts)
         split.addWidget(self.tables)
         split.setChildrenCollapsible(False)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
-        split.setSizes([300, 200])  # in proportion: the table keeps several rows in view
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 3)
+        split.setSizes([400, 300])  # in proportion: the table keeps several rows in view
         self.results_split = split
 
         pick = QHBoxLayout()
