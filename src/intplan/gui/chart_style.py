@@ -28,8 +28,9 @@ T = TypeVar("T")
 MAX_SERIES = 15
 #: lines share a palette of 8 colours; more than that and lines are hard to tell apart
 MAX_LINES = 8
-#: longest label drawn on an axis or in a legend; the full name is in the tooltip
+#: longest label drawn on an axis, and in a legend; the full name is in the tooltip
 LABEL_CHARS = 26
+LEGEND_CHARS = 22
 #: past this many hours, waits are shown in days (issue 15)
 DAYS_PAST_HOURS = 48.0
 

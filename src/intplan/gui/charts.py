@@ -25,11 +25,11 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 #: the legend's row and column in pyqtgraph's PlotItem grid: below the bottom axis
 _LEGEND_CELL = (4, 1)
 #: a legend entry's width in pixels, for choosing how many fit side by side
-_LEGEND_ENTRY_PX = 180
+_LEGEND_ENTRY_PX = 165
 _SAMPLE_PX = 24
 _LEGEND_ROW_PX = 22  # a label in 8 pt is 21 pixels high
 #: room the left axis (tick labels and title) takes from the chart's width
-_AXIS_PX = 140
+_AXIS_PX = 80
 
 
 def colour(n: int, alpha: int = 255) -> QColor:

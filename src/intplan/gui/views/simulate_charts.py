@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from intplan.gui.chart_style import (
+    LEGEND_CHARS,
     MAX_LINES,
     MAX_SERIES,
     DisplayNames,
@@ -84,7 +85,7 @@ def wait_lines(weekly: Sequence[WeeklyActivity], names: DisplayNames) -> LineDat
         )
     unit = wait_unit(m * HOURS for _, values in minutes for m in values)
     series = [
-        Series(name=short(name), values=[unit.show(m * HOURS) for m in values])
+        Series(name=short(name, LEGEND_CHARS), values=[unit.show(m * HOURS) for m in values])
         for name, values in minutes
     ]
     return LineData(weeks=[float(w) for w in weeks], series=series, unit=unit)
