@@ -198,7 +198,11 @@ def test_at_most_fifteen_bars_or_series(window: MainWindow, qtbot: Any) -> None:
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=120000)
     roles = view.util_chart.getPlotItem().getAxis("left")._tickLevels[0]
     assert len(roles) == 15 and roles[-1][1].startswith("Others (")
-    assert len(view.wait_chart.legend_names()) <= 15
+    lines = view.wait_chart.legend_names()
+    assert len(lines) <= 15 and lines[-1].startswith("Others (")  # 14 activities: top 8
+    others = view.util_chart.tooltip_at(1.0, -14.0)
+    assert others.startswith("Others (") and "roles), weighted by on-duty hours: " in others
+    assert "Receptionist / administrator (ADMIN)" in others
     for chart in (view.dist_chart, view.booking_chart):
         assert len(chart.getPlotItem().getAxis("left")._tickLevels[0]) <= 15
     window.document.undo_stack.setClean()

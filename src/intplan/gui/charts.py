@@ -258,9 +258,11 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         x: Sequence[float],
         series: Sequence[Series],
         *,
+        tips: Sequence[str] | None = None,
         fmt: Callable[[float], str] = plain_number,
     ) -> None:
-        """Lines over x, each with a shaded confidence band when low/high are given."""
+        """Lines over x, each with a shaded confidence band when low/high are given;
+        ``tips`` names each series in full for the tooltip (default: its name)."""
         self.clear_chart()
         if len(x) == 0 or not series:
             self.set_empty("No data")
@@ -279,7 +281,15 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 pen=pg.mkPen(colour(k), width=2, style=style),
             )
             self._add_legend(curve, s.name, len(series))
-        self._lines = (xs, [(s.name, np.asarray(s.values, dtype=float)) for s in series], fmt)
+        names = tips if tips is not None else [s.name for s in series]
+        self._lines = (
+            xs,
+            [
+                (name, np.asarray(s.values, dtype=float))
+                for name, s in zip(names, series, strict=True)
+            ],
+            fmt,
+        )
         item = self.getPlotItem()
         item.getAxis("bottom").setTicks(None)
         item.getAxis("left").setTicks(None)

@@ -22,7 +22,10 @@ def workload_bars(activities: Sequence[ActivityDemand], names: DisplayNames) -> 
     values = [a.hours_per_week for a in kept]
     if rest:
         categories.append(others_label(len(rest), "activities"))
-        tips.append("Summed: " + ", ".join(names.activity_tip(a.activity) for a in rest))
+        tips.append(
+            f"{others_label(len(rest), 'activities')}, summed: "
+            + ", ".join(names.activity_tip(a.activity) for a in rest)
+        )
         values.append(sum(a.hours_per_week for a in rest))
     return BarData(
         categories=categories,
@@ -43,7 +46,10 @@ def role_bars(roles: Sequence[RoleCapacity], names: DisplayNames) -> tuple[BarDa
     workload = [r.demand_hours_per_week for r in kept]
     if rest:
         categories.append(others_label(len(rest), "roles"))
-        tips.append("Summed: " + ", ".join(names.role_tip(r.role) for r in rest))
+        tips.append(
+            f"{others_label(len(rest), 'roles')}, summed: "
+            + ", ".join(names.role_tip(r.role) for r in rest)
+        )
         on_duty.append(sum(r.capacity_hours_per_week for r in rest))
         workload.append(sum(r.demand_hours_per_week for r in rest))
     left_out = [names.role_tip(r.role) for r in roles if not r.serves_demand]

@@ -277,7 +277,7 @@ class SimulateView(QWidget):
         lines = wait_lines([w for w in r.weekly_activities if w.int_code == code], names)
         self.wait_chart.set_axis_titles("Week after warm-up", lines.unit.title("Mean wait"))
         self.wait_chart.lines(
-            lines.weeks, lines.series, fmt=lambda v: f"{v:,.1f} {lines.unit.name}"
+            lines.weeks, lines.series, tips=lines.tips, fmt=lambda v: f"{v:,.1f} {lines.unit.name}"
         )
         util = utilisation_bars([x for x in r.roles if x.int_code == code], names)
         self.util_chart.hbars(util.categories, util.series, tips=util.tips, fmt=_percent)

@@ -42,6 +42,7 @@ class BarData:
 class LineData:
     weeks: list[float]
     series: list[Series]
+    tips: list[str]  # each series' full name, with its code
     unit: WaitUnit
 
 
@@ -70,6 +71,7 @@ def wait_lines(weekly: Sequence[WeeklyActivity], names: DisplayNames) -> LineDat
     minutes: list[tuple[str, list[float]]] = [
         (names.activity(a), [w.wait_mean_minutes for w in full[a]]) for a in kept
     ]
+    tips = [names.activity_tip(a) for a in kept]
     if rest:
         minutes.append(
             (
@@ -83,12 +85,16 @@ def wait_lines(weekly: Sequence[WeeklyActivity], names: DisplayNames) -> LineDat
                 ],
             )
         )
+        tips.append(
+            f"{others_label(len(rest), 'activities')}, weighted by arrivals: "
+            + ", ".join(names.activity_tip(a) for a in rest)
+        )
     unit = wait_unit(m * HOURS for _, values in minutes for m in values)
     series = [
         Series(name=short(name, LEGEND_CHARS), values=[unit.show(m * HOURS) for m in values])
         for name, values in minutes
     ]
-    return LineData(weeks=[float(w) for w in weeks], series=series, unit=unit)
+    return LineData(weeks=[float(w) for w in weeks], series=series, tips=tips, unit=unit)
 
 
 def utilisation_bars(roles: Sequence[RoleRecord], names: DisplayNames) -> BarData:
@@ -106,7 +112,10 @@ def utilisation_bars(roles: Sequence[RoleRecord], names: DisplayNames) -> BarDat
             [r.utilisation.mean for r in rest], [r.available_hours_per_week.mean for r in rest]
         )
         categories.append(others_label(len(rest), "roles"))
-        tips.append("Weighted by on-duty hours: " + ", ".join(names.role_tip(r.role) for r in rest))
+        tips.append(
+            f"{others_label(len(rest), 'roles')}, weighted by on-duty hours: "
+            + ", ".join(names.role_tip(r.role) for r in rest)
+        )
         values.append(100 * _finite(pooled))
         low.append(100 * _finite(pooled))
         high.append(100 * _finite(pooled))
@@ -174,7 +183,7 @@ def booking_bars(acts: Sequence[ActivityRecord], names: DisplayNames) -> BarData
         rows.append(
             (
                 others_label(len(rest), "activities"),
-                "Weighted by attended contacts: "
+                f"{others_label(len(rest), 'activities')}, weighted by attended contacts: "
                 + ", ".join(names.activity_tip(a.activity) for a in rest),
                 [
                     100
