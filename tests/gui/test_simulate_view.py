@@ -203,8 +203,12 @@ def test_at_most_fifteen_bars_or_series(window: MainWindow, qtbot: Any) -> None:
     others = view.util_chart.tooltip_at(1.0, -14.0)
     assert others.startswith("Others (") and "roles), weighted by on-duty hours: " in others
     assert "Receptionist / administrator (ADMIN)" in others
-    for chart in (view.dist_chart, view.booking_chart):
-        assert len(chart.getPlotItem().getAxis("left")._tickLevels[0]) <= 15
+    for chart in (view.util_chart, view.dist_chart):  # bars side by side
+        bars = [i for i in chart.getPlotItem().items if type(i).__name__ == "BarGraphItem"]
+        assert sum(len(b.opts["width"]) for b in bars) <= 15
+    assert view.dist_chart.title().startswith("Wait percentiles, the 5 longest p90 waits of 1")
+    # stacked: one bar per activity, its parts the 7 NHS categories
+    assert len(view.booking_chart.getPlotItem().getAxis("left")._tickLevels[0]) <= 15
     window.document.undo_stack.setClean()
 
 

@@ -76,6 +76,11 @@ def top_n(
     return ordered[: n - 1], ordered[n - 1 :]
 
 
+def groups_that_fit(series: int) -> int:
+    """How many groups of ``series`` bars side by side keep a chart within MAX_SERIES bars."""
+    return max(1, MAX_SERIES // max(1, series))
+
+
 def others_label(count: int, noun: str) -> str:
     return f"Others ({count} {noun})"
 

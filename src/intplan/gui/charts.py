@@ -116,6 +116,12 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             return self._line_tip(x, y)
         return ""
 
+    def set_title(self, title: str) -> None:
+        self.getPlotItem().setTitle(title, size="10pt")
+
+    def title(self) -> str:
+        return str(self.getPlotItem().titleLabel.text)
+
     def set_axis_titles(self, x_label: str, y_label: str) -> None:
         item = self.getPlotItem()
         item.setLabel("bottom", x_label)

@@ -284,6 +284,12 @@ class SimulateView(QWidget):
         dist = wait_percentile_bars(acts, names)
         wait_name = dist.unit.name if dist.unit is not None else "hours"
         self.dist_chart.set_axis_titles(f"Wait ({wait_name})", "")
+        self.dist_chart.set_title(
+            f"Wait percentiles, the {len(dist.categories)} longest p90 waits of "
+            f"{len(dist.categories) + dist.left_out} (95% CI; all in the table)"
+            if dist.left_out
+            else "Wait percentiles by activity (95% CI)"
+        )
         self.dist_chart.hbars(
             dist.categories, dist.series, tips=dist.tips, fmt=lambda v: f"{v:,.1f} {wait_name}"
         )

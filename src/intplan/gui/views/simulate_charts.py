@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from intplan.gui.chart_style import (
     LEGEND_CHARS,
     MAX_LINES,
-    MAX_SERIES,
     DisplayNames,
     WaitUnit,
     bucket_label,
+    groups_that_fit,
     others_label,
     short,
     top_n,
@@ -36,6 +36,7 @@ class BarData:
     tips: list[str]  # full names with codes
     series: list[Series]
     unit: WaitUnit | None = None  # for waits: the unit the values are in
+    left_out: int = 0  # items not drawn (they are in the table)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -131,8 +132,10 @@ _PERCENTILES = (
 
 
 def wait_percentile_bars(acts: Sequence[ActivityRecord], names: DisplayNames) -> BarData:
-    """p50, p90 and p95 waits per activity (95% CI), longest p90 first, at most 15."""
-    chosen = sorted(acts, key=lambda a: -_finite(a.wait_p90_minutes.mean))[:MAX_SERIES]
+    """p50, p90 and p95 waits (95% CI) of the activities with the longest p90 wait: as many
+    as keep the chart within 15 bars (the table has every activity)."""
+    fits = groups_that_fit(len(_PERCENTILES))
+    chosen = sorted(acts, key=lambda a: -_finite(a.wait_p90_minutes.mean))[:fits]
     longest = [
         _finite(getattr(a, attr).high, getattr(a, attr).mean) * HOURS
         for a in chosen
@@ -159,6 +162,7 @@ def wait_percentile_bars(acts: Sequence[ActivityRecord], names: DisplayNames) ->
         tips=[names.activity_tip(a.activity) for a in chosen],
         series=series,
         unit=unit,
+        left_out=len(acts) - len(chosen),
     )
 
 
