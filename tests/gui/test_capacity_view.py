@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 
 from intplan.domain import Scenario
 from intplan.examples import load_template
@@ -67,3 +67,23 @@ def test_at_most_fifteen_bars_and_non_serving_roles_left_out(
         assert f"({code})" in view.left_out.text()
         assert all(f"({code})" not in view.role_chart.tooltip_at(1.0, -n) for n in range(14))
     view.window().document.undo_stack.setClean()
+
+
+def test_tables_name_roles_and_activities_with_codes_on_hover(
+    qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
+) -> None:
+    view = _capacity(qtbot, tiny, prompts, settings)
+    roles = view.role_model
+    shown = {roles.index(r, 0).data(): roles.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
+             for r in range(roles.rowCount())}  # fmt: skip
+    assert shown["Practice nurse"] == "Practice nurse (PN)"
+    acts = view.activity_model
+    names = [acts.index(r, 0).data() for r in range(acts.rowCount())]
+    assert "Same-day consultation" in names
+    # another workbook brings its own names
+    view.ctx.document.reset(load_template("dorset-bcp"), None)
+    view.refresh()
+    roles = view.role_model
+    names = {roles.index(r, 0).data() for r in range(roles.rowCount())}
+    assert "Receptionist / administrator" in names
+    view.ctx.document.undo_stack.setClean()

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -44,8 +45,7 @@ def _percent(value: Any) -> str:
     return f"{100 * value:.0f}%" if math.isfinite(value) else "no one on duty"
 
 
-ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
-    Column(header="Role", value=lambda r: r.role),
+_ROLE_FIGURES: tuple[Column[RoleCapacity], ...] = (
     Column(header="Headcount", value=lambda r: r.headcount, fmt=fmt_number(0), numeric=True),
     Column(header="FTE", value=lambda r: r.fte, fmt=fmt_number(1), numeric=True),
     Column(
@@ -81,8 +81,16 @@ ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
     ),
 )
 
-ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
-    Column(header="Activity", value=lambda r: r.activity),
+
+def role_columns(names: DisplayNames) -> tuple[Column[RoleCapacity], ...]:
+    """The role table: roles by name, the code on hover."""
+    role: Column[RoleCapacity] = Column(
+        header="Role", value=lambda r: names.role(r.role), tooltip=lambda r: names.role_tip(r.role)
+    )
+    return (role, *_ROLE_FIGURES)
+
+
+_ACTIVITY_FIGURES: tuple[Column[ActivityDemand], ...] = (
     Column(
         header="Contacts per week",
         value=lambda r: r.contacts_per_week,
@@ -110,7 +118,9 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
         numeric=True,
         header_tooltip="Minutes of the roles that serve it, plus home-visit travel",
     ),
-    Column(header="Preferred role", value=lambda r: r.preferred_role),
+)
+
+_ACTIVITY_TAIL: tuple[Column[ActivityDemand], ...] = (
     Column(
         header="Unserved contacts",
         value=lambda r: r.unserved_contacts_per_week,
@@ -120,6 +130,26 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
         colour=lambda r: SHORTFALL if r.unserved_contacts_per_week > 0 else None,
     ),
 )
+
+
+def activity_columns(names: DisplayNames) -> tuple[Column[ActivityDemand], ...]:
+    """The activity table: activities and their preferred role by name, codes on hover."""
+    activity: Column[ActivityDemand] = Column(
+        header="Activity",
+        value=lambda r: names.activity(r.activity),
+        tooltip=lambda r: names.activity_tip(r.activity),
+    )
+    preferred: Column[ActivityDemand] = Column(
+        header="Preferred role",
+        value=lambda r: names.role(r.preferred_role),
+        tooltip=lambda r: names.role_tip(r.preferred_role),
+    )
+    return (activity, *_ACTIVITY_FIGURES, preferred, *_ACTIVITY_TAIL)
+
+
+#: the tables' columns with codes only (no scenario's names), for model checks
+ROLE_COLUMNS = role_columns(DisplayNames.codes_only())
+ACTIVITY_COLUMNS = activity_columns(DisplayNames.codes_only())
 
 RATE_COLUMNS: tuple[Column[DemandRate], ...] = (
     Column(header="Activity", value=lambda r: r.activity),
@@ -197,8 +227,9 @@ class CapacityView(QWidget):
         self.left_out = QLabel()
         self.left_out.setObjectName("hint")
         self.left_out.setWordWrap(True)
-        self.role_model = RecordTableModel(ROLE_COLUMNS)
-        self.activity_model = RecordTableModel(ACTIVITY_COLUMNS)
+        self.names = DisplayNames.from_scenario(ctx.document.scenario)
+        self.role_model = RecordTableModel(role_columns(self.names))
+        self.activity_model = RecordTableModel(activity_columns(self.names))
         self.rate_model = RecordTableModel(RATE_COLUMNS, on_edit=self._edit_rate)
         self.intervention_model = RecordTableModel(
             INTERVENTION_COLUMNS, on_edit=self._edit_intervention
@@ -219,9 +250,10 @@ class CapacityView(QWidget):
         chart_layout.addWidget(self.left_out)
 
         tables = QTabWidget()
+        views: list[QTableView] = []
         for title, model, widths in (
-            ("Capacity by role", self.role_model, (80, 90, 70, 170, 160)),
-            ("Demand by activity", self.activity_model, (90, 150, 160)),
+            ("Capacity by role", self.role_model, (180, 90, 70, 170, 160)),
+            ("Demand by activity", self.activity_model, (200, 150, 160)),
             ("Demand rates (edit)", self.rate_model, (80, 80, 180)),
             ("Interventions (edit)", self.intervention_model, (150, 220, 70, 80, 80, 90, 90, 90)),
         ):
@@ -229,7 +261,9 @@ class CapacityView(QWidget):
             view.setModel(model)
             fit_columns(view, widths)
             tables.addTab(view, title)
+            views.append(view)
         self.tables = tables
+        self.role_table, self.activity_table = views[0], views[1]
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
@@ -266,6 +300,13 @@ class CapacityView(QWidget):
 
     def refresh(self) -> None:
         s = self.ctx.document.scenario
+        names = DisplayNames.from_scenario(s)
+        if names != self.names:  # another workbook: its own names in the tables
+            self.names = names
+            self.role_model = RecordTableModel(role_columns(names))
+            self.activity_model = RecordTableModel(activity_columns(names))
+            self.role_table.setModel(self.role_model)
+            self.activity_table.setModel(self.activity_model)
         self.table_data = capacity_table(s)
         self._stale = False
         current = self.int_combo.currentData()
@@ -299,7 +340,7 @@ class CapacityView(QWidget):
         )
         self.role_model.set_rows(unit.roles)
         self.activity_model.set_rows(unit.activities)
-        names = DisplayNames.from_scenario(self.ctx.document.scenario)
+        names = self.names
         work = workload_bars(unit.activities, names)
         self.demand_chart.hbars(work.categories, work.series, tips=work.tips, fmt=_hours)
         roles, left_out = role_bars(unit.roles, names)
