@@ -268,8 +268,10 @@ class CapacityView(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
         split.addWidget(tables)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        split.setSizes([400, 300])  # in proportion: the tables keep several rows in view
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Demand & capacity"))
         layout.addWidget(
