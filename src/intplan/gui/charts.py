@@ -18,6 +18,8 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QCursor, QFont, QResizeEvent
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from intplan.gui.chart_style import WaitUnit
+
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
 #: a calm, colour-blind-safe palette (Okabe-Ito)
@@ -48,6 +50,17 @@ class Series:
     values: Sequence[float]
     low: Sequence[float] | None = None  # lower CI bound
     high: Sequence[float] | None = None  # upper CI bound
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BarData:
+    """What a bar chart draws: labels, their tooltips and the series."""
+
+    categories: list[str]  # axis labels (names, shortened)
+    tips: list[str]  # full names with codes
+    series: list[Series]
+    unit: WaitUnit | None = None  # for waits: the unit the values are in
+    left_out: int = 0  # items not drawn (they are in the table)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from intplan.gui.chart_style import DisplayNames, others_label, short, top_n
-from intplan.gui.charts import Series
-from intplan.gui.views.simulate_charts import BarData
+from intplan.gui.charts import BarData, Series
 from intplan.services.capacity import ActivityDemand, RoleCapacity
 
 

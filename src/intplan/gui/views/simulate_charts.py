@@ -24,19 +24,10 @@ from intplan.gui.chart_style import (
     wait_unit,
     weighted_mean,
 )
-from intplan.gui.charts import Series
+from intplan.gui.charts import BarData, Series
 from intplan.services.simulate import ActivityRecord, RoleRecord, WeeklyActivity
 
 HOURS = 1 / 60  # the service reports minutes
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class BarData:
-    categories: list[str]  # axis labels (names, shortened)
-    tips: list[str]  # full names with codes
-    series: list[Series]
-    unit: WaitUnit | None = None  # for waits: the unit the values are in
-    left_out: int = 0  # items not drawn (they are in the table)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
