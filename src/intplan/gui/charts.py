@@ -1,27 +1,47 @@
-"""pyqtgraph charts used by the views: grouped bars, lines with CI bands, intervals."""
+"""pyqtgraph charts used by the views: grouped and stacked bars, lines with CI bands.
+
+One style for every chart (the rules themselves are in :mod:`intplan.gui.chart_style`):
+the legend sits below the plot, never over the data; a single series is named by the
+axis title instead; hovering a bar or a line shows what it is, by name and code, with
+its figures.
+"""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor, QCursor, QFont, QResizeEvent
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from intplan.gui.chart_style import WaitUnit
 
 pg.setConfigOptions(antialias=True, background="w", foreground="#333")
 
 #: a calm, colour-blind-safe palette (Okabe-Ito)
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+#: the legend's row and column in pyqtgraph's PlotItem grid: below the bottom axis
+_LEGEND_CELL = (4, 1)
+#: a legend entry's width in pixels, for choosing how many fit side by side
+_LEGEND_ENTRY_PX = 165
+_SAMPLE_PX = 24
+_LEGEND_ROW_PX = 22  # a label in 8 pt is 21 pixels high
+#: room the left axis (tick labels and title) takes from the chart's width
+_AXIS_PX = 80
 
 
 def colour(n: int, alpha: int = 255) -> QColor:
     c = QColor(PALETTE[n % len(PALETTE)])
     c.setAlpha(alpha)
     return c
+
+
+def plain_number(value: float) -> str:
+    return f"{value:,.1f}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,31 +52,104 @@ class Series:
     high: Sequence[float] | None = None  # upper CI bound
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BarData:
+    """What a bar chart draws: labels, their tooltips and the series."""
+
+    categories: list[str]  # axis labels (names, shortened)
+    tips: list[str]  # full names with codes
+    series: list[Series]
+    unit: WaitUnit | None = None  # for waits: the unit the values are in
+    left_out: int = 0  # items not drawn (they are in the table)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tip:
+    """A rectangle in data coordinates and what hovering it says."""
+
+    x0: float
+    x1: float
+    y0: float
+    y1: float
+    text: str
+
+
 class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
-    """A plot with a title, axis labels with units, a grid and a legend."""
+    """A plot with a title, axis titles with units, a grid, a legend below and tooltips.
+
+    ``x_label`` titles the bottom axis and ``y_label`` the left one, whichever way the
+    bars run: for :meth:`hbars` the values are on the bottom axis and the categories on
+    the left (give ``y_label=""``: the category names say what they are).
+    """
 
     def __init__(self, title: str, x_label: str, y_label: str, parent: QWidget | None = None):
         super().__init__(parent=parent)
-        self.setMinimumHeight(220)
+        self.setMinimumHeight(180)
         item = self.getPlotItem()
-        item.setTitle(title, size="11pt")
+        item.setTitle(title, size="10pt")
         item.setLabel("bottom", x_label)
         item.setLabel("left", y_label)
+        if not y_label:
+            item.getAxis("left").showLabel(False)  # no empty title taking a column
         item.showGrid(x=False, y=True, alpha=0.2)
         item.setMenuEnabled(False)
         font = QFont()
         font.setPointSize(8)
         for axis in ("bottom", "left"):
             item.getAxis(axis).setTickFont(font)
-        self._legend = item.addLegend(offset=(-10, 10), labelTextSize="8pt")
+        # offset=None: laid out in the plot's grid below the axes, not floating over data
+        self._legend = pg.LegendItem(offset=None, labelTextSize="8pt", verSpacing=0)
+        self._legend.layout.setContentsMargins(0, 2, 0, 2)
+        self._legend.setParentItem(item)
+        item.layout.addItem(self._legend, *_LEGEND_CELL)
+        item.layout.setAlignment(self._legend, Qt.AlignmentFlag.AlignHCenter)
+        self._tips: list[_Tip] = []
+        self._lines: tuple[np.ndarray, list[tuple[str, np.ndarray]], Callable[[float], str]] | None
+        self._lines = None
         self.empty_text = pg.TextItem("", color="#888", anchor=(0.5, 0.5))
         self.addItem(self.empty_text)
+        self.scene().sigMouseMoved.connect(self._hover)
         self.set_empty("Nothing to show yet")
 
+    # -- what the tests and views read ------------------------------------------
+    def axis_title(self, side: str) -> str:
+        """The title of the ``bottom`` or ``left`` axis ("" when hidden)."""
+        axis = self.getPlotItem().getAxis(side)
+        return str(axis.labelText) if axis.label.isVisible() else ""
+
+    def legend_names(self) -> list[str]:
+        return [label.text for _, label in self._legend.items]
+
+    def tooltip_at(self, x: float, y: float) -> str:
+        """What hovering the data point (x, y) shows ("" over nothing)."""
+        for tip in self._tips:
+            if tip.x0 <= x <= tip.x1 and tip.y0 <= y <= tip.y1:
+                return tip.text
+        if self._lines is not None:
+            return self._line_tip(x, y)
+        return ""
+
+    def set_title(self, title: str) -> None:
+        self.getPlotItem().setTitle(title, size="10pt")
+
+    def title(self) -> str:
+        return str(self.getPlotItem().titleLabel.text)
+
+    def set_axis_titles(self, x_label: str, y_label: str) -> None:
+        item = self.getPlotItem()
+        item.setLabel("bottom", x_label)
+        item.setLabel("left", y_label)
+        item.getAxis("left").showLabel(bool(y_label))
+
+    # -- drawing ------------------------------------------------------------------
     def clear_chart(self) -> None:
         item = self.getPlotItem()
         item.clear()
         self._legend.clear()
+        self._legend.hide()
+        self._legend.setFixedHeight(0)
+        self._tips = []
+        self._lines = None
         self.addItem(self.empty_text)
         self.empty_text.setText("")
 
@@ -65,10 +158,18 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.empty_text.setText(message)
         self.empty_text.setPos(0.5, 0.5)
         self.getPlotItem().getAxis("bottom").setTicks(None)
+        self.getPlotItem().getAxis("left").setTicks(None)
         self.setXRange(0, 1)
         self.setYRange(0, 1)
 
-    def bars(self, categories: Sequence[str], series: Sequence[Series]) -> None:
+    def bars(
+        self,
+        categories: Sequence[str],
+        series: Sequence[Series],
+        *,
+        tips: Sequence[str] | None = None,
+        fmt: Callable[[float], str] = plain_number,
+    ) -> None:
         """Grouped vertical bars, one group per category, with optional CI whiskers."""
         self.clear_chart()
         if not categories or not series:
@@ -84,8 +185,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 x=x, height=heights, width=width * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
             self.addItem(bar)
-            if n > 1:  # one series is named by the axis title; a legend would hide bars
-                self._legend.addItem(bar, s.name)
+            self._add_legend(bar, s.name, n)
             if s.low is not None and s.high is not None:
                 low = np.asarray(s.low, dtype=float)
                 high = np.asarray(s.high, dtype=float)
@@ -94,12 +194,22 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                         x=x, y=heights, top=high - heights, bottom=heights - low, beam=width * 0.4
                     )
                 )
+        self._category_tips(categories, series, tips, fmt, vertical=True)
         self.getPlotItem().getAxis("bottom").setTicks([list(enumerate(categories))])
+        self.getPlotItem().getAxis("left").setTicks(None)
         self.setXRange(-0.6, len(categories) - 0.4, padding=0)
         self.enableAutoRange(axis="y")
+        self._finish_legend(n)
 
-    def hbars(self, categories: Sequence[str], series: Sequence[Series]) -> None:
-        """Grouped horizontal bars (first category at the top): readable with many roles."""
+    def hbars(
+        self,
+        categories: Sequence[str],
+        series: Sequence[Series],
+        *,
+        tips: Sequence[str] | None = None,
+        fmt: Callable[[float], str] = plain_number,
+    ) -> None:
+        """Grouped horizontal bars (first category at the top): readable with long names."""
         self.clear_chart()
         if not categories or not series:
             self.set_empty("No data")
@@ -112,13 +222,14 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             y = y0 + 0.4 - height * (k + 0.5)
             widths = np.asarray(s.values, dtype=float)
             ends = np.asarray(s.high, dtype=float) if s.high is not None else widths
-            top = max(top, float(np.nanmax(np.concatenate([widths, ends]))) if len(widths) else 0.0)
+            both = np.concatenate([widths, ends])
+            if np.isfinite(both).any():
+                top = max(top, float(np.nanmax(both)))
             bar = pg.BarGraphItem(
                 x0=0, y=y, width=widths, height=height * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
             self.addItem(bar)
-            if n > 1:
-                self._legend.addItem(bar, s.name)
+            self._add_legend(bar, s.name, n)
             if s.low is not None and s.high is not None:
                 low = np.asarray(s.low, dtype=float)
                 high = np.asarray(s.high, dtype=float)
@@ -127,14 +238,50 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                         x=widths, y=y, right=high - widths, left=widths - low, beam=height * 0.4
                     )
                 )
-        item = self.getPlotItem()
-        item.getAxis("left").setTicks([list(zip(y0, categories, strict=True))])
-        item.getAxis("bottom").setTicks(None)
-        self.setYRange(-len(categories) + 0.4, 0.6, padding=0)
+        self._category_tips(categories, series, tips, fmt, vertical=False, right=top)
+        self._category_axis_left(categories)
         self.setXRange(0, top * 1.05 if top > 0 else 1.0, padding=0)
+        self._finish_legend(n)
 
-    def lines(self, x: Sequence[float], series: Sequence[Series]) -> None:
-        """Lines over x, each with a shaded confidence band when low/high are given."""
+    def stacked_hbars(
+        self,
+        categories: Sequence[str],
+        series: Sequence[Series],
+        *,
+        tips: Sequence[str] | None = None,
+        fmt: Callable[[float], str] = plain_number,
+    ) -> None:
+        """Horizontal bars made of the series end to end (e.g. shares adding up to 100%)."""
+        self.clear_chart()
+        if not categories or not series:
+            self.set_empty("No data")
+            return
+        y = -np.arange(len(categories), dtype=float)
+        left = np.zeros(len(categories))
+        for k, s in enumerate(series):
+            widths = np.nan_to_num(np.asarray(s.values, dtype=float))
+            bar = pg.BarGraphItem(
+                x0=left.copy(), y=y, width=widths, height=0.7, brush=colour(k), pen=pg.mkPen("w")
+            )
+            self.addItem(bar)
+            self._add_legend(bar, s.name, 2)  # each part needs its name, even alone
+            left += widths
+        right = float(left.max()) if len(left) else 0.0
+        self._category_tips(categories, series, tips, fmt, vertical=False, right=right)
+        self._category_axis_left(categories)
+        self.setXRange(0, right if right > 0 else 1.0, padding=0.02)
+        self._finish_legend(2)
+
+    def lines(
+        self,
+        x: Sequence[float],
+        series: Sequence[Series],
+        *,
+        tips: Sequence[str] | None = None,
+        fmt: Callable[[float], str] = plain_number,
+    ) -> None:
+        """Lines over x, each with a shaded confidence band when low/high are given;
+        ``tips`` names each series in full for the tooltip (default: its name)."""
         self.clear_chart()
         if len(x) == 0 or not series:
             self.set_empty("No data")
@@ -152,15 +299,116 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 np.asarray(s.values, dtype=float),
                 pen=pg.mkPen(colour(k), width=2, style=style),
             )
-            self._legend.addItem(curve, s.name)
-        self.getPlotItem().getAxis("bottom").setTicks(None)
+            self._add_legend(curve, s.name, len(series))
+        names = tips if tips is not None else [s.name for s in series]
+        self._lines = (
+            xs,
+            [
+                (name, np.asarray(s.values, dtype=float))
+                for name, s in zip(names, series, strict=True)
+            ],
+            fmt,
+        )
+        item = self.getPlotItem()
+        item.getAxis("bottom").setTicks(None)
+        item.getAxis("left").setTicks(None)
         self.enableAutoRange()
-        # many series: a short, wide legend in headroom above the lines, not over them
-        columns = min(len(series), 5)  # five fit above a chart in a view's column
-        rows = math.ceil(len(series) / columns)
-        self._legend.setColumnCount(columns)
-        tops = [np.nanmax(np.asarray(s.high if s.high is not None else s.values, dtype=float))
-                for s in series]  # fmt: skip
-        top = max((t for t in tops if np.isfinite(t)), default=0.0)
-        if top > 0:
-            self.setYRange(0, top * (1.0 + 0.2 * rows), padding=0)
+        self._finish_legend(len(series))
+
+    # -- helpers --------------------------------------------------------------------
+    def _add_legend(self, item: object, name: str, count: int) -> None:
+        if count > 1:  # one series is named by the axis title
+            self._legend.addItem(item, name)
+
+    def _finish_legend(self, count: int) -> None:
+        if count <= 1 or not self._legend.items:
+            return
+        self._fit_legend()
+        self._legend.show()
+
+    def _fit_legend(self) -> None:
+        """As many legend entries side by side as the chart's width holds (at most 5)."""
+        count = len(self._legend.items)
+        if count:
+            fits = max(1, (self.width() - _AXIS_PX) // _LEGEND_ENTRY_PX)
+            columns = min(count, fits, 5)
+            self._legend.setColumnCount(columns)
+            grid = self._legend.layout
+            for k in range(columns):  # samples keep their size; names take the width
+                grid.setColumnMaximumWidth(2 * k, _SAMPLE_PX)
+                grid.setColumnStretchFactor(2 * k + 1, 1)
+            # its rows only: the plot's grid would otherwise stretch the legend's rows apart
+            rows = math.ceil(count / columns)
+            self._legend.setFixedHeight(rows * _LEGEND_ROW_PX + 4)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_legend", None) is not None:  # Qt resizes during __init__ too
+            self._fit_legend()
+
+    def _category_axis_left(self, categories: Sequence[str]) -> None:
+        item = self.getPlotItem()
+        ticks = [(-float(n), name) for n, name in enumerate(categories)]
+        left = item.getAxis("left")
+        left.setTicks([ticks])
+        # the first and last names sit half a row from the ends: draw them all the same
+        left.setStyle(hideOverlappingLabels=False)
+        item.getAxis("bottom").setTicks(None)
+        self.setYRange(-len(categories) + 0.4, 0.6, padding=0)
+
+    def _category_tips(
+        self,
+        categories: Sequence[str],
+        series: Sequence[Series],
+        tips: Sequence[str] | None,
+        fmt: Callable[[float], str],
+        *,
+        vertical: bool,
+        right: float = 0.0,
+    ) -> None:
+        """One tooltip per category band: its full name (and code), then every series."""
+        for n, name in enumerate(categories):
+            lines = [tips[n] if tips is not None else name]
+            for s in series:
+                lines.append(f"{s.name}: {_figure(s, n, fmt)}")
+            text = "\n".join(lines)
+            if vertical:
+                self._tips.append(_Tip(n - 0.5, n + 0.5, -math.inf, math.inf, text))
+            else:
+                self._tips.append(_Tip(-math.inf, math.inf, -n - 0.5, -n + 0.5, text))
+
+    def _line_tip(self, x: float, y: float) -> str:
+        assert self._lines is not None
+        xs, values, fmt = self._lines
+        if len(xs) == 0:
+            return ""
+        i = int(np.argmin(np.abs(xs - x)))
+        near = [(abs(v[i] - y), name, v[i]) for name, v in values if math.isfinite(v[i])]
+        if not near:
+            return ""
+        _, name, value = min(near)
+        return f"{name}\n{self.axis_title('bottom')}: {xs[i]:g}\n{fmt(float(value))}"
+
+    def _hover(self, pos: QPointF) -> None:
+        box = self.getPlotItem().vb
+        if not box.sceneBoundingRect().contains(pos):
+            QToolTip.hideText()
+            return
+        point = box.mapSceneToView(pos)
+        text = self.tooltip_at(point.x(), point.y())
+        if text:
+            QToolTip.showText(QCursor.pos(), text, self)
+        else:
+            QToolTip.hideText()
+
+
+def _figure(s: Series, n: int, fmt: Callable[[float], str]) -> str:
+    value = float(s.values[n])
+    if not math.isfinite(value):
+        return "–"
+    text = fmt(value)
+    if s.low is not None and s.high is not None:
+        low, high = float(s.low[n]), float(s.high[n])
+        if math.isfinite(low) and math.isfinite(high) and (low, high) != (value, value):
+            text += f" (95% CI {fmt(low)}–{fmt(high)})"
+    return text

@@ -12,6 +12,7 @@ from typing import Any
 
 from intplan.domain import Assignment, Intervention, Scenario, Staff
 from intplan.domain.errors import DomainError
+from intplan.domain.settings import spec
 
 MANUAL_RULE = "manual"  # the Assignment.rule for shares a planner set by hand
 _FTE_EPS = 1e-9
@@ -154,3 +155,17 @@ def _person(scenario: Scenario, staff_id: str) -> Staff:
         if s.id == staff_id:
             return s
     raise DomainError("id", f"unknown member of staff {staff_id!r}")
+
+
+def set_setting(scenario: Scenario, key: str, value: float | int | str) -> Scenario:
+    """Change one Settings value; its source records that a planner set it here."""
+    settings = scenario.settings
+    if key not in settings.values():
+        raise DomainError(key, "is not a setting")
+    if getattr(settings, key) == value:
+        return scenario
+    sources = dict(settings.sources)
+    # the default's source, not the previous note, so toggling twice does not nest notes
+    sources[key] = f"planner edit in intplan (default {spec(key).default}: {spec(key).source})"
+    changes: dict[str, Any] = {key: value, "sources": sources}
+    return dataclasses.replace(scenario, settings=dataclasses.replace(settings, **changes))

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QSplitter,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,8 +26,10 @@ from PySide6.QtWidgets import (
 from intplan.domain import DemandRate, Intervention
 from intplan.domain.errors import IntplanError
 from intplan.gui import edits
-from intplan.gui.charts import ChartWidget, Series
+from intplan.gui.chart_style import DisplayNames
+from intplan.gui.charts import ChartWidget
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
+from intplan.gui.views.capacity_charts import role_bars, workload_bars
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.capacity import ActivityDemand, CapacityTable, RoleCapacity, capacity_table
@@ -34,12 +37,15 @@ from intplan.services.capacity import ActivityDemand, CapacityTable, RoleCapacit
 SHORTFALL = "#b3261e"
 
 
+def _hours(value: float) -> str:
+    return f"{value:,.0f} hours/week"
+
+
 def _percent(value: Any) -> str:
     return f"{100 * value:.0f}%" if math.isfinite(value) else "no one on duty"
 
 
-ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
-    Column(header="Role", value=lambda r: r.role),
+_ROLE_FIGURES: tuple[Column[RoleCapacity], ...] = (
     Column(header="Headcount", value=lambda r: r.headcount, fmt=fmt_number(0), numeric=True),
     Column(header="FTE", value=lambda r: r.fte, fmt=fmt_number(1), numeric=True),
     Column(
@@ -75,8 +81,16 @@ ROLE_COLUMNS: tuple[Column[RoleCapacity], ...] = (
     ),
 )
 
-ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
-    Column(header="Activity", value=lambda r: r.activity),
+
+def role_columns(names: DisplayNames) -> tuple[Column[RoleCapacity], ...]:
+    """The role table: roles by name, the code on hover."""
+    role: Column[RoleCapacity] = Column(
+        header="Role", value=lambda r: names.role(r.role), tooltip=lambda r: names.role_tip(r.role)
+    )
+    return (role, *_ROLE_FIGURES)
+
+
+_ACTIVITY_FIGURES: tuple[Column[ActivityDemand], ...] = (
     Column(
         header="Contacts per week",
         value=lambda r: r.contacts_per_week,
@@ -104,7 +118,9 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
         numeric=True,
         header_tooltip="Minutes of the roles that serve it, plus home-visit travel",
     ),
-    Column(header="Preferred role", value=lambda r: r.preferred_role),
+)
+
+_ACTIVITY_TAIL: tuple[Column[ActivityDemand], ...] = (
     Column(
         header="Unserved contacts",
         value=lambda r: r.unserved_contacts_per_week,
@@ -114,6 +130,26 @@ ACTIVITY_COLUMNS: tuple[Column[ActivityDemand], ...] = (
         colour=lambda r: SHORTFALL if r.unserved_contacts_per_week > 0 else None,
     ),
 )
+
+
+def activity_columns(names: DisplayNames) -> tuple[Column[ActivityDemand], ...]:
+    """The activity table: activities and their preferred role by name, codes on hover."""
+    activity: Column[ActivityDemand] = Column(
+        header="Activity",
+        value=lambda r: names.activity(r.activity),
+        tooltip=lambda r: names.activity_tip(r.activity),
+    )
+    preferred: Column[ActivityDemand] = Column(
+        header="Preferred role",
+        value=lambda r: names.role(r.preferred_role),
+        tooltip=lambda r: names.role_tip(r.preferred_role),
+    )
+    return (activity, *_ACTIVITY_FIGURES, preferred, *_ACTIVITY_TAIL)
+
+
+#: the tables' columns with codes only (no scenario's names), for model checks
+ROLE_COLUMNS = role_columns(DisplayNames.codes_only())
+ACTIVITY_COLUMNS = activity_columns(DisplayNames.codes_only())
 
 RATE_COLUMNS: tuple[Column[DemandRate], ...] = (
     Column(header="Activity", value=lambda r: r.activity),
@@ -186,10 +222,14 @@ class CapacityView(QWidget):
         self.int_combo.currentIndexChanged.connect(lambda _: self._show_int())
         self.summary = QLabel()
         self.summary.setObjectName("hint")
-        self.demand_chart = ChartWidget("Demand by activity", "Activity", "Demand (hours/week)")
-        self.role_chart = ChartWidget("Capacity and demand by role", "Hours per week", "")
-        self.role_model = RecordTableModel(ROLE_COLUMNS)
-        self.activity_model = RecordTableModel(ACTIVITY_COLUMNS)
+        self.demand_chart = ChartWidget("Workload by activity", "Workload (hours/week)", "")
+        self.role_chart = ChartWidget("On duty and workload by role", "Hours per week", "")
+        self.left_out = QLabel()
+        self.left_out.setObjectName("hint")
+        self.left_out.setWordWrap(True)
+        self.names = DisplayNames.from_scenario(ctx.document.scenario)
+        self.role_model = RecordTableModel(role_columns(self.names))
+        self.activity_model = RecordTableModel(activity_columns(self.names))
         self.rate_model = RecordTableModel(RATE_COLUMNS, on_edit=self._edit_rate)
         self.intervention_model = RecordTableModel(
             INTERVENTION_COLUMNS, on_edit=self._edit_intervention
@@ -204,12 +244,16 @@ class CapacityView(QWidget):
         charts.addWidget(self.demand_chart)
         charts.addWidget(self.role_chart)
         chart_box = QWidget()
-        chart_box.setLayout(charts)
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addLayout(charts, 1)
+        chart_layout.addWidget(self.left_out)
 
         tables = QTabWidget()
+        views: list[QTableView] = []
         for title, model, widths in (
-            ("Capacity by role", self.role_model, (80, 90, 70, 170, 160)),
-            ("Demand by activity", self.activity_model, (90, 150, 160)),
+            ("Capacity by role", self.role_model, (180, 90, 70, 170, 160)),
+            ("Demand by activity", self.activity_model, (200, 150, 160)),
             ("Demand rates (edit)", self.rate_model, (80, 80, 180)),
             ("Interventions (edit)", self.intervention_model, (150, 220, 70, 80, 80, 90, 90, 90)),
         ):
@@ -217,13 +261,17 @@ class CapacityView(QWidget):
             view.setModel(model)
             fit_columns(view, widths)
             tables.addTab(view, title)
+            views.append(view)
         self.tables = tables
+        self.role_table, self.activity_table = views[0], views[1]
 
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(chart_box)
         split.addWidget(tables)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 3)
+        split.setChildrenCollapsible(False)
+        split.setSizes([400, 300])  # in proportion: the tables keep several rows in view
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Demand & capacity"))
         layout.addWidget(
@@ -254,6 +302,13 @@ class CapacityView(QWidget):
 
     def refresh(self) -> None:
         s = self.ctx.document.scenario
+        names = DisplayNames.from_scenario(s)
+        if names != self.names:  # another workbook: its own names in the tables
+            self.names = names
+            self.role_model = RecordTableModel(role_columns(names))
+            self.activity_model = RecordTableModel(activity_columns(names))
+            self.role_table.setModel(self.role_model)
+            self.activity_table.setModel(self.activity_model)
         self.table_data = capacity_table(s)
         self._stale = False
         current = self.int_combo.currentData()
@@ -287,21 +342,18 @@ class CapacityView(QWidget):
         )
         self.role_model.set_rows(unit.roles)
         self.activity_model.set_rows(unit.activities)
-        acts = [a for a in unit.activities if a.hours_per_week > 0]
-        self.demand_chart.bars(
-            [a.activity for a in acts],
-            [Series(name="Workload (hours/week)", values=[a.hours_per_week for a in acts])],
+        names = self.names
+        work = workload_bars(unit.activities, names)
+        self.demand_chart.hbars(work.categories, work.series, tips=work.tips, fmt=_hours)
+        roles, left_out = role_bars(unit.roles, names)
+        self.role_chart.hbars(roles.categories, roles.series, tips=roles.tips, fmt=_hours)
+        self.left_out.setText(
+            "Not in the role chart (no modelled patient activity; see the table): "
+            + ", ".join(left_out)
+            if left_out
+            else ""
         )
-        roles = sorted(
-            unit.roles, key=lambda r: -max(r.capacity_hours_per_week, r.demand_hours_per_week)
-        )
-        self.role_chart.hbars(
-            [r.role for r in roles],
-            [
-                Series(name="On duty", values=[r.capacity_hours_per_week for r in roles]),
-                Series(name="Workload", values=[r.demand_hours_per_week for r in roles]),
-            ],
-        )
+        self.left_out.setVisible(bool(left_out))
 
     # -- edits ---------------------------------------------------------------------
     def _edit_rate(self, rate: DemandRate, col: Column[DemandRate], value: Any) -> bool:

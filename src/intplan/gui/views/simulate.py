@@ -1,107 +1,61 @@
-"""Simulate: settings, Run with progress and Cancel, charts with CI bands, a KPI table."""
+"""Simulate: settings and patient-behaviour switches, Run with progress and Cancel, charts
+with CI bands, and result tables (by activity and by INT) with the service's own figures."""
 
 from __future__ import annotations
 
-import math
 import os
 import threading
-from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QGridLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QSpinBox,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from intplan.gui.charts import ChartWidget, Series
-from intplan.gui.models.table import Column, RecordTableModel, fmt_number, fmt_percent
+from intplan.domain.settings import UNMET_DESTINATIONS
+from intplan.gui.behaviours import BehaviourSwitchesWidget
+from intplan.gui.chart_style import DisplayNames
+from intplan.gui.charts import ChartWidget
+from intplan.gui.models.table import RecordTableModel
 from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
+from intplan.gui.views.simulate_charts import (
+    booking_bars,
+    utilisation_bars,
+    wait_lines,
+    wait_percentile_bars,
+)
+from intplan.gui.views.simulate_tables import (
+    HOURS,
+    INT_COLUMNS,
+    activity_columns,
+    ci_text,
+)
 from intplan.services.progress import Progress
 from intplan.services.simulate import (
-    ActivityRecord,
+    IntRecord,
     SimulationOptions,
     SimulationResult,
     run_simulation,
 )
 
-
-class Interval(Protocol):
-    """A mean with its 95% confidence interval, as the simulation service reports it."""
-
-    @property
-    def mean(self) -> float: ...
-    @property
-    def low(self) -> float: ...
-    @property
-    def high(self) -> float: ...
-    @property
-    def n(self) -> int: ...
+#: the activity columns without a scenario's names (codes only), for model checks
+KPI_COLUMNS = activity_columns(DisplayNames.codes_only())
 
 
-def _ci(e: Interval, scale: float = 1.0, decimals: int = 1) -> str:
-    if not math.isfinite(e.mean):
-        return "–"
-    if not (math.isfinite(e.low) and math.isfinite(e.high)) or e.n < 2:
-        return f"{e.mean * scale:,.{decimals}f}"
-    return f"{e.mean * scale:,.{decimals}f} ({e.low * scale:,.{decimals}f}–{e.high * scale:,.{decimals}f})"
-
-
-HOURS = 1 / 60  # the service reports minutes; planners read hours
-
-KPI_COLUMNS: tuple[Column[ActivityRecord], ...] = (
-    Column(header="Activity", value=lambda r: r.activity),
-    Column(
-        header="Requests per week",
-        value=lambda r: r.arrivals_per_week.mean,
-        fmt=fmt_number(0),
-        numeric=True,
-        tooltip=lambda r: f"95% CI {_ci(r.arrivals_per_week, decimals=0)}",
-    ),
-    Column(
-        header="Mean wait (hours)",
-        value=lambda r: r.wait_mean_minutes.mean * HOURS,
-        fmt=fmt_number(1),
-        numeric=True,
-        tooltip=lambda r: f"95% CI {_ci(r.wait_mean_minutes, HOURS)}",
-    ),
-    Column(
-        header="p90 wait (hours)",
-        value=lambda r: r.wait_p90_minutes.mean * HOURS,
-        fmt=fmt_number(1),
-        numeric=True,
-        tooltip=lambda r: f"95% CI {_ci(r.wait_p90_minutes, HOURS)}",
-    ),
-    Column(
-        header="Within target",
-        value=lambda r: r.within_target_share.mean,
-        fmt=fmt_percent(0),
-        numeric=True,
-        tooltip=lambda r: f"95% CI {_ci(r.within_target_share, 100, 0)} %",
-    ),
-    Column(
-        header="Escalations per week",
-        value=lambda r: r.escalations_per_week.mean,
-        fmt=fmt_number(1),
-        numeric=True,
-        header_tooltip="Waits beyond the activity's tolerance that go to ED",
-    ),
-    Column(
-        header="Backlog at end (requests)",
-        value=lambda r: r.backlog_end.mean,
-        fmt=fmt_number(0),
-        numeric=True,
-    ),
-)
+def _percent(value: float) -> str:
+    return f"{value:.0f}%"
 
 
 class SimulateView(QWidget):
@@ -109,6 +63,7 @@ class SimulateView(QWidget):
         super().__init__()
         self.ctx = ctx
         self.result: SimulationResult | None = None
+        self.names = DisplayNames.from_scenario(ctx.document.scenario)
         settings = ctx.document.scenario.settings
 
         self.replications = QSpinBox()
@@ -144,15 +99,25 @@ class SimulateView(QWidget):
         form.addRow("Horizon", self.weeks)
         form.addRow("Seed", self.seed)
         form.addRow("Workers", self.workers)
+        self.behaviours = BehaviourSwitchesWidget(ctx.document)
+        self.behaviour_boxes = self.behaviours.boxes
         self.runs = RunPanel(
             ctx, run_text="Run simulation", on_run=self.run, failure_title="Simulation failed"
         )
         box = QGroupBox("Settings")
         box_layout = QVBoxLayout(box)
         box_layout.addLayout(form)
+        box_layout.addWidget(self.behaviours)
         box_layout.addWidget(self.runs)
         box_layout.addStretch()
-        box.setMaximumWidth(300)
+        # a scroll area: the run controls stay reachable on a short (768-pixel) screen
+        controls = QScrollArea()
+        controls.setWidget(box)
+        controls.setWidgetResizable(True)
+        controls.setFrameShape(QFrame.Shape.NoFrame)
+        controls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        controls.setMinimumWidth(box.sizeHint().width() + 16)
+        controls.setMaximumWidth(320)
 
         self.int_combo = QComboBox()
         self.int_combo.setMinimumContentsLength(12)
@@ -161,52 +126,73 @@ class SimulateView(QWidget):
         self.headline.setObjectName("hint")
         self.headline.setWordWrap(True)
         self.wait_chart = ChartWidget("Mean wait by week", "Week after warm-up", "Wait (hours)")
-        self.util_chart = ChartWidget("Utilisation by role (95% CI)", "Role", "Utilisation (%)")
-        self.dist_chart = ChartWidget(
-            "Wait distribution by activity (95% CI)", "Activity", "Wait (hours)"
+        self.dist_chart = ChartWidget("Wait percentiles by activity (95% CI)", "Wait (hours)", "")
+        self.util_chart = ChartWidget("Utilisation by role (95% CI)", "Utilisation (%)", "")
+        self.booking_chart = ChartWidget(
+            "Attended contacts by days from request to contact (NHS categories)",
+            "Share of attended contacts (%)",
+            "",
         )
-        self.kpi_model = RecordTableModel(KPI_COLUMNS)
+        self.charts = QTabWidget()
+        self.charts.setDocumentMode(True)
+        for title, chart in (
+            ("Waits by week", self.wait_chart),
+            ("Wait percentiles", self.dist_chart),
+            ("Utilisation by role", self.util_chart),
+            ("Booking categories", self.booking_chart),
+        ):
+            self.charts.addTab(chart, title)
+        self.kpi_model = RecordTableModel(activity_columns(self.names))
         self.kpi_table = make_table()
         self.kpi_table.setModel(self.kpi_model)
-        fit_columns(self.kpi_table, (80, 130, 190, 120, 100, 150))
+        fit_columns(self.kpi_table, (200, 120, 120, 110, 100, 100, 100, 110, 130, 130, 150))
+        self.int_model = RecordTableModel(INT_COLUMNS)
+        self.int_table = make_table()
+        self.int_table.setModel(self.int_model)
+        fit_columns(self.int_table, [110] * len(INT_COLUMNS))
+        self.tables = QTabWidget()
+        self.tables.setDocumentMode(True)
+        self.tables.addTab(self.kpi_table, "By activity (chosen INT)")
+        self.tables.addTab(self.int_table, "By INT")
 
-        charts = QGridLayout()
-        charts.addWidget(self.wait_chart, 0, 0)
-        charts.addWidget(self.dist_chart, 1, 0)
-        charts.addWidget(self.util_chart, 0, 1, 2, 1)
-        charts.setColumnStretch(0, 3)
-        charts.setColumnStretch(1, 2)
-        chart_box = QWidget()
-        chart_box.setLayout(charts)
         split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(chart_box)
-        split.addWidget(self.kpi_table)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.addWidget(self.charts)
+        split.addWidget(self.tables)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 3)
+        split.setSizes([400, 300])  # in proportion: the table keeps several rows in view
+        self.results_split = split
 
         pick = QHBoxLayout()
         pick.addWidget(QLabel("INT"))
         pick.addWidget(self.int_combo)
         pick.addWidget(self.headline, 1)
-        right = QVBoxLayout()
+        right_box = QWidget()
+        right = QVBoxLayout(right_box)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addLayout(pick)
         right.addWidget(split, 1)
-        body = QHBoxLayout()
-        body.addWidget(box)
-        body.addLayout(right, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(controls)
+        body.addWidget(right_box)
+        body.setStretchFactor(0, 0)
+        body.setStretchFactor(1, 1)
+        body.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Simulate"))
         layout.addWidget(
             hint(
                 "A discrete-event simulation of every INT: requests arrive by hour, day and "
                 "season; staff work their rotas; waits, utilisation and escalations are "
-                "measured over independent replications with 95% confidence intervals."
+                "measured over independent replications with 95% confidence intervals. "
+                "Hover a bar or a line for names, codes and figures."
             )
         )
-        layout.addLayout(body, 1)
+        layout.addWidget(body, 1)
         self.wait_chart.set_empty("Run the simulation (F5)")
-        self.util_chart.set_empty("")
-        self.dist_chart.set_empty("")
+        for chart in (self.dist_chart, self.util_chart, self.booking_chart):
+            chart.set_empty("Run the simulation (F5)")
         ctx.document.path_changed.connect(self._load_defaults)
 
     def _fill_scope(self) -> None:
@@ -216,12 +202,16 @@ class SimulateView(QWidget):
             self.scope.addItem(f"{unit.code} only", unit.code)
 
     def _load_defaults(self) -> None:
-        """A newly opened scenario brings its own settings."""
+        """A newly opened scenario brings its own settings and names."""
         self._fill_scope()
-        settings = self.ctx.document.scenario.settings
+        scenario = self.ctx.document.scenario
+        settings = scenario.settings
         self.replications.setValue(settings.replications)
         self.weeks.setValue(settings.horizon_weeks)
         self.seed.setValue(settings.seed)
+        self.names = DisplayNames.from_scenario(scenario)
+        self.kpi_model = RecordTableModel(activity_columns(self.names))
+        self.kpi_table.setModel(self.kpi_model)
 
     def options(self) -> SimulationOptions:
         return SimulationOptions(
@@ -242,7 +232,7 @@ class SimulateView(QWidget):
     def run(self) -> None:
         if self.ctx.runner.busy:
             return
-        scenario = self.ctx.document.scenario  # a frozen snapshot for the worker
+        scenario = self.ctx.document.scenario  # a frozen snapshot, behaviour switches and all
         options = self.options()
 
         def job(progress: Progress, cancel: threading.Event) -> SimulationResult:
@@ -264,6 +254,7 @@ class SimulateView(QWidget):
             self.int_combo.addItem(code, code)
         self.int_combo.setCurrentIndex(max(0, self.int_combo.findData(current)))
         self.int_combo.blockSignals(False)
+        self.int_model.set_rows(result.ints)
         self._show()
         self.ctx.status("Simulation finished")
 
@@ -281,65 +272,53 @@ class SimulateView(QWidget):
         self.kpi_model.set_rows(acts)
         unit = next((i for i in r.ints if i.int_code == code), None)
         if unit is not None:
-            growing = ", ".join(a.activity for a in acts if a.backlog_growing) or "none"
-            self.headline.setText(
-                f"Mean wait {_ci(unit.wait_mean_minutes, HOURS)} h · utilisation "
-                f"{100 * unit.utilisation.mean:.0f}% (contact + travel ÷ on duty; Demand & "
-                f"capacity shows the expected figure) · backlog growing: {growing} · continuity "
-                f"{100 * unit.continuity_share.mean:.0f}% · escalations "
-                f"{unit.escalations_per_week.mean:,.1f}/week · cost £"
-                f"{unit.cost_per_capita_gbp.mean:,.0f} per person"
+            self._headline(unit, [a.activity for a in acts if a.backlog_growing])
+        names = self.names
+        lines = wait_lines([w for w in r.weekly_activities if w.int_code == code], names)
+        self.wait_chart.set_axis_titles("Week after warm-up", lines.unit.title("Mean wait"))
+        self.wait_chart.lines(
+            lines.weeks, lines.series, tips=lines.tips, fmt=lambda v: f"{v:,.1f} {lines.unit.name}"
+        )
+        util = utilisation_bars([x for x in r.roles if x.int_code == code], names)
+        self.util_chart.hbars(util.categories, util.series, tips=util.tips, fmt=_percent)
+        dist = wait_percentile_bars(acts, names)
+        wait_name = dist.unit.name if dist.unit is not None else "hours"
+        self.dist_chart.set_axis_titles(f"Wait ({wait_name})", "")
+        self.dist_chart.set_title(
+            f"Wait percentiles, the {len(dist.categories)} longest p90 waits of "
+            f"{len(dist.categories) + dist.left_out} (95% CI; all in the table)"
+            if dist.left_out
+            else "Wait percentiles by activity (95% CI)"
+        )
+        self.dist_chart.hbars(
+            dist.categories, dist.series, tips=dist.tips, fmt=lambda v: f"{v:,.1f} {wait_name}"
+        )
+        booking = booking_bars(acts, names)
+        if booking.series:
+            self.booking_chart.stacked_hbars(
+                booking.categories, booking.series, tips=booking.tips, fmt=_percent
             )
-        weekly: dict[str, list[tuple[int, float]]] = {}
-        for w in r.weekly_activities:
-            if w.int_code == code and math.isfinite(w.wait_mean_minutes):
-                weekly.setdefault(w.activity, []).append((w.week, w.wait_mean_minutes * HOURS))
-        series = []
-        weeks: list[float] = []
-        for act, points in sorted(weekly.items()):
-            points.sort()
-            weeks = [float(p[0]) for p in points]
-            series.append(Series(name=act, values=[p[1] for p in points]))
-        same_length = [s for s in series if len(s.values) == len(weeks)]
-        self.wait_chart.lines(weeks, same_length)
-        roles = sorted(
-            (x for x in r.roles if x.int_code == code and x.fte > 0),
-            key=lambda x: -_finite(x.utilisation.mean, 0.0),
-        )
-        self.util_chart.hbars(
-            [x.role for x in roles],
-            [
-                Series(
-                    name="Utilisation",
-                    values=[100 * x.utilisation.mean for x in roles],
-                    low=[100 * _finite(x.utilisation.low, x.utilisation.mean) for x in roles],
-                    high=[100 * _finite(x.utilisation.high, x.utilisation.mean) for x in roles],
-                )
-            ],
-        )
-        self.dist_chart.bars(
-            [a.activity for a in acts],
-            [
-                Series(
-                    name=name,
-                    values=[_finite(getattr(a, attr).mean, 0.0) * HOURS for a in acts],
-                    low=[
-                        _finite(getattr(a, attr).low, getattr(a, attr).mean) * HOURS for a in acts
-                    ],
-                    high=[
-                        _finite(getattr(a, attr).high, getattr(a, attr).mean) * HOURS for a in acts
-                    ],
-                )
-                for name, attr in (
-                    ("p50", "wait_p50_minutes"),
-                    ("p90", "wait_p90_minutes"),
-                    ("p95", "wait_p95_minutes"),
-                )
-            ],
-        )
+        else:
+            self.booking_chart.set_empty("No attended contacts")
 
-
-def _finite(value: float, fallback: float) -> float:
-    if math.isfinite(value):
-        return value
-    return fallback if math.isfinite(fallback) else 0.0
+    def _headline(self, unit: IntRecord, growing: list[str]) -> None:
+        unmet = unit.unmet_per_1000_per_week
+        self.headline.setText(
+            f"Mean wait {ci_text(unit.wait_mean_minutes, HOURS)} h · utilisation "
+            f"{100 * unit.utilisation.mean:.0f}% (contact + travel ÷ on duty; Demand & "
+            f"capacity shows the expected figure) · backlog growing: "
+            f"{', '.join(growing) or 'none'} · continuity "
+            f"{100 * unit.continuity_share.mean:.0f}% · escalations "
+            f"{unit.escalations_per_week.mean:,.1f}/week · unmet need "
+            f"{ci_text(unmet, decimals=2)} per 1,000/week · cost £"
+            f"{unit.cost_per_capita_gbp.mean:,.0f} per person"
+        )
+        where = unit.unmet_destinations_per_1000_per_week
+        self.headline.setToolTip(
+            "Unmet need (gave up waiting or turned away) per 1,000 registered people a "
+            "week, by where people go (Settings unmet_*_share, an assumption):\n"
+            + "\n".join(
+                f"{label}: {'–' if where.get(key) is None else f'{where[key]:.2f}'}"
+                for key, label, _ in UNMET_DESTINATIONS
+            )
+        )
