@@ -232,6 +232,7 @@ def _chart(
         chart.x_axis.scaling.orientation = "maxMin"
         chart.y_axis.crosses = "max"
         chart.y_axis.scaling.min = 0
+        chart.x_axis.tickLblSkip = 1  # every bar labelled (LibreOffice skips some otherwise)
     if spec.y_max is not None:
         chart.y_axis.scaling.max = spec.y_max
     # one series needs no legend (the axis title names it); several get one beside the
@@ -245,7 +246,7 @@ def _chart(
 def _height_cm(spec: ChartSpec, n_rows: int, n_series: int) -> float:
     """Tall enough for every bar's label (bar) or every legend entry (line)."""
     if spec.kind == "bar":
-        return max(spec.height_cm, 3.0 + 0.55 * n_rows)
+        return max(spec.height_cm, 3.0 + 0.55 * n_rows * (1 + 0.5 * (n_series - 1)))
     if n_series > 1:
         return max(spec.height_cm, 3.0 + 0.5 * n_series)
     return spec.height_cm
