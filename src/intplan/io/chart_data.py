@@ -55,6 +55,7 @@ def cut(spec: ChartSpec, headers: Sequence[str], rows: Sequence[Sequence[Any]]) 
     """The chart's data cut to ``spec.limit`` bars or series, or None when it fits."""
     x = headers.index(spec.x_column)
     ys = [headers.index(c) for c in spec.y_columns]
+    word = "worst" if spec.worst_first else "top"
     if spec.kind == "bar" and len(rows) > spec.limit:
         by = headers.index(spec.rank_by or spec.y_columns[0])
         ranked = sorted(rows, key=lambda r: _rank_key(_number(r[by]), spec.keep))
@@ -66,21 +67,18 @@ def cut(spec: ChartSpec, headers: Sequence[str], rows: Sequence[Sequence[Any]]) 
                 *(_combine([r[i] for r in rest], spec.others) for i in ys),
             )
         )
-        word = "worst" if spec.worst_first else "top"
         return ChartData(
             headers=(spec.x_column, *spec.y_columns),
             rows=tuple(out),
             caption=f"{word} {len(kept)} of {len(rows)}",
         )
     if spec.kind == "line" and len(spec.y_columns) > spec.limit:
-        means = {
-            i: _combine([r[i] for r in rows], "mean") for i in ys
-        }  # a series' level over the run
+        # a series ranks by its level over the whole run
+        means = {i: _combine([r[i] for r in rows], "mean") for i in ys}
         ranked_cols = sorted(ys, key=lambda i: _rank_key(means[i], spec.keep))
         kept_cols = ranked_cols[: spec.limit - 1]
         rest_cols = ranked_cols[spec.limit - 1 :]
         label = _others_label(len(rest_cols), spec.others, "other")
-        word = "worst" if spec.worst_first else "top"
         return ChartData(
             headers=(spec.x_column, *(headers[i] for i in kept_cols), label),
             rows=tuple(
