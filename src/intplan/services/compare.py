@@ -258,34 +258,28 @@ def compare_tables(result: CompareResult) -> tuple[ResultTable, ...]:
     )
     # one row per scenario for the charts: mean wait and share within target
     chart_rows = tuple(
-        (
-            tag,
-            _c(s.sim.estimates["wait"].mean / 60),  # minutes -> hours, as waits are read
-            _c(s.sim.estimates["within_target"].mean),
-        )
+        (tag, _c(s.sim.estimates["wait"].mean), _c(s.sim.estimates["within_target"].mean))
         for tag, s in zip(tags, result.scenarios, strict=True)
     )
     charts = ResultTable(
         sheet="Compare",
         title="Headline KPIs by scenario",
-        headers=("scenario", "mean wait (hours)", "share within target"),
+        headers=("scenario", "mean wait (minutes)", "share within target"),
         rows=chart_rows,
         charts=(
             ChartSpec(
                 kind="bar",
                 title="Mean wait",
                 x_column="scenario",
-                y_columns=("mean wait (hours)",),
-                x_title="scenario",
-                y_title="mean wait (hours)",
+                y_columns=("mean wait (minutes)",),
+                y_title="minutes",
             ),
             ChartSpec(
                 kind="bar",
                 title="Share seen within target",
                 x_column="scenario",
                 y_columns=("share within target",),
-                x_title="scenario",
-                y_title="share within target",
+                y_title="share",
             ),
         ),
     )
