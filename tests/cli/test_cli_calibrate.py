@@ -61,8 +61,18 @@ def test_fit_writes_the_fitted_scenario_and_a_calibration_sheet(
     args = ["calibrate", str(book), *FAST, "--fit", "--fit-evaluations", "6", "--out", str(out)]
     assert main([*args, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    (param,) = doc["fit"]["parameters"]
-    assert param["activities"] == ["SDC", "LTC"]  # tiny's GP-practice activities
+    params = {p["name"]: p for p in doc["fit"]["parameters"]}
+    # the national volume -> one demand scale; its two booking shares -> the productive
+    # fractions of the two roles doing tiny's GP-practice work
+    assert set(params) == {
+        "demand scale SDC+LTC",
+        "productive fraction GP",
+        "productive fraction PN",
+    }
+    param = params["demand scale SDC+LTC"]
+    assert param["applies_to"] == ["SDC", "LTC"]
+    for r in doc["fit"]["after"]:  # the after-fit table keeps the rows contract
+        assert {"measure", "simulated", "observed", "tolerance", "within"} <= set(r)
     assert book.read_bytes() == before, "the input is unchanged"
     wb = openpyxl.load_workbook(out, read_only=True)
     assert "Calibration" in wb.sheetnames
@@ -73,8 +83,13 @@ def test_fit_writes_the_fitted_scenario_and_a_calibration_sheet(
     assert "4.1" in report and "5.2" in report
     assert "gp_appointments_per_1000_per_month" in cells
     assert "simulated_after_fit" in cells and "demand scale SDC+LTC" in cells
+    assert "productive fraction GP" in cells
     fitted = load_scenario(out)  # the Calibration sheet is a result sheet, not an input
     original = load_scenario(book)
+    fractions = {r.code: r.productive_fraction for r in fitted.roles}
+    for role in ("GP", "PN"):
+        assert fractions[role] == pytest.approx(params[f"productive fraction {role}"]["after"])
+    assert fractions["DN"] == next(r for r in original.roles if r.code == "DN").productive_fraction
     scale = param["after"]
     old = {r.key: r.per_1000_per_week for r in original.demand_rates}
     new = {r.key: r.per_1000_per_week for r in fitted.demand_rates}

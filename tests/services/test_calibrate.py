@@ -172,7 +172,7 @@ def test_fit_moves_a_demand_scale_to_a_known_target(tiny: Scenario) -> None:
     assert before.rows[0].within is False
     result = fit(tiny, SHORT, [target], before, evaluations=10)
     (param,) = result.parameters
-    assert param.activities == ("SDC",)
+    assert param.applies_to == ("SDC",)
     assert param.after == pytest.approx(0.8, abs=0.04)
     assert result.after.rows[0].within is True
     # the input scenario is untouched; the fitted one carries the new rates

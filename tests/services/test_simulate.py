@@ -73,7 +73,7 @@ def test_result_rows_are_rectangular_and_named_as_results(tiny: Scenario) -> Non
     for heads, rows in tables.values():
         assert all(len(r) == len(heads) for r in rows)
     heads, rows = tables[SHEET_ACTIVITIES]
-    assert "wait_mean_minutes_ci95_low" in heads
+    assert "wait_mean_hours_ci95_low" in heads  # waits in hours in result sheets
     assert len(rows) == 6
 
 

@@ -18,7 +18,6 @@ from intplan.cli._common import (
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.services.calibrate import CalibrationTable, calibration_table, load_targets
 from intplan.services.calibrate_fit import (
-    DEFAULT_EVALUATIONS,
     FitResult,
     calibration_tables,
     fit,
@@ -46,15 +45,16 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--fit",
         action="store_true",
-        help="adjust demand scales to match the "
-        "observed volumes (scipy, bounded; docs/calibration.md)",
+        help="adjust demand scales (to observed volumes) and the productive fractions "
+        "of the roles doing GP-practice work (to observed booking-category shares); "
+        "scipy, bounded; docs/calibration.md",
     )
     p.add_argument(
         "--fit-evaluations",
         type=int_between(2, 200),
-        default=DEFAULT_EVALUATIONS,
+        default=None,
         metavar="N",
-        help=f"most simulations --fit may run, 2-200 (default {DEFAULT_EVALUATIONS})",
+        help="most simulations --fit may run, 2-200 (default: 4 x (parameters + 1), at least 12)",
     )
     add_run_arguments(p)
     p.add_argument(
@@ -179,6 +179,6 @@ def _print(o: _Outcome) -> None:
     if o.fitted:
         print("\nparameters changed (in the --out workbook only):")
         for p in o.fitted.parameters:
-            print(f"  {p.name}: {p.before:g} -> {p.after:.3f}")
+            print(f"  {p.name}: {p.before:g} -> {p.after:.3f}  (bounds {p.lower:g}-{p.upper:g})")
             if p.note:
                 print(f"    {p.note}")

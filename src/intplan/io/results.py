@@ -35,8 +35,10 @@ and result sheets of earlier runs that are not being replaced.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
+import math
 import os
 import re
 import zipfile
@@ -46,6 +48,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from intplan.io.atomic import SaveError, atomic_write
+from intplan.io.chart_data import ChartData, cut
 from intplan.io.errors import UnreadableFileError
 from intplan.io.opc import PackageError
 from intplan.io.result_package import (
@@ -67,7 +70,12 @@ Cell = str | int | float | bool | dt.datetime | dt.date | None
 ChartKind = Literal["bar", "line", "scatter"]
 
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-_CHART_ROWS = 16  # rows a default-size chart covers (7.5 cm at 15 pt rows)
+_ROW_CM = 0.53  # a default 15 pt row
+#: at most this many bars or series in a chart (issue 15: "at most ~15")
+MAX_CHART_ITEMS = 15
+#: columns a default-width chart covers (16 cm over 1.7 cm default columns), plus a gap:
+#: a chart's own data block starts there
+_CHART_COLUMNS = 11
 
 
 def is_result_sheet(name: str) -> bool:
@@ -98,12 +106,22 @@ class ChartSpec:
     anchor: str | None = None  # top-left cell, e.g. "H3"; default: right of the table
     width_cm: float = 16.0
     height_cm: float = 7.5
+    #: most bars (bar) or series (line) drawn; beyond it the chart shows the first
+    #: ``limit - 1`` by ``rank_by`` and one "others" bar or series (intplan.io.chart_data)
+    limit: int = MAX_CHART_ITEMS
+    rank_by: str | None = None  # the column that ranks bars (default: the first y column)
+    keep: Literal["highest", "lowest"] = "highest"  # which end of the ranking is shown
+    others: Literal["mean", "sum"] = "mean"  # how the rest are combined
+    worst_first: bool = True  # the caption says "worst N of M" (else "top N of M")
+    y_max: float | None = None  # the value axis' maximum (1 for a share); None: automatic
 
     def __post_init__(self) -> None:
         if self.kind not in ("bar", "line", "scatter"):
             raise ValueError(f"chart kind {self.kind!r} is not bar, line or scatter")
         if not self.y_columns:
             raise ValueError(f"chart {self.title!r} has no y_columns")
+        if self.limit < 2:
+            raise ValueError(f"chart {self.title!r}: limit must be at least 2")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -137,7 +155,8 @@ class ResultTable:
                 )
         known = set(self.headers)
         for chart in self.charts:
-            missing = [c for c in (chart.x_column, *chart.y_columns) if c not in known]
+            named = (chart.x_column, *chart.y_columns, *([chart.rank_by] if chart.rank_by else []))
+            missing = [c for c in named if c not in known]
             if missing:
                 raise ValueError(f"chart {chart.title!r} names unknown columns {missing}")
         for h in (self.number_formats or {}, self.widths):
@@ -162,18 +181,29 @@ def _value(v: Cell) -> Any:
     return v
 
 
-def _chart(ws: Any, spec: ChartSpec, table: ResultTable, header_row: int, col0: int) -> Any:
+def _chart(
+    ws: Any,
+    spec: ChartSpec,
+    headers: Sequence[str],
+    y_names: Sequence[str],
+    n_rows: int,
+    header_row: int,
+    col0: int,
+) -> Any:
+    """A chart of the ``y_names`` columns of ``headers`` (written at ``header_row`` from
+    column ``col0``) against ``spec.x_column``."""
     from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+    from openpyxl.chart.legend import Legend
 
-    last = header_row + max(len(table.rows), 1)
-    x_col = col0 + table.headers.index(spec.x_column)
+    last = header_row + max(n_rows, 1)
+    x_col = col0 + list(headers).index(spec.x_column)
+    y_cols = [col0 + list(headers).index(y) for y in y_names]
     chart: Any
     if spec.kind == "scatter":
         chart = ScatterChart()
         chart.style = 13
         xs = Reference(ws, min_col=x_col, min_row=header_row + 1, max_row=last)
-        for y in spec.y_columns:
-            y_col = col0 + table.headers.index(y)
+        for y_col in y_cols:
             values = Reference(ws, min_col=y_col, min_row=header_row, max_row=last)
             series = Series(values, xs, title_from_data=True)
             series.marker.symbol = "circle"
@@ -181,22 +211,111 @@ def _chart(ws: Any, spec: ChartSpec, table: ResultTable, header_row: int, col0: 
             chart.series.append(series)
     else:
         chart = BarChart() if spec.kind == "bar" else LineChart()
-        for y in spec.y_columns:
-            y_col = col0 + table.headers.index(y)
+        for y_col in y_cols:
             chart.add_data(
                 Reference(ws, min_col=y_col, min_row=header_row, max_row=last),
                 titles_from_data=True,
             )
         chart.set_categories(Reference(ws, min_col=x_col, min_row=header_row + 1, max_row=last))
-    chart.title = spec.title
-    chart.y_axis.title = spec.y_title or None
-    chart.x_axis.title = spec.x_title or spec.x_column
+        for series in chart.series:
+            series.smooth = False  # openpyxl smooths lines; a curve overshoots the data
+    chart.title = _title(spec.title, 11)
+    chart.y_axis.title = _title(spec.y_title, 9) if spec.y_title else None
+    chart.x_axis.title = _title(spec.x_title or spec.x_column, 9)
     # openpyxl 3.1 marks axes deleted unless told otherwise; Excel then hides them.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
+    if spec.kind == "bar":
+        # horizontal bars: labels such as "INT-CHR MHA" read across, first row at the
+        # top (the category axis runs downwards, so the value axis sits at its far end)
+        chart.type = "bar"
+        chart.x_axis.scaling.orientation = "maxMin"
+        chart.y_axis.crosses = "max"
+        chart.y_axis.scaling.min = 0
+        chart.x_axis.tickLblSkip = 1  # every bar labelled (LibreOffice skips some otherwise)
+    if spec.y_max is not None:
+        chart.y_axis.scaling.max = spec.y_max
+    # one series needs no legend (the axis title names it); several get one beside the
+    # plot, never over it
+    chart.legend = Legend(legendPos="r", overlay=False) if len(y_cols) > 1 else None
     chart.width = spec.width_cm
-    chart.height = spec.height_cm
+    chart.height = _height_cm(spec, n_rows, len(y_cols))
     return chart
+
+
+def _height_cm(spec: ChartSpec, n_rows: int, n_series: int) -> float:
+    """Tall enough for every bar's label (bar) or every legend entry (line)."""
+    if spec.kind == "bar":
+        return max(spec.height_cm, 3.0 + 0.55 * n_rows * (1 + 0.5 * (n_series - 1)))
+    if n_series > 1:
+        return max(spec.height_cm, 3.0 + 0.5 * n_series)
+    return spec.height_cm
+
+
+def _rows_for(height_cm: float) -> int:
+    return math.ceil(height_cm / _ROW_CM) + 1
+
+
+def _title(text: str, size_pt: int) -> Any:
+    """A chart or axis title in bold at ``size_pt`` (openpyxl's default is large)."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (
+        CharacterProperties,
+        Paragraph,
+        ParagraphProperties,
+        RegularTextRun,
+    )
+
+    font = CharacterProperties(sz=size_pt * 100, b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=font), r=[RegularTextRun(rPr=font, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def _anchor_cell(anchor: str) -> tuple[int, int]:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(anchor)
+    return row, column_index_from_string(letters)
+
+
+def _write_chart_data(ws: Any, data: ChartData, title: str, row: int, col: int) -> None:
+    """The rows a cut-down chart plots, titled, beside the chart."""
+    from openpyxl.styles import Font
+
+    ws.cell(row=row, column=col, value=f"Chart data: {title}").font = Font(italic=True)
+    for c, h in enumerate(data.headers):
+        ws.cell(row=row + 1, column=col + c, value=h).font = Font(bold=True)
+    for r, values in enumerate(data.rows, start=row + 2):
+        for c, v in enumerate(values):
+            ws.cell(row=r, column=col + c, value=_value(v))
+
+
+def _place_chart(ws: Any, spec: ChartSpec, table: ResultTable, header_row: int, at: str) -> int:
+    """Add ``spec``'s chart at cell ``at``; rows it needs (with its data block, if cut)."""
+    from openpyxl.utils import get_column_letter
+
+    data = cut(spec, table.headers, table.rows)
+    if data is None:
+        chart = _chart(ws, spec, table.headers, spec.y_columns, len(table.rows), header_row, 1)
+        ws.add_chart(chart, at)
+        return _rows_for(chart.height)
+    title = f"{spec.title} ({data.caption})"
+    row, col = _anchor_cell(at)
+    block_col = col + _CHART_COLUMNS
+    _write_chart_data(ws, data, title, row, block_col)
+    chart = _chart(
+        ws,
+        dataclasses.replace(spec, title=title),
+        data.headers,
+        data.headers[1:],
+        len(data.rows),
+        row + 1,
+        block_col,
+    )
+    ws.add_chart(chart, at)
+    ws.column_dimensions[get_column_letter(block_col)].width = 24
+    return max(_rows_for(chart.height), len(data.rows) + 3)
 
 
 def _write_sheet(ws: Any, tables: Sequence[ResultTable], taken: set[str]) -> None:
@@ -236,10 +355,11 @@ def _write_sheet(ws: Any, tables: Sequence[ResultTable], taken: set[str]) -> Non
         chart_col = get_column_letter(len(table.headers) + 2)
         chart_row = header_row
         for spec in table.charts:
-            chart = _chart(ws, spec, table, header_row, 1)
-            ws.add_chart(chart, spec.anchor or f"{chart_col}{chart_row}")
+            used = _place_chart(
+                ws, spec, table, header_row, spec.anchor or f"{chart_col}{chart_row}"
+            )
             if spec.anchor is None:
-                chart_row += _CHART_ROWS
+                chart_row += used
         # the next table starts below this one and below its default-placed charts
         row = max(row, chart_row - 1) + 3
     for c, w in widths.items():

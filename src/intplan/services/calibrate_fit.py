@@ -1,14 +1,15 @@
-"""``intplan calibrate --fit``: adjust demand scales so simulated volumes match observed.
+"""``intplan calibrate --fit``: adjust documented parameters to match what is observed.
 
-The parameters fitted (docs/calibration.md): one **demand scale** per observed volume
-measure, multiplying the scenario's demand rates (``per_1000_per_week``) of the
-activities that measure counts: the four GP-practice activities together for
-``gp_appointments_per_1000_per_month``, one activity for ``<CODE>_contacts_per_1000_per_month``.
-Bucket shares and DNA rates are compared but not fitted by this version.
+The parameters (``calibrate_params``, docs/calibration.md "Fitting"): a demand scale per
+observed volume measure, and a productive fraction per role for the roles that do the
+GP-practice activities when booking-category shares are observed. Each is bounded to a
+documented plausible range.
 
-scipy's bounded least squares on relative errors, with common random numbers (every
-evaluation simulates with the same seed, so a change in the figures comes from the
-parameters, not from noise) and a small budget of evaluations.
+scipy's bounded least squares. Each residual is (simulated - observed) / tolerance, so
+"within tolerance" is |residual| <= 1 whatever the measure's unit. A weak pull of each
+productive fraction to its workbook value (PRIOR_WEIGHT) keeps the problem well posed
+when two roles affect the shares alike. Every evaluation simulates with the same seed
+(common random numbers), so a change in the figures comes from the parameters, not noise.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,23 +26,53 @@ from numpy.typing import NDArray
 from scipy.optimize import least_squares
 
 from intplan.domain import IntplanError, Scenario
-from intplan.domain.errors import DomainError, ScenarioError
 from intplan.io.results import ResultTable
 from intplan.services.calibrate import (
-    GP_ACTIVITIES,
     CalibrationTable,
     Target,
     ValidationRow,
     calibration_table,
     simulated_measures,
 )
+from intplan.services.calibrate_params import (
+    DEMAND_SCALE,
+    PRODUCTIVE_FRACTION_BOUNDS,
+    SCALE_BOUNDS,
+    Parameter,
+    apply,
+    parameters,
+    scale_demand,
+    set_productive_fractions,
+    share_targets,
+    volume_groups,
+)
 from intplan.services.progress import Progress, check_cancel, report
 from intplan.services.simulate import SimulationOptions, run_simulation
 
-#: assumption: demand is not believed to be off by more than a factor of 4 either way
-SCALE_BOUNDS = (0.25, 4.0)
-#: assumption: enough for one or a few nearly linear parameters (each Jacobian costs n+1)
-DEFAULT_EVALUATIONS = 12
+__all__ = [
+    "PRODUCTIVE_FRACTION_BOUNDS",
+    "SCALE_BOUNDS",
+    "FitResult",
+    "FittedParameter",
+    "calibration_tables",
+    "default_evaluations",
+    "fit",
+    "scale_demand",
+    "set_productive_fractions",
+]
+
+#: assumption: a productive fraction's pull to its workbook value, per its whole range,
+#: against one tolerance of misfit: weak enough that the data decide when they can
+PRIOR_WEIGHT = 0.1
+#: a measure whose tolerance is missing or zero is scaled by 10% of its observed value
+_FALLBACK_TOLERANCE = 0.10
+#: the residual of a measure the simulation could not produce (no contacts at all)
+_MISSING = 10.0
+
+
+def default_evaluations(n_parameters: int) -> int:
+    """Enough simulations for about four finite-difference steps (each costs n + 1)."""
+    return max(12, 4 * (n_parameters + 1))
 
 
 class _BudgetSpent(Exception):
@@ -51,10 +83,13 @@ class _BudgetSpent(Exception):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FittedParameter:
     name: str
-    activities: tuple[str, ...]
+    kind: str  # "demand_scale" or "productive_fraction"
+    applies_to: tuple[str, ...]  # activity codes, or the role
     before: float
     after: float
-    #: why the fitted value may not reach the target (capacity caps served contacts)
+    lower: float
+    upper: float
+    #: why the fitted value may not reach the target (capacity, a bound)
     note: str = ""
 
 
@@ -66,47 +101,22 @@ class FitResult:
     after: CalibrationTable
     evaluations: int
     message: str
+    fitted_measures: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "parameters": [dataclasses.asdict(p) for p in self.parameters],
+            "fitted_measures": list(self.fitted_measures),
             "evaluations": self.evaluations,
             "message": self.message,
             "after": [r.to_json() for r in self.after.rows],
         }
 
 
-def volume_groups(
-    scenario: Scenario, targets: list[Target]
-) -> list[tuple[Target, tuple[str, ...]]]:
-    """Each observed volume measure with the activities its demand scale multiplies."""
-    codes = {a.code for a in scenario.activities}
-    out = []
-    for t in targets:
-        if t.measure == "gp_appointments_per_1000_per_month":
-            acts = tuple(a for a in GP_ACTIVITIES if a in codes)
-        elif t.measure.endswith("_contacts_per_1000_per_month"):
-            code = t.measure.removesuffix("_contacts_per_1000_per_month")
-            acts = (code,) if code in codes else ()
-        else:
-            continue
-        if acts and t.value > 0:
-            out.append((t, acts))
-    return out
-
-
-def scale_demand(scenario: Scenario, factors: dict[str, float]) -> Scenario:
-    """``scenario`` with each named activity's demand rates multiplied by its factor."""
-    rates = tuple(
-        dataclasses.replace(r, per_1000_per_week=r.per_1000_per_week * factors[r.activity])
-        if r.activity in factors
-        else r
-        for r in scenario.demand_rates
-    )
-    try:
-        return dataclasses.replace(scenario, demand_rates=rates)
-    except (DomainError, ScenarioError) as e:
-        raise IntplanError(f"the fitted demand rates are out of bounds: {e}") from e
+def _scale(t: Target) -> float:
+    if math.isfinite(t.tolerance) and t.tolerance > 0:
+        return t.tolerance
+    return max(abs(t.value) * _FALLBACK_TOLERANCE, 1e-9)
 
 
 def fit(
@@ -115,81 +125,85 @@ def fit(
     targets: list[Target],
     before: CalibrationTable,
     *,
-    evaluations: int = DEFAULT_EVALUATIONS,
+    evaluations: int | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> FitResult:
-    groups = volume_groups(scenario, targets)
-    if not groups:
+    params = parameters(scenario, targets, before.result)
+    if not params:
         raise IntplanError(
             "nothing to fit: the observed figures have no volume measure for an activity "
             "of this scenario (docs/calibration.md lists what --fit adjusts)"
         )
+    fitted_targets = [t for t, _ in volume_groups(scenario, targets)] + share_targets(targets)
+    budget = evaluations if evaluations is not None else default_evaluations(len(params))
     # common random numbers: every evaluation uses the same seed
     seed = options.seed if options.seed is not None else scenario.settings.seed
     opts = dataclasses.replace(options, seed=seed)
+    start = np.array([p.start for p in params], dtype=np.float64)
+    priors = [(i, p) for i, p in enumerate(params) if p.kind != DEMAND_SCALE]
     count = 0
-    best: tuple[float, NDArray[np.float64]] = (math.inf, np.ones(len(groups)))
-
-    def scaled(x: NDArray[np.float64]) -> Scenario:
-        factors = {a: float(s) for (_, acts), s in zip(groups, x, strict=True) for a in acts}
-        return scale_demand(scenario, factors)
+    best: tuple[float, NDArray[np.float64]] = (math.inf, start)
 
     def residuals(x: NDArray[np.float64]) -> NDArray[np.float64]:
         nonlocal count, best
         check_cancel(cancel)
-        if count >= evaluations:
+        if count >= budget:
             raise _BudgetSpent
         count += 1
-        report(progress, min(count / (evaluations + 1), 0.95), f"fit evaluation {count}")
-        candidate = scaled(x)
+        report(progress, min(count / (budget + 1), 0.95), f"fit evaluation {count}")
+        candidate = apply(scenario, params, x.tolist())
         sims = simulated_measures(candidate, run_simulation(candidate, opts, cancel=cancel))
         out = []
-        for t, _ in groups:
+        for t in fitted_targets:
             v = sims[t.measure].value
-            out.append((v - t.value) / t.value if math.isfinite(v) else 10.0)
+            out.append((v - t.value) / _scale(t) if math.isfinite(v) else _MISSING)
+        out += [PRIOR_WEIGHT * (x[i] - p.start) / (p.upper - p.lower) for i, p in priors]
         r = np.asarray(out, dtype=np.float64)
         cost = float(r @ r)
         if cost < best[0]:
             best = (cost, np.array(x, dtype=np.float64))
         return r
 
-    x0 = np.ones(len(groups))
     # a 5% finite-difference step: CRN keeps the response smooth at that scale, while a
     # tiny step would only see whole arrivals appear or vanish
     try:
         sol = least_squares(
             residuals,
-            x0,
-            bounds=SCALE_BOUNDS,
+            start,
+            bounds=([p.lower for p in params], [p.upper for p in params]),
             diff_step=0.05,
-            max_nfev=evaluations,
-            x_scale=1.0,
+            max_nfev=budget,
         )
-        x, message = sol.x, str(sol.message)
+        x, message = best[1], str(sol.message)
     except _BudgetSpent:
         x = best[1]
-        message = f"stopped after {evaluations} simulations; the best point found is kept"
-    fitted = scaled(x)
+        message = f"stopped after {budget} simulations; the best point found is kept"
+    fitted = apply(scenario, params, x.tolist())
     after = calibration_table(fitted, options, targets, before.observed, cancel=cancel)
     report(progress, 1.0, "done")
-    params = tuple(
+    groups = {acts: t for t, acts in volume_groups(scenario, targets)}
+    out = tuple(
         FittedParameter(
-            name=f"demand scale {'+'.join(acts)}",
-            activities=acts,
-            before=1.0,
-            after=float(s),
-            note=_capacity_note(after, t, acts),
+            name=p.name,
+            kind=p.kind,
+            applies_to=p.applies_to,
+            before=p.start,
+            after=float(v),
+            lower=p.lower,
+            upper=p.upper,
+            note=_note(after, p, float(v), groups.get(p.applies_to)),
         )
-        for (t, acts), s in zip(groups, x, strict=True)
+        for p, v in zip(params, x, strict=True)
     )
     return FitResult(
         scenario=fitted,
-        parameters=params,
+        parameters=out,
         before=before,
         after=after,
         evaluations=count,
         message=message,
+        fitted_measures=tuple(t.measure for t in fitted_targets),
     )
 
 
@@ -197,7 +211,19 @@ def fit(
 _CAPPED_SHARE = 0.95
 
 
-def _capacity_note(after: CalibrationTable, target: Target, activities: tuple[str, ...]) -> str:
+def _note(after: CalibrationTable, p: Parameter, value: float, target: Target | None) -> str:
+    if target is not None:
+        return _capacity_note(after, target, p.applies_to)
+    at = "floor" if value <= p.lower + 0.005 else "ceiling" if value >= p.upper - 0.005 else ""
+    if not at:
+        return ""
+    return (
+        f"at the plausible {at} ({p.lower:g}-{p.upper:g}): staff time alone cannot match "
+        "the observed shares; how far ahead appointments are booked may be what differs"
+    )
+
+
+def _capacity_note(after: CalibrationTable, target: Target, activities: Sequence[str]) -> str:
     """Say so when the volume is still short and capacity is what holds it down: served
     contacts stop rising with demand once the staff are full (escalations take the rest)."""
     row = next(r for r in after.rows if r.measure == target.measure)
@@ -235,7 +261,8 @@ def calibration_tables(table: CalibrationTable, fitted: FitResult | None) -> lis
         )
         if fitted:
             a = after[r.measure]
-            base += (_cell(a.simulated), a.within)
+            base += (_cell(a.simulated), _cell(a.difference), a.within)
+            base += ("yes" if r.measure in fitted.fitted_measures else "no",)
         return (*base, r.note, r.source)
 
     headers: tuple[str, ...] = (
@@ -248,7 +275,13 @@ def calibration_tables(table: CalibrationTable, fitted: FitResult | None) -> lis
         "within",
     )
     if fitted:
-        headers = (*headers, "simulated_after_fit", "within_after_fit")
+        headers = (
+            *headers,
+            "simulated_after_fit",
+            "difference_after_fit",
+            "within_after_fit",
+            "fitted",
+        )
     headers = (*headers, "note", "source")
     res = table.result
     tables = [
@@ -267,13 +300,34 @@ def calibration_tables(table: CalibrationTable, fitted: FitResult | None) -> lis
             ResultTable(
                 sheet="Calibration",
                 title="Parameters changed by --fit",
-                note=f"{fitted.evaluations} simulations; optimiser: {fitted.message}",
-                headers=("parameter", "activities", "before", "after", "note"),
+                note=f"Every parameter --fit may move, old -> new, within its bounds "
+                f"(docs/calibration.md). {fitted.evaluations} simulations; optimiser: "
+                f"{fitted.message}",
+                headers=(
+                    "parameter",
+                    "applies_to",
+                    "before",
+                    "after",
+                    "lower",
+                    "upper",
+                    "changed",
+                    "note",
+                ),
                 rows=tuple(
-                    (p.name, ", ".join(p.activities), p.before, p.after, p.note)
+                    (
+                        p.name,
+                        ", ".join(p.applies_to),
+                        p.before,
+                        p.after,
+                        p.lower,
+                        p.upper,
+                        "yes" if round(p.after, 4) != round(p.before, 4) else "no",
+                        p.note,
+                    )
                     for p in fitted.parameters
                 ),
-                widths={"parameter": 34},
+                number_formats={"before": "0.000", "after": "0.000"},
+                widths={"parameter": 30, "note": 60},
             )
         )
     if res.model_report:  # the baseline run's STRESS-DES report, as simulate writes it

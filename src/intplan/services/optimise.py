@@ -16,6 +16,7 @@ from typing import Any
 
 from intplan.demand.workload import on_duty_hours_per_fte
 from intplan.domain import Assignment, BaseKind, Scenario, Staff
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.io.results import Cell, ChartSpec, ResultTable, write_results
 
 # `X as X`: the optimiser's option and result types, re-exported (the GUI talks to services)
@@ -581,6 +582,11 @@ _HARD_LIMITS = {
 }
 
 
+def _hours(minutes: float) -> float | None:
+    """A wait for a result sheet: hours, as everywhere a planner reads waits."""
+    return round(minutes / MINUTES_PER_HOUR, 4) if math.isfinite(minutes) else None
+
+
 def write_plan(outcome: OptimiseResult, *, source: str, out: str) -> None:
     """Plan sheets (with native charts) in a copy of ``source``; input sheets untouched."""
     write_results(source, out, outcome.to_tables())
@@ -642,7 +648,11 @@ def _tables(o: OptimiseResult) -> list[ResultTable]:
                     title="FTE by role: current vs recommended",
                     x_column="role",
                     y_columns=("current_fte", "recommended_fte"),
+                    x_title="role",
                     y_title="FTE",
+                    rank_by="recommended_fte",
+                    others="sum",
+                    worst_first=False,
                 ),
             ),
         )
@@ -731,29 +741,34 @@ def _tables(o: OptimiseResult) -> list[ResultTable]:
         tables.append(
             ResultTable(
                 sheet="PlanVerify",
-                title=f"Mean wait (minutes) before and after the plan, "
+                title=f"Mean wait (hours) before and after the plan, "
                 f"{o.verification.replications} replications, 95% CI",
                 headers=(
                     "int",
-                    "before",
-                    "before_low",
-                    "before_high",
-                    "after",
-                    "after_low",
-                    "after_high",
+                    "before_hours",
+                    "before_low_hours",
+                    "before_high_hours",
+                    "after_hours",
+                    "after_low_hours",
+                    "after_high_hours",
                 ),
                 rows=tuple(
-                    (c.int_code, c.before, *c.before_ci, c.after, *c.after_ci)
+                    (
+                        c.int_code,
+                        *(_hours(m) for m in (c.before, *c.before_ci, c.after, *c.after_ci)),
+                    )
                     for c in o.verification.comparisons
                 ),
-                number_formats={h: "0.0" for h in ("before", "after")},
+                number_formats={h: "0.00" for h in ("before_hours", "after_hours")},
                 charts=(
                     ChartSpec(
                         kind="bar",
                         title="Mean wait before vs after",
                         x_column="int",
-                        y_columns=("before", "after"),
-                        y_title="minutes",
+                        y_columns=("before_hours", "after_hours"),
+                        x_title="INT",
+                        y_title="mean wait (hours)",
+                        rank_by="after_hours",
                     ),
                 ),
                 note=o.verification.note,

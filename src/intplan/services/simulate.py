@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from intplan.domain import IntplanError, Scenario
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.sim import (
     BOOKING_BUCKETS,
@@ -554,11 +555,20 @@ SHEET_WEEKLY = "Results Sim weekly"
 SHEET_WEEKLY_ROLES = "Results Sim weekly roles"
 
 
-def _cells(e: Estimate) -> tuple[Cell, Cell, Cell]:
+def _cells(e: Estimate, factor: float = 1.0) -> tuple[Cell, Cell, Cell]:
     def c(x: float) -> Cell:
-        return round(float(x), 6) if math.isfinite(x) else None
+        return round(float(x) * factor, 6) if math.isfinite(x) else None
 
     return c(e.mean), c(e.low), c(e.high)
+
+
+def _sheet_column(name: str) -> tuple[str, float]:
+    """A field's result-sheet column and the factor its values take: waits are given in
+    hours in result sheets, as in the GUI and the text output (``wait_mean_minutes`` ->
+    ``wait_mean_hours``)."""
+    if name.startswith("wait_") and name.endswith("_minutes"):
+        return name.removesuffix("_minutes") + "_hours", 1 / MINUTES_PER_HOUR
+    return name, 1.0
 
 
 def _estimate_columns(cls: type, skip: tuple[str, ...]) -> list[str]:
@@ -576,15 +586,16 @@ def result_rows(
         vals: list[Cell] = []
         for n in names:
             v = getattr(obj, n)
+            col, factor = _sheet_column(n)
             if isinstance(v, Estimate):
-                heads += [f"{n}_mean", f"{n}_ci95_low", f"{n}_ci95_high"]
-                vals += _cells(v)
+                heads += [f"{col}_mean", f"{col}_ci95_low", f"{col}_ci95_high"]
+                vals += _cells(v, factor)
             elif isinstance(v, dict):  # booking_buckets: one column per category
                 heads += [f"{n}_{k}" for k in v]
                 vals += list(v.values())
             else:
-                heads.append(n)
-                vals.append(v)
+                heads.append(col)
+                vals.append(v * factor if factor != 1.0 and isinstance(v, float) else v)
         return heads, tuple(vals)
 
     out: dict[str, tuple[tuple[str, ...], list[tuple[Cell, ...]]]] = {}
@@ -634,7 +645,7 @@ def write_simulation_results(result: SimulationResult, *, source: str, out: str)
 
 
 def _weekly_wait_pivot(result: SimulationResult) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
-    """Week x INT mean wait (minutes, contact-weighted across activities) for a line chart."""
+    """Week x INT mean wait (hours, contact-weighted across activities) for a line chart."""
     ints = sorted({w.int_code for w in result.weekly_activities})
     weeks = sorted({w.week for w in result.weekly_activities})
     acc: dict[tuple[int, str], list[float]] = {}
@@ -648,7 +659,8 @@ def _weekly_wait_pivot(result: SimulationResult) -> tuple[tuple[str, ...], list[
         vals: list[Cell] = [wk]
         for ic in ints:
             got = acc.get((wk, ic))
-            vals.append(round(got[0] / got[1], 3) if got and got[1] > 0 else None)
+            hours = got[0] / got[1] / MINUTES_PER_HOUR if got and got[1] > 0 else None
+            vals.append(round(hours, 4) if hours is not None else None)
         rows.append(tuple(vals))
     return ("week", *ints), rows
 
@@ -687,16 +699,19 @@ def to_tables(result: SimulationResult) -> list[Any]:
                     kind="bar",
                     title="Mean wait by INT and activity",
                     x_column="label",
-                    y_columns=("wait_mean_minutes_mean",),
-                    y_title="minutes",
+                    y_columns=("wait_mean_hours_mean",),
+                    x_title="INT and activity",
+                    y_title="mean wait (hours)",
                 ),
                 ChartSpec(
                     kind="bar",
                     title="Share seen within the response target",
                     x_column="label",
                     y_columns=("within_target_share_mean",),
-                    y_title="share",
-                    anchor="AD20",
+                    x_title="INT and activity",
+                    y_title="share within target",
+                    keep="lowest",
+                    y_max=1.0,
                 ),
             ),
         )
@@ -716,7 +731,8 @@ def to_tables(result: SimulationResult) -> list[Any]:
                     title="Utilisation by INT and role",
                     x_column="label",
                     y_columns=("utilisation_mean",),
-                    y_title="share of time on duty",
+                    x_title="INT and role",
+                    y_title="utilisation (share of time on duty)",
                 ),
             ),
         )
@@ -735,7 +751,8 @@ def to_tables(result: SimulationResult) -> list[Any]:
                     title="Escalations to ED per week",
                     x_column="int_code",
                     y_columns=("escalations_per_week_mean",),
-                    y_title="per week",
+                    x_title="INT",
+                    y_title="escalations per week",
                 ),
             ),
         )
@@ -745,7 +762,7 @@ def to_tables(result: SimulationResult) -> list[Any]:
         tables.append(
             ResultTable(
                 sheet=SHEET_WEEKLY,
-                title="Mean wait by week and INT (minutes; mean of replications)",
+                title="Mean wait by week and INT (hours; mean of replications)",
                 headers=p_heads,
                 rows=tuple(p_rows),
                 charts=(
@@ -754,7 +771,7 @@ def to_tables(result: SimulationResult) -> list[Any]:
                         title="Mean wait by week",
                         x_column="week",
                         y_columns=p_heads[1:],
-                        y_title="minutes",
+                        y_title="mean wait (hours)",
                         x_title="week after warm-up",
                     ),
                 ),

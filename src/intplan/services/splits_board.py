@@ -6,6 +6,7 @@ import math
 from pathlib import Path
 
 from intplan.demand.travel import MIN_HOME_VISIT_KM
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.services.splits_result import (
     MIN_SCREEN_WEEKS_SOURCE,
@@ -31,6 +32,19 @@ def _cell(x: float | None, digits: int = 4) -> Cell:
     return None if x is None or not math.isfinite(x) else round(float(x), digits)
 
 
+def _unit(key: str) -> tuple[str, float]:
+    """A KPI's unit in the board's sheets and the factor its values take: the wait is
+    given in hours, as everywhere a planner reads waits (the KPI itself is in minutes)."""
+    unit = KPI_BY_KEY[key].unit
+    if key == "wait" and unit == "minutes":
+        return "hours", 1 / MINUTES_PER_HOUR
+    return unit, 1.0
+
+
+def _scaled(x: float | None, factor: float) -> Cell:
+    return _cell(None if x is None else x * factor)
+
+
 def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
     """The board workbook's sheets: summary, INTs, score breakdown, assumptions."""
     sim_cols = [k for k in SIM_KPIS]
@@ -51,11 +65,10 @@ def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
         "screening rank",
     ]
     for k in sim_cols:
-        spec = KPI_BY_KEY[k]
-        headers += [f"{k} ({spec.unit})", f"{k} CI95 low", f"{k} CI95 high"]
+        headers += [f"{k} ({_unit(k)[0]})", f"{k} CI95 low", f"{k} CI95 high"]
     structural = ["team_size", "travel", "cover_dependence", "resilience", "population_fit", "cost"]
     headers += [f"{k} ({KPI_BY_KEY[k].unit})" for k in structural]
-    headers += ["wait vs reference (minutes)", "diff CI95 low", "diff CI95 high"]
+    headers += [f"wait vs reference ({_unit('wait')[0]})", "diff CI95 low", "diff CI95 high"]
     rows: list[tuple[Cell, ...]] = []
     for o in result.options:
         row: list[Cell] = [
@@ -76,14 +89,18 @@ def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
         ]
         for k in sim_cols:
             e = o.estimates.get(k)
-            row += [_cell(o.kpis.get(k))] + (
-                [_cell(e.low), _cell(e.high)] if e is not None else [None, None]
+            f = _unit(k)[1]
+            row += [_scaled(o.kpis.get(k), f)] + (
+                [_scaled(e.low, f), _scaled(e.high, f)] if e is not None else [None, None]
             )
         row += [_cell(o.kpis.get(k)) for k in structural]
         d = o.differences.get("wait")
-        row += [_cell(d.mean), _cell(d.low), _cell(d.high)] if d else [None, None, None]
+        f = _unit("wait")[1]
+        row += (
+            [_scaled(d.mean, f), _scaled(d.low, f), _scaled(d.high, f)] if d else [None, None, None]
+        )
         rows.append(tuple(row))
-    wait_h = f"wait ({KPI_BY_KEY['wait'].unit})"
+    wait_h = f"wait ({_unit('wait')[0]})"
     team_h = f"team_size ({KPI_BY_KEY['team_size'].unit})"
     summary = ResultTable(
         sheet=SUMMARY_SHEET,
@@ -102,14 +119,20 @@ def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
                 title="Score by option (higher is better)",
                 x_column="practice groups",
                 y_columns=("score",),
+                x_title="option (practice groups)",
                 y_title="score (0-1)",
+                worst_first=False,
             ),
             ChartSpec(
                 kind="bar",
                 title="Mean wait in the affected INTs",
                 x_column="practice groups",
                 y_columns=(wait_h,),
-                y_title="minutes",
+                x_title="option (practice groups)",
+                y_title="mean wait (hours)",
+                # the best-scored options, as ranked on the board
+                rank_by="score",
+                worst_first=False,
             ),
             ChartSpec(
                 kind="scatter",
@@ -117,7 +140,7 @@ def splits_tables(result: SplitsResult) -> tuple[ResultTable, ...]:
                 x_column=team_h,
                 y_columns=(wait_h,),
                 x_title="largest core team (people)",
-                y_title="mean wait (minutes)",
+                y_title="mean wait (hours)",
             ),
         ),
     )
