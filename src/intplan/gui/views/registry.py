@@ -7,14 +7,24 @@ from PySide6.QtWidgets import QWidget
 from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.compare import CompareView
 from intplan.gui.views.context import ViewContext
+from intplan.gui.views.map import MapView
 from intplan.gui.views.optimise import OptimiseView
+from intplan.gui.views.overview import OverviewView
 from intplan.gui.views.simulate import SimulateView
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
+    simulate = SimulateView(ctx)
+    overview = OverviewView(ctx, details=simulate)
+    map_view = MapView(ctx)
+    # A finished run colours the map and fills the overview (which then comes to the front).
+    simulate.result_ready.connect(map_view.set_result)
+    simulate.result_ready.connect(overview.set_result)
     return [
+        ("Map", map_view),
         ("Demand && capacity", CapacityView(ctx)),
-        ("Simulate", SimulateView(ctx)),
+        ("Simulate", simulate),
+        ("Overview", overview),
         ("Optimise", OptimiseView(ctx)),
         ("Compare", CompareView(ctx)),
     ]

@@ -7,7 +7,7 @@ import os
 import threading
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -105,6 +105,8 @@ KPI_COLUMNS: tuple[Column[ActivityRecord], ...] = (
 
 
 class SimulateView(QWidget):
+    result_ready = Signal(object)  # a SimulationResult, once shown here
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -266,6 +268,7 @@ class SimulateView(QWidget):
         self.int_combo.blockSignals(False)
         self._show()
         self.ctx.status("Simulation finished")
+        self.result_ready.emit(result)
 
     def select_int(self, code: str) -> None:
         index = self.int_combo.findData(code)
