@@ -13,12 +13,15 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QPointF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QShowEvent
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QGraphicsItem,
     QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsSimpleTextItem,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -54,6 +57,8 @@ LIGHT_COLOURS: dict[Light, str] = {
     Light.RED: "#C0392B",
     Light.NONE: "#B0B0B0",
 }
+#: with more adjacency edges than this, travel minutes are written for the selected INT only
+MAX_EDGE_LABELS = 30
 FILL_ALPHA = 90  # area fills stay light so borders, points and names read over them
 
 
@@ -72,7 +77,7 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
     int_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent=parent)
+        super().__init__(parent=parent, background="w")
         self.setMinimumSize(320, 240)
         item = self.getPlotItem()
         item.setMenuEnabled(False)
@@ -86,21 +91,47 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.show_edges = True
         self.show_pcns = True
         self._xy = np.zeros((0, 2))
-        self._fills: dict[str, QGraphicsPathItem] = {}
-        self._labels: dict[str, pg.TextItem] = {}
         self._selected: str | None = None
-        self._edge_labels: list[pg.TextItem] = []
-        self._edges_curve: pg.PlotCurveItem | None = None
-        self._pcn_curve: pg.PlotCurveItem | None = None
-        self._selection = pg.PlotCurveItem(connect="pairs", pen=pg.mkPen("#111", width=4))
-        self._selection.setZValue(30)
+        # The items are made once and refilled on each draw: pyqtgraph's per-item
+        # bookkeeping is what makes a map of hundreds of items slow to build.
+        self._pcn_curve = self._curve(pg.mkPen("#555", width=1.2, style=Qt.PenStyle.DashLine), 5)
+        self._int_curve = self._curve(pg.mkPen("#222", width=2), 10)
+        self._edges_curve = self._curve(
+            pg.mkPen("#6B7785", width=1.2, style=Qt.PenStyle.DotLine), 15
+        )
+        self._selection = self._curve(pg.mkPen("#111", width=4), 30)
+        self.scatter = pg.ScatterPlotItem(
+            pen=pg.mkPen("w", width=1),
+            hoverable=True,
+            hoverPen=pg.mkPen("#111", width=2),
+            tip=lambda x, y, data: self.hover_text(str(data)),
+        )
+        self.scatter.setZValue(20)
+        self.addItem(self.scatter)
+        # Areas and names live in plain Qt items under one group each (cheap to make).
+        self._fill_group = self._group(-10)
+        self._edge_label_group = self._group(16)
+        self._label_group = self._group(25)
+        self._fills: dict[str, QGraphicsPathItem] = {}
+        self._labels: dict[str, _Label] = {}
+        self._edge_labels: list[tuple[tuple[str, str], _Label]] = []
+        self._order: list[str] = []  # INT codes, largest population first
+        self._drawing = False
+        # names that would overlap at this zoom are hidden (the larger INT's stays)
+        self.vb.sigTransformChanged.connect(lambda *_: self._declutter())
         self.scene().sigMouseClicked.connect(self._scene_clicked)
-        self.scatter: pg.ScatterPlotItem | None = None
-        self._small_font = QFont()
-        self._small_font.setPointSize(7)
-        self._label_font = QFont()
-        self._label_font.setPointSize(8)
-        self._label_font.setBold(True)
+
+    def _curve(self, pen: QPen, z: int) -> pg.PlotCurveItem:
+        curve = pg.PlotCurveItem(pen=pen)
+        curve.setZValue(z)
+        self.addItem(curve)
+        return curve
+
+    def _group(self, z: int) -> pg.ItemGroup:
+        group = pg.ItemGroup()
+        group.setZValue(z)
+        self.addItem(group, ignoreBounds=True)
+        return group
 
     # -- drawing ----------------------------------------------------------------------
     def set_layout(
@@ -108,12 +139,15 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
     ) -> None:
         """Draw ``layout``; ``fills`` colours INT areas (default: distinct INT colours)."""
         self.layout_ = layout
-        self.clear()
-        self._fills.clear()
-        self._labels.clear()
+        self._drawing = True  # one declutter at the end, not one per step
         self.getPlotItem().setTitle(title or None, size="10pt")
         points = layout.points
         self._xy = np.array([(p.x_km, p.y_km) for p in points], dtype=float).reshape(-1, 2)
+        for group in (self._fill_group, self._edge_label_group, self._label_group):
+            for child in group.childItems():
+                self.scene().removeItem(child)
+        self._fills.clear()
+        self._labels.clear()
         paths: dict[str, QPainterPath] = {}
         for p, cell in zip(points, layout.cells, strict=True):
             if len(cell) < 3:
@@ -124,75 +158,37 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
                 path.lineTo(x, y)
             path.closeSubpath()
         for code, path in paths.items():
-            area = QGraphicsPathItem(path)
+            area = QGraphicsPathItem(path, self._fill_group)
             area.setPen(QPen(Qt.PenStyle.NoPen))
-            area.setZValue(-10)
-            self.addItem(area)
             self._fills[code] = area
-        self._pcn_curve = self._add_segments(
-            [(b.a, b.b) for b in layout.pcn_borders],
-            pg.mkPen("#555", width=1.2, style=Qt.PenStyle.DashLine),
-            z=5,
-        )
-        self._pcn_curve.setVisible(self.show_pcns)
-        self._add_segments(
-            [(b.a, b.b) for b in layout.int_borders], pg.mkPen("#222", width=2), z=10
-        )
-        self._edges_curve = self._add_segments(
-            [(e.a, e.b) for e in layout.edges],
-            pg.mkPen("#6B7785", width=1.2, style=Qt.PenStyle.DotLine),
-            z=15,
-        )
-        self._edges_curve.setVisible(self.show_edges)
+        _set_segments(self._pcn_curve, [(b.a, b.b) for b in layout.pcn_borders])
+        _set_segments(self._int_curve, [(b.a, b.b) for b in layout.int_borders])
+        _set_segments(self._edges_curve, [(e.a, e.b) for e in layout.edges])
         self._edge_labels = []
         for e in layout.edges:
-            text = pg.TextItem(f"{e.travel_minutes:g} min", color="#44505c", anchor=(0.5, 0.5))
-            text.setFont(self._small_font)
-            text.setPos((e.a[0] + e.b[0]) / 2, (e.a[1] + e.b[1]) / 2)
-            text.setZValue(16)
-            text.setVisible(self.show_edges)
-            self.addItem(text)
-            self._edge_labels.append(text)
+            where = ((e.a[0] + e.b[0]) / 2, (e.a[1] + e.b[1]) / 2)
+            label = _Label(f"{e.travel_minutes:g} min", where, self._edge_label_group, small=True)
+            self._edge_labels.append(((e.int_a, e.int_b), label))
         int_colour = self._int_colours(layout)
-        self.scatter = pg.ScatterPlotItem(
+        self.scatter.setData(
             x=self._xy[:, 0],
             y=self._xy[:, 1],
             size=[practice_size_px(p.population) for p in points],
             brush=[pg.mkBrush(int_colour[p.int_code]) for p in points],
-            pen=pg.mkPen("w", width=1),
             data=[p.code for p in points],
-            hoverable=True,
-            hoverPen=pg.mkPen("#111", width=2),
-            tip=lambda x, y, data: self.hover_text(str(data)),
         )
-        self.scatter.setZValue(20)
-        self.addItem(self.scatter)
-        for code, (x, y) in layout.labels.items():
-            # a pale backing keeps names readable over borders and dotted edges
-            label = pg.TextItem("", color="#111", anchor=(0.5, 1.1), fill=(255, 255, 255, 170))
-            label.setFont(self._label_font)
-            label.setPos(x, y)
-            label.setZValue(25)
-            self.addItem(label)
-            self._labels[code] = label
-        self.addItem(self._selection)
+        for code, where in layout.labels.items():
+            self._labels[code] = _Label(code, where, self._label_group)
+        self._order = sorted(layout.labels, key=lambda c: -_population(layout, c))
+        self.set_overlays(edges=self.show_edges, pcns=self.show_pcns)
         self.set_fills(fills, self.notes)
         self._draw_selection()
-        self.vb.autoRange(padding=0.02)
-
-    def _add_segments(
-        self,
-        segments: list[tuple[tuple[float, float], tuple[float, float]]],
-        pen: QPen,
-        *,
-        z: int,
-    ) -> pg.PlotCurveItem:
-        xs = np.array([c for a, b in segments for c in (a[0], b[0])], dtype=float)
-        ys = np.array([c for a, b in segments for c in (a[1], b[1])], dtype=float)
-        curve = pg.PlotCurveItem(xs, ys, connect="pairs", pen=pen)
-        curve.setZValue(z)
-        self.addItem(curve)
-        return curve
+        if layout.extent:
+            xs = [x for x, _ in layout.extent]
+            ys = [y for _, y in layout.extent]
+            self.vb.setRange(xRange=(min(xs), max(xs)), yRange=(min(ys), max(ys)), padding=0.02)
+        self._drawing = False
+        self._declutter()
 
     def _int_colours(self, layout: MapLayout) -> dict[str, QColor]:
         return {
@@ -215,19 +211,17 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             area.setBrush(QBrush(colour))
         for code, label in self._labels.items():
             note = self.notes.get(code)
-            label.setText(f"{code}\n{note}" if note else code)
+            label.set_text(f"{code}\n{note}" if note else code)
+        self._declutter()
 
     def set_overlays(self, *, edges: bool | None = None, pcns: bool | None = None) -> None:
         if edges is not None:
             self.show_edges = edges
-            if self._edges_curve is not None:
-                self._edges_curve.setVisible(edges)
-            for text in self._edge_labels:
-                text.setVisible(edges)
+            self._edges_curve.setVisible(edges)
+            self._edge_label_group.setVisible(edges)
         if pcns is not None:
             self.show_pcns = pcns
-            if self._pcn_curve is not None:
-                self._pcn_curve.setVisible(pcns)
+            self._pcn_curve.setVisible(pcns)
 
     def select_int(self, code: str | None) -> None:
         """Outline one INT's area (None: no outline)."""
@@ -237,6 +231,34 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
     @property
     def selected_int(self) -> str | None:
         return self._selected
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        if "_order" in self.__dict__:  # pyqtgraph resizes while still being built
+            self._declutter()
+
+    def _declutter(self) -> None:
+        """Show the names that fit: the selected INT's first, then by population; travel
+        minutes only for the selected INT's edges when there are many."""
+        if self.layout_ is None or self._drawing:
+            return
+        placed: list[QRectF] = []
+        first = [self._selected] if self._selected in self._labels else []
+        for code in first + [c for c in self._order if c != self._selected]:
+            label = self._labels[code]
+            box = label.screen_rect(self)
+            fits = not any(box.intersects(other) for other in placed)
+            label.setVisible(fits)
+            if fits:
+                placed.append(box)
+        many = len(self._edge_labels) > MAX_EDGE_LABELS
+        for sides, label in self._edge_labels:
+            mine = self._selected in sides
+            box = label.screen_rect(self)
+            fits = (mine or not many) and not any(box.intersects(o) for o in placed)
+            label.setVisible(fits)
+            if fits:
+                placed.append(box)
 
     def _draw_selection(self) -> None:
         layout = self.layout_
@@ -248,6 +270,7 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         xs = np.array([c for b in segs for c in (b.a[0], b.b[0])], dtype=float)
         ys = np.array([c for b in segs for c in (b.a[1], b.b[1])], dtype=float)
         self._selection.setData(xs, ys, connect="pairs")
+        self._declutter()
 
     # -- reading the map --------------------------------------------------------------
     def hover_text(self, practice_code: str) -> str:
@@ -292,6 +315,52 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.practice_clicked.emit(code)
         owner = next(p.int_code for p in self.layout_.points if p.code == code)
         self.int_clicked.emit(owner)
+
+
+Segment = tuple[tuple[float, float], tuple[float, float]]
+
+
+def _set_segments(curve: pg.PlotCurveItem, segments: list[Segment]) -> None:
+    xs = np.array([c for a, b in segments for c in (a[0], b[0])], dtype=float)
+    ys = np.array([c for a, b in segments for c in (a[1], b[1])], dtype=float)
+    curve.setData(xs, ys, connect="pairs")
+
+
+class _Label(QGraphicsRectItem):
+    """Text centred on a map point, the same size at any zoom, on a pale backing that
+    keeps it readable over borders and dotted edges."""
+
+    def __init__(
+        self, text: str, where: tuple[float, float], parent: QGraphicsItem, *, small: bool = False
+    ) -> None:
+        super().__init__(parent)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+        self.setPos(*where)
+        self.setPen(QPen(Qt.PenStyle.NoPen))
+        self.setBrush(QColor(255, 255, 255, 120 if small else 170))
+        self.text = QGraphicsSimpleTextItem(self)
+        font = QFont()
+        font.setPointSize(7 if small else 8)
+        font.setBold(not small)
+        self.text.setFont(font)
+        self.text.setBrush(QColor("#44505c" if small else "#111"))
+        self.set_text(text)
+
+    def screen_rect(self, view: pg.PlotWidget) -> QRectF:
+        """Where the label is drawn, in the view's pixels."""
+        centre = view.mapFromScene(self.scenePos())
+        box = self.rect()
+        return box.translated(centre.x(), centre.y())
+
+    def set_text(self, text: str) -> None:
+        self.text.setText(text)
+        box = self.text.boundingRect()
+        self.text.setPos(-box.width() / 2, -box.height() / 2)
+        self.setRect(box.translated(-box.width() / 2, -box.height() / 2).adjusted(-2, 0, 2, 0))
+
+
+def _population(layout: MapLayout, int_code: str) -> int:
+    return sum(p.population for p in layout.points if p.int_code == int_code)
 
 
 def _inside(polygon: tuple[tuple[float, float], ...], x: float, y: float) -> bool:
@@ -438,7 +507,8 @@ class MapView(QWidget):
             self.legend.setText(
                 "Colours tell neighbouring INTs apart; solid lines: INT boundaries; dashed: "
                 "PCN boundaries inside an INT; dotted: INTs that cover each other, with "
-                "travel minutes."
+                "travel minutes. Names that would overlap are hidden: zoom with the mouse "
+                "wheel, drag to pan."
                 + ("" if self.rows else " Run the simulation to colour INTs by its figures.")
             )
             return

@@ -59,7 +59,7 @@ COLUMNS: tuple[tuple[Column[OverviewRow], Callable[[OverviewRow], Light] | None]
         Column(
             header="Within target",
             value=lambda r: _num(r.within_target_share),
-            fmt=lambda v: "–" if v is None else f"{100 * v:.0f}%",
+            fmt=lambda v: "–" if v is None else f"{100 * v:.1f}%",
             numeric=True,
             tooltip=lambda r: f"{r.within_target_light.label}; lowest: {r.worst_activity or '–'}",
             header_tooltip="Share of requests seen within their response target, all "
