@@ -8,6 +8,7 @@ Another view can embed a ``MapWidget`` and draw any practice -> INT assignment o
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping
 
@@ -64,7 +65,8 @@ FILL_ALPHA = 90  # area fills stay light so borders, points and names read over 
 
 def practice_size_px(population: int) -> float:
     """Point diameter: area grows with the list (a 10,000 list is about 10 px)."""
-    return float(min(18.0, max(6.0, 10.0 * math.sqrt(max(population, 0) / 10_000))))
+    size = min(18.0, max(6.0, 10.0 * math.sqrt(max(population, 0) / 10_000)))
+    return float(2 * round(size / 2))  # even sizes: pyqtgraph draws each size once
 
 
 class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
@@ -169,12 +171,12 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             where = ((e.a[0] + e.b[0]) / 2, (e.a[1] + e.b[1]) / 2)
             label = _Label(f"{e.travel_minutes:g} min", where, self._edge_label_group, small=True)
             self._edge_labels.append(((e.int_a, e.int_b), label))
-        int_colour = self._int_colours(layout)
+        brushes = {code: pg.mkBrush(c) for code, c in self._int_colours(layout).items()}
         self.scatter.setData(
             x=self._xy[:, 0],
             y=self._xy[:, 1],
             size=[practice_size_px(p.population) for p in points],
-            brush=[pg.mkBrush(int_colour[p.int_code]) for p in points],
+            brush=[brushes[p.int_code] for p in points],
             data=[p.code for p in points],
         )
         for code, where in layout.labels.items():
@@ -339,10 +341,7 @@ class _Label(QGraphicsRectItem):
         self.setPen(QPen(Qt.PenStyle.NoPen))
         self.setBrush(QColor(255, 255, 255, 120 if small else 170))
         self.text = QGraphicsSimpleTextItem(self)
-        font = QFont()
-        font.setPointSize(7 if small else 8)
-        font.setBold(not small)
-        self.text.setFont(font)
+        self.text.setFont(_font(small))
         self.text.setBrush(QColor("#44505c" if small else "#111"))
         self.set_text(text)
 
@@ -357,6 +356,14 @@ class _Label(QGraphicsRectItem):
         box = self.text.boundingRect()
         self.text.setPos(-box.width() / 2, -box.height() / 2)
         self.setRect(box.translated(-box.width() / 2, -box.height() / 2).adjusted(-2, 0, 2, 0))
+
+
+@functools.cache
+def _font(small: bool) -> QFont:
+    font = QFont()
+    font.setPointSize(7 if small else 8)
+    font.setBold(not small)
+    return font
 
 
 def _population(layout: MapLayout, int_code: str) -> int:
