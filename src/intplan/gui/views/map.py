@@ -14,6 +14,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPen, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -147,7 +148,7 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self._xy = np.array([(p.x_km, p.y_km) for p in points], dtype=float).reshape(-1, 2)
         for group in (self._fill_group, self._edge_label_group, self._label_group):
             for child in group.childItems():
-                self.scene().removeItem(child)
+                shiboken6.delete(child)  # leaves the scene with it; no C++ item is left behind
         self._fills.clear()
         self._labels.clear()
         paths: dict[str, QPainterPath] = {}
