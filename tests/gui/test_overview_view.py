@@ -13,7 +13,7 @@ from intplan.domain import Scenario
 from intplan.examples import load_template
 from intplan.gui.main_window import MainWindow
 from intplan.gui.models.navigator import CODE_ROLE, KIND_ROLE
-from intplan.gui.views.overview import OverviewView
+from intplan.gui.views.overview import OverviewModel, OverviewProxy, OverviewView
 from intplan.gui.views.simulate import SimulateView
 from intplan.services.overview import overview_rows
 from intplan.services.simulate import SimulationOptions, SimulationResult, run_simulation
@@ -126,3 +126,14 @@ def test_click_on_an_int_selects_it_and_opens_simulate(
     assert simulate.int_combo.currentData() == "INT-CB"
     current = window.navigator.currentIndex()
     assert (current.data(KIND_ROLE), current.data(CODE_ROLE)) == ("int", "INT-CB")
+
+
+def test_overview_models_pass_the_model_checks(
+    qtmodeltester: Any, dorset_result: SimulationResult
+) -> None:
+    model = OverviewModel()
+    model.set_rows(overview_rows(dorset_result))
+    proxy = OverviewProxy()
+    proxy.setSourceModel(model)
+    qtmodeltester.check(model)
+    qtmodeltester.check(proxy)

@@ -469,7 +469,7 @@ class MapView(QWidget):
         self._drawn_for: tuple[object, ...] | None = None
         self._set_layer_enabled(False)
         ctx.document.scenario_changed.connect(self._scenario_changed)
-        self.redraw()
+        # drawn when first shown (showEvent), not while the window is being built
 
     # -- scenario and results ---------------------------------------------------------
     def _geography_key(self) -> tuple[object, ...]:
