@@ -135,7 +135,9 @@ COLUMNS: tuple[tuple[Column[OverviewRow], Callable[[OverviewRow], Light] | None]
     ),
 )
 LIGHT_OF = tuple(light for _, light in COLUMNS)
-LOWEST = [c.header for c, _ in COLUMNS].index("Lowest activity")
+HEADERS = [c.header for c, _ in COLUMNS]
+LOWEST = HEADERS.index("Lowest activity")  # shows the activity's name beside its share
+OVERALL = HEADERS.index("Overall")  # its value is the light's word already
 
 
 def _dot(colour: str) -> QIcon:
@@ -172,7 +174,7 @@ class OverviewModel(RecordTableModel[OverviewRow]):
             assert light is not None
             if role == Qt.ItemDataRole.DecorationRole:
                 return self._icons[light]
-            if role == Qt.ItemDataRole.DisplayRole and index.column() != 1:
+            if role == Qt.ItemDataRole.DisplayRole and index.column() != OVERALL:
                 return f"{super().data(index, role)}  {light.label}"
             if role == Qt.ItemDataRole.ToolTipRole:
                 base = super().data(index, role)
