@@ -6,17 +6,24 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from intplan.domain import Scenario
 from intplan.examples import load_template
+from intplan.gui.document import ScenarioDocument
 from intplan.gui.main_window import MainWindow
 from intplan.gui.models.navigator import CODE_ROLE, KIND_ROLE
+from intplan.gui.views.context import ViewContext
 from intplan.gui.views.map import LIGHT_COLOURS, MapView, MapWidget, draw_assignment
+from intplan.gui.views.split_maps import MAX_MAPS, SplitMapsPanel
+from intplan.gui.worker import TaskRunner
 from intplan.services.overview import Light
 from intplan.services.simulate import SimulationOptions, run_simulation
+from intplan.services.splits import compare_splits
+from intplan.services.splits_result import SplitsOptions
 
 pytestmark = pytest.mark.gui
 
@@ -83,15 +90,23 @@ def test_choosing_an_int_in_the_navigator_outlines_it_on_the_map(
 
 def test_hover_shows_the_practice_list_size_and_int(window: MainWindow, qtbot: Any) -> None:
     view = _map_view(window, qtbot)
-    practice = window.document.scenario.practices[0]
+    practice = window.document.scenario.practice_by_code["DBP046"]  # Bournemouth East
     text = view.map.hover_text(practice.code)
     assert practice.name in text
     assert f"List size {practice.population:,}" in text
     assert window.document.scenario.int_of_practice[practice.code] in text
-    # a real mouse move over the point puts the same text in the map's tooltip
-    QTest.mouseMove(view.map.viewport(), view.map.widget_pos(practice.x_km + 5, practice.y_km + 5))
-    QTest.mouseMove(view.map.viewport(), view.map.widget_pos(practice.x_km, practice.y_km))
-    qtbot.waitUntil(lambda: view.map.vb.toolTip() == text, timeout=2000)
+    # a real mouse move over the point puts the same text in the map's tooltip; pyqtgraph
+    # drops moves closer together than its rate limit (10 ms), so keep moving until one lands
+    view.map.grab()  # painted, as on a screen: pyqtgraph sizes the points when it paints them
+    moves = iter(range(1000))
+
+    def hovered() -> bool:
+        # where the point is now: the layout may still settle the map's range
+        at = view.map.widget_pos(practice.x_km, practice.y_km)
+        QTest.mouseMove(view.map.viewport(), at + QPoint(next(moves) % 2, 0))
+        return bool(view.map.vb.toolTip() == text)
+
+    qtbot.waitUntil(hovered, timeout=3000)
 
 
 def test_a_simulated_kpi_colours_the_ints(window: MainWindow, qtbot: Any, dorset: Scenario) -> None:
@@ -124,3 +139,37 @@ def test_draw_assignment_shows_a_split_option(qtbot: Any, dorset: Scenario) -> N
     assert {c for b in layout.int_borders for c in b.sides} >= {"INT-CSN", "INT-CSW"}
     assert widget.layout_ is layout
     assert widget.getPlotItem().titleLabel.text == "Castleman as 3 INTs"
+
+
+def test_split_maps_panel_draws_each_option_zoomed_to_the_pcn(
+    qtbot: Any, tiny: Scenario, prompts: FakePrompts
+) -> None:
+    result = compare_splits(
+        tiny,
+        SplitsOptions(
+            pcn="PCN1", replications=2, screen_replications=2, weeks=2, warmup_weeks=1, top=2
+        ),
+    )
+    host = QWidget()
+    qtbot.addWidget(host)
+    ctx = ViewContext(
+        document=ScenarioDocument(tiny),
+        prompts=prompts,
+        runner=TaskRunner(),
+        window=host,
+        status=lambda text: None,
+    )
+    panel = SplitMapsPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show_options(result)
+    assert len(panel.maps) == min(MAX_MAPS, len(result.options))
+    for widget, option in zip(panel.maps, result.options, strict=False):
+        layout = widget.layout_
+        assert layout is not None
+        drawn = {p.code: p.int_code for p in layout.points}
+        for group, code in zip(option.option.groups, option.int_codes, strict=True):
+            assert {drawn[p] for p in group} == {code}  # each group is one INT on its map
+        assert widget.getPlotItem().titleLabel.text.startswith(f"#{option.rank}:")
+    # a second run replaces the maps rather than adding more
+    panel.show_options(result)
+    assert len(panel.maps) == min(MAX_MAPS, len(result.options))

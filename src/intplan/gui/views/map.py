@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pyqtgraph as pg
@@ -103,14 +103,7 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             pg.mkPen("#6B7785", width=1.2, style=Qt.PenStyle.DotLine), 15
         )
         self._selection = self._curve(pg.mkPen("#111", width=4), 30)
-        self.scatter = pg.ScatterPlotItem(
-            pen=pg.mkPen("w", width=1),
-            hoverable=True,
-            hoverPen=pg.mkPen("#111", width=2),
-            tip=lambda x, y, data: self.hover_text(str(data)),
-        )
-        self.scatter.setZValue(20)
-        self.addItem(self.scatter)
+        self.scatter = self._new_scatter()
         # Areas and names live in plain Qt items under one group each (cheap to make).
         self._fill_group = self._group(-10)
         self._edge_label_group = self._group(16)
@@ -123,6 +116,19 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         # names that would overlap at this zoom are hidden (the larger INT's stays)
         self.vb.sigTransformChanged.connect(lambda *_: self._declutter())
         self.scene().sigMouseClicked.connect(self._scene_clicked)
+
+    def _new_scatter(self) -> pg.ScatterPlotItem:
+        # a new item per draw: one refilled with setData keeps stale pixel sizes and
+        # stops finding the points under the mouse
+        scatter = pg.ScatterPlotItem(
+            pen=pg.mkPen("w", width=1),
+            hoverable=True,
+            hoverPen=pg.mkPen("#111", width=2),
+            tip=lambda x, y, data: self.hover_text(str(data)),
+        )
+        scatter.setZValue(20)
+        self.addItem(scatter)
+        return scatter
 
     def _curve(self, pen: QPen, z: int) -> pg.PlotCurveItem:
         curve = pg.PlotCurveItem(pen=pen)
@@ -173,6 +179,8 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             label = _Label(f"{e.travel_minutes:g} min", where, self._edge_label_group, small=True)
             self._edge_labels.append(((e.int_a, e.int_b), label))
         brushes = {code: pg.mkBrush(c) for code, c in self._int_colours(layout).items()}
+        self.removeItem(self.scatter)
+        self.scatter = self._new_scatter()
         self.scatter.setData(
             x=self._xy[:, 0],
             y=self._xy[:, 1],
@@ -225,6 +233,21 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         if pcns is not None:
             self.show_pcns = pcns
             self._pcn_curve.setVisible(pcns)
+
+    def zoom_to(self, practice_codes: Sequence[str], margin_km: float = 2.0) -> None:
+        """Show these practices (e.g. one PCN's) filling the view."""
+        if self.layout_ is None:
+            return
+        wanted = set(practice_codes)
+        xy = [(p.x_km, p.y_km) for p in self.layout_.points if p.code in wanted]
+        if not xy:
+            return
+        xs, ys = [x for x, _ in xy], [y for _, y in xy]
+        self.vb.setRange(
+            xRange=(min(xs) - margin_km, max(xs) + margin_km),
+            yRange=(min(ys) - margin_km, max(ys) + margin_km),
+            padding=0,
+        )
 
     def select_int(self, code: str | None) -> None:
         """Outline one INT's area (None: no outline)."""
