@@ -118,8 +118,6 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.scene().sigMouseClicked.connect(self._scene_clicked)
 
     def _new_scatter(self) -> pg.ScatterPlotItem:
-        # a new item per draw: one refilled with setData keeps stale pixel sizes and
-        # stops finding the points under the mouse
         scatter = pg.ScatterPlotItem(
             pen=pg.mkPen("w", width=1),
             hoverable=True,
@@ -179,8 +177,6 @@ class MapWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             label = _Label(f"{e.travel_minutes:g} min", where, self._edge_label_group, small=True)
             self._edge_labels.append(((e.int_a, e.int_b), label))
         brushes = {code: pg.mkBrush(c) for code, c in self._int_colours(layout).items()}
-        self.removeItem(self.scatter)
-        self.scatter = self._new_scatter()
         self.scatter.setData(
             x=self._xy[:, 0],
             y=self._xy[:, 1],
