@@ -144,6 +144,9 @@ class MainWindow(QMainWindow):
 
         for title, view in build_views(self._ctx):
             self.tabs.addTab(view, title)
+            picked = getattr(view, "int_selected", None)  # the Map and Overview views
+            if picked is not None:
+                picked.connect(self._select_int)
         self._loader_timer.stop()
 
     # -- actions and menus -------------------------------------------------------
@@ -305,6 +308,10 @@ class MainWindow(QMainWindow):
             self.mapping_view.show_person(code)
 
     def _select_int(self, code: str) -> None:
+        index = self.navigator_model.find("int", code)
+        if index.isValid() and self.navigator.currentIndex() != index:
+            self.navigator.setCurrentIndex(index)
+            self.navigator.scrollTo(index)
         self.mapping_view.show_int(code)
         for n in range(self.tabs.count()):
             view = self.tabs.widget(n)

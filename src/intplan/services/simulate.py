@@ -799,4 +799,7 @@ def to_tables(result: SimulationResult) -> list[Any]:
         from intplan.services.model_report import model_report_table
 
         tables.append(model_report_table(result.model_report, scenario_name=result.scenario_name))
+    from intplan.services.overview import overview_table
+
+    tables.append(overview_table(result))  # last: callers index the sheets before it
     return tables

@@ -7,14 +7,38 @@ from PySide6.QtWidgets import QWidget
 from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.compare import CompareView
 from intplan.gui.views.context import ViewContext
+from intplan.gui.views.map import MapView
 from intplan.gui.views.optimise import OptimiseView
+from intplan.gui.views.overview import OverviewView
 from intplan.gui.views.simulate import SimulateView
+from intplan.gui.views.split_maps import SplitMapsPanel
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
+    simulate = SimulateView(ctx)
+    overview = OverviewView(ctx, details=simulate)
+    map_view = MapView(ctx)
+    # A finished run colours the map and fills the overview (which then comes to the front).
+    simulate.result_ready.connect(map_view.set_result)
+    simulate.result_ready.connect(overview.set_result)
+    compare = CompareView(ctx)
+    _add_split_maps(ctx, compare)
     return [
+        ("Map", map_view),
         ("Demand && capacity", CapacityView(ctx)),
-        ("Simulate", SimulateView(ctx)),
+        ("Simulate", simulate),
+        ("Overview", overview),
         ("Optimise", OptimiseView(ctx)),
-        ("Compare", CompareView(ctx)),
+        ("Compare", compare),
     ]
+
+
+def _add_split_maps(ctx: ViewContext, compare: QWidget) -> None:
+    """A "Maps" page in Compare's split results, fed each run's options, where the
+    split view offers the hooks for it (``add_panel``, ``options_ready``)."""
+    splits = getattr(compare, "splits", None)
+    if splits is None or not hasattr(splits, "add_panel"):
+        return
+    panel = SplitMapsPanel(ctx)
+    splits.add_panel("Maps", panel)
+    splits.options_ready.connect(panel.show_options)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import threading
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -59,6 +59,8 @@ def _percent(value: float) -> str:
 
 
 class SimulateView(QWidget):
+    result_ready = Signal(object)  # a SimulationResult, once shown here
+
     def __init__(self, ctx: ViewContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -257,6 +259,7 @@ class SimulateView(QWidget):
         self.int_model.set_rows(result.ints)
         self._show()
         self.ctx.status("Simulation finished")
+        self.result_ready.emit(result)
 
     def select_int(self, code: str) -> None:
         index = self.int_combo.findData(code)
