@@ -41,6 +41,7 @@ from intplan.services.optimise import (
     apply_plan,
     run_optimise,
 )
+from intplan.services.past_results import PastResults
 from intplan.services.progress import Progress
 
 ALL = "__all__"
@@ -141,6 +142,7 @@ class OptimiseView(QWidget):
         self._plan_for: Scenario | None = None
         self._running_for: Scenario | None = None
         self._applied: Scenario | None = None
+        self._loaded = False  # the plan shown was read from the workbook, not run here
         defaults = OptimiseOptions()
 
         self.ceiling = QDoubleSpinBox()
@@ -314,17 +316,31 @@ class OptimiseView(QWidget):
 
     def _finished(self, result: object) -> None:
         assert isinstance(result, OptimiseResult)
+        self._loaded = False
+        self._show_outcome(result, "")
+        self._plan_for, self._applied = self._running_for, None
+        self._update_apply()
+
+    def show_loaded(self, past: PastResults) -> None:
+        """Show the plan stored in the opened workbook (nothing is re-run). It is for
+        reading: the staff moves are not stored, so Apply needs a fresh run."""
+        if past.optimisation is None:
+            return
+        self._loaded = True
+        self._show_outcome(past.optimisation, "Loaded from the workbook · ")
+        self._plan_for, self._applied = None, None
+        self._update_apply()
+
+    def _show_outcome(self, result: OptimiseResult, prefix: str) -> None:
         self.outcome = result
         r = result.result
         cost = ""
         if r.costs is not None:
             cost = f" · objective £{r.objective:,.0f}" if r.objective is not None else ""
         self.runs.finish(
-            f"{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
+            f"{prefix}{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
             f"{r.solve_seconds:.1f} s){cost}"
         )
-        self._plan_for, self._applied = self._running_for, None
-        self._update_apply()
         current = self.int_combo.currentData()
         self.int_combo.blockSignals(True)
         self.int_combo.clear()
@@ -397,6 +413,8 @@ class OptimiseView(QWidget):
             tip = "Run the optimiser first"
         elif not self.outcome.result.feasible:
             tip = "The optimiser found no plan to apply"
+        elif self._loaded:
+            tip = "This plan was loaded from the workbook: run the optimiser to apply a plan"
         elif self._applied is not None and scenario is self._applied:
             tip = "The plan is applied (Ctrl+Z takes it back)"
         elif not self._can_apply():

@@ -26,6 +26,7 @@ from intplan.gui.models.table import Column, RecordTableModel, fmt_number, fmt_p
 from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
+from intplan.services.past_results import PastResults
 from intplan.services.progress import Progress
 from intplan.services.simulate import (
     ActivityRecord,
@@ -266,6 +267,18 @@ class SimulateView(QWidget):
         self.int_combo.blockSignals(False)
         self._show()
         self.ctx.status("Simulation finished")
+
+    # -- results stored in an opened workbook (issue 15 item 7; added by the desk branch) --
+    def show_loaded(self, past: PastResults) -> None:
+        """Show the simulation the opened workbook holds, as if just run (not re-run)."""
+        r = past.simulation
+        if r is None:
+            return
+        self._finished(r)
+        self.runs.finish(
+            f"Loaded from the workbook: {r.replications} replications × {r.weeks} weeks, "
+            f"seed {r.seed}"
+        )
 
     def select_int(self, code: str) -> None:
         index = self.int_combo.findData(code)
