@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from intplan.services.past_results import PastResults
 
 MAX_RECENT = 8
+#: the smallest the view area gets: what is left of 1280x720 beside a narrow navigator
+TABS_MINIMUM = QSize(640, 420)
 RECENT_KEY = "recent_files"
 
 
@@ -98,6 +100,10 @@ class MainWindow(QMainWindow):
         self.mapping_view.int_selected.connect(self._select_int)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The window must fit a 1366x768 screen (or 1920x1080 at 150%: 1280x720): a view
+        # taller than the room must not push the window off the screen. Each view fits
+        # itself with splitters and scroll areas (tests/gui/test_layout_1366.py).
+        self.tabs.setMinimumSize(TABS_MINIMUM)
         self.tabs.addTab(self.mapping_view, "Geography && mapping")
         self._ctx = ctx
         self._views_built = False
