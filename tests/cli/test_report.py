@@ -132,3 +132,31 @@ def test_runs_without_a_display(simulated: Path, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert _pages(out) == 2
+
+
+def test_the_overview_puts_the_ints_in_most_trouble_first(simulated: Path) -> None:
+    from intplan.services.report import (
+        AMBER_UTILISATION,
+        AMBER_WITHIN,
+        RED_UTILISATION,
+        RED_WITHIN,
+        build_board_pack,
+    )
+
+    pack = build_board_pack(simulated)
+    order = {"red": 0, "amber": 1, "green": 2}
+    assert [order[r.status] for r in pack.overview] == sorted(
+        order[r.status] for r in pack.overview
+    )
+    for r in pack.overview:
+        red = r.within_target_share < RED_WITHIN or r.utilisation > RED_UTILISATION
+        amber = (
+            r.within_target_share < AMBER_WITHIN
+            or r.utilisation > AMBER_UTILISATION
+            or r.backlog_trend == "growing"
+        )
+        assert r.status == ("red" if red else "amber" if amber else "green"), r
+    # the run charts are the INTs furthest below target, each against the target line
+    worst = sorted(pack.overview, key=lambda r: r.within_target_share)
+    assert [c.int_code for c in pack.run_charts] == [r.int_code for r in worst][:4]
+    assert all(c.weeks == (1, 2, 3, 4) for c in pack.run_charts)

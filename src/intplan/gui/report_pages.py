@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QPdfWriter,
     QPen,
 )
+from PySide6.QtWidgets import QApplication
 
 from intplan import __version__
 from intplan.io.atomic import SaveError, atomic_write
@@ -42,6 +43,7 @@ from intplan.services.report import (
 
 PAGE_W, PAGE_H = 794.0, 1123.0  # A4 at 96 dpi
 MARGIN = 44.0
+HEADER_H = 40.0  # a table header: three lines of 8-point text
 INK = QColor("#1d2b36")
 MUTED = QColor("#5a6b7b")
 RULE = QColor("#c9d3dc")
@@ -60,7 +62,9 @@ def ensure_gui_application() -> QGuiApplication:
     no_display = not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
     if sys.platform.startswith("linux") and no_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication([])
+    # QApplication rather than the lighter QGuiApplication: the same process may show
+    # widgets later (the desktop app, pytest-qt), which needs this kind
+    return QApplication([])
 
 
 def _font(size: float, *, bold: bool = False) -> QFont:
@@ -70,8 +74,8 @@ def _font(size: float, *, bold: bool = False) -> QFont:
     return font
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.0f}%" if math.isfinite(x) else "–"
+def _pct(x: float, decimals: int = 0) -> str:
+    return f"{100 * x:.{decimals}f}%" if math.isfinite(x) else "–"
 
 
 def _num(x: float, decimals: int = 1) -> str:
@@ -145,9 +149,9 @@ def _table(
     p.setPen(INK)
     for c, h in enumerate(headers):
         align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
-        rect = QRectF(xs[c] + 3, top, xs[c + 1] - xs[c] - 6, row_h * 2)
+        rect = QRectF(xs[c] + 3, top, xs[c + 1] - xs[c] - 6, HEADER_H)
         p.drawText(rect, align | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap, h)
-    y = top + row_h * 2 + 2
+    y = top + HEADER_H + 2
     p.setPen(QPen(INK, 0.8))
     p.drawLine(QPointF(MARGIN, y), QPointF(PAGE_W - MARGIN, y))
     p.setFont(_font(8))
@@ -179,9 +183,10 @@ def _overview_page(p: QPainter, top: float, rows: Sequence[OverviewRow], first: 
             top,
             "Each INT's share of requests seen within their response target, the "
             "utilisation of its patient-serving staff, its mean wait and whether its "
-            "backlog grew over the run. Red: within target more than 10 points below "
-            "target or utilisation above 95%; amber: below target, utilisation above 85% "
-            "or a growing backlog.",
+            "backlog grew over the run; the INTs in most trouble first. Red: within target "
+            "more than 10 points below target or utilisation above 95%; amber: below "
+            "target, utilisation above 85% or a growing backlog (at the end more than a "
+            "week's requests, and growing over the second half of the run).",
         )
     headers = (
         "INT",
@@ -199,7 +204,7 @@ def _overview_page(p: QPainter, top: float, rows: Sequence[OverviewRow], first: 
             (r.int_code, None),
             (r.status, LIGHTS.get(r.status)),
             (f"{r.population:,}", None),
-            (_pct(r.within_target_share), None),
+            (_pct(r.within_target_share, 1), None),
             (_pct(r.utilisation), None),
             (_num(r.wait_mean_hours), None),
             (r.backlog_trend, None),
@@ -208,7 +213,7 @@ def _overview_page(p: QPainter, top: float, rows: Sequence[OverviewRow], first: 
         ]
         for r in rows
     ]
-    _table(p, top, headers, body, (100, 66, 80, 66, 70, 70, 66, 84, 84))
+    _table(p, top, headers, body, (100, 66, 80, 66, 70, 70, 66, 84, 84), row_h=15.5)
 
 
 def _overview_rows_page(

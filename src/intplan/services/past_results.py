@@ -18,6 +18,7 @@ A workbook written by ``intplan simulate`` (or ``optimise --out``, ``compare-spl
 
 from __future__ import annotations
 
+import functools
 import math
 import typing
 from collections.abc import Mapping
@@ -110,26 +111,40 @@ def read_past_results(path: str | Path) -> PastResults:
 
 
 # -- simulation ---------------------------------------------------------------------------
-def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+@dataclass(frozen=True, slots=True)
+class _Field:
+    name: str
+    kind: Any  # the resolved annotation
+    optional: bool  # has a default: an older workbook may lack its column
+
+
+@functools.cache
+def _fields_of(cls: type) -> tuple[_Field, ...]:
+    """The record's fields with resolved types (once per class: resolving is slow)."""
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        _Field(
+            name=f.name,
+            kind=hints[f.name],
+            optional=f.default is not MISSING or f.default_factory is not MISSING,
+        )
+        for f in fields(cls)
+    )
 
 
 def _record(cls: type, table: ReadTable, row: int, values: Mapping[str, Any], n: int) -> Any:
     """One record of ``cls`` from a row written by ``services.simulate.result_rows``."""
-    hints = _hints(cls)
     kwargs: dict[str, Any] = {}
-    for f in fields(cls):
-        kind = hints[f.name]
-        has_default = f.default is not MISSING or f.default_factory is not MISSING
-        if kind is Estimate:
-            cols = [f"{f.name}_mean", f"{f.name}_ci95_low", f"{f.name}_ci95_high"]
+    for f in _fields_of(cls):
+        if f.kind is Estimate:
+            cols = (f"{f.name}_mean", f"{f.name}_ci95_low", f"{f.name}_ci95_high")
             if cols[0] not in values:
-                if has_default:
+                if f.optional:
                     continue
                 raise WorkbookError([table.issue(table.header_row, cols[0], "column missing")])
             mean, low, high = (number(table, row, c, values.get(c)) for c in cols)
             kwargs[f.name] = Estimate(mean=mean, low=low, high=high, n=n)
-        elif typing.get_origin(kind) is dict:
+        elif typing.get_origin(f.kind) is dict:
             prefix = f"{f.name}_"
             kwargs[f.name] = {
                 h[len(prefix) :]: (None if v is None else number(table, row, h, v))
@@ -138,10 +153,10 @@ def _record(cls: type, table: ReadTable, row: int, values: Mapping[str, Any], n:
             }
         else:
             if f.name not in values:
-                if has_default:
+                if f.optional:
                     continue
                 raise WorkbookError([table.issue(table.header_row, f.name, "column missing")])
-            kwargs[f.name] = _scalar(table, row, f.name, values[f.name], kind)
+            kwargs[f.name] = _scalar(table, row, f.name, values[f.name], f.kind)
     return cls(**kwargs)
 
 

@@ -45,11 +45,8 @@ AMBER_WITHIN = TARGET_SHARE
 RED_WITHIN = TARGET_SHARE - 0.1
 AMBER_UTILISATION = 0.85
 RED_UTILISATION = 0.95
-#: a backlog is "growing" when the second half of the run ends over this share above
-#: the first half's mean (assumption: smaller drifts are noise over a few replications)
-TREND_TOLERANCE = 0.1
 WORST_INTS = 4
-OVERVIEW_ROWS_PER_PAGE = 40
+OVERVIEW_ROWS_PER_PAGE = 54  # Kent & Medway's 52 INTs on one page
 SPLIT_OPTIONS_SHOWN = 12
 PLAN_ROLES_SHOWN = 24
 
@@ -81,7 +78,9 @@ class OverviewRow:
     within_target_share: float  # NaN: nothing arrived
     utilisation: float
     wait_mean_hours: float
-    backlog_trend: str  # "growing", "steady", "falling"
+    #: "growing" when any activity's backlog grows (the simulator's test: the backlog
+    #: at the end exceeds a week's arrivals and grew over the second half), else "steady"
+    backlog_trend: str
     escalations_per_week: float
     unmet_per_1000_per_week: float
     status: str  # "red", "amber", "green"
@@ -176,20 +175,6 @@ def _weighted(pairs: list[tuple[float, float]]) -> float:
     return sum(v * w for v, w in pairs if math.isfinite(v) and w > 0) / total
 
 
-def _trend(series: list[float]) -> str:
-    if len(series) < 2:
-        return "steady"
-    half = len(series) // 2
-    first = sum(series[:half]) / half
-    second = sum(series[half:]) / (len(series) - half)
-    scale = max(first, 1.0)
-    if second > first + TREND_TOLERANCE * scale:
-        return "growing"
-    if second < first - TREND_TOLERANCE * scale:
-        return "falling"
-    return "steady"
-
-
 def _status(within: float, utilisation: float, trend: str) -> str:
     if (math.isfinite(within) and within < RED_WITHIN) or utilisation > RED_UTILISATION:
         return "red"
@@ -204,20 +189,18 @@ def _status(within: float, utilisation: float, trend: str) -> str:
 
 def overview_rows(sim: SimulationResult) -> tuple[OverviewRow, ...]:
     """Per INT: share within target (weighted by requests), utilisation, mean wait,
-    backlog trend (weekly backlog, first half against second half), escalations and
-    unmet need, with a traffic light."""
+    backlog trend, escalations and unmet need, with a traffic light; red first, then
+    amber, then green, each lowest share within target first."""
     within: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    growing: set[str] = set()
     for a in sim.activities:
         within[a.int_code].append((a.within_target_share.mean, a.arrivals_per_week.mean))
-    backlog: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-    for w in sim.weekly_activities:
-        if math.isfinite(w.backlog):
-            backlog[w.int_code][w.week] += w.backlog
+        if a.backlog_growing:
+            growing.add(a.int_code)
     rows = []
     for i in sim.ints:
         share = _weighted(within[i.int_code])
-        weekly = backlog[i.int_code]
-        trend = _trend([weekly[k] for k in sorted(weekly)])
+        trend = "growing" if i.int_code in growing else "steady"
         rows.append(
             OverviewRow(
                 int_code=i.int_code,
@@ -231,7 +214,16 @@ def overview_rows(sim: SimulationResult) -> tuple[OverviewRow, ...]:
                 status=_status(share, i.utilisation.mean, trend),
             )
         )
-    return tuple(rows)
+    severity = {"red": 0, "amber": 1, "green": 2}
+    return tuple(
+        sorted(
+            rows,
+            key=lambda r: (
+                severity[r.status],
+                r.within_target_share if math.isfinite(r.within_target_share) else 2.0,
+            ),
+        )
+    )
 
 
 def run_chart(sim: SimulationResult, int_code: str) -> RunChart:

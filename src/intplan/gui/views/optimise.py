@@ -182,6 +182,7 @@ class OptimiseView(QWidget):
         self.verify.setSpecialValueText("off")
         self.verify.setToolTip("Simulate before and after the plan with this many replications")
         form = QFormLayout()
+        form.setVerticalSpacing(4)  # ten rows and the Run panel fit a 768-pixel screen
         form.addRow("Utilisation ceiling", self.ceiling)
         form.addRow("Cover share cap", self.cover_cap)
         form.addRow("Moves cap (share of FTE)", self.move_cap)
@@ -208,7 +209,6 @@ class OptimiseView(QWidget):
         box_layout = QVBoxLayout(group)
         box_layout.addLayout(form)
         box_layout.addWidget(self.runs)
-        box_layout.addWidget(self.apply_button)
         box_layout.addStretch()
         # On a 768-pixel screen (or at 150% scaling) the form is taller than the room
         # left: it scrolls rather than clipping the Run and Apply buttons.
@@ -254,6 +254,7 @@ class OptimiseView(QWidget):
         pick.addWidget(QLabel("Show"))
         pick.addWidget(self.int_combo)
         pick.addStretch()
+        pick.addWidget(self.apply_button)  # beside the plan it applies
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
