@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QTabBar,
+    QTableView,
     QWidget,
 )
 
@@ -37,12 +38,22 @@ from intplan.domain import Scenario
 from intplan.gui import backend
 from intplan.gui.main_window import MainWindow
 from intplan.gui.views.optimise import KEY_PLAN_COLUMNS, OptimiseView
+from intplan.io.workbook import write_scenario
+from intplan.services.optimise import run_optimise, write_plan
+from intplan.services.past_results import PastResults, read_past_results
+from intplan.services.simulate import (
+    SimulationOptions,
+    run_simulation,
+    write_simulation_results,
+)
 
 SIZES = {
     "1366x768": (1366, 768),
     "1920x1080-at-125": (1536, 864),
     "1920x1080-at-150": (1280, 720),
 }
+#: a results table must show this many rows without scrolling (one row is not a table)
+MIN_TABLE_ROWS = 3
 CONTROLS = (
     QAbstractButton,
     QComboBox,
@@ -110,25 +121,59 @@ def clipped(root: QWidget) -> list[str]:
             isinstance(w, QLabel) and w.wordWrap() and w.heightForWidth(w.width()) > w.height() + 1
         ):
             problems.append(f"{_name(w)} is cut off at the bottom")
+        elif isinstance(w, QLabel) and not w.wordWrap() and w.sizeHint().width() > w.width() + 1:
+            problems.append(f"{_name(w)} is cut off at the right")
+    for table in root.findChildren(QTableView):
+        if table.isVisible() and not _inside(table, root, QAbstractScrollArea):
+            rows = table.viewport().height() / table.verticalHeader().defaultSectionSize()
+            if rows < MIN_TABLE_ROWS:
+                problems.append(f"a table shows {rows:.1f} rows (at least {MIN_TABLE_ROWS})")
     return problems
 
 
 def _settle() -> None:
-    for _ in range(3):
+    for _ in range(10):  # layouts settle in a few passes; no timers are involved
         QCoreApplication.processEvents()
 
 
 #: every view class in the window's tabs, so a new view cannot escape the check
 VIEWS = ("MappingView", "CapacityView", "SimulateView", "OptimiseView", "CompareView")
-#: views known not to fit yet, each with what is wrong; strict, so a fix must remove it
-NOT_YET = {
-    "CompareView": "issue 15 item 3, being rebuilt on another branch: the PCN combo box "
-    "is squashed; at 1280x720 'Compare scenarios', Cancel and the status line are too",
+ALL_SIZES = tuple(SIZES)
+#: views known not to fit yet (owned by other branches of issue 15), with what is wrong
+#: and at which sizes; strict xfail, so a fix must take its entry out
+NOT_YET: dict[str, tuple[str, tuple[str, ...]]] = {
+    "CompareView": (
+        "the PCN combo box is squashed; at 1280x720 'Compare scenarios', Cancel and the "
+        "status line are too",
+        ALL_SIZES,
+    ),
+    "SimulateView": ("the KPI table shows one or two rows", ALL_SIZES),
+    "CapacityView": (
+        "at 1280x720 the headline is cut at the right and the table shows 2.6 rows",
+        ("1920x1080-at-150",),
+    ),
 }
 
 
 @pytest.fixture(scope="module")
-def windows(kent_medway: Scenario, qapp: Any, tmp_path_factory: pytest.TempPathFactory) -> Any:
+def results(tiny: Scenario, tmp_path_factory: pytest.TempPathFactory) -> PastResults:
+    """Results for the views to show, so their charts, tables and status lines hold
+    text as after a run (a tiny scenario's: a Kent & Medway run takes minutes)."""
+    path = tmp_path_factory.mktemp("results") / "tiny.xlsx"
+    write_scenario(tiny, path)
+    quick = SimulationOptions(replications=2, weeks=3, warmup_weeks=1, seed=3)
+    write_simulation_results(run_simulation(tiny, quick), source=str(path), out=str(path))
+    write_plan(run_optimise(tiny), source=str(path), out=str(path))
+    return read_past_results(path)
+
+
+@pytest.fixture(scope="module")
+def windows(
+    kent_medway: Scenario,
+    results: PastResults,
+    qapp: Any,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Any:
     """One window per size, shared by the views' checks (building one takes seconds)."""
     made: dict[tuple[int, int], MainWindow] = {}
 
@@ -143,6 +188,7 @@ def windows(kent_medway: Scenario, qapp: Any, tmp_path_factory: pytest.TempPathF
             window.resize(*size)
             window.show()
             window.ensure_views()
+            window.document.set_past_results(results)
             _settle()
             made[size] = window
         return made[size]
@@ -159,8 +205,9 @@ def _cases() -> list[Any]:
     for size_id, size in SIZES.items():
         for name in ("main window", *VIEWS):
             marks = []
-            if name in NOT_YET:
-                marks.append(pytest.mark.xfail(strict=True, reason=NOT_YET[name]))
+            reason, sizes = NOT_YET.get(name, ("", ()))
+            if size_id in sizes:
+                marks.append(pytest.mark.xfail(strict=True, reason=f"issue 15: {reason}"))
             cases.append(pytest.param(size, name, id=f"{size_id}-{name}", marks=marks))
     return cases
 
@@ -209,6 +256,13 @@ def _plan_columns(view: OptimiseView) -> list[str]:
     return out
 
 
+SCALED = "1920x1080-at-150"
+
+
+def _failing_at(size_id: str) -> set[str]:
+    return {name for name, (_, sizes) in NOT_YET.items() if size_id in sizes}
+
+
 @pytest.mark.slow
 def test_fits_under_real_150_percent_scaling(tmp_path: Path) -> None:
     """The 1280x720 case again with Qt's own high-DPI scaling (QT_SCALE_FACTOR=1.5)."""
@@ -220,7 +274,7 @@ def test_fits_under_real_150_percent_scaling(tmp_path: Path) -> None:
             "pytest",
             __file__,
             "-k",
-            "test_every_view_fits and 1920x1080-at-150",
+            f"test_every_view_fits and {SCALED}",
             "-q",
             "-p",
             "no:cacheprovider",
@@ -233,4 +287,5 @@ def test_fits_under_real_150_percent_scaling(tmp_path: Path) -> None:
         cwd=Path(__file__).parents[2],
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
-    assert f"{len(VIEWS) + 1 - len(NOT_YET)} passed" in done.stdout, done.stdout[-2000:]
+    expected = sum(1 for name in ("main window", *VIEWS) if name not in _failing_at(SCALED))
+    assert f"{expected} passed" in done.stdout, done.stdout[-2000:]
