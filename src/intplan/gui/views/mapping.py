@@ -15,6 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -144,6 +146,17 @@ SUMMARY_COLUMNS: tuple[Column[IntSummary], ...] = (
 )
 
 
+def _rows_height(table: QTableView, rows: int) -> int:
+    """Height of a table showing ``rows`` rows, its header and a horizontal scroll bar."""
+    return (
+        max(table.horizontalHeader().height(), table.horizontalHeader().sizeHint().height())
+        + rows * table.verticalHeader().defaultSectionSize()
+        + table.horizontalScrollBar().sizeHint().height()
+        + 2 * table.frameWidth()
+        + 2
+    )
+
+
 class MappingView(QWidget):
     int_selected = Signal(str)
 
@@ -235,6 +248,13 @@ class MappingView(QWidget):
 
         doc.scenario_changed.connect(self.refresh)
         self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The splitter may squeeze the report, but it keeps three INTs in view at
+        # 1280x720 (a row to spare: the stylesheet's header padding is not in the
+        # header's size hint until it is laid out).
+        self.summary.setMinimumHeight(_rows_height(self.summary, 4))
+        super().showEvent(event)
 
     # -- refresh --------------------------------------------------------------
     def refresh(self) -> None:
