@@ -35,7 +35,7 @@ def save_small(image: QImage, path: Path) -> None:
     small = image.convertToFormat(
         QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither
     )
-    if not small.save(str(path), b"PNG"):
+    if not small.save(str(path)):  # the format follows the .png suffix
         raise OSError(f"cannot write {path}")
 
 
