@@ -78,6 +78,11 @@ def _pct(x: float, decimals: int = 0) -> str:
     return f"{100 * x:.{decimals}f}%" if math.isfinite(x) else "–"
 
 
+def _change(x: float) -> str:
+    """A signed change to one decimal; no "-0.0" for a change that rounds to nothing."""
+    return "0.0" if abs(x) < 0.05 else f"{x:+,.1f}"
+
+
 def _num(x: float, decimals: int = 1) -> str:
     return f"{x:,.{decimals}f}" if math.isfinite(x) else "–"
 
@@ -222,6 +227,14 @@ def _overview_rows_page(
     _overview_page(p, top, chunk, first)
 
 
+def _axis_floor(chart: RunChart) -> float:
+    """The share at the foot of the axis: 10 points below the lower of the target and
+    the lowest week, in tens (a run chart's detail is near the target, not near 0%)."""
+    shares = [x for x in chart.within_target_share if math.isfinite(x)]
+    low = min([chart.target_share, *shares])
+    return max(0.0, math.floor(low * 10 - 1e-9) / 10 - 0.1)
+
+
 def _run_chart(p: QPainter, box: QRectF, chart: RunChart) -> None:
     p.setPen(INK)
     p.setFont(_font(10, bold=True))
@@ -231,8 +244,16 @@ def _run_chart(p: QPainter, box: QRectF, chart: RunChart) -> None:
     plot = QRectF(box.left() + 44, box.top() + 26, box.width() - 56, box.height() - 64)
     p.setFont(_font(7.5))
     p.setPen(MUTED)
-    for share in (0.0, 0.25, 0.5, 0.75, 1.0):
-        y = plot.bottom() - share * plot.height()
+    floor = _axis_floor(chart)
+
+    def y_of(share: float) -> float:
+        return plot.bottom() - (share - floor) / (1.0 - floor) * plot.height()
+
+    span = 1.0 - floor
+    step = 0.05 if span <= 0.3 else 0.1 if span <= 0.6 else 0.25  # round percentages
+    for k in range(round(span / step) + 1):
+        share = floor + k * step
+        y = y_of(share)
         p.setPen(QPen(RULE, 0.6))
         p.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         p.setPen(MUTED)
@@ -260,7 +281,7 @@ def _run_chart(p: QPainter, box: QRectF, chart: RunChart) -> None:
             if not math.isfinite(share):
                 started = False
                 continue
-            point = QPointF(x_of(week), plot.bottom() - share * plot.height())
+            point = QPointF(x_of(week), y_of(share))
             if started:
                 path.lineTo(point)
             else:
@@ -268,7 +289,7 @@ def _run_chart(p: QPainter, box: QRectF, chart: RunChart) -> None:
                 started = True
         p.setPen(QPen(SERIES, 1.8))
         p.drawPath(path)
-    y = plot.bottom() - chart.target_share * plot.height()
+    y = y_of(chart.target_share)
     pen = QPen(TARGET, 1.2)
     pen.setStyle(Qt.PenStyle.DashLine)
     p.setPen(pen)
@@ -318,7 +339,7 @@ def _plan_page(p: QPainter, top: float, pack: BoardPack) -> None:
             (f"{r.name} ({r.role})" if r.name != r.role else r.role, None),
             (_num(r.current_fte), None),
             (_num(r.recommended_fte), None),
-            (f"{r.recommended_fte - r.current_fte:+,.1f}", None),
+            (_change(r.recommended_fte - r.current_fte), None),
             (f"£{r.current_cost_gbp:,.0f}", None),
             (f"£{r.recommended_cost_gbp:,.0f}", None),
         ]
