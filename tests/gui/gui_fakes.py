@@ -16,6 +16,7 @@ class FakePrompts(Prompts):
     def __init__(self) -> None:
         self.open_answer: str | None = None
         self.save_answer: str | None = None
+        self.pdf_answer: str | None = None
         self.register_answer: str | None = None
         self.unsaved_answer = SaveChoice.DISCARD
         self.recover_answer = False
@@ -29,6 +30,9 @@ class FakePrompts(Prompts):
 
     def save_workbook(self, parent: QWidget, suggested: str) -> str | None:
         return self.save_answer
+
+    def save_pdf(self, parent: QWidget, suggested: str) -> str | None:
+        return self.pdf_answer
 
     def open_register(self, parent: QWidget, directory: str) -> str | None:
         return self.register_answer

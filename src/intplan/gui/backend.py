@@ -17,6 +17,7 @@ from intplan.services.progress import Progress
 
 if TYPE_CHECKING:
     from intplan.services.compare import CompareOptions, CompareResult
+    from intplan.services.past_results import PastResults
 
 
 def read_scenario(path: str | Path) -> Scenario:
@@ -24,6 +25,14 @@ def read_scenario(path: str | Path) -> Scenario:
     from intplan.io import workbook  # openpyxl is not needed for the first paint
 
     return workbook.read_scenario(Path(path))
+
+
+def read_past_results(path: str | Path) -> PastResults:
+    """The results a workbook holds (simulation, plan, split comparison), without
+    re-running; raises WorkbookError naming the damaged result cell."""
+    from intplan.services.past_results import read_past_results
+
+    return read_past_results(Path(path))
 
 
 def write_scenario(scenario: Scenario, path: str | Path) -> None:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from intplan.domain import Scenario
+
+if TYPE_CHECKING:  # the results reader pulls in the engines: not on the start-up path
+    from intplan.services.past_results import PastResults
 
 
 class ReplaceScenarioCommand(QUndoCommand):
@@ -32,11 +36,14 @@ class ScenarioDocument(QObject):
     scenario_changed = Signal()
     dirty_changed = Signal(bool)
     path_changed = Signal()
+    #: the opened workbook's stored results were read (:attr:`past_results`)
+    results_loaded = Signal()
 
     def __init__(self, scenario: Scenario, path: Path | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self._scenario = scenario
         self._path = path
+        self._past: PastResults | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._clean_changed)
 
@@ -50,6 +57,15 @@ class ScenarioDocument(QObject):
     @property
     def path(self) -> Path | None:
         return self._path
+
+    @property
+    def past_results(self) -> PastResults | None:
+        """Results stored in the opened workbook (None: none, or not read)."""
+        return self._past
+
+    def set_past_results(self, past: PastResults | None) -> None:
+        self._past = past
+        self.results_loaded.emit()
 
     @property
     def dirty(self) -> bool:
@@ -70,6 +86,7 @@ class ScenarioDocument(QObject):
         """Start over on a newly opened scenario (history cleared)."""
         self.undo_stack.clear()
         self._path = path
+        self._past = None  # they belong to the previous file
         self._set(scenario)
         self.path_changed.emit()
         if dirty:

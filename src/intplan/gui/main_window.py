@@ -7,8 +7,9 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QSettings, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +39,12 @@ from intplan.gui.views.mapping import MappingView
 from intplan.gui.worker import TaskRunner
 from intplan.io.errors import UnreadableFileError, WorkbookError
 
+if TYPE_CHECKING:
+    from intplan.services.past_results import PastResults
+
 MAX_RECENT = 8
+#: the smallest the view area gets: what is left of 1280x720 beside a narrow navigator
+TABS_MINIMUM = QSize(640, 420)
 RECENT_KEY = "recent_files"
 
 
@@ -94,6 +100,10 @@ class MainWindow(QMainWindow):
         self.mapping_view.int_selected.connect(self._select_int)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # The window must fit a 1366x768 screen (or 1920x1080 at 150%: 1280x720): a view
+        # taller than the room must not push the window off the screen. Each view fits
+        # itself with splitters and scroll areas (tests/gui/test_layout_1366.py).
+        self.tabs.setMinimumSize(TABS_MINIMUM)
         self.tabs.addTab(self.mapping_view, "Geography && mapping")
         self._ctx = ctx
         self._views_built = False
@@ -124,6 +134,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.document.scenario_changed.connect(self._scenario_changed)
+        self.document.results_loaded.connect(self._show_past_results)
         self.document.dirty_changed.connect(lambda _: self._update_title())
         self.document.path_changed.connect(self._update_title)
         self.runner.busy_changed.connect(self._busy_changed)
@@ -148,6 +159,7 @@ class MainWindow(QMainWindow):
             if picked is not None:
                 picked.connect(self._select_int)
         self._loader_timer.stop()
+        self._show_past_results()
 
     # -- actions and menus -------------------------------------------------------
     def _action(
@@ -208,6 +220,11 @@ class MainWindow(QMainWindow):
         )
         self.cancel_action.setEnabled(False)
         self.about_action = self._action("&About intplan", self.show_about)
+        self.export_pack_action = self._action(
+            "Export &board pack…",
+            self.export_board_pack,
+            tip="A few-page PDF of the results shown: overview, run charts, plan, splits",
+        )
 
         menu = self.menuBar()
         file_menu = menu.addMenu("&File")
@@ -218,6 +235,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.save_action)
         file_menu.addAction(self.save_as_action)
+        file_menu.addAction(self.export_pack_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = menu.addMenu("&Edit")
@@ -370,10 +388,48 @@ class MainWindow(QMainWindow):
             return False
         self.document.reset(scenario, path)
         self._add_recent(path)
+        past = self._read_past_results(path)
+        found = f"; showing its stored results ({past.describe()})" if past and past.any else ""
+        self.document.set_past_results(past)
         self.statusBar().showMessage(
-            f"Opened {path.name} in {time.monotonic() - started:.1f} s", 5000
+            f"Opened {path.name} in {time.monotonic() - started:.1f} s{found}", 10000
         )
         return True
+
+    def _read_past_results(self, path: Path) -> PastResults | None:
+        """The results the workbook holds; damaged ones are listed, the scenario still opens."""
+        try:
+            return backend.read_past_results(path)
+        except WorkbookError as exc:
+            self.prompts.show_issues(
+                self,
+                "Problems in the stored results",
+                f"“{path.name}” opened, but its stored results cannot be shown: "
+                f"{len(exc.issues)} problem(s). Run again to replace them.",
+                issue_rows(exc.issues),
+            )
+        except (IntplanError, OSError) as exc:
+            self.prompts.show_error(
+                self, "Stored results not shown", f"“{path.name}”: its results: {exc}"
+            )
+        return None
+
+    def _show_past_results(self) -> None:
+        """Hand the opened workbook's results to every view that shows them (once built)."""
+        past = self.document.past_results
+        if past is None or not past.any or not self._views_built:
+            return
+        for n in range(self.tabs.count()):
+            show = getattr(self.tabs.widget(n), "show_loaded", None)
+            if show is not None:
+                show(past)
+
+    def export_board_pack(self) -> None:
+        """File ▸ Export board pack: the results on screen (or stored) as a PDF."""
+        from intplan.gui.board_pack import export_board_pack
+
+        self.ensure_views()
+        export_board_pack(self)
 
     def open_example(self) -> None:
         if self._maybe_save():

@@ -42,6 +42,14 @@ class Prompts:
             path += ".xlsx"
         return path or None
 
+    def save_pdf(self, parent: QWidget, suggested: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(
+            parent, "Export board pack", suggested, "PDF documents (*.pdf)"
+        )
+        if path and not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        return path or None
+
     def open_register(self, parent: QWidget, directory: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(
             parent, "Import staff register", directory, REGISTER_FILTER

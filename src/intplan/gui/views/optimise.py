@@ -12,10 +12,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -41,6 +43,7 @@ from intplan.services.optimise import (
     apply_plan,
     run_optimise,
 )
+from intplan.services.past_results import PastResults
 from intplan.services.progress import Progress
 
 ALL = "__all__"
@@ -49,7 +52,6 @@ PLAN_COLUMNS: tuple[Column[PlanRow], ...] = (
     Column(header="INT", value=lambda r: r.int_code),
     Column(header="Role", value=lambda r: r.role),
     Column(header="Current FTE", value=lambda r: r.current_fte, fmt=fmt_number(2), numeric=True),
-    Column(header="Vacant FTE", value=lambda r: r.vacant_fte, fmt=fmt_number(2), numeric=True),
     Column(
         header="Recommended FTE", value=lambda r: r.recommended_fte, fmt=fmt_number(2), numeric=True
     ),
@@ -64,6 +66,7 @@ PLAN_COLUMNS: tuple[Column[PlanRow], ...] = (
             else ("#b3261e" if r.recommended_fte < r.current_fte - 1e-6 else None)
         ),
     ),
+    Column(header="Vacant FTE", value=lambda r: r.vacant_fte, fmt=fmt_number(2), numeric=True),
     Column(
         header="Moved in (FTE)", value=lambda r: r.moved_in_fte, fmt=fmt_number(2), numeric=True
     ),
@@ -86,6 +89,9 @@ PLAN_COLUMNS: tuple[Column[PlanRow], ...] = (
         numeric=True,
     ),
 )
+
+#: on screen without scrolling sideways at 1366x768 (tests/gui/test_layout_1366.py)
+KEY_PLAN_COLUMNS = ("INT", "Role", "Current FTE", "Recommended FTE", "Change (FTE)")
 
 COVER_COLUMNS: tuple[Column[CoverFlow], ...] = (
     Column(header="From INT", value=lambda r: r.from_int),
@@ -141,6 +147,7 @@ class OptimiseView(QWidget):
         self._plan_for: Scenario | None = None
         self._running_for: Scenario | None = None
         self._applied: Scenario | None = None
+        self._loaded = False  # the plan shown was read from the workbook, not run here
         defaults = OptimiseOptions()
 
         self.ceiling = QDoubleSpinBox()
@@ -175,6 +182,7 @@ class OptimiseView(QWidget):
         self.verify.setSpecialValueText("off")
         self.verify.setToolTip("Simulate before and after the plan with this many replications")
         form = QFormLayout()
+        form.setVerticalSpacing(4)  # ten rows and the Run panel fit a 768-pixel screen
         form.addRow("Utilisation ceiling", self.ceiling)
         form.addRow("Cover share cap", self.cover_cap)
         form.addRow("Moves cap (share of FTE)", self.move_cap)
@@ -201,9 +209,16 @@ class OptimiseView(QWidget):
         box_layout = QVBoxLayout(group)
         box_layout.addLayout(form)
         box_layout.addWidget(self.runs)
-        box_layout.addWidget(self.apply_button)
         box_layout.addStretch()
-        group.setMaximumWidth(360)
+        # On a 768-pixel screen (or at 150% scaling) the form is taller than the room
+        # left: it scrolls rather than clipping the Run and Apply buttons.
+        constraints = QScrollArea()
+        constraints.setWidget(group)
+        constraints.setWidgetResizable(True)
+        constraints.setFrameShape(QFrame.Shape.NoFrame)
+        constraints.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        constraints.setMinimumWidth(group.sizeHint().width() + 16)
+        constraints.setMaximumWidth(380)
 
         self.int_combo = QComboBox()
         self.int_combo.setMinimumContentsLength(14)
@@ -213,33 +228,43 @@ class OptimiseView(QWidget):
         self.cover_model = RecordTableModel(COVER_COLUMNS)
         self.verify_model = RecordTableModel(VERIFY_COLUMNS)
         self.explain = QTextBrowser()
+        # One tab per part of the answer, each with the whole width: side by side, the
+        # chart left the plan table room for two columns at 1366x768.
         tabs = QTabWidget()
-        tabs.addTab(self.explain, "Explanations")
-        for title, model, widths in (
-            ("Plan: current vs recommended", self.plan_model, (90, 60, 100, 90, 130, 100)),
-            ("Cover flows", self.cover_model, (100, 100, 70, 130)),
-            ("Verification by simulation", self.verify_model, (100, 200, 100, 100)),
+        tables = []
+        for model, widths in (
+            (self.plan_model, (90, 60, 100, 130, 100, 90)),
+            (self.cover_model, (100, 100, 70, 130)),
+            (self.verify_model, (100, 200, 100, 100)),
         ):
             view = make_table()
             view.setModel(model)
             fit_columns(view, widths)
-            tabs.addTab(view, title)
+            tables.append(view)
+        self.plan_table, cover_table, verify_table = tables
+        tabs.addTab(self.plan_table, "Plan")
+        tabs.addTab(self.chart, "FTE by role")
+        tabs.addTab(self.explain, "Why this plan")
+        tabs.addTab(cover_table, "Cover flows")
+        tabs.addTab(verify_table, "Verification")
+        tabs.setTabToolTip(0, "Current vs recommended FTE for each INT and role")
+        tabs.setTabToolTip(4, "Waits before and after the plan, by simulation")
         self.result_tabs = tabs
         pick = QHBoxLayout()
         pick.addWidget(QLabel("Show"))
         pick.addWidget(self.int_combo)
         pick.addStretch()
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.chart)
-        split.addWidget(tabs)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        right = QVBoxLayout()
-        right.addLayout(pick)
-        right.addWidget(split, 1)
-        body = QHBoxLayout()
-        body.addWidget(group)
-        body.addLayout(right, 1)
+        pick.addWidget(self.apply_button)  # beside the plan it applies
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(pick)
+        right_layout.addWidget(tabs, 1)
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.setChildrenCollapsible(False)
+        body.addWidget(constraints)
+        body.addWidget(right)
+        body.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Optimise"))
         layout.addWidget(
@@ -249,7 +274,7 @@ class OptimiseView(QWidget):
                 "constraint to see where its default comes from."
             )
         )
-        layout.addLayout(body, 1)
+        layout.addWidget(body, 1)
         self.chart.set_empty("Run the optimiser (F5)")
         self.explain.setHtml("<p style='color:#5a6b7b'>The optimiser's reasons appear here.</p>")
         ctx.document.path_changed.connect(self._load_settings)
@@ -314,17 +339,31 @@ class OptimiseView(QWidget):
 
     def _finished(self, result: object) -> None:
         assert isinstance(result, OptimiseResult)
+        self._loaded = False
+        self._show_outcome(result, "")
+        self._plan_for, self._applied = self._running_for, None
+        self._update_apply()
+
+    def show_loaded(self, past: PastResults) -> None:
+        """Show the plan stored in the opened workbook (nothing is re-run). It is for
+        reading: the staff moves are not stored, so Apply needs a fresh run."""
+        if past.optimisation is None:
+            return
+        self._loaded = True
+        self._show_outcome(past.optimisation, "Loaded from the workbook · ")
+        self._plan_for, self._applied = None, None
+        self._update_apply()
+
+    def _show_outcome(self, result: OptimiseResult, prefix: str) -> None:
         self.outcome = result
         r = result.result
         cost = ""
         if r.costs is not None:
             cost = f" · objective £{r.objective:,.0f}" if r.objective is not None else ""
         self.runs.finish(
-            f"{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
+            f"{prefix}{r.status.value.replace('_', ' ').capitalize()} ({r.solver}, "
             f"{r.solve_seconds:.1f} s){cost}"
         )
-        self._plan_for, self._applied = self._running_for, None
-        self._update_apply()
         current = self.int_combo.currentData()
         self.int_combo.blockSignals(True)
         self.int_combo.clear()
@@ -397,6 +436,8 @@ class OptimiseView(QWidget):
             tip = "Run the optimiser first"
         elif not self.outcome.result.feasible:
             tip = "The optimiser found no plan to apply"
+        elif self._loaded:
+            tip = "This plan was loaded from the workbook: run the optimiser to apply a plan"
         elif self._applied is not None and scenario is self._applied:
             tip = "The plan is applied (Ctrl+Z takes it back)"
         elif not self._can_apply():

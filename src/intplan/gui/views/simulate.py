@@ -42,6 +42,7 @@ from intplan.gui.views.simulate_tables import (
     activity_columns,
     ci_text,
 )
+from intplan.services.past_results import PastResults
 from intplan.services.progress import Progress
 from intplan.services.simulate import (
     IntRecord,
@@ -260,6 +261,18 @@ class SimulateView(QWidget):
         self._show()
         self.ctx.status("Simulation finished")
         self.result_ready.emit(result)
+
+    # -- results stored in an opened workbook (issue 15 item 7; added by the desk branch) --
+    def show_loaded(self, past: PastResults) -> None:
+        """Show the simulation the opened workbook holds, as if just run (not re-run)."""
+        r = past.simulation
+        if r is None:
+            return
+        self._finished(r)
+        self.runs.finish(
+            f"Loaded from the workbook: {r.replications} replications × {r.weeks} weeks, "
+            f"seed {r.seed}"
+        )
 
     def select_int(self, code: str) -> None:
         index = self.int_combo.findData(code)
