@@ -584,7 +584,7 @@ _HARD_LIMITS = {
 
 def _hours(minutes: float) -> float | None:
     """A wait for a result sheet: hours, as everywhere a planner reads waits."""
-    return round(minutes / MINUTES_PER_HOUR, 4) if math.isfinite(minutes) else None
+    return round(minutes / MINUTES_PER_HOUR, 8) if math.isfinite(minutes) else None
 
 
 def write_plan(outcome: OptimiseResult, *, source: str, out: str) -> None:

@@ -26,6 +26,7 @@ from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.io.errors import WorkbookError
 from intplan.io.results_read import ReadTable, ResultSheets, number, read_result_sheets
 from intplan.optimise import (
@@ -57,6 +58,7 @@ from intplan.services.simulate import (
     SimulationResult,
     WeeklyActivity,
     WeeklyRole,
+    sheet_column,
 )
 from intplan.sim import Estimate
 
@@ -136,13 +138,14 @@ def _record(cls: type, table: ReadTable, row: int, values: Mapping[str, Any], n:
     """One record of ``cls`` from a row written by ``services.simulate.result_rows``."""
     kwargs: dict[str, Any] = {}
     for f in _fields_of(cls):
+        col, factor = sheet_column(f.name)  # the writer's column and unit
         if f.kind is Estimate:
-            cols = (f"{f.name}_mean", f"{f.name}_ci95_low", f"{f.name}_ci95_high")
+            cols = (f"{col}_mean", f"{col}_ci95_low", f"{col}_ci95_high")
             if cols[0] not in values:
                 if f.optional:
                     continue
                 raise WorkbookError([table.issue(table.header_row, cols[0], "column missing")])
-            mean, low, high = (number(table, row, c, values.get(c)) for c in cols)
+            mean, low, high = (number(table, row, c, values.get(c)) / factor for c in cols)
             kwargs[f.name] = Estimate(mean=mean, low=low, high=high, n=n)
         elif typing.get_origin(f.kind) is dict:
             prefix = f"{f.name}_"
@@ -152,11 +155,12 @@ def _record(cls: type, table: ReadTable, row: int, values: Mapping[str, Any], n:
                 if h.startswith(prefix)
             }
         else:
-            if f.name not in values:
+            if col not in values:
                 if f.optional:
                     continue
-                raise WorkbookError([table.issue(table.header_row, f.name, "column missing")])
-            kwargs[f.name] = _scalar(table, row, f.name, values[f.name], f.kind)
+                raise WorkbookError([table.issue(table.header_row, col, "column missing")])
+            x = _scalar(table, row, col, values[col], f.kind)
+            kwargs[f.name] = x / factor if factor != 1.0 and isinstance(x, float) else x
     return cls(**kwargs)
 
 
@@ -391,21 +395,25 @@ def _finite_or(x: float, fallback: float) -> float:
 
 
 def _verification(sheets: ResultSheets) -> Verification | None:
-    waits = sheets.find("PlanVerify", ("int", "before", "before_low", "after", "after_high"))
+    columns = ("int", "before_hours", "before_low_hours", "after_hours", "after_high_hours")
+    waits = sheets.find("PlanVerify", columns)
     if waits is None:
         return None
 
+    def minutes(t: ReadTable, row: int, v: Mapping[str, Any], col: str) -> float:
+        return number(t, row, col, v.get(col)) * MINUTES_PER_HOUR  # the sheet gives hours
+
     def pair(t: ReadTable, row: int, v: Mapping[str, Any], a: str, b: str) -> tuple[float, float]:
-        return number(t, row, a, v.get(a)), number(t, row, b, v.get(b))
+        return minutes(t, row, v, a), minutes(t, row, v, b)
 
     comparisons = tuple(
         WaitComparison(
             int_code=_text(v["int"]),
             metric="wait_mean_minutes",
-            before=number(waits, row, "before", v.get("before")),
-            before_ci=pair(waits, row, v, "before_low", "before_high"),
-            after=number(waits, row, "after", v.get("after")),
-            after_ci=pair(waits, row, v, "after_low", "after_high"),
+            before=minutes(waits, row, v, "before_hours"),
+            before_ci=pair(waits, row, v, "before_low_hours", "before_high_hours"),
+            after=minutes(waits, row, v, "after_hours"),
+            after_ci=pair(waits, row, v, "after_low_hours", "after_high_hours"),
         )
         for row, v in waits.records()
         if "activity" not in v

@@ -556,16 +556,16 @@ SHEET_WEEKLY_ROLES = "Results Sim weekly roles"
 
 
 def _cells(e: Estimate, factor: float = 1.0) -> tuple[Cell, Cell, Cell]:
-    def c(x: float) -> Cell:
-        return round(float(x) * factor, 6) if math.isfinite(x) else None
+    def c(x: float) -> Cell:  # 6 decimals in the field's own unit, whatever the sheet's
+        return round(float(x) * factor, 6 + (2 if factor < 1 else 0)) if math.isfinite(x) else None
 
     return c(e.mean), c(e.low), c(e.high)
 
 
-def _sheet_column(name: str) -> tuple[str, float]:
+def sheet_column(name: str) -> tuple[str, float]:
     """A field's result-sheet column and the factor its values take: waits are given in
     hours in result sheets, as in the GUI and the text output (``wait_mean_minutes`` ->
-    ``wait_mean_hours``)."""
+    ``wait_mean_hours``). The reader of past results divides by the same factor."""
     if name.startswith("wait_") and name.endswith("_minutes"):
         return name.removesuffix("_minutes") + "_hours", 1 / MINUTES_PER_HOUR
     return name, 1.0
@@ -586,7 +586,7 @@ def result_rows(
         vals: list[Cell] = []
         for n in names:
             v = getattr(obj, n)
-            col, factor = _sheet_column(n)
+            col, factor = sheet_column(n)
             if isinstance(v, Estimate):
                 heads += [f"{col}_mean", f"{col}_ci95_low", f"{col}_ci95_high"]
                 vals += _cells(v, factor)

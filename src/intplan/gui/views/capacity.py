@@ -222,6 +222,7 @@ class CapacityView(QWidget):
         self.int_combo.currentIndexChanged.connect(lambda _: self._show_int())
         self.summary = QLabel()
         self.summary.setObjectName("hint")
+        self.summary.setWordWrap(True)  # a long headline wraps on a 1366-px laptop
         self.demand_chart = ChartWidget("Workload by activity", "Workload (hours/week)", "")
         self.role_chart = ChartWidget("On duty and workload by role", "Hours per week", "")
         self.left_out = QLabel()
