@@ -82,3 +82,17 @@ def test_kent_medway_is_longer_than_the_old_four_weeks() -> None:
     from intplan.examples import build_kent_medway
 
     assert choose_warmup(build_kent_medway()).weeks > 4
+
+
+def test_new_episodes_booked_ahead_start_their_chain_a_mean_lead_late(
+    make_queue: Callable[..., Scenario],
+) -> None:
+    scenario = chain_scenario(make_queue)
+    acts = list(scenario.activities)
+    acts[0] = dataclasses.replace(acts[0], booked_ahead_share=0.5, booked_ahead_mean_days=7.0)
+    hours, path = longest_delay_chain(dataclasses.replace(scenario, activities=tuple(acts)))
+    assert (hours, path) == (pytest.approx(350.0 + 168.0), ("A0", "A1", "A2"))
+    # a share under a tenth does not count (as a trickle of referrals does not)
+    acts[0] = dataclasses.replace(acts[0], booked_ahead_share=0.05)
+    hours, _ = longest_delay_chain(dataclasses.replace(scenario, activities=tuple(acts)))
+    assert hours == pytest.approx(350.0)

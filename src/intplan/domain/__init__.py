@@ -1,6 +1,7 @@
 """Frozen value objects and validation. Standard library only."""
 
 from intplan.domain.demand import (
+    MAX_LEAD_DAYS,
     PATIENCE_LOGNORMAL_CV,
     ActivityKind,
     ActivityType,
@@ -34,6 +35,7 @@ __all__ = [
     "DAYS",
     "HCP",
     "INT",
+    "MAX_LEAD_DAYS",
     "PATIENCE_LOGNORMAL_CV",
     "PCN",
     "SETTING_SPECS",

@@ -38,6 +38,9 @@ class Patience(StrEnum):
 
 #: assumption: patience times vary about as much as their mean (as exponential ones do)
 PATIENCE_LOGNORMAL_CV = 1.0
+#: the longest booking lead: a geometric lead beyond it is booked this many days ahead
+#: (assumption: practices open their appointment books up to about 8 weeks ahead)
+MAX_LEAD_DAYS = 56
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,6 +91,11 @@ class ActivityType:
     #: a request that cannot be seen within this many days of asking is turned away
     #: (only when Settings.booking_horizon_enabled); None = no limit
     booking_horizon_days: float | None = None
+    #: the share of new episodes whose first contact is booked for a later day on
+    #: purpose (recall, a day that suits the patient), not because of a queue; None = 0
+    booked_ahead_share: float | None = None
+    #: mean booking lead of those, whole days (geometric on 1, 2, ... up to MAX_LEAD_DAYS)
+    booked_ahead_mean_days: float | None = None
 
     def __post_init__(self) -> None:
         _check.code("code", self.code)
@@ -107,6 +115,17 @@ class ActivityType:
             _check.within("booking_horizon_days", self.booking_horizon_days, L.BOOKING_DAYS)
         if self.patience_mean_hours is None and self.patience is not Patience.NONE:
             raise DomainError("patience_mean_hours", f"is needed with {self.patience} patience")
+        if self.booked_ahead_share is not None:
+            _check.within("booked_ahead_share", self.booked_ahead_share, L.PROBABILITY)
+        if self.booked_ahead_mean_days is not None:
+            _check.within("booked_ahead_mean_days", self.booked_ahead_mean_days, L.LEAD_DAYS)
+        if self.booked_ahead_share and self.booked_ahead_mean_days is None:
+            raise DomainError("booked_ahead_mean_days", "is needed with a booked_ahead_share")
+
+    @property
+    def books_ahead(self) -> bool:
+        """Some first contacts are booked for a later day on purpose."""
+        return bool(self.booked_ahead_share) and self.booked_ahead_mean_days is not None
 
     def deprivation_multiplier(self, decile: int) -> float:
         """Linear in IMD decile, 1 at the middle (5.5), so the national mix averages 1."""

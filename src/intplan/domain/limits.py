@@ -93,6 +93,8 @@ PATIENCE_HOURS = Limit(
 )
 BOOKING_DAYS = Limit(0, 365, "up to a year ahead; 0 turns away everyone who would wait")
 UNMET_SHARE = Limit(0, 1, "a share of those who give up")
+#: the longest booking lead (demand.MAX_LEAD_DAYS); a mean lead must fit under it
+LEAD_DAYS = Limit(1, 56, "whole days, from the next day to 8 weeks ahead")
 MONTH = Limit(1, 12, "a calendar month")
 SEASON_FACTOR = Limit(0, 5, "assumption: no month has five times the average demand")
 EFFECT_PCT = Limit(-100, 500, "demand cannot fall below zero; +500% is a typing error")

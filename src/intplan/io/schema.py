@@ -14,6 +14,7 @@ from enum import StrEnum
 from intplan.domain import (
     AGE_BANDS,
     DAYS,
+    MAX_LEAD_DAYS,
     ActivityKind,
     BaseKind,
     CareSetting,
@@ -616,6 +617,27 @@ ACTIVITIES = SheetSpec(
             "limit); used when Settings booking_horizon_enabled = 1",
             L.BOOKING_DAYS,
             unit="days",
+            required=False,
+        ),
+        _num(
+            "booked_ahead_share",
+            "Share of new episodes whose first contact is booked for a later day on purpose "
+            "(recall, a day that suits the patient), not because of a queue (blank = 0: "
+            "each asks to be seen as soon as possible)",
+            L.PROBABILITY,
+            unit="share",
+            fmt="0.00",
+            required=False,
+        ),
+        _num(
+            "booked_ahead_mean_days",
+            "Mean booking lead of those, whole days: geometric on 1, 2, ... days, longer "
+            f"than {MAX_LEAD_DAYS} booked {MAX_LEAD_DAYS} days ahead; a day the activity's "
+            "arrival profile gives no requests (a closed day) moves to the next open day "
+            "(needed with a booked_ahead_share)",
+            L.LEAD_DAYS,
+            unit="days",
+            fmt="0.0",
             required=False,
         ),
     ),

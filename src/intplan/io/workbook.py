@@ -164,6 +164,8 @@ def _input_rows(s: Scenario) -> dict[str, list[tuple[Any, ...]]]:
                 x.patience.value,
                 x.patience_mean_hours,
                 x.booking_horizon_days,
+                x.booked_ahead_share,
+                x.booked_ahead_mean_days,
             )
             for x in s.activities
         ],
@@ -991,6 +993,8 @@ def _assemble(ctx: _Ctx, extra_sheets: tuple[ExtraSheet, ...]) -> Scenario:
             patience=Patience(v["patience"] or Patience.NONE),
             patience_mean_hours=v["patience_mean_hours"],
             booking_horizon_days=v["booking_horizon_days"],
+            booked_ahead_share=v["booked_ahead_share"],
+            booked_ahead_mean_days=v["booked_ahead_mean_days"],
         ),
         lambda x: x.code,
     )

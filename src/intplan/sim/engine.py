@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from intplan.sim import kernel
 from intplan.sim.model import (
+    MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
     PATIENCE_SIGMA,
     CompiledModel,
@@ -132,6 +133,14 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
     el_ptr, (el_role, el_min) = _csr([list(x) for x in m.eligibility], 2)
     nb_ptr, (nb_j, nb_tr) = _csr([list(x) for x in m.neighbours], 2)
     rf_ptr, (rf_to, rf_cum, rf_delay, rf_rej) = _csr([list(x) for x in m.referrals], 4)
+    # streams of first contacts booked ahead on purpose: one per (activity, lead in days),
+    # after the others, for the activities that book ahead (none: nothing changes)
+    lead_st, lead_act, lead_delay = [-1] * n_a, list[int](), list[float]()
+    for a in range(n_a):
+        if m.booked_ahead_share[a] > 0:
+            lead_st[a] = n_a + len(rf_to) + 1 + n_a + len(lead_act)
+            lead_act += [a] * kernel.LEAD_STREAMS
+            lead_delay += [d * MINUTES_PER_DAY for d in range(1, kernel.LEAD_STREAMS + 1)]
     return kernel.Static(
         n_i=n_i,
         n_a=n_a,
@@ -151,6 +160,11 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
         pat_sigma=PATIENCE_SIGMA,
         hz_on=any(math.isfinite(h) for h in m.booking_horizon_minutes),
         hz=_f(m.booking_horizon_minutes),
+        lead_on=any(x > 0 for x in m.booked_ahead_share),
+        lead_share=_f(m.booked_ahead_share),
+        lead_cdf=_f(m.lead_cdf).ravel(),
+        lead_open=np.asarray(m.open_days, dtype=np.bool_).ravel(),
+        lead_st=_i(lead_st),
         staff_int=_i(m.staff_int),
         staff_role=_i(m.staff_role),
         seg_ptr=_i(seg_ptr),
@@ -170,14 +184,16 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
             ]
         ),
         # streams of booked arrivals: follow-ups per activity, referrals per route,
-        # re-presentations, missed contacts booked again per activity
-        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0), *range(n_a)]),
+        # re-presentations, missed contacts booked again per activity, then first
+        # contacts booked ahead
+        st_act=_i([*range(n_a), *rf_to, max(m.represent_activity, 0), *range(n_a), *lead_act]),
         st_delay=_f(
             [
                 *m.followup_delay_minutes,
                 *(d * (1.0 - m.integration_level) for d in rf_delay),
                 m.represent_delay_minutes,
                 *[m.dna_represent_delay_minutes] * n_a,
+                *lead_delay,
             ]
         ),
         rs_ptr=_i(rs_ptr),

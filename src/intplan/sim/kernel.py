@@ -25,6 +25,10 @@ prefetched; a backlog of a million requests then costs no more per request than 
 queue. A contact in progress lives in a *slot* (one per staff member at most).
 Idle staff of an INT x role are a doubly linked list in the order they became idle.
 
+A first contact booked ahead on purpose (Activities ``booked_ahead_share``) goes, when
+its request arrives, into the stream of its lead in whole days, so its booking category
+is measured from the request like a follow-up's.
+
 Patient behaviour (docs/model.md, "Patient behaviour"): a contact's booking category
 (calendar days from request to contact) is counted where it starts, and there the
 patient may not attend (one uniform); a queued request carries the time it will leave
@@ -46,6 +50,8 @@ from numba.core import cgutils as _cgutils
 from numba.core import types
 from numba.extending import intrinsic
 from numpy.typing import NDArray
+
+from intplan.domain import MAX_LEAD_DAYS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -98,6 +104,10 @@ HIST_RATIO = 1.01
 #: days from request (booking) to contact: same day, 1, 2-7, 8-14, 15-21, 22-28, over 28
 N_BUCKETS = 7
 DAY = 1440.0
+#: booking leads of first contacts booked ahead on purpose: 1 .. MAX_LEAD_DAYS days, and
+#: up to 6 more when that day is closed; one stream per (activity, lead)
+MAX_LEAD = MAX_LEAD_DAYS
+LEAD_STREAMS = MAX_LEAD_DAYS + 6
 _LOG_LO = math.log(HIST_LO)
 _LOG_RATIO = math.log(HIST_RATIO)
 
@@ -151,6 +161,11 @@ class Static(NamedTuple):
     pat_sigma: float  # lognormal patience sigma
     hz_on: bool  # some activity has a booking horizon
     hz: Floats  # per activity: turned away if not seen this many minutes after asking
+    lead_on: bool  # some activity books first contacts ahead on purpose
+    lead_share: Floats  # per activity: share of new episodes booked ahead
+    lead_cdf: Floats  # [a*MAX_LEAD + d-1]: P(lead <= d days | booked ahead)
+    lead_open: Bools  # [a*7 + day of week]: the activity has requests that day
+    lead_st: Ints  # per activity: stream of a 1-day lead (d days: + d - 1), -1 none
     staff_int: Ints
     staff_role: Ints
     seg_ptr: Ints  # staff s's rota segments are seg_ptr[s]:seg_ptr[s+1]
@@ -510,6 +525,22 @@ def _bucket(booked: float, t: float) -> int:
 
 
 @_inline
+def _lead_days(cdf: Floats, open_: Bools, a: int, v: float, t: float) -> int:
+    """Whole days ahead a request of activity ``a`` made at ``t`` is booked, for a
+    uniform ``v``; a closed day moves it on (as :func:`intplan.sim.model.lead_days`)."""
+    base = a * MAX_LEAD
+    d = 1
+    while d < MAX_LEAD and v >= cdf[base + d - 1]:
+        d += 1
+    day = int(t // DAY)
+    for _ in range(7):
+        if open_[a * 7 + (day + d) % 7]:
+            break
+        d += 1
+    return d
+
+
+@_inline
 def _hist_bin(w: float) -> int:
     if w <= 0.0:
         return 0
@@ -716,6 +747,13 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     dna_on, dna_p, dna_rep_p, dna_delay = c.dna_on, c.dna_p, c.dna_rep_p, c.dna_delay
     pat_on, pat_kind, pat_mean, pat_sigma = c.pat_on, c.pat_kind, c.pat_mean, c.pat_sigma
     hz_on, hz = c.hz_on, c.hz
+    lead_on, lead_share, lead_cdf, lead_open, lead_st = (
+        c.lead_on,
+        c.lead_share,
+        c.lead_cdf,
+        c.lead_open,
+        c.lead_st,
+    )
     leave_on = pat_on or hz_on  # queued requests may leave before being seen
     n_i = c.n_i
     staff_int, staff_role, prio, slot_act = c.staff_int, c.staff_role, c.prio, c.slot_act
@@ -959,6 +997,24 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             r_p = prio[r_a]
             idx += 1
             arriving = True
+            if lead_on and lead_share[r_a] > 0.0:  # booked for a later day on purpose?
+                v = bu[r_i, bu_pos[r_i]]
+                bu_pos[r_i] += 1
+                if bu_pos[r_i] + U_MARGIN > n_buf:
+                    ints[REFILL_DUE] = 1
+                if v < lead_share[r_a]:
+                    lead = _lead_days(lead_cdf, lead_open, r_a, v / lead_share[r_a], t)
+                    n_st = lead_st[r_a] + lead - 1
+                    lst = first_stream + n_st
+                    n_at = t + lead * DAY  # the stream's delay: its booking is measured from t
+                    was_empty = l_n[lst] == 0
+                    e = _push(ints, ch_next, l_head, l_tail, l_n, lst)
+                    seq = _next_seq(ints)
+                    ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = n_at, r_f, r_u, r_j
+                    ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = seq, r_i * 8 + r_p, r_n, -1
+                    if was_empty:
+                        _hpush(ints, h_t, h_q, h_k, h_p, n_at, seq, ARRIVE, n_st)
+                    arriving = False
         else:
             break
 

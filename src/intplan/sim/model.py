@@ -16,8 +16,10 @@ from numpy.typing import NDArray
 from intplan.demand import hour_of_week_weights, patient_activities, weekly_contacts
 from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import (
+    MAX_LEAD_DAYS,
     PATIENCE_LOGNORMAL_CV,
     ActivityKind,
+    ArrivalProfile,
     CareSetting,
     DurationDistribution,
     IntplanError,
@@ -44,6 +46,27 @@ _PATIENCE = {
 }
 #: sigma of the lognormal patience (mean 1 before scaling by the activity's mean)
 PATIENCE_SIGMA = math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2))
+
+
+def lead_cdf(mean_days: float) -> tuple[float, ...]:
+    """P(lead <= d) for d = 1 .. MAX_LEAD_DAYS of a geometric lead on 1, 2, ... days with
+    mean ``mean_days``; longer leads are booked MAX_LEAD_DAYS ahead (the last entry is 1)."""
+    stay = 1.0 - 1.0 / mean_days  # P(lead > d | lead > d - 1)
+    return (*(1.0 - stay**d for d in range(1, MAX_LEAD_DAYS)), 1.0)
+
+
+def lead_days(cdf: tuple[float, ...], open_days: tuple[bool, ...], v: float, t: float) -> int:
+    """Whole days ahead a request made at ``t`` is booked, for a uniform ``v`` (inverse
+    of ``cdf``), moved on to the next day the activity is open: the kernel's rule too."""
+    d = 1
+    while d < len(cdf) and v >= cdf[d - 1]:
+        d += 1
+    day = int(t // MINUTES_PER_DAY)
+    for _ in range(7):
+        if open_days[(day + d) % 7]:
+            break
+        d += 1
+    return d
 
 
 class SimulationInputError(IntplanError):
@@ -87,6 +110,12 @@ class CompiledModel:
     patience_mean_minutes: tuple[float, ...]
     #: per activity: a request not seen this long after asking is turned away (inf: never)
     booking_horizon_minutes: tuple[float, ...]
+    #: per activity: share of new episodes booked for a later day on purpose (0: none)
+    booked_ahead_share: tuple[float, ...]
+    #: per activity: P(lead <= d days) for d = 1 .. MAX_LEAD_DAYS, given booked ahead
+    lead_cdf: tuple[tuple[float, ...], ...]
+    #: per activity and day of the week (Monday first): its arrival profile has requests
+    open_days: tuple[tuple[bool, ...], ...]
     unmet_destinations: tuple[tuple[str, float], ...]  # (destination, share) of those who give up
     travel_minutes: tuple[float, ...]  # per INT, added to each home visit
     neighbours: tuple[tuple[tuple[int, float], ...], ...]  # per INT: (INT, travel minutes)
@@ -289,6 +318,16 @@ def compile_scenario(
             else math.inf
             for a in activity
         ),
+        booked_ahead_share=tuple(
+            (a.booked_ahead_share or 0.0) if a.books_ahead else 0.0 for a in activity
+        ),
+        lead_cdf=tuple(
+            lead_cdf(a.booked_ahead_mean_days)
+            if a.books_ahead and a.booked_ahead_mean_days is not None
+            else (1.0,) * MAX_LEAD_DAYS
+            for a in activity
+        ),
+        open_days=tuple(_open_days(scenario.profile_by_code[a.arrival_profile]) for a in activity),
         unmet_destinations=tuple(settings.unmet_destination_shares().items()),
         travel_minutes=tuple(travel),
         neighbours=nbrs,
@@ -304,6 +343,13 @@ def compile_scenario(
         meeting_hours_per_week=fte * meeting_min[None, :] / 60.0,
         issues=tuple(issues),
     )
+
+
+def _open_days(profile: ArrivalProfile) -> tuple[bool, ...]:
+    """Days of the week with requests (every day when the weights never overlap, as
+    hour_of_week_weights then spreads requests evenly)."""
+    w = hour_of_week_weights(profile).reshape(7, 24).sum(axis=1)
+    return tuple(bool(x > 0) for x in w)
 
 
 def independent_groups(model: CompiledModel, size: int) -> list[tuple[int, ...]]:

@@ -10,7 +10,8 @@ engine, not how the scenario is read.
 
 The story of one patient is one generator, :meth:`ReferenceModel.episode`: a first
 contact, follow-ups one response target after each other (the same clinician when free),
-then at most one referral decided once per episode. Staff are plain state, switched on
+then at most one referral decided once per episode; a first contact booked ahead on
+purpose waits for its day like a referral waits for its delay. Staff are plain state, switched on
 and off by one rota process; a free person pulls the most urgent waiting request.
 """
 
@@ -30,11 +31,13 @@ from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
 from intplan.sim.model import (
     DIST_EXPONENTIAL,
     DIST_LOGNORMAL,
+    MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
     PATIENCE_EXPONENTIAL,
     PATIENCE_LOGNORMAL,
     PATIENCE_SIGMA,
     CompiledModel,
+    lead_days,
 )
 
 WEEK = MINUTES_PER_WEEK
@@ -222,7 +225,20 @@ class ReferenceModel:
             for k in np.argsort(times, kind="stable"):
                 yield self.env.timeout(times[k] - self.env.now)
                 a = int(cells[k] // HOURS_PER_WEEK)
-                self.env.process(self.episode(i, a, m.priority[a]))
+                self.env.process(self.episode(i, a, m.priority[a], self.booked_ahead(i, a)))
+
+    def booked_ahead(self, i: int, a: int) -> float:
+        """Minutes until the day a new episode's first contact is booked for on purpose
+        (recall, a day that suits the patient): 0 unless the activity books ahead."""
+        m = self.m
+        share = m.booked_ahead_share[a]
+        if share <= 0:
+            return 0.0
+        v = float(self.rng[i].random())
+        if v >= share:
+            return 0.0
+        days = lead_days(m.lead_cdf[a], m.open_days[a], v / share, self.env.now)
+        return days * MINUTES_PER_DAY
 
     def episode(self, i: int, a: int, priority: int, delay: float = 0.0) -> Process:
         """One patient's episode: a first contact and a geometric number of follow-ups

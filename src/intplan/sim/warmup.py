@@ -4,7 +4,8 @@ scenario (docs/model.md, "Warm-up").
 The model starts empty: no queues, no episodes in progress, no referrals on their way.
 A stream of booked arrivals (an activity's follow-ups, the referrals along one route)
 first carries requests one delay after the contacts that feed it, and a referred
-activity's own follow-ups one booking interval after that. The rule waits for the
+activity's own follow-ups one booking interval after that; new episodes booked ahead on
+purpose start their chain one mean booking lead late. The rule waits for the
 *longest such chain* to have carried its first requests, plus a margin for the queues
 to settle: warm-up = ceil(longest chain in weeks + margin). Only routes that bring a
 tenth or more of their destination's episodes count.
@@ -127,8 +128,22 @@ def longest_delay_chain(scenario: Scenario) -> tuple[float, tuple[str, ...]]:
 
     for start in acts:
         if episodes[start] > 0:
-            walk(start, own[start], (start,))
+            walk(start, _lead_hours(scenario, start) + own[start], (start,))
     return best
+
+
+def _lead_hours(scenario: Scenario, activity: str) -> float:
+    """The mean booking lead, in hours, of an activity that books at least
+    :data:`SIGNIFICANT_SHARE` of its new episodes ahead on purpose, else 0 (a chain's
+    first link only: referred episodes are not booked ahead)."""
+    a = scenario.activity_by_code[activity]
+    if (
+        a.books_ahead
+        and a.booked_ahead_mean_days
+        and (a.booked_ahead_share or 0.0) >= (SIGNIFICANT_SHARE)
+    ):
+        return a.booked_ahead_mean_days * 24.0
+    return 0.0
 
 
 def choose_warmup(scenario: Scenario, override: int | None = None) -> WarmupChoice:
