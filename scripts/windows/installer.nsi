@@ -7,6 +7,7 @@
 ; -DNO_RUNTIME builds a check-only installer (no Windows Python inside) that refuses to run.
 
 Unicode true
+Target amd64-unicode  ; a 64-bit installer for a 64-bit app (and wine64 can run it)
 !ifndef VERSION
   !error "pass -DVERSION=<intplan version>"
 !endif
