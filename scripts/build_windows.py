@@ -279,9 +279,17 @@ def makensis(tree: Path, version: str, outfile: Path, *, no_runtime: bool) -> No
     subprocess.run([*args, "installer.nsi"], cwd=tree, check=True)
 
 
+def find_wine64() -> str | None:
+    """Debian's ``wine64`` package puts its loader outside PATH (``wine`` adds the wrapper)."""
+    for candidate in (shutil.which("wine64"), "/usr/lib/wine/wine64", shutil.which("wine")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
 def smoke_wine(tree: Path, work: Path) -> list[str]:
     """Run the built app under wine64; the failures, if any."""
-    wine = shutil.which("wine64") or shutil.which("wine")
+    wine = find_wine64()
     if wine is None:
         return ["wine64 is not installed (apt-get install wine64)"]
     env = {**os.environ, "WINEPREFIX": str(work / "wineprefix"), "WINEDEBUG": "-all"}

@@ -8,6 +8,7 @@ byte-identical rebuilds, and an NSIS script that makensis compiles.
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 import subprocess
 import sys
@@ -183,3 +184,43 @@ def test_script_runs_as_a_command() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert "--python-embed" in done.stdout and "--require-runtime" in done.stdout
+
+
+@needs_makensis
+@pytest.mark.slow
+@pytest.mark.skipif(bw.find_wine64() is None, reason="wine64 (Debian package) not installed")
+def test_installer_installs_and_uninstalls_per_user_under_wine(tmp_path: Path) -> None:
+    """The real (with-runtime) installer, run silently under wine64 as an ordinary user:
+    files in %LOCALAPPDATA%\\Programs\\intplan, Start-menu shortcuts, a per-user
+    "Installed apps" entry; the uninstaller removes them. (The runtime is a stand-in, so
+    this tests the installer, not Python.)"""
+    tree = _assembled(tmp_path, "a", runtime=True)
+    setup = tmp_path / "intplan-setup.exe"
+    bw.makensis(tree, VERSION, setup, no_runtime=False)
+    env = {**os.environ, "WINEPREFIX": str(tmp_path / "prefix"), "WINEDEBUG": "-all"}
+    wine = str(bw.find_wine64())
+
+    def run(*args: str) -> None:
+        subprocess.run([wine, *args], env=env, check=True, timeout=300, capture_output=True)
+        subprocess.run([wine.replace("wine64", "wineserver64"), "-w"], env=env, timeout=60)
+
+    run(str(setup), "/S")
+    (user,) = (tmp_path / "prefix" / "drive_c" / "users").glob("[!P]*")  # not Public
+    installed = user / "AppData" / "Local" / "Programs" / "intplan"
+    menu = user / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/intplan"
+    assert (installed / "pkgs" / "intplan" / "__init__.py").is_file()
+    assert (installed / "Python" / "pythonw.exe").is_file()
+    assert (installed / "examples" / "tiny.xlsx").is_file()
+    assert (menu / "intplan.lnk").is_file() and (menu / "intplan example workbooks.lnk").is_file()
+    user_reg = (tmp_path / "prefix" / "user.reg").read_text(encoding="utf-8", errors="replace")
+    assert '"DisplayVersion"="9.9.9"' in user_reg
+    system_reg = (tmp_path / "prefix" / "system.reg").read_text(encoding="utf-8", errors="replace")
+    assert "Uninstall\\\\intplan]" not in system_reg  # nothing machine-wide
+
+    run(str(installed / "uninstall.exe"), "/S", f"_?={installed_windows_path(user)}")
+    assert not (installed / "pkgs").exists() and not (installed / "Python").exists()
+    assert not menu.exists()
+
+
+def installed_windows_path(user: Path) -> str:
+    return f"C:\\users\\{user.name}\\AppData\\Local\\Programs\\intplan"
