@@ -62,6 +62,11 @@ REQUIRED: tuple[tuple[str, str], ...] = (
     ("intplan bundled scenarios", "pkgs/intplan/scenarios/tiny.xlsx"),
     ("PySide6 Windows binaries", "pkgs/PySide6/QtWidgets.pyd"),
     ("Qt core DLL", "pkgs/PySide6/Qt6Core.dll"),
+    ("PySide6 binding DLL", "pkgs/PySide6/pyside6.abi3.dll"),
+    (
+        "Qt's Windows platform plugin (no window without it)",
+        "pkgs/PySide6/plugins/platforms/qwindows.dll",
+    ),
     ("shiboken6", "pkgs/shiboken6/__init__.py"),
     ("numba Windows binaries", f"pkgs/numba/_dispatcher.cp{PY_TAG}-win_amd64.pyd"),
     ("llvmlite DLL", "pkgs/llvmlite/binding/llvmlite.dll"),
@@ -85,6 +90,7 @@ RUNTIME: tuple[tuple[str, str], ...] = (
     ("standard library", f"Python/python{PY_TAG}.zip"),
     ("sys.path file naming pkgs", f"Python/python{PY_TAG}._pth"),
     ("C runtime", "Python/vcruntime140.dll"),
+    ("C runtime (x64 exception handling)", "Python/vcruntime140_1.dll"),
 )
 NO_RUNTIME_REASON = (
     "no Windows CPython 3.11 runtime: none of the registries the build machines reach "
@@ -248,7 +254,10 @@ def check_tree(tree: Path, version: str, *, runtime_expected: bool) -> list[str]
     llvm = tree / "pkgs/llvmlite/binding/llvmlite.dll"
     imports = dll_imports(llvm) if llvm.is_file() else None
     if imports is not None:
-        present = {p.name.lower() for p in tree.rglob("*.dll")}
+        # where Windows looks for them: beside the DLL, the folder llvmlite's __init__
+        # adds (delvewheel's llvmlite.libs), and the runtime's folder (python.exe's)
+        folders = (llvm.parent, tree / "pkgs/llvmlite.libs", tree / "Python")
+        present = {p.name.lower() for d in folders if d.is_dir() for p in d.glob("*.dll")}
         needed_from_runtime = {"vcruntime140.dll", "vcruntime140_1.dll"}
         for name in imports:
             low = name.lower()

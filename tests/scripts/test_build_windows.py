@@ -53,6 +53,7 @@ def _fake_embed_zip(tmp_path: Path) -> Path:
             "python311.zip": b"PK",
             "python311._pth": b"python311.zip\r\n.\r\n\r\n# Uncomment to run site.main()\r\n",
             "vcruntime140.dll": b"MZ",
+            "vcruntime140_1.dll": b"MZ",
         },
     )
 
@@ -224,3 +225,19 @@ def test_installer_installs_and_uninstalls_per_user_under_wine(tmp_path: Path) -
 
 def installed_windows_path(user: Path) -> str:
     return f"C:\\users\\{user.name}\\AppData\\Local\\Programs\\intplan"
+
+
+def test_llvmlite_dll_imports_must_be_where_windows_will_look(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tree = _assembled(tmp_path, "a", runtime=True)
+    imports = ["KERNEL32.dll", "api-ms-win-crt-heap-l1-1-0.dll", "msvcp140-8f14.dll",
+               "VCRUNTIME140_1.dll"]  # fmt: skip
+    monkeypatch.setattr(bw, "dll_imports", lambda dll: imports)
+    (tree / "pkgs" / "PySide6" / "msvcp140-8f14.dll").write_bytes(b"MZ")  # not on its path
+    assert bw.check_tree(tree, VERSION, runtime_expected=True) == [
+        "llvmlite.dll imports msvcp140-8f14.dll, which is not in the build"
+    ]
+    (tree / "pkgs" / "llvmlite.libs").mkdir()
+    (tree / "pkgs" / "llvmlite.libs" / "msvcp140-8f14.dll").write_bytes(b"MZ")
+    assert bw.check_tree(tree, VERSION, runtime_expected=True) == []
