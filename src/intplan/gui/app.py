@@ -10,7 +10,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from intplan import __version__
+from intplan import __version__, _frozen
 from intplan.domain import Scenario
 from intplan.gui import backend, crash
 from intplan.gui.main_window import MainWindow, app_icon
@@ -96,3 +96,10 @@ def run(path: Path | None = None, argv: Sequence[str] = ()) -> int:
         return int(app.exec())
     finally:
         handler.uninstall()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point for a windowed launcher: ``main([WORKBOOK])`` opens the app."""
+    _frozen.prepare_process()  # freeze_support, numba's cache folder, a log under pythonw
+    args = list(sys.argv[1:] if argv is None else argv)
+    return run(Path(args[0]) if args else None, ["intplan", *args])
