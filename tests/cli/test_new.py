@@ -76,7 +76,10 @@ from nhs_fixtures import list_by_age, write_folder  # noqa: E402
 
 
 def _new_from(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], icb: str, **folder: bool
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    icb: str,
+    **folder: Any,  # write_folder's switches, passed through
 ) -> tuple[int, dict[str, Any], Path]:
     src = write_folder(tmp_path / "downloads", **folder)
     out = tmp_path / "icb.xlsx"

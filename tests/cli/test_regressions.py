@@ -24,7 +24,7 @@ from intplan.cli._common import MAX_REPLICATIONS, MAX_WARMUP_WEEKS, MAX_WEEKS, e
 from intplan.domain import DomainError, Scenario
 from intplan.domain.settings import Settings
 from intplan.optimise.solvers import solver_output_silenced
-from intplan.services.capacity import CapacityTable
+from intplan.services.capacity import CapacityTable, capacity_table
 from intplan.services.compare import distinct_labels, path_labels
 from intplan.services.files import save_scenario
 
@@ -76,7 +76,7 @@ def test_info_json_never_prints_infinity(
     """An overflowing demand figure (the fuzzing found rates of 1e308) is null, not Infinity."""
     import intplan.cli.info as info
 
-    real = info.capacity_table
+    real = capacity_table  # what the command calls
 
     def overflowing(scenario: Scenario) -> CapacityTable:
         table = real(scenario)
@@ -103,9 +103,11 @@ def test_info_json_never_prints_infinity(
     ],
 )
 def test_cli_size_bounds_are_the_workbook_bounds(key: str, high: int) -> None:
-    Settings(**{key: high})
+    at_bound: dict[str, Any] = {key: high}
+    past_bound: dict[str, Any] = {key: high + 1}
+    Settings(**at_bound)
     with pytest.raises(DomainError):
-        Settings(**{key: high + 1})
+        Settings(**past_bound)
 
 
 # --- compare: scenarios of the same file name --------------------------------------------
@@ -160,8 +162,7 @@ def _swallowed_ctrl_c() -> None:
 
 def _patch_simulation(monkeypatch: pytest.MonkeyPatch, before: Callable[[], None]) -> None:
     import intplan.cli.simulate as cmd
-
-    real = cmd.run_simulation
+    from intplan.services.simulate import run_simulation as real  # what the command calls
 
     def patched(*args: Any, **kwargs: Any) -> Any:
         before()
@@ -206,12 +207,12 @@ def test_ctrl_c_that_breaks_the_worker_pool_exits_130_not_1(
 def test_ctrl_c_while_the_commands_load_exits_130(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import intplan.cli as cli
+    import importlib  # the module intplan.cli loads its commands with
 
     def interrupted(name: str) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.importlib, "import_module", interrupted)
+    monkeypatch.setattr(importlib, "import_module", interrupted)
     assert main(["validate", "x.xlsx", "--json"]) == 130
     assert _strict(capsys.readouterr().out)["exit_code"] == 130
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from intplan.domain import Referral, Scenario
 SRC = "test: hand-computed"
 
 
-def _flat(s: Scenario, **settings: float) -> Scenario:
+def _flat(s: Scenario, **settings: Any) -> Scenario:  # Settings fields, by name
     """No seasonality, growth or interventions: the mean week is the base week."""
     st = dataclasses.replace(s.settings, annual_growth_pct=0.0, **settings)
     return dataclasses.replace(s, seasonality=(), interventions=(), settings=st)

@@ -93,7 +93,9 @@ def test_a_long_message_is_bounded_and_scrolls(qtbot: Any) -> None:
     scroll = dialog.findChild(QScrollArea)
     assert scroll is not None
     assert scroll.verticalScrollBar().maximum() > 0, "the text scrolls"
-    label = scroll.widget().findChild(QLabel)
+    inner = scroll.widget()
+    assert inner is not None
+    label = inner.findChild(QLabel)
     assert label is not None and label.text() == LONG
     assert label.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
     ok = dialog.findChild(QPushButton)
@@ -126,5 +128,6 @@ def test_prompts_show_errors_in_the_bounded_dialog(
     assert dialog.height() <= 700
     assert dialog.windowTitle() == "Cannot apply the plan"
     assert dialog.details is not None and not dialog.details.isVisible()
+    assert dialog.details_button is not None
     dialog.details_button.click()  # the details open inside the same bounded dialog
     assert dialog.details.isVisible() and dialog.height() <= 700

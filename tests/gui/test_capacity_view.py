@@ -16,15 +16,17 @@ from intplan.gui.views.capacity import CapacityView
 pytestmark = pytest.mark.gui
 
 
-def _capacity(qtbot: Any, scenario: Scenario, prompts: FakePrompts, settings: QSettings) -> Any:
+def _capacity(
+    qtbot: Any, scenario: Scenario, prompts: FakePrompts, settings: QSettings
+) -> CapacityView:
     window = MainWindow(scenario, prompts=prompts, settings=settings)
     qtbot.addWidget(window)
     window.show()
     window.ensure_views()
     for n in range(window.tabs.count()):
-        if isinstance(window.tabs.widget(n), CapacityView):
+        view = window.tabs.widget(n)
+        if isinstance(view, CapacityView):
             window.tabs.setCurrentIndex(n)
-            view = window.tabs.widget(n)
             view.refresh()
             return view
     raise AssertionError("no Demand & capacity tab")
@@ -60,13 +62,14 @@ def test_at_most_fifteen_bars_and_non_serving_roles_left_out(
     roles = _ticks(view.role_chart)
     assert len(roles) <= 15 and roles[-1].startswith("Others (")
     assert len(_ticks(view.demand_chart)) <= 15
+    assert view.table_data is not None
     unit = view.table_data.ints[0]
     left_out = [r.role for r in unit.roles if not r.serves_demand]
     assert left_out  # the example has admin and leads
     for code in left_out:
         assert f"({code})" in view.left_out.text()
         assert all(f"({code})" not in view.role_chart.tooltip_at(1.0, -n) for n in range(14))
-    view.window().document.undo_stack.setClean()
+    view.ctx.document.undo_stack.setClean()
 
 
 def test_tables_name_roles_and_activities_with_codes_on_hover(
@@ -78,8 +81,8 @@ def test_tables_name_roles_and_activities_with_codes_on_hover(
              for r in range(roles.rowCount())}  # fmt: skip
     assert shown["Practice nurse"] == "Practice nurse (PN)"
     acts = view.activity_model
-    names = [acts.index(r, 0).data() for r in range(acts.rowCount())]
-    assert "Same-day consultation" in names
+    activity_names = [acts.index(r, 0).data() for r in range(acts.rowCount())]
+    assert "Same-day consultation" in activity_names
     # another workbook brings its own names
     view.ctx.document.reset(load_template("dorset-bcp"), None)
     view.refresh()

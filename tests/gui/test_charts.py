@@ -12,8 +12,8 @@ from intplan.gui.charts import PALETTE, ChartWidget, Series
 pytestmark = pytest.mark.gui
 
 
-def _chart(qtbot: QtBot, *titles: str) -> ChartWidget:
-    chart = ChartWidget(*titles)
+def _chart(qtbot: QtBot, title: str, x_label: str, y_label: str) -> ChartWidget:
+    chart = ChartWidget(title, x_label, y_label)
     qtbot.addWidget(chart)
     chart.resize(700, 400)
     chart.show()
@@ -24,7 +24,7 @@ def _chart(qtbot: QtBot, *titles: str) -> ChartWidget:
 def _legend_clear_of_the_plot(chart: ChartWidget) -> bool:
     legend = chart._legend.sceneBoundingRect()
     plot = chart.getPlotItem().vb.sceneBoundingRect()
-    return legend.height() > 0 and legend.top() >= plot.bottom()
+    return bool(legend.height() > 0 and legend.top() >= plot.bottom())
 
 
 @pytest.mark.parametrize("kind", ["bars", "hbars"])

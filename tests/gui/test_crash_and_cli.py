@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,12 @@ def test_intplan_without_arguments_opens_the_gui(monkeypatch: pytest.MonkeyPatch
     from intplan.cli import main
 
     calls: list[Path | None] = []
-    monkeypatch.setattr(app, "run", lambda path=None, argv=(): calls.append(path) or 0)
+
+    def run(path: Path | None = None, argv: Sequence[str] = ()) -> int:
+        calls.append(path)
+        return 0
+
+    monkeypatch.setattr(app, "run", run)
     assert main([]) == 0
     assert main(["gui", "x.xlsx"]) == 0
     assert calls == [None, Path("x.xlsx")]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QWidget
 
 from intplan.domain import Scenario
 from intplan.gui.main_window import MainWindow
@@ -107,7 +109,13 @@ def test_register_import_maps_people_and_reports(
     )
     asked: list[tuple[list[str], dict[str, str]]] = []
 
-    def columns(parent: Any, name: str, headers: Any, fields: Any, guessed: Any) -> Any:
+    def columns(
+        parent: QWidget,
+        file_name: str,
+        headers: Sequence[str],
+        fields: Sequence[str],
+        guessed: Mapping[str, str],
+    ) -> tuple[dict[str, str], bool] | None:
         asked.append((list(headers), dict(guessed)))
         return dict(guessed), False
 

@@ -99,7 +99,7 @@ def clipped(root: QWidget) -> list[str]:
     for w in root.findChildren(QWidget):
         if not isinstance(w, CONTROLS) or not w.isVisible():
             continue
-        if _inside(w, root, QAbstractItemView | QAbstractSpinBox | QComboBox):
+        if _inside(w, root, (QAbstractItemView, QAbstractSpinBox, QComboBox)):
             continue  # parts of a table (it scrolls), a spin box or a combo box
         if isinstance(w, QAbstractButton) and isinstance(w.parentWidget(), QTabBar):
             continue  # a tab bar's scroll arrows: the tab bar check reports them
@@ -233,6 +233,7 @@ def test_every_view_fits(size: tuple[int, int], name: str, windows: Any) -> None
     window.tabs.setCurrentIndex(index)
     _settle()
     view = window.tabs.widget(index)
+    assert view is not None
     problems = clipped(view)
     if isinstance(view, OptimiseView):
         problems += _plan_columns(view)

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from gui_fakes import FakePrompts
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
@@ -111,7 +111,9 @@ def test_hover_shows_the_practice_list_size_and_int(window: MainWindow, qtbot: A
 
 def test_a_simulated_kpi_colours_the_ints(window: MainWindow, qtbot: Any, dorset: Scenario) -> None:
     view = _map_view(window, qtbot)
-    assert not view.colour_by.model().item(1).isEnabled()  # nothing simulated yet
+    choices = view.colour_by.model()
+    assert isinstance(choices, QStandardItemModel)
+    assert not choices.item(1).isEnabled()  # nothing simulated yet
     result = run_simulation(
         dorset, SimulationOptions(replications=2, weeks=2, warmup_weeks=1, seed=3)
     )

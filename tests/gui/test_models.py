@@ -113,7 +113,7 @@ def test_capacity_models_pass_modeltester(qtmodeltester: Any, tiny: Scenario) ->
         (RATE_COLUMNS, tiny.demand_rates),
         (INTERVENTION_COLUMNS, tiny.interventions),
     ):
-        qtmodeltester.check(RecordTableModel(columns, rows))  # type: ignore[arg-type]
+        qtmodeltester.check(RecordTableModel[Any](columns, rows))
 
 
 def test_result_models_pass_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:

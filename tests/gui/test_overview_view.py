@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from gui_fakes import FakePrompts
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from intplan.domain import Scenario
 from intplan.examples import load_template
@@ -44,10 +45,14 @@ def _window(
     return w
 
 
-def _find(window: MainWindow, kind: type) -> Any:
+View = TypeVar("View", bound=QWidget)
+
+
+def _find(window: MainWindow, kind: type[View]) -> View:
     for n in range(window.tabs.count()):
-        if isinstance(window.tabs.widget(n), kind):
-            return window.tabs.widget(n)
+        widget = window.tabs.widget(n)
+        if isinstance(widget, kind):
+            return widget
     raise AssertionError(f"no {kind.__name__} tab")
 
 
@@ -71,6 +76,7 @@ def test_overview_is_shown_after_a_run_of_several_ints(
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=60000)
     assert window.tabs.currentWidget() is overview
     assert overview.model.rowCount() == len(tiny.ints)
+    assert simulate.result is not None
     assert [r.int_code for r in overview.model.rows] == [
         r.int_code for r in overview_rows(simulate.result)
     ]

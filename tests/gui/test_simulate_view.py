@@ -147,8 +147,8 @@ def test_figures_shown_are_the_services_own(ran: SimulateView, window: MainWindo
         assert tip.splitlines()[0].startswith("Same day: ")  # every category on hover
     assert any(_cell(model, row, "Did not attend") > 0 for row in range(model.rowCount()))
     ints = {i.int_code: i for i in service.ints}
-    for row, record in enumerate(ran.int_model.rows):
-        want_int = ints[record.int_code]
+    for row, int_record in enumerate(ran.int_model.rows):
+        want_int = ints[int_record.int_code]
         assert _cell(ran.int_model, row, "Unmet need (per 1,000/week)") == _figure(
             want_int.unmet_per_1000_per_week.mean
         )

@@ -59,11 +59,12 @@ def _edit_to_bounds(src: Path, out: Path, high: bool, list_size: int | None = No
                     ws.cell(row=r, column=ci).value = bound(col.limit, col.kind is S.Kind.INTEGER)
     settings = wb["Settings"]
     for r in range(2, settings.max_row + 1):
-        spec = next(
+        setting = next(
             (p for p in SETTING_SPECS if p.key == settings.cell(row=r, column=1).value), None
         )
-        if spec is not None and spec.limit is not None:
-            settings.cell(row=r, column=2).value = bound(spec.limit, isinstance(spec.default, int))
+        if setting is not None and setting.limit is not None:
+            whole = isinstance(setting.default, int)
+            settings.cell(row=r, column=2).value = bound(setting.limit, whole)
     _restore_cross_field_rules(wb, high, list_size)
     wb.save(out)
     return out

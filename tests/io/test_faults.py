@@ -12,6 +12,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -157,7 +158,7 @@ def test_unwritable_folder_simulated(
     def denied(*args: object, **kwargs: object) -> None:
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(tmp_path))
 
-    monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(tempfile, "mkstemp", denied)  # the module atomic writes with
     with pytest.raises(SaveError) as e:
         write_results(path, path, [_TABLE])
     assert e.value.path == str(path)
@@ -181,11 +182,13 @@ def test_temp_files_have_a_name_only_intplan_uses(tmp_path: Path) -> None:
 
 
 def _dead_pid() -> int:
-    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], **_PIPE)
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(child.stdout)
-
-
-_PIPE: dict[str, object] = {"capture_output": True, "text": True, "check": True}
 
 
 def test_stale_temp_files_are_removed_at_the_next_save(tiny: Scenario, tmp_path: Path) -> None:

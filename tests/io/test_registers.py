@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -17,7 +18,7 @@ from intplan.io.registers import (
 )
 
 
-def _xlsx(path: Path, rows: list[list[object]], merges: tuple[str, ...] = ()) -> Path:
+def _xlsx(path: Path, rows: Sequence[Sequence[object]], merges: tuple[str, ...] = ()) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Staff list"
@@ -72,7 +73,7 @@ def test_header_variants_are_recognised(tmp_path: Path, header: str, field: str)
 
 
 def test_header_below_a_title_is_found(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Riverside Surgery staff list"],
         ["Printed 1 April"],
         [],
@@ -97,14 +98,14 @@ def test_unknown_headers_need_an_explicit_mapping(tmp_path: Path) -> None:
 
 
 def test_explicit_mapping_beats_an_alias(tmp_path: Path) -> None:
-    rows = [["Role", "Job Title", "FTE", "Base"], ["Clinician", "GP", 1, "P1"]]
+    rows: list[list[object]] = [["Role", "Job Title", "FTE", "Base"], ["Clinician", "GP", 1, "P1"]]
     reg = read_register(_xlsx(tmp_path / "r.xlsx", rows), columns={"role": "Job Title"})
     assert reg.rows[0].role_title == "GP"
     assert "Role" in reg.ignored_columns
 
 
 def test_blank_rows_are_skipped_and_counted(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Name", "Role", "FTE", "Base"],
         ["A", "GP", 1, "P1"],
         [None, None, None, None],
@@ -118,7 +119,7 @@ def test_blank_rows_are_skipped_and_counted(tmp_path: Path) -> None:
 
 
 def test_merged_cells_are_filled_from_their_top_left_cell(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Employer", "Name", "Role", "FTE", "Base"],
         ["Kent Community Health", "A", "District Nurse", 1, "DNTEAM"],
         [None, "B", "District Nurse", 0.6, "DNTEAM"],
@@ -157,7 +158,7 @@ def test_csv_with_a_title_line_and_decimal_commas(tmp_path: Path) -> None:
 
 
 def test_bad_rows_are_rejected_with_file_and_row(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Name", "Role", "FTE", "Base"],
         ["A", "GP", "two", "P1"],
         ["B", "", 1, "P1"],
@@ -180,13 +181,16 @@ def test_bad_rows_are_rejected_with_file_and_row(tmp_path: Path) -> None:
 
 
 def test_hours_column_converts_to_fte(tmp_path: Path) -> None:
-    rows = [["Name", "Role", "Contracted hours", "Base"], ["A", "GP", 30, "P1"]]
+    rows: list[list[object]] = [["Name", "Role", "Contracted hours", "Base"], ["A", "GP", 30, "P1"]]
     reg = read_register(_xlsx(tmp_path / "r.xlsx", rows), week_hours=37.5)
     assert reg.rows[0].fte == pytest.approx(0.8)
 
 
 def test_employer_comes_from_column_then_option_then_file_name(tmp_path: Path) -> None:
-    rows = [["Name", "Role", "FTE", "Base", "Employer"], ["A", "GP", 1, "P1", "X Ltd"]]
+    rows: list[list[object]] = [
+        ["Name", "Role", "FTE", "Base", "Employer"],
+        ["A", "GP", 1, "P1", "X Ltd"],
+    ]
     rows.append(["B", "GP", 1, "P1", None])
     path = _xlsx(tmp_path / "Riverside.xlsx", rows)
     assert [r.employer for r in read_register(path).rows] == ["X Ltd", "Riverside"]
@@ -194,7 +198,7 @@ def test_employer_comes_from_column_then_option_then_file_name(tmp_path: Path) -
 
 
 def test_several_base_columns_use_the_first_filled(tmp_path: Path) -> None:
-    rows = [
+    rows: list[list[object]] = [
         ["Name", "Role", "FTE", "Practice Code", "Team"],
         ["A", "GP", 1, "P1", None],
         ["B", "District Nurse", 1, None, "DNTEAM"],
@@ -207,7 +211,10 @@ def test_several_base_columns_use_the_first_filled(tmp_path: Path) -> None:
 
 
 def test_vacant_posts_are_recognised(tmp_path: Path) -> None:
-    rows = [["Name", "Role", "FTE", "Base", "Vacant"], ["Vacant", "GP", 1, "P1", None]]
+    rows: list[list[object]] = [
+        ["Name", "Role", "FTE", "Base", "Vacant"],
+        ["Vacant", "GP", 1, "P1", None],
+    ]
     rows.append(["A", "GP", 1, "P1", "no"])
     rows.append([None, "GP", 1, "P1", "Yes"])
     reg = read_register(_xlsx(tmp_path / "r.xlsx", rows))
@@ -304,7 +311,10 @@ def test_mapping_file_with_bad_field_lists_the_problem(tmp_path: Path) -> None:
 
 
 def test_the_most_specific_header_wins(tmp_path: Path) -> None:
-    rows = [["Title", "Name", "Job Title", "FTE", "Base"], ["Mrs", "A", "GP", 1, "P1"]]
+    rows: list[list[object]] = [
+        ["Title", "Name", "Job Title", "FTE", "Base"],
+        ["Mrs", "A", "GP", 1, "P1"],
+    ]
     reg = read_register(_xlsx(tmp_path / "r.xlsx", rows))
     assert reg.rows[0].role_title == "GP"
     assert "Title" in reg.ignored_columns

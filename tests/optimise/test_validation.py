@@ -154,7 +154,8 @@ def test_unknown_role_in_options(handmade: Callable[..., Scenario]) -> None:
 )
 def test_bad_option_values_name_the_option(field: str, value: float) -> None:
     with pytest.raises(DomainError) as e:
-        OptimiseOptions(**{field: value})
+        options: dict[str, Any] = {field: value}
+        OptimiseOptions(**options)
     assert e.value.field == field
 
 

@@ -70,7 +70,9 @@ def test_every_row_is_accounted_for(tiny: Scenario, registers: list[Path]) -> No
     j = r.to_json()
     for key in ("rows_read", "rows_imported", "rows_merged", "rows_rejected", "fte_imported"):
         assert key in j
-    assert {i["int"] for i in j["ints"]} == {"INT-A", "INT-B"}  # type: ignore[union-attr,index]
+    ints = j["ints"]
+    assert isinstance(ints, list)
+    assert {i["int"] for i in ints} == {"INT-A", "INT-B"}
 
 
 def test_registers_merge_by_employer_by_default_replace_or_append_on_request(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import TypedDict
 
 import numpy as np
 import pytest
@@ -18,7 +19,17 @@ from intplan.sim import (
     patient_serving_roles,
 )
 
-RUN = {"seed": 11, "weeks": 3, "warmup_weeks": 1}
+
+class _SeedWeeks(TypedDict):
+    seed: int
+    weeks: int
+
+
+class _Run(_SeedWeeks):
+    warmup_weeks: int
+
+
+RUN: _Run = {"seed": 11, "weeks": 3, "warmup_weeks": 1}
 
 
 def _one_gp(s: Scenario) -> Scenario:
@@ -58,7 +69,7 @@ def test_split_and_simulate_report_the_same_int(tiny: Scenario, warmup: int | No
     ``simulate`` and through the split comparison's simulation, with the warm-up
     chosen by the same rule when none is given and cover off in both."""
     code = tiny.ints[0].code
-    run = {"seed": 5, "weeks": 4}
+    run: _SeedWeeks = {"seed": 5, "weeks": 4}
     result = run_simulation(
         tiny,
         SimulationOptions(replications=3, ints=(code,), warmup_weeks=warmup, **run),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -27,7 +28,13 @@ from intplan.services.splits import (
     compare_splits,
 )
 
-ANY_SIZE = {"population_min": 0, "population_max": 10**6}
+
+class _Size(TypedDict):
+    population_min: int
+    population_max: int
+
+
+ANY_SIZE: _Size = {"population_min": 0, "population_max": 10**6}
 SCORED_SIM_KPIS = ("wait", "within_target", "escalations", "continuity")
 
 

@@ -5,12 +5,12 @@ import dataclasses
 import pytest
 from splits_layouts import pcn_scenario, practice
 
-from intplan.domain import INT, PCN, Adjacency, Assignment, BaseKind, Staff
+from intplan.domain import INT, PCN, Adjacency, Assignment, BaseKind, Scenario, Staff
 from intplan.splits.enumerate import enumerate_splits
 from intplan.splits.variant import build_variant, current_groups
 
 
-def _two_pcn_scenario():  # type: ignore[no-untyped-def]
+def _two_pcn_scenario() -> Scenario:
     """PCN1 = P1..P3; PCN2 = Q1. INT1 spans P1, P2 and Q1 (cross-PCN); INT2 = P3."""
     s = pcn_scenario([("P1", 0, 0, 20000), ("P2", 2, 0, 20000), ("P3", 4, 0, 20000)])
     q1 = practice("Q1", 0, 5, 15000, pcn="PCN2")

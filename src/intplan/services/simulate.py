@@ -1,4 +1,8 @@
-"""Use case: simulate a scenario's INTs with replications and confidence intervals."""
+"""Use case: simulate a scenario's INTs with replications and confidence intervals.
+
+This module runs the replications and summarises them; the records it returns live in
+``simulate_records`` and their result sheets in ``simulate_sheets``. Both are re-exported
+here, where callers import them."""
 
 from __future__ import annotations
 
@@ -6,15 +10,34 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from intplan.domain import IntplanError, Scenario
-from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
+
+# re-exported (``X as X``): callers import the records and the sheets from this module
+from intplan.services.simulate_records import ActivityRecord as ActivityRecord
+from intplan.services.simulate_records import IntRecord as IntRecord
+from intplan.services.simulate_records import RoleRecord as RoleRecord
+from intplan.services.simulate_records import SimulationResult as SimulationResult
+from intplan.services.simulate_records import WeeklyActivity as WeeklyActivity
+from intplan.services.simulate_records import WeeklyRole as WeeklyRole
+from intplan.services.simulate_sheets import SHEET_ACTIVITIES as SHEET_ACTIVITIES
+from intplan.services.simulate_sheets import SHEET_INTS as SHEET_INTS
+from intplan.services.simulate_sheets import SHEET_ROLES as SHEET_ROLES
+from intplan.services.simulate_sheets import SHEET_RUN as SHEET_RUN
+from intplan.services.simulate_sheets import SHEET_WEEKLY as SHEET_WEEKLY
+from intplan.services.simulate_sheets import SHEET_WEEKLY_ROLES as SHEET_WEEKLY_ROLES
+from intplan.services.simulate_sheets import Cell as Cell
+from intplan.services.simulate_sheets import result_rows as result_rows
+from intplan.services.simulate_sheets import sheet_column as sheet_column
+from intplan.services.simulate_sheets import to_tables as to_tables
+from intplan.services.simulate_sheets import (
+    write_simulation_results as write_simulation_results,
+)
 from intplan.sim import (
     BOOKING_BUCKETS,
     DEFAULT_COVER,
@@ -57,175 +80,6 @@ class SimulationOptions:
     kpi: str = "wait_mean"
     max_replications: int = DEFAULT_MAX_REPLICATIONS
     engine: str = "kernel"  # or "reference": the plain SimPy model, slow (sim/engines.py)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ActivityRecord:
-    int_code: str
-    activity: str
-    arrivals_per_week: Estimate
-    served_per_week: Estimate
-    wait_mean_minutes: Estimate
-    wait_p50_minutes: Estimate
-    wait_p90_minutes: Estimate
-    wait_p95_minutes: Estimate
-    within_target_share: Estimate  # served within target / (served + escalated)
-    waited_share: Estimate  # served after any wait (P(wait > 0))
-    backlog_end: Estimate
-    escalations_per_week: Estimate
-    #: the backlog at the end exceeds a week's arrivals and grew over the second half of
-    #: the run (replication means; False with fewer than 2 measured weeks)
-    backlog_growing: bool
-    #: contacts attended (not missed) per week
-    attended_per_week: Estimate
-    #: share of attended contacts by calendar days from request (booking) to contact, in
-    #: NHS England's categories (keys BOOKING_BUCKETS, summing to 1); pooled over the
-    #: replications; None throughout when nothing was attended
-    booking_buckets: dict[str, float | None]
-    #: missed contacts (did not attend) / (missed + attended); 0 with DNA off
-    dna_rate: Estimate
-    #: the same by booking category, pooled over the replications (None: no contacts)
-    dna_rate_by_bucket: dict[str, float | None]
-    #: requests that gave up waiting (patience; 0 with patience off)
-    reneged_per_week: Estimate
-    #: requests turned away: not seen within the activity's booking horizon
-    turned_away_per_week: Estimate
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RoleRecord:
-    int_code: str
-    role: str
-    fte: float
-    meeting_hours_per_week: float
-    available_hours_per_week: Estimate
-    utilisation: Estimate
-    overtime_hours_per_week: Estimate
-    contacts_per_week: Estimate
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IntRecord:
-    int_code: str
-    population: int
-    contacts_per_1000_per_week: Estimate
-    referrals_per_1000_per_week: Estimate
-    rejections_per_week: Estimate
-    escalations_per_week: Estimate
-    continuity_share: Estimate
-    cover_contacts_per_week: Estimate
-    queue_length_mean: Estimate
-    wait_mean_minutes: Estimate
-    cost_per_capita_gbp: Estimate
-    #: patient-serving roles (docs/model.md, "Utilisation"): contact and travel time,
-    #: overtime included, over on-duty time (rostered clinical time minus absence)
-    utilisation: Estimate
-    contact_hours_per_week: Estimate
-    on_duty_hours_per_week: Estimate
-    reneged_per_week: Estimate
-    turned_away_per_week: Estimate
-    #: unmet need: requests that gave up waiting or were turned away, per 1,000 registered
-    #: people a week
-    unmet_per_1000_per_week: Estimate
-    #: the same split by where people go (Settings unmet_*_share; expected values)
-    unmet_destinations_per_1000_per_week: dict[str, float | None]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WeeklyActivity:
-    int_code: str
-    activity: str
-    week: int  # 1 = first week after warm-up
-    arrivals: float  # means across replications
-    served: float
-    wait_mean_minutes: float
-    within_target_share: float
-    backlog: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WeeklyRole:
-    int_code: str
-    role: str
-    week: int
-    utilisation: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SimulationResult:
-    scenario_name: str
-    seed: int
-    replications: int
-    weeks: int
-    warmup_weeks: int
-    warmup_rule: str  # how warmup_weeks was chosen (intplan.sim.warmup)
-    engine: str = "kernel"  # which event engine ran (intplan.sim.engines)
-    workers: int
-    cover: bool
-    kpi: str
-    kpi_estimate: Estimate
-    target_halfwidth: float | None
-    activities: tuple[ActivityRecord, ...]
-    roles: tuple[RoleRecord, ...]
-    ints: tuple[IntRecord, ...]
-    weekly_activities: tuple[WeeklyActivity, ...]
-    weekly_roles: tuple[WeeklyRole, ...]
-    issues: tuple[str, ...] = field(default=())
-    run_seconds: float = 0.0  # wall clock of run_simulation
-    #: STRESS-DES (item, heading, text) rows: intplan.services.model_report
-    model_report: tuple[tuple[str, str, str], ...] = ()
-
-    def to_tables(self) -> list[Any]:
-        """Result sheets as ``intplan.io.results.ResultTable`` values (see :func:`to_tables`)."""
-        return to_tables(self)
-
-    def to_json(self) -> dict[str, Any]:
-        def flat(prefix: str, e: Estimate) -> dict[str, Any]:
-            j = e.to_json()
-            return {prefix: j["mean"], f"{prefix}_ci95": j["ci95"]}
-
-        def rec(obj: Any, keys: Sequence[str]) -> dict[str, Any]:
-            out: dict[str, Any] = {}
-            for k in keys:
-                v = getattr(obj, k)
-                out.update(flat(k, v) if isinstance(v, Estimate) else {k: v})
-            return out
-
-        return {
-            "scenario": self.scenario_name,
-            "seed": self.seed,
-            "replications": self.replications,
-            "weeks": self.weeks,
-            "warmup_weeks": self.warmup_weeks,
-            "warmup_rule": self.warmup_rule,
-            "engine": self.engine,
-            "workers": self.workers,
-            "cover": self.cover,
-            "kpi": self.kpi,
-            **flat("kpi_value", self.kpi_estimate),
-            "target_halfwidth": self.target_halfwidth,
-            "issues": list(self.issues),
-            "activities": [
-                {"int": a.int_code, "activity": a.activity}
-                | rec(a, [f for f in _fields(ActivityRecord) if f not in ("int_code", "activity")])
-                # the CLI contract's short name for the mean wait's interval
-                | {"wait_mean_ci95": a.wait_mean_minutes.to_json()["ci95"]}
-                for a in self.activities
-            ],
-            "roles": [
-                {"int": r.int_code, "role": r.role}
-                | rec(r, [f for f in _fields(RoleRecord) if f not in ("int_code", "role")])
-                for r in self.roles
-            ],
-            "ints": [
-                {"int": i.int_code} | rec(i, [f for f in _fields(IntRecord) if f != "int_code"])
-                for i in self.ints
-            ],
-        }
-
-
-def _fields(cls: type) -> list[str]:
-    return list(cls.__dataclass_fields__)  # type: ignore[attr-defined]  # dataclass types
 
 
 def _resolve(scenario: Scenario, o: SimulationOptions) -> tuple[int, RunSpec]:
@@ -542,264 +396,3 @@ def summarise(
         weekly_roles=weekly_roles,
         issues=model.issues,
     )
-
-
-# -- result sheets ---------------------------------------------------------------------
-Cell = str | int | float | None
-#: result sheet names (the "Results" prefix marks them as outputs; inputs are never touched)
-SHEET_RUN = "Results Sim run"
-SHEET_ACTIVITIES = "Results Sim activities"
-SHEET_ROLES = "Results Sim roles"
-SHEET_INTS = "Results Sim INTs"
-SHEET_WEEKLY = "Results Sim weekly"
-SHEET_WEEKLY_ROLES = "Results Sim weekly roles"
-
-
-def _cells(e: Estimate, factor: float = 1.0) -> tuple[Cell, Cell, Cell]:
-    def c(x: float) -> Cell:  # 6 decimals in the field's own unit, whatever the sheet's
-        return round(float(x) * factor, 6 + (2 if factor < 1 else 0)) if math.isfinite(x) else None
-
-    return c(e.mean), c(e.low), c(e.high)
-
-
-def sheet_column(name: str) -> tuple[str, float]:
-    """A field's result-sheet column and the factor its values take: waits are given in
-    hours in result sheets, as in the GUI and the text output (``wait_mean_minutes`` ->
-    ``wait_mean_hours``). The reader of past results divides by the same factor."""
-    if name.startswith("wait_") and name.endswith("_minutes"):
-        return name.removesuffix("_minutes") + "_hours", 1 / MINUTES_PER_HOUR
-    return name, 1.0
-
-
-def _estimate_columns(cls: type, skip: tuple[str, ...]) -> list[str]:
-    return [f for f in _fields(cls) if f not in skip]
-
-
-def result_rows(
-    result: SimulationResult,
-) -> dict[str, tuple[tuple[str, ...], list[tuple[Cell, ...]]]]:
-    """Every result table as (headers, rows), keyed by sheet name; estimates get
-    ``_mean``, ``_ci95_low`` and ``_ci95_high`` columns."""
-
-    def expand(obj: Any, names: list[str]) -> tuple[list[str], tuple[Cell, ...]]:
-        heads: list[str] = []
-        vals: list[Cell] = []
-        for n in names:
-            v = getattr(obj, n)
-            col, factor = sheet_column(n)
-            if isinstance(v, Estimate):
-                heads += [f"{col}_mean", f"{col}_ci95_low", f"{col}_ci95_high"]
-                vals += _cells(v, factor)
-            elif isinstance(v, dict):  # booking_buckets: one column per category
-                heads += [f"{n}_{k}" for k in v]
-                vals += list(v.values())
-            else:
-                heads.append(col)
-                vals.append(v * factor if factor != 1.0 and isinstance(v, float) else v)
-        return heads, tuple(vals)
-
-    out: dict[str, tuple[tuple[str, ...], list[tuple[Cell, ...]]]] = {}
-    run_rows: list[tuple[Cell, ...]] = [
-        ("scenario", result.scenario_name),
-        ("seed", result.seed),
-        ("replications", result.replications),
-        ("weeks", result.weeks),
-        ("warmup_weeks", result.warmup_weeks),
-        ("warmup_rule", result.warmup_rule),
-        ("engine", result.engine),
-        ("cover", "yes" if result.cover else "no"),
-        ("kpi", result.kpi),
-        ("kpi_mean", _cells(result.kpi_estimate)[0]),
-        ("kpi_ci95_low", _cells(result.kpi_estimate)[1]),
-        ("kpi_ci95_high", _cells(result.kpi_estimate)[2]),
-    ]
-    run_rows += [("issue", text) for text in result.issues]
-    out[SHEET_RUN] = (("key", "value"), run_rows)
-    for sheet, records, cls in (
-        (SHEET_ACTIVITIES, result.activities, ActivityRecord),
-        (SHEET_ROLES, result.roles, RoleRecord),
-        (SHEET_INTS, result.ints, IntRecord),
-        (SHEET_WEEKLY, result.weekly_activities, WeeklyActivity),
-        (SHEET_WEEKLY_ROLES, result.weekly_roles, WeeklyRole),
-    ):
-        names = _fields(cls)
-        heads: list[str] = []
-        rows = []
-        for rec in records:
-            heads, vals = expand(rec, names)
-            rows.append(
-                tuple(None if isinstance(v, float) and not math.isfinite(v) else v for v in vals)
-            )
-        if not records:
-            heads = names
-        out[sheet] = (tuple(heads), rows)
-    return out
-
-
-def write_simulation_results(result: SimulationResult, *, source: str, out: str) -> None:
-    """Write the result sheets (with native charts) into ``out`` (``source`` copied first
-    when they differ), atomically; input sheets are never touched."""
-    from intplan.io.results import write_results
-
-    write_results(source, out, to_tables(result))
-
-
-def _weekly_wait_pivot(result: SimulationResult) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
-    """Week x INT mean wait (hours, contact-weighted across activities) for a line chart."""
-    ints = sorted({w.int_code for w in result.weekly_activities})
-    weeks = sorted({w.week for w in result.weekly_activities})
-    acc: dict[tuple[int, str], list[float]] = {}
-    for w in result.weekly_activities:
-        if w.served > 0 and math.isfinite(w.wait_mean_minutes):
-            a = acc.setdefault((w.week, w.int_code), [0.0, 0.0])
-            a[0] += w.wait_mean_minutes * w.served
-            a[1] += w.served
-    rows: list[tuple[Cell, ...]] = []
-    for wk in weeks:
-        vals: list[Cell] = [wk]
-        for ic in ints:
-            got = acc.get((wk, ic))
-            hours = got[0] / got[1] / MINUTES_PER_HOUR if got and got[1] > 0 else None
-            vals.append(round(hours, 4) if hours is not None else None)
-        rows.append(tuple(vals))
-    return ("week", *ints), rows
-
-
-def to_tables(result: SimulationResult) -> list[Any]:
-    """The result sheets as ``intplan.io.results.ResultTable`` values with native charts."""
-    from intplan.io.results import ChartSpec, ResultTable
-
-    rows = result_rows(result)
-    note = (
-        f"{result.replications} replications x {result.weeks} weeks after "
-        f"{result.warmup_weeks} warm-up weeks, seed {result.seed}; _ci95 columns are the "
-        "95% confidence interval of the mean across replications."
-    )
-
-    def labelled(sheet: str, key_cols: int) -> tuple[tuple[str, ...], tuple[tuple[Cell, ...], ...]]:
-        heads, body = rows[sheet]
-        out = tuple((" ".join(str(v) for v in r[:key_cols]), *r) for r in body)
-        return ("label", *heads), out
-
-    tables = []
-    heads, body = rows[SHEET_RUN]
-    tables.append(
-        ResultTable(sheet=SHEET_RUN, title="Simulation run", headers=heads, rows=tuple(body))
-    )
-    l_heads, l_body = labelled(SHEET_ACTIVITIES, 2)
-    tables.append(
-        ResultTable(
-            sheet=SHEET_ACTIVITIES,
-            title="Waits and targets by INT and activity",
-            headers=l_heads,
-            rows=l_body,
-            note=note,
-            charts=(
-                ChartSpec(
-                    kind="bar",
-                    title="Mean wait by INT and activity",
-                    x_column="label",
-                    y_columns=("wait_mean_hours_mean",),
-                    x_title="INT and activity",
-                    y_title="mean wait (hours)",
-                ),
-                ChartSpec(
-                    kind="bar",
-                    title="Share seen within the response target",
-                    x_column="label",
-                    y_columns=("within_target_share_mean",),
-                    x_title="INT and activity",
-                    y_title="share within target",
-                    keep="lowest",
-                    y_max=1.0,
-                ),
-            ),
-        )
-    )
-    l_heads, l_body = labelled(SHEET_ROLES, 2)
-    tables.append(
-        ResultTable(
-            sheet=SHEET_ROLES,
-            title="Utilisation and overtime by INT and role",
-            headers=l_heads,
-            rows=l_body,
-            note=note,
-            number_formats={"utilisation_mean": "0.0%"},
-            charts=(
-                ChartSpec(
-                    kind="bar",
-                    title="Utilisation by INT and role",
-                    x_column="label",
-                    y_columns=("utilisation_mean",),
-                    x_title="INT and role",
-                    y_title="utilisation (share of time on duty)",
-                ),
-            ),
-        )
-    )
-    heads, body = rows[SHEET_INTS]
-    tables.append(
-        ResultTable(
-            sheet=SHEET_INTS,
-            title="INT summary",
-            headers=heads,
-            rows=tuple(body),
-            note=note,
-            charts=(
-                ChartSpec(
-                    kind="bar",
-                    title="Escalations to ED per week",
-                    x_column="int_code",
-                    y_columns=("escalations_per_week_mean",),
-                    x_title="INT",
-                    y_title="escalations per week",
-                ),
-            ),
-        )
-    )
-    p_heads, p_rows = _weekly_wait_pivot(result)
-    if len(p_heads) > 1 and p_rows:
-        tables.append(
-            ResultTable(
-                sheet=SHEET_WEEKLY,
-                title="Mean wait by week and INT (hours; mean of replications)",
-                headers=p_heads,
-                rows=tuple(p_rows),
-                charts=(
-                    ChartSpec(
-                        kind="line",
-                        title="Mean wait by week",
-                        x_column="week",
-                        y_columns=p_heads[1:],
-                        y_title="mean wait (hours)",
-                        x_title="week after warm-up",
-                    ),
-                ),
-            )
-        )
-    heads, body = rows[SHEET_WEEKLY]
-    tables.append(
-        ResultTable(
-            sheet=SHEET_WEEKLY,
-            title="Weekly series by INT and activity (means of replications)",
-            headers=heads,
-            rows=tuple(body),
-        )
-    )
-    heads, body = rows[SHEET_WEEKLY_ROLES]
-    tables.append(
-        ResultTable(
-            sheet=SHEET_WEEKLY_ROLES,
-            title="Weekly utilisation by INT and role (pooled over replications)",
-            headers=heads,
-            rows=tuple(body),
-        )
-    )
-    if result.model_report:
-        from intplan.services.model_report import model_report_table
-
-        tables.append(model_report_table(result.model_report, scenario_name=result.scenario_name))
-    from intplan.services.overview import overview_table
-
-    tables.append(overview_table(result))  # last: callers index the sheets before it
-    return tables
