@@ -112,7 +112,9 @@ def _board_pack_page(window: MainWindow, out: Path, index: int) -> Path | None:
 
     try:
         pack = board_pack(
-            results_on_screen(window), illustrative=is_illustrative(window.document.scenario)
+            results_on_screen(window),
+            illustrative=is_illustrative(window.document.scenario),
+            scenario=window.document.scenario,
         )
     except NoResultsError:
         return None
