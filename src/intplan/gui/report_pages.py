@@ -161,7 +161,10 @@ def _table(
     p.setFont(_font(8, bold=True))
     p.setPen(INK)
     for c, h in enumerate(headers):
-        align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
+        # a column of traffic lights is left-aligned (the dot leads), and so its header
+        lit = bool(rows) and len(rows[0]) > c and rows[0][c][1] is not None
+        left = c == 0 or lit
+        align = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
         rect = QRectF(xs[c] + 3, top, xs[c + 1] - xs[c] - 6, HEADER_H)
         p.drawText(rect, align | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap, h)
     y = top + HEADER_H + 2
@@ -261,8 +264,8 @@ def _map_page(p: QPainter, top: float, pack: BoardPack) -> None:
         "Each area is the part of the map nearer to one practice than to any other "
         "(practices are points; boundaries are not known), coloured by its INT. Thick "
         "lines: INT boundaries; thin lines: PCN boundaries within an INT; dots: practices, "
-        "larger for larger lists; the dot before each INT's name: its overall light on "
-        "the overview.",
+        "larger for larger lists; the dot before each INT's name (shown without the "
+        "prefix all INT codes share): its overall light on the overview.",
     )
     box = QRectF(MARGIN, top + 4, PAGE_W - 2 * MARGIN, PAGE_H - MARGIN - 24 - top)
     to_page = _km_to_page(layout, box)
@@ -292,17 +295,41 @@ def _map_page(p: QPainter, top: float, pack: BoardPack) -> None:
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.setFont(_font(6.5, bold=True))
     metrics = p.fontMetrics()
-    for code, where in layout.labels.items():
-        centre = to_page(where)
-        width = metrics.horizontalAdvance(code) + 14
+    taken: list[QRectF] = []
+    # the most populous INTs are placed first; a crowded name moves up or down a line or
+    # more, to the nearest free place (every INT keeps its name)
+    by_size = sorted(
+        layout.labels, key=lambda c: -sum(q.population for q in layout.points if q.int_code == c)
+    )
+    prefix = _common_prefix(by_size)
+    for code in by_size:
+        name = code.removeprefix(prefix)
+        centre = to_page(layout.labels[code])
+        width = metrics.horizontalAdvance(name) + 14
         tag = QRectF(centre.x() - width / 2, centre.y() - 6.5, width, 13)
-        p.fillRect(tag, QColor(255, 255, 255, 200))
+        shifts = [(dx * width / 2, dy * 13) for dy in (0, -1, 1, -2, 2, -3, 3) for dx in (0, -1, 1)]
+        for dx, dy in shifts:
+            moved = tag.translated(dx, dy)
+            if not any(moved.intersects(other) for other in taken):
+                tag = moved
+                break
+        taken.append(tag)
+        p.fillRect(tag, QColor(255, 255, 255, 210))
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(LIGHTS[lights.get(code, Light.NONE)])
         p.drawEllipse(QPointF(tag.left() + 5, tag.center().y()), 3, 3)
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.setPen(INK)
-        p.drawText(tag.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, code)
+        p.drawText(tag.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, name)
+
+
+def _common_prefix(codes: Sequence[str]) -> str:
+    """A prefix every INT code shares up to a dash ("INT-"), left off the map's names."""
+    if len(codes) < 2:
+        return ""
+    first = codes[0]
+    cut = first.find("-") + 1  # the first dash-ended part, if every code has it
+    return first[:cut] if cut and all(c.startswith(first[:cut]) for c in codes) else ""
 
 
 def _int_colour(layout: MapLayout, int_code: str) -> str:
@@ -310,14 +337,14 @@ def _int_colour(layout: MapLayout, int_code: str) -> str:
 
 
 def _km_to_page(layout: MapLayout, box: QRectF) -> Callable[[tuple[float, float]], QPointF]:
-    """Map km (north up) into ``box``, the same scale both ways, centred."""
+    """Map km (north up) into ``box``, the same scale both ways, centred across."""
     corners = layout.extent or tuple((q.x_km, q.y_km) for q in layout.points)
     xs = [x for x, _ in corners]
     ys = [y for _, y in corners]
     span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
     scale = min(box.width() / span_x, box.height() / span_y)
     left = box.left() + (box.width() - span_x * scale) / 2
-    top = box.top() + (box.height() - span_y * scale) / 2
+    top = box.top()  # from the top: the space left over is at the foot of the page
 
     def to_page(xy: tuple[float, float]) -> QPointF:
         return QPointF(left + (xy[0] - min(xs)) * scale, top + (max(ys) - xy[1]) * scale)
