@@ -265,6 +265,7 @@ def test_a_stored_split_comparison_opens_in_the_splits_page(
     assert window.open_path(book), prompts.errors
     view = tab.splits
     assert tab.currentWidget() is view
+    assert view.pcn_combo.currentData() == "PCN1"  # the stored comparison's PCN
     assert view.result_tabs.tabText(0) == "Splits summary"
     table = view.result_tabs.widget(0)
     model = table.model()  # type: ignore[attr-defined]

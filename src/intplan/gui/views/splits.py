@@ -11,6 +11,7 @@ draws it (a map of each option, say).
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -95,6 +96,8 @@ class SplitsView(QWidget):
         super().__init__()
         self.ctx = ctx
         self.result: SplitsResult | None = None
+        #: the workbook whose stored comparison is shown (None: a run's, or nothing)
+        self.loaded_from: str | None = None
         self._split_tabs: list[QWidget] = []  # the service's tables, first
         self._build_controls()
         self.score_chart = ChartWidget("Options by score (higher is better)", "Option", "Score")
@@ -232,6 +235,7 @@ class SplitsView(QWidget):
     def _finished(self, result: object) -> None:
         assert isinstance(result, SplitsResult)
         self.result = result
+        self.loaded_from = None
         n = len(result.options)
         self.runs.finish(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
         self._show_tables(result)
@@ -262,6 +266,10 @@ class SplitsView(QWidget):
         table = past.splits
         if table is None:
             return False
+        self.loaded_from = past.file
+        pcn = re.match(r"PCN (\S+?):", table.title)  # splits_board's title: "PCN X: …"
+        if pcn and (index := self.pcn_combo.findData(pcn.group(1))) >= 0:
+            self.pcn_combo.setCurrentIndex(index)
         self._set_tables([(SPLITS_SHEET, table.headers, table.rows)])
         self._show_stored_charts(table)
         name = Path(past.file).name
@@ -336,6 +344,8 @@ class SplitsView(QWidget):
             self.wait_chart.set_empty("Waits are simulated for short-listed options only")
 
     def prepare_screenshot(self) -> None:
+        if self.loaded_from is not None:  # stored results are the picture; nothing runs
+            return
         self.replications.setValue(3)
         self.screen_reps.setValue(2)
         self.run()
