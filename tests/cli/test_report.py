@@ -48,16 +48,17 @@ def everything(tiny: Scenario, simulated: Path, tmp_path_factory: pytest.TempPat
     return path
 
 
-def test_a_simulated_workbook_gives_two_pages(
+def test_a_simulated_workbook_gives_three_pages(
     simulated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "pack.pdf"
     assert main(["report", str(simulated), "--out", str(out), "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
-    assert doc["ok"] is True and doc["pages"] == 2
+    assert doc["ok"] is True and doc["pages"] == 3 and doc["map"] is True
+    assert doc["page_titles"][1].startswith("Map")
     assert doc["illustrative"] is True and doc["seed"] == 5 and doc["replications"] == 2
     assert out.read_bytes().startswith(b"%PDF")
-    assert _pages(out) == 2  # overview, run charts
+    assert _pages(out) == 3  # overview, map, run charts
 
 
 def test_plan_and_splits_add_their_pages(
@@ -66,8 +67,9 @@ def test_plan_and_splits_add_their_pages(
     out = tmp_path / "pack.pdf"
     assert main(["report", str(everything), "--out", str(out)]) == 0
     text = capsys.readouterr().out
-    assert "page 3: The optimiser's plan" in text and "page 4: Split comparison" in text
-    assert _pages(out) == 4
+    assert "page 2: Map" in text
+    assert "page 4: The optimiser's plan" in text and "page 5: Split comparison" in text
+    assert _pages(out) == 5
 
 
 def test_no_results_is_an_input_problem(
@@ -131,32 +133,67 @@ def test_runs_without_a_display(simulated: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert _pages(out) == 2
+    assert _pages(out) == 3
 
 
 def test_the_overview_puts_the_ints_in_most_trouble_first(simulated: Path) -> None:
-    from intplan.services.report import (
-        AMBER_UTILISATION,
-        AMBER_WITHIN,
-        RED_UTILISATION,
-        RED_WITHIN,
-        build_board_pack,
-    )
+    from intplan.services.report import build_board_pack
 
     pack = build_board_pack(simulated)
-    order = {"red": 0, "amber": 1, "green": 2}
-    assert [order[r.status] for r in pack.overview] == sorted(
-        order[r.status] for r in pack.overview
-    )
-    for r in pack.overview:
-        red = r.within_target_share < RED_WITHIN or r.utilisation > RED_UTILISATION
-        amber = (
-            r.within_target_share < AMBER_WITHIN
-            or r.utilisation > AMBER_UTILISATION
-            or r.backlog_trend == "growing"
-        )
-        assert r.status == ("red" if red else "amber" if amber else "green"), r
+    worst_first = [-r.overall for r in pack.overview]
+    assert worst_first == sorted(worst_first)
     # the run charts are the INTs furthest below target, each against the target line
     worst = sorted(pack.overview, key=lambda r: r.within_target_share)
     assert [c.int_code for c in pack.run_charts] == [r.int_code for r in worst][:4]
     assert all(c.weeks == (1, 2, 3, 4) for c in pack.run_charts)
+
+
+def test_the_pack_overview_is_the_overview_service(simulated: Path) -> None:
+    """One model, one answer: the pack's rows (and so its lights) are the rows of the
+    Overview view and the Results Overview sheet, only reordered."""
+    from intplan.services import overview as ov
+    from intplan.services import report
+    from intplan.services.past_results import read_past_results
+
+    pack = report.build_board_pack(simulated)
+    sim = read_past_results(simulated).simulation
+    assert sim is not None
+    assert sorted(pack.overview, key=lambda r: r.int_code) == sorted(
+        ov.overview_rows(sim), key=lambda r: r.int_code
+    )
+    # no second set of limits in the pack
+    assert not any(name.startswith(("RED_", "AMBER_")) for name in vars(report))
+
+
+def test_the_map_page_draws_the_practices_in_their_int_colours(
+    simulated: Path, qapp: object
+) -> None:
+    from intplan.gui.palette import INT_PALETTE
+    from intplan.gui.report_pages import PAGE_W, page_image
+    from intplan.io.workbook import read_scenario
+    from intplan.services.report import build_board_pack
+
+    pack = build_board_pack(simulated)
+    assert pack.map is not None
+    assert len(pack.map.points) == len(read_scenario(simulated).practices)
+    image = page_image(pack, 1, round(PAGE_W))
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 3)
+        for y in range(0, image.height(), 3)
+    }
+    # each INT's area is filled (a light tint of its palette colour) and its practices
+    # are drawn in a darker shade: look for the tint of every INT colour
+    from PySide6.QtGui import QColor
+
+    def tint(hex_colour: str) -> str:
+        c = QColor(hex_colour)
+        a = 110 / 255
+        return QColor(
+            round(c.red() * a + 255 * (1 - a)),
+            round(c.green() * a + 255 * (1 - a)),
+            round(c.blue() * a + 255 * (1 - a)),
+        ).name()
+
+    for code in pack.map.int_codes:
+        assert tint(INT_PALETTE[pack.map.colour_index[code]]) in colours, code

@@ -29,6 +29,7 @@ from intplan.gui.views.scenario_compare import (
     ScenarioCompareView,
 )
 from intplan.gui.views.splits import SplitsView, table_columns
+from intplan.io.results import ResultTable, write_results
 from intplan.services.compare import CompareOptions, compare_scenarios
 from intplan.services.scenario_summary import summarise
 
@@ -242,3 +243,41 @@ def test_models_pass_modeltester(qtmodeltester: Any, tiny: Scenario) -> None:
     assert staff.difference == pytest.approx(-tiny.staff[0].fte) and staff.low is None
     qtmodeltester.check(RecordTableModel(SUMMARY_COLUMNS, [summarise("tiny", tiny)]))
     qtmodeltester.check(RecordTableModel(table_columns(("a", "b")), [(1, "x"), (2.5, None)]))
+
+
+STORED_SPLITS = ResultTable(
+    sheet="Splits summary",
+    title="PCN PCN1: split options, best score first",
+    headers=("rank", "score", "INTs", "practice groups", "wait (hours)", "wait CI95 low"),
+    rows=((1, 0.71, 2, "P1 | P2+P3", 1.5, 1.2), (2, 0.64, 1, "P1+P2+P3", 2.0, 1.7)),
+)
+
+
+def test_a_stored_split_comparison_opens_in_the_splits_page(
+    window: MainWindow, tiny: Scenario, tmp_path: Path, prompts: FakePrompts
+) -> None:
+    import pyqtgraph as pg
+
+    book = tmp_path / "stored-splits.xlsx"
+    backend.write_scenario(tiny, book)
+    write_results(book, book, [STORED_SPLITS])
+    tab = _compare_tab(window)
+    assert window.open_path(book), prompts.errors
+    view = tab.splits
+    assert tab.currentWidget() is view
+    assert view.pcn_combo.currentData() == "PCN1"  # the stored comparison's PCN
+    assert view.result_tabs.tabText(0) == "Splits summary"
+    table = view.result_tabs.widget(0)
+    model = table.model()  # type: ignore[attr-defined]
+    assert model.rowCount() == 2
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    assert headers == list(STORED_SPLITS.headers)
+    assert model.data(model.index(0, 3)) == "P1 | P2+P3"
+    # the charts draw the stored scores and waits, best option first
+    (scores,) = [i for i in view.score_chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    assert list(scores.opts["height"]) == [0.71, 0.64]
+    (waits,) = [i for i in view.wait_chart.getPlotItem().items if isinstance(i, pg.BarGraphItem)]
+    assert list(waits.opts["height"]) == [1.5, 2.0]
+    assert "stored-splits.xlsx" in view.runs.status_label.text()
+    assert view.result is None  # nothing was run
+    assert prompts.errors == []

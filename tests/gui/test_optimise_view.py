@@ -110,4 +110,4 @@ def test_export_board_pack(
     window.export_pack_action.trigger()
     data = out.read_bytes()
     assert data.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) == 3  # overview, charts, plan
+    assert len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data)) == 4  # overview, map, charts, plan

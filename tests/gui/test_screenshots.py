@@ -27,9 +27,15 @@ def test_every_view_and_the_board_pack(tiny: Scenario, tmp_path: Path) -> None:
     quick = SimulationOptions(replications=2, weeks=3, warmup_weeks=1, seed=3)
     write_simulation_results(run_simulation(tiny, quick), source=str(book), out=str(book))
     write_plan(run_optimise(tiny), source=str(book), out=str(book))
+    other = tmp_path / "other.xlsx"
+    write_scenario(tiny, other)
     out = tmp_path / "shots"
-    assert screenshots.main([str(out), "--size", "1366x768", "--workbook", str(book)]) == 0
+    argv = [str(out), "--size", "1366x768", "--workbook", str(book), "--compare", str(other)]
+    assert screenshots.main(argv) == 0
     names = sorted(p.name for p in out.glob("*.png"))
+    # the Compare tab's two pages share its number
+    (compare,) = [n for n in names if n.endswith("-compare.png")]
+    assert compare.replace(".png", "-scenarios.png") in names
     assert names[0] == "01-geography-and-mapping.png"
     assert names[-1].endswith("-board-pack-page-1.png")
     assert any("optimise" in n for n in names) and any("simulate" in n for n in names)

@@ -47,7 +47,11 @@ def run(args: argparse.Namespace) -> int:
     except LoadFailedError as e:
         return e.code
     try:
-        pack = board_pack(read_past_results(args.workbook), illustrative=is_illustrative(scenario))
+        pack = board_pack(
+            read_past_results(args.workbook),
+            illustrative=is_illustrative(scenario),
+            scenario=scenario,
+        )
     except NoResultsError as e:
         return fail(EXIT_INPUT, str(e), as_json=args.json)
     except WorkbookError as e:

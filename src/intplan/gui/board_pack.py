@@ -43,7 +43,11 @@ def export_board_pack(window: MainWindow) -> Path | None:
     """Ask where, then write; every problem is a message, never a traceback."""
     doc = window.document
     try:
-        pack = board_pack(results_on_screen(window), illustrative=is_illustrative(doc.scenario))
+        pack = board_pack(
+            results_on_screen(window),
+            illustrative=is_illustrative(doc.scenario),
+            scenario=doc.scenario,
+        )
     except NoResultsError:
         window.prompts.show_error(
             window,

@@ -31,13 +31,21 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication
 
 from intplan import __version__
+from intplan.gui.palette import INT_PALETTE, LIGHT_COLOURS
 from intplan.io.atomic import SaveError, atomic_write
+from intplan.services.geography import MapLayout
+from intplan.services.overview import (
+    UNMET,
+    UTILISATION,
+    WITHIN_TARGET,
+    Light,
+    OverviewRow,
+)
 from intplan.services.report import (
     OVERVIEW_ROWS_PER_PAGE,
     SPLIT_OPTIONS_SHOWN,
     TARGET_NOTE,
     BoardPack,
-    OverviewRow,
     RunChart,
 )
 
@@ -48,7 +56,7 @@ INK = QColor("#1d2b36")
 MUTED = QColor("#5a6b7b")
 RULE = QColor("#c9d3dc")
 STRIPE = QColor("#f1f5f8")
-LIGHTS = {"red": QColor("#c62828"), "amber": QColor("#ef9f00"), "green": QColor("#2e7d32")}
+LIGHTS = {light: QColor(colour) for light, colour in LIGHT_COLOURS.items()}
 SERIES = QColor("#005eb8")  # NHS blue
 TARGET = QColor("#b3261e")
 
@@ -153,7 +161,10 @@ def _table(
     p.setFont(_font(8, bold=True))
     p.setPen(INK)
     for c, h in enumerate(headers):
-        align = Qt.AlignmentFlag.AlignLeft if c == 0 else Qt.AlignmentFlag.AlignRight
+        # a column of traffic lights is left-aligned (the dot leads), and so its header
+        lit = bool(rows) and len(rows[0]) > c and rows[0][c][1] is not None
+        left = c == 0 or lit
+        align = Qt.AlignmentFlag.AlignLeft if left else Qt.AlignmentFlag.AlignRight
         rect = QRectF(xs[c] + 3, top, xs[c + 1] - xs[c] - 6, HEADER_H)
         p.drawText(rect, align | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap, h)
     y = top + HEADER_H + 2
@@ -181,50 +192,164 @@ def _table(
     return y + 8
 
 
+def overview_legend() -> str:
+    """The overview's thresholds in words: those of :mod:`intplan.services.overview`."""
+    return (
+        "Each INT's share of requests seen within their response target (and its worst "
+        "activity), the utilisation of its patient-serving staff, the activities whose "
+        "backlog grew through the run and the need left unmet per 1,000 people a week; "
+        "the INTs in most trouble first, each with its worst light. "
+        f"Within target: {WITHIN_TARGET.describe('%', 100, with_source=False)}. "
+        f"Utilisation: {UTILISATION.describe('%', 100, with_source=False)}. "
+        "Backlog: green when no activity's backlog grows, amber for one, red for two or "
+        f"more. Unmet per 1,000 a week: {UNMET.describe(with_source=False)}. "
+        "n/a: not measured in this run. The sources of the limits are in the Results "
+        "Overview sheet's note and the user guide."
+    )
+
+
 def _overview_page(p: QPainter, top: float, rows: Sequence[OverviewRow], first: bool) -> None:
     if first:
-        top = _paragraph(
-            p,
-            top,
-            "Each INT's share of requests seen within their response target, the "
-            "utilisation of its patient-serving staff, its mean wait and whether its "
-            "backlog grew over the run; the INTs in most trouble first. Red: within target "
-            "more than 10 points below target or utilisation above 95%; amber: below "
-            "target, utilisation above 85% or a growing backlog (at the end more than a "
-            "week's requests, and growing over the second half of the run).",
-        )
+        top = _paragraph(p, top, overview_legend())
     headers = (
         "INT",
-        "Status",
+        "Overall",
         "Population",
         "Within target",
+        "Worst activity",
         "Utilisation",
-        "Mean wait (hours)",
         "Backlog",
-        "Escalations a week",
         "Unmet a week per 1,000",
     )
+
+    def lit(text: str, light: Light) -> Cell:
+        return (text, LIGHTS[light])
+
     body = [
         [
             (r.int_code, None),
-            (r.status, LIGHTS.get(r.status)),
+            lit(r.overall.label, r.overall),
             (f"{r.population:,}", None),
-            (_pct(r.within_target_share, 1), None),
-            (_pct(r.utilisation), None),
-            (_num(r.wait_mean_hours), None),
-            (r.backlog_trend, None),
-            (_num(r.escalations_per_week), None),
-            (_num(r.unmet_per_1000_per_week, 2), None),
+            lit(_pct(r.within_target_share, 1), r.within_target_light),
+            (
+                f"{r.worst_activity} {_pct(r.worst_activity_share)}" if r.worst_activity else "–",
+                None,
+            ),
+            lit(_pct(r.utilisation), r.utilisation_light),
+            lit(
+                f"{len(r.backlog_growing)} growing" if r.backlog_growing else "stable",
+                r.backlog_light,
+            ),
+            lit(_num(r.unmet_per_1000_per_week, 2), r.unmet_light),
         ]
         for r in rows
     ]
-    _table(p, top, headers, body, (100, 66, 80, 66, 70, 70, 66, 84, 84), row_h=15.5)
+    _table(p, top, headers, body, (100, 66, 76, 76, 86, 72, 80, 80), row_h=15.5)
 
 
 def _overview_rows_page(
     p: QPainter, top: float, *, chunk: Sequence[OverviewRow], first: bool
 ) -> None:
     _overview_page(p, top, chunk, first)
+
+
+def _map_page(p: QPainter, top: float, pack: BoardPack) -> None:
+    """Practices coloured by INT, INT and PCN boundaries, each INT's name and overall
+    light: the geometry of :func:`intplan.services.geography.map_layout`."""
+    layout = pack.map
+    assert layout is not None
+    top = _paragraph(
+        p,
+        top,
+        "Each area is the part of the map nearer to one practice than to any other "
+        "(practices are points; boundaries are not known), coloured by its INT. Thick "
+        "lines: INT boundaries; thin lines: PCN boundaries within an INT; dots: practices, "
+        "larger for larger lists; the dot before each INT's name (shown without the "
+        "prefix all INT codes share): its overall light on the overview.",
+    )
+    box = QRectF(MARGIN, top + 4, PAGE_W - 2 * MARGIN, PAGE_H - MARGIN - 24 - top)
+    to_page = _km_to_page(layout, box)
+    lights = {r.int_code: r.overall for r in pack.overview}
+    for point, cell in zip(layout.points, layout.cells, strict=True):
+        if len(cell) < 3:
+            continue
+        path = QPainterPath()
+        path.moveTo(to_page(cell[0]))
+        for corner in cell[1:]:
+            path.lineTo(to_page(corner))
+        path.closeSubpath()
+        fill = QColor(_int_colour(layout, point.int_code))
+        fill.setAlpha(110)
+        p.fillPath(path, fill)
+    p.setPen(QPen(QColor("#8a97a3"), 0.5))
+    for border in layout.pcn_borders:
+        p.drawLine(to_page(border.a), to_page(border.b))
+    p.setPen(QPen(INK, 1.4))
+    for border in layout.int_borders:
+        p.drawLine(to_page(border.a), to_page(border.b))
+    p.setPen(QPen(QColor("white"), 0.6))
+    for point in layout.points:
+        p.setBrush(QColor(_int_colour(layout, point.int_code)).darker(130))
+        radius = min(4.0, max(1.6, 2.2 * math.sqrt(max(point.population, 0) / 10_000)))
+        p.drawEllipse(to_page((point.x_km, point.y_km)), radius, radius)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setFont(_font(6.5, bold=True))
+    metrics = p.fontMetrics()
+    taken: list[QRectF] = []
+    # the most populous INTs are placed first; a crowded name moves up or down a line or
+    # more, to the nearest free place (every INT keeps its name)
+    by_size = sorted(
+        layout.labels, key=lambda c: -sum(q.population for q in layout.points if q.int_code == c)
+    )
+    prefix = _common_prefix(by_size)
+    for code in by_size:
+        name = code.removeprefix(prefix)
+        centre = to_page(layout.labels[code])
+        width = metrics.horizontalAdvance(name) + 14
+        tag = QRectF(centre.x() - width / 2, centre.y() - 6.5, width, 13)
+        shifts = [(dx * width / 2, dy * 13) for dy in (0, -1, 1, -2, 2, -3, 3) for dx in (0, -1, 1)]
+        for dx, dy in shifts:
+            moved = tag.translated(dx, dy)
+            if not any(moved.intersects(other) for other in taken):
+                tag = moved
+                break
+        taken.append(tag)
+        p.fillRect(tag, QColor(255, 255, 255, 210))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(LIGHTS[lights.get(code, Light.NONE)])
+        p.drawEllipse(QPointF(tag.left() + 5, tag.center().y()), 3, 3)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.setPen(INK)
+        p.drawText(tag.adjusted(10, 0, 0, 0), Qt.AlignmentFlag.AlignCenter, name)
+
+
+def _common_prefix(codes: Sequence[str]) -> str:
+    """A prefix every INT code shares up to a dash ("INT-"), left off the map's names."""
+    if len(codes) < 2:
+        return ""
+    first = codes[0]
+    cut = first.find("-") + 1  # the first dash-ended part, if every code has it
+    return first[:cut] if cut and all(c.startswith(first[:cut]) for c in codes) else ""
+
+
+def _int_colour(layout: MapLayout, int_code: str) -> str:
+    return INT_PALETTE[layout.colour_index.get(int_code, 0) % len(INT_PALETTE)]
+
+
+def _km_to_page(layout: MapLayout, box: QRectF) -> Callable[[tuple[float, float]], QPointF]:
+    """Map km (north up) into ``box``, the same scale both ways, centred across."""
+    corners = layout.extent or tuple((q.x_km, q.y_km) for q in layout.points)
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    span_x, span_y = max(max(xs) - min(xs), 1e-6), max(max(ys) - min(ys), 1e-6)
+    scale = min(box.width() / span_x, box.height() / span_y)
+    left = box.left() + (box.width() - span_x * scale) / 2
+    top = box.top()  # from the top: the space left over is at the foot of the page
+
+    def to_page(xy: tuple[float, float]) -> QPointF:
+        return QPointF(left + (xy[0] - min(xs)) * scale, top + (max(ys) - xy[1]) * scale)
+
+    return to_page
 
 
 def _axis_floor(chart: RunChart) -> float:
@@ -391,6 +516,8 @@ def _pages(pack: BoardPack) -> list[Callable[[QPainter, float], None]]:
     ]
     for n, chunk in enumerate(chunks or [()]):
         pages.append(functools.partial(_overview_rows_page, chunk=chunk, first=n == 0))
+    if pack.map is not None:
+        pages.append(lambda p, top: _map_page(p, top, pack))
     pages.append(lambda p, top: _run_charts_page(p, top, pack))
     if pack.plan is not None:
         pages.append(lambda p, top: _plan_page(p, top, pack))

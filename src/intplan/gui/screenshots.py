@@ -2,10 +2,13 @@
 
     python -m intplan.gui.screenshots docs/screenshots --size 1366x768
     python -m intplan.gui.screenshots DIR --workbook results.xlsx   # stored results, no runs
+    python -m intplan.gui.screenshots DIR --workbook km.xlsx --compare other.xlsx
 
 With no ``--workbook`` the window opens on the bundled Kent & Medway example and each
 view makes a short run of its own (``prepare_screenshot``). With a workbook that holds
 results (``intplan simulate`` / ``optimise --out``), the views show those and nothing runs.
+With ``--compare`` the Compare tab's second page is pictured too, after a short scenario
+comparison with that workbook (its differences by INT).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from PySide6.QtGui import QImage
 from intplan.gui import backend
 from intplan.gui.app import make_application
 from intplan.gui.main_window import MainWindow
+from intplan.gui.views.compare import CompareView
 
 #: the board pack's page image width (pixels): readable, and a small PNG
 PACK_WIDTH = 900
@@ -66,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("out", nargs="?", default="docs/screenshots", type=Path, help="folder")
     p.add_argument("--size", type=_size, default=(1366, 768), help="window size, WxH")
     p.add_argument("--workbook", type=Path, help="open this workbook (its stored results)")
+    p.add_argument(
+        "--compare", type=Path, help="also picture Compare scenarios against this workbook"
+    )
     return p
 
 
@@ -98,10 +105,36 @@ def main(argv: list[str]) -> int:
         path = out / file_name(n + 1, window.tabs.tabText(n))
         save_small(window.grab().toImage(), path)
         print(path)
+        if args.compare is not None and isinstance(view, CompareView):
+            print(
+                _scenario_comparison(
+                    window, view, args.compare, out / file_name(n + 1, "compare scenarios")
+                )
+            )
     print(_board_pack_page(window, out, window.tabs.count() + 1) or "no board pack: no results")
     window.document.undo_stack.setClean()
     window.close()
     return 0
+
+
+def _scenario_comparison(window: MainWindow, tab: CompareView, other: Path, path: Path) -> Path:
+    """Compare scenarios against ``other`` (3 replications x 8 weeks: a picture, not a
+    finding) and picture its differences by INT."""
+    page = tab.scenarios
+    tab.setCurrentWidget(page)
+    if not page.add_scenario_file(other):
+        raise SystemExit(f"cannot compare with {other}")
+    page.compare_replications.setValue(3)
+    page.compare_weeks.setValue(8)
+    page.run()
+    deadline = time.monotonic() + 1800
+    while window.runner.busy and time.monotonic() < deadline:
+        _settle(0.2)
+    page.result_tabs.setCurrentIndex(page.result_tabs.count() - 1)  # differences by INT
+    _settle()
+    save_small(window.grab().toImage(), path)
+    tab.setCurrentWidget(tab.splits)
+    return path
 
 
 def _board_pack_page(window: MainWindow, out: Path, index: int) -> Path | None:
@@ -112,7 +145,9 @@ def _board_pack_page(window: MainWindow, out: Path, index: int) -> Path | None:
 
     try:
         pack = board_pack(
-            results_on_screen(window), illustrative=is_illustrative(window.document.scenario)
+            results_on_screen(window),
+            illustrative=is_illustrative(window.document.scenario),
+            scenario=window.document.scenario,
         )
     except NoResultsError:
         return None

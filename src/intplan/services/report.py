@@ -4,16 +4,18 @@ Qt-free: this builds plain rows; :mod:`intplan.gui.report_pages` draws them into
 (``intplan report`` and File ▸ Export board pack). The pages:
 
 1. Overview: one row per INT with traffic lights (continued on more pages past
-   :data:`OVERVIEW_ROWS_PER_PAGE` INTs).
-2. Run charts: the :data:`WORST_INTS` INTs with the lowest share seen within target,
+   :data:`OVERVIEW_ROWS_PER_PAGE` INTs): the rows and thresholds of
+   :mod:`intplan.services.overview`, the same as the Overview view and the
+   ``Results Overview`` sheet, in most-trouble-first order.
+2. Map: practices coloured by INT, INT outlines, each INT's overall light, when the
+   scenario is given (its geometry from :mod:`intplan.services.geography`).
+3. Run charts: the :data:`WORST_INTS` INTs with the lowest share seen within target,
    their weekly share within target against the target line.
-3. The optimiser's plan by role, when the workbook holds one.
-4. The split comparison, when the workbook holds one.
+4. The optimiser's plan by role, when the workbook holds one.
+5. The split comparison, when the workbook holds one.
 
 Every page carries the scenario name, seed, replications and, for an illustrative
-scenario, the word "Illustrative". The overview rows are computed here from the
-simulation's result sheets; they are plain values so another source (an ``Overview``
-sheet) can feed the same pages.
+scenario, the word "Illustrative".
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from intplan.domain import Scenario
 from intplan.domain.errors import IntplanError
 from intplan.io.workbook import is_illustrative, read_scenario
 from intplan.optimise import OPTION_SOURCES, OptimiseOptions
+from intplan.services.geography import MapLayout, map_layout
 from intplan.services.optimise import OptimiseResult
+from intplan.services.overview import Light, OverviewRow, overview_rows
 from intplan.services.past_results import PastResults, SplitsTable, read_past_results
 from intplan.services.simulate import SimulationResult
 
@@ -39,12 +44,6 @@ TARGET_NOTE = (
     f"{TARGET_SHARE:.0%}, an assumption (NHS standards use similar shares, e.g. the "
     "4-hour A&E standard 95%)"
 )
-#: traffic lights (assumption: amber a little below target, red well below; busy above
-#: 85%, red above 95%, where queues grow fast in an M/M/c system)
-AMBER_WITHIN = TARGET_SHARE
-RED_WITHIN = TARGET_SHARE - 0.1
-AMBER_UTILISATION = 0.85
-RED_UTILISATION = 0.95
 WORST_INTS = 4
 OVERVIEW_ROWS_PER_PAGE = 54  # Kent & Medway's 52 INTs on one page
 SPLIT_OPTIONS_SHOWN = 12
@@ -69,21 +68,6 @@ class RunLabel:
             f"{self.scenario} · seed {self.seed} · {self.replications} replications × "
             f"{self.weeks} weeks{tail}"
         )
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OverviewRow:
-    int_code: str
-    population: int
-    within_target_share: float  # NaN: nothing arrived
-    utilisation: float
-    wait_mean_hours: float
-    #: "growing" when any activity's backlog grows (the simulator's test: the backlog
-    #: at the end exceeds a week's arrivals and grew over the second half), else "steady"
-    backlog_trend: str
-    escalations_per_week: float
-    unmet_per_1000_per_week: float
-    status: str  # "red", "amber", "green"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,7 +98,8 @@ class PlanPage:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BoardPack:
     label: RunLabel
-    overview: tuple[OverviewRow, ...]
+    overview: tuple[OverviewRow, ...]  # most trouble first (see :func:`pack_overview`)
+    map: MapLayout | None  # None: no scenario was given, or it has no practices
     run_charts: tuple[RunChart, ...]
     plan: PlanPage | None
     splits: SplitsTable | None
@@ -124,6 +109,8 @@ class BoardPack:
         """One title per page, in order (the PDF has exactly these pages)."""
         n = max(1, math.ceil(len(self.overview) / OVERVIEW_ROWS_PER_PAGE))
         titles = ["ICS overview" + (f" ({k + 1} of {n})" if n > 1 else "") for k in range(n)]
+        if self.map is not None:
+            titles.append("Map: the INTs and their practices")
         titles.append("Run charts: the INTs furthest from target")
         if self.plan is not None:
             titles.append("The optimiser's plan")
@@ -136,10 +123,13 @@ def build_board_pack(path: str | Path) -> BoardPack:
     """The board pack of the workbook at ``path`` (its stored results; nothing is run)."""
     scenario = read_scenario(path)
     past = read_past_results(path)
-    return board_pack(past, illustrative=is_illustrative(scenario))
+    return board_pack(past, illustrative=is_illustrative(scenario), scenario=scenario)
 
 
-def board_pack(past: PastResults, *, illustrative: bool) -> BoardPack:
+def board_pack(
+    past: PastResults, *, illustrative: bool, scenario: Scenario | None = None
+) -> BoardPack:
+    """The pack of ``past``; with ``scenario`` it has a map page of its practices."""
     sim = past.simulation
     if sim is None:
         raise NoResultsError(
@@ -153,7 +143,7 @@ def board_pack(past: PastResults, *, illustrative: bool) -> BoardPack:
         weeks=sim.weeks,
         illustrative=illustrative,
     )
-    overview = overview_rows(sim)
+    overview = pack_overview(sim)
     worst = sorted(
         (r for r in overview if math.isfinite(r.within_target_share)),
         key=lambda r: r.within_target_share,
@@ -161,6 +151,7 @@ def board_pack(past: PastResults, *, illustrative: bool) -> BoardPack:
     return BoardPack(
         label=label,
         overview=overview,
+        map=map_layout(scenario) if scenario is not None and scenario.practices else None,
         run_charts=tuple(run_chart(sim, r.int_code) for r in worst),
         plan=plan_page(past.optimisation) if past.optimisation is not None else None,
         splits=past.splits,
@@ -175,51 +166,14 @@ def _weighted(pairs: list[tuple[float, float]]) -> float:
     return sum(v * w for v, w in pairs if math.isfinite(v) and w > 0) / total
 
 
-def _status(within: float, utilisation: float, trend: str) -> str:
-    if (math.isfinite(within) and within < RED_WITHIN) or utilisation > RED_UTILISATION:
-        return "red"
-    if (
-        (math.isfinite(within) and within < AMBER_WITHIN)
-        or utilisation > AMBER_UTILISATION
-        or trend == "growing"
-    ):
-        return "amber"
-    return "green"
-
-
-def overview_rows(sim: SimulationResult) -> tuple[OverviewRow, ...]:
-    """Per INT: share within target (weighted by requests), utilisation, mean wait,
-    backlog trend, escalations and unmet need, with a traffic light; red first, then
-    amber, then green, each lowest share within target first."""
-    within: dict[str, list[tuple[float, float]]] = defaultdict(list)
-    growing: set[str] = set()
-    for a in sim.activities:
-        within[a.int_code].append((a.within_target_share.mean, a.arrivals_per_week.mean))
-        if a.backlog_growing:
-            growing.add(a.int_code)
-    rows = []
-    for i in sim.ints:
-        share = _weighted(within[i.int_code])
-        trend = "growing" if i.int_code in growing else "steady"
-        rows.append(
-            OverviewRow(
-                int_code=i.int_code,
-                population=i.population,
-                within_target_share=share,
-                utilisation=i.utilisation.mean,
-                wait_mean_hours=i.wait_mean_minutes.mean / 60,
-                backlog_trend=trend,
-                escalations_per_week=i.escalations_per_week.mean,
-                unmet_per_1000_per_week=i.unmet_per_1000_per_week.mean,
-                status=_status(share, i.utilisation.mean, trend),
-            )
-        )
-    severity = {"red": 0, "amber": 1, "green": 2}
+def pack_overview(sim: SimulationResult) -> tuple[OverviewRow, ...]:
+    """The overview service's rows, the INTs in most trouble first: worst overall light,
+    then lowest share within target."""
     return tuple(
         sorted(
-            rows,
+            overview_rows(sim),
             key=lambda r: (
-                severity[r.status],
+                -r.overall,
                 r.within_target_share if math.isfinite(r.within_target_share) else 2.0,
             ),
         )
@@ -300,8 +254,10 @@ def pack_json(pack: BoardPack) -> dict[str, object]:
         "page_titles": list(pack.page_titles),
         "ints": len(pack.overview),
         "status_counts": {
-            s: sum(r.status == s for r in pack.overview) for s in ("red", "amber", "green")
+            light.label: sum(r.overall == light for r in pack.overview)
+            for light in (Light.RED, Light.AMBER, Light.GREEN, Light.NONE)
         },
+        "map": pack.map is not None,
         "worst_ints": [c.int_code for c in pack.run_charts],
         "plan": pack.plan is not None,
         "splits": pack.splits is not None,

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QTabWidget
 from intplan.gui.views.context import ViewContext
 from intplan.gui.views.scenario_compare import ScenarioCompareView
 from intplan.gui.views.splits import SplitsView
+from intplan.services.past_results import PastResults
 
 
 class CompareView(QTabWidget):
@@ -29,6 +30,11 @@ class CompareView(QTabWidget):
         page = self.currentWidget()
         if isinstance(page, SplitsView | ScenarioCompareView):
             page.run()
+
+    def show_loaded(self, past: PastResults) -> None:
+        """An opened workbook's stored split comparison, shown on its page."""
+        if self.splits.show_loaded(past):
+            self.setCurrentWidget(self.splits)
 
     def prepare_screenshot(self) -> None:
         self.splits.prepare_screenshot()

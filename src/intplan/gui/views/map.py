@@ -31,9 +31,13 @@ from PySide6.QtWidgets import (
 )
 
 from intplan.domain import Scenario
+
+# re-exported: other views take the colours from here
+from intplan.gui.palette import INT_PALETTE as INT_PALETTE
+from intplan.gui.palette import LIGHT_COLOURS as LIGHT_COLOURS
 from intplan.gui.views.common import heading, hint
 from intplan.gui.views.context import ViewContext
-from intplan.services.geography import COLOURS, MapLayout, map_layout
+from intplan.services.geography import MapLayout, map_layout
 from intplan.services.overview import (
     BACKLOG,
     UNMET,
@@ -46,19 +50,6 @@ from intplan.services.overview import (
 )
 from intplan.services.simulate import SimulationResult
 
-#: Tableau 10: a qualitative palette whose colours stay apart (geography.COLOURS of them)
-INT_PALETTE = (
-    "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F",
-    "#EDC948", "#B07AA1", "#FF9DA7", "#9C755F", "#BAB0AC",
-)  # fmt: skip
-assert len(INT_PALETTE) == COLOURS
-#: traffic lights (the overview uses the same), readable with a text label beside them
-LIGHT_COLOURS: dict[Light, str] = {
-    Light.GREEN: "#2E8B57",
-    Light.AMBER: "#E69F00",
-    Light.RED: "#C0392B",
-    Light.NONE: "#B0B0B0",
-}
 #: with more adjacency edges than this, travel minutes are written for the selected INT only
 MAX_EDGE_LABELS = 30
 FILL_ALPHA = 90  # area fills stay light so borders, points and names read over them

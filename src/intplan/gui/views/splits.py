@@ -11,8 +11,10 @@ draws it (a map of each option, say).
 from __future__ import annotations
 
 import math
+import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -34,10 +36,14 @@ from intplan.gui.models.table import Column, RecordTableModel
 from intplan.gui.views._run import RunPanel
 from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
+from intplan.services.past_results import SPLITS_SHEET, PastResults, SplitsTable
 from intplan.services.progress import Progress
 from intplan.services.splits import SplitsOptions, SplitsResult, compare_splits, splits_tables
 
 Row = tuple[Any, ...]
+#: the stored summary's wait column (intplan.services.splits_board writes it)
+WAIT_KPI = "wait"
+WAIT_HOURS = "wait (hours)"
 #: at most this many bars in a chart (the tables list every option)
 MAX_BARS = 15
 CONTROLS_WIDTH = 260
@@ -90,6 +96,8 @@ class SplitsView(QWidget):
         super().__init__()
         self.ctx = ctx
         self.result: SplitsResult | None = None
+        #: the workbook whose stored comparison is shown (None: a run's, or nothing)
+        self.loaded_from: str | None = None
         self._split_tabs: list[QWidget] = []  # the service's tables, first
         self._build_controls()
         self.score_chart = ChartWidget("Options by score (higher is better)", "Option", "Score")
@@ -227,6 +235,7 @@ class SplitsView(QWidget):
     def _finished(self, result: object) -> None:
         assert isinstance(result, SplitsResult)
         self.result = result
+        self.loaded_from = None
         n = len(result.options)
         self.runs.finish(f"{n} option{'s' if n != 1 else ''} compared for {result.pcn}")
         self._show_tables(result)
@@ -234,18 +243,80 @@ class SplitsView(QWidget):
         self.options_ready.emit(result)
 
     def _show_tables(self, result: SplitsResult) -> None:
-        """Replace the previous run's tables; pages added with ``add_panel`` stay, after."""
+        self._set_tables([(t.sheet, t.headers, t.rows) for t in splits_tables(result)])
+
+    def _set_tables(self, tables: list[tuple[str, tuple[str, ...], tuple[Row, ...]]]) -> None:
+        """Replace the previous tables; pages added with ``add_panel`` stay, after."""
         for old in self._split_tabs:
             self.result_tabs.removeTab(self.result_tabs.indexOf(old))
             old.deleteLater()
         self._split_tabs = []
-        for n, table in enumerate(splits_tables(result)):
+        for n, (sheet, headers, rows) in enumerate(tables):
             view = make_table()
-            view.setModel(RecordTableModel(table_columns(table.headers), table.rows))
-            fit_columns(view, [110] * len(table.headers))
-            self.result_tabs.insertTab(n, view, table.sheet)
+            view.setModel(RecordTableModel(table_columns(headers), rows))
+            fit_columns(view, [110] * len(headers))
+            self.result_tabs.insertTab(n, view, sheet)
             self._split_tabs.append(view)
         self.result_tabs.setCurrentIndex(0)
+
+    # -- a split comparison stored in an opened workbook (not re-run) -------------------
+    def show_loaded(self, past: PastResults) -> bool:
+        """Show the workbook's ``Splits summary`` as its table and charts; False when it
+        holds none. Only the summary is stored as rows, so only it is shown."""
+        table = past.splits
+        if table is None:
+            return False
+        self.loaded_from = past.file
+        pcn = re.match(r"PCN (\S+?):", table.title)  # splits_board's title: "PCN X: …"
+        if pcn and (index := self.pcn_combo.findData(pcn.group(1))) >= 0:
+            self.pcn_combo.setCurrentIndex(index)
+        self._set_tables([(SPLITS_SHEET, table.headers, table.rows)])
+        self._show_stored_charts(table)
+        name = Path(past.file).name
+        self.runs.finish(f"Loaded from {name}: {table.title or 'split options'}")
+        return True
+
+    def _show_stored_charts(self, table: SplitsTable) -> None:
+        def column(header: str) -> list[Any] | None:
+            if header not in table.headers:
+                return None
+            k = table.headers.index(header)
+            return [row[k] if k < len(row) else None for row in table.rows[:MAX_BARS]]
+
+        def number(v: Any) -> float:
+            return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else math.nan
+
+        ranks = column("rank") or []
+        ints = column("INTs") or [None] * len(ranks)
+        labels = [
+            f"#{r}: {n} INT{'s' if n != 1 else ''}" if isinstance(n, int) else f"#{r}"
+            for r, n in zip(ranks, ints, strict=True)
+        ]
+        tips = [str(g) for g in column("practice groups") or labels]
+        n = len(table.rows)
+        shown = f" (best {MAX_BARS} of {n})" if n > MAX_BARS else ""
+        self.score_chart.getPlotItem().setTitle(
+            f"Options by score (higher is better){shown}", size="11pt"
+        )
+        scores = [number(v) for v in column("score") or []]
+        self.score_chart.bars(labels, [Series(name="Score", values=scores)], tips=tips)
+        waits = column(WAIT_HOURS)
+        if waits is None or all(math.isnan(number(w)) for w in waits):
+            self.wait_chart.set_empty("No simulated waits stored")
+            return
+        low, high = column(f"{WAIT_KPI} CI95 low"), column(f"{WAIT_KPI} CI95 high")
+        self.wait_chart.bars(
+            labels,
+            [
+                Series(
+                    name="Mean wait",
+                    values=[number(w) for w in waits],
+                    low=[number(v) for v in low] if low and high else None,
+                    high=[number(v) for v in high] if low and high else None,
+                )
+            ],
+            tips=tips,
+        )
 
     def _show_charts(self, result: SplitsResult) -> None:
         rows = result.option_rows()[:MAX_BARS]  # best rank first
@@ -273,6 +344,8 @@ class SplitsView(QWidget):
             self.wait_chart.set_empty("Waits are simulated for short-listed options only")
 
     def prepare_screenshot(self) -> None:
+        if self.loaded_from is not None:  # stored results are the picture; nothing runs
+            return
         self.replications.setValue(3)
         self.screen_reps.setValue(2)
         self.run()
