@@ -9,6 +9,7 @@ read-only or frozen (numba issue #4908); ``pythonw.exe`` has no stdout/stderr.
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import runpy
 import subprocess
@@ -84,7 +85,7 @@ def test_prepare_process_calls_freeze_support_and_sets_the_cache_dir(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[str] = []
-    monkeypatch.setattr(_frozen.multiprocessing, "freeze_support", lambda: calls.append("fs"))
+    monkeypatch.setattr(multiprocessing, "freeze_support", lambda: calls.append("fs"))
     monkeypatch.delenv("NUMBA_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
@@ -123,7 +124,12 @@ def test_cli_entry_prepares_the_process_before_anything_else(
 
     order: list[str] = []
     monkeypatch.setattr(_frozen, "prepare_process", lambda: order.append("prepare"))
-    monkeypatch.setattr(intplan.cli, "main", lambda: order.append("main") or 0)
+
+    def fake_main() -> int:
+        order.append("main")
+        return 0
+
+    monkeypatch.setattr(intplan.cli, "main", fake_main)
     with pytest.raises(SystemExit) as stop:
         runpy.run_module("intplan.cli", run_name="__main__", alter_sys=False)
     assert stop.value.code == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
 
@@ -71,7 +71,7 @@ def test_adjacency_is_connected_with_plausible_travel(km: Scenario, dorset: Scen
 
 
 def test_staff_fte_follows_reference_ratios(km: Scenario) -> None:
-    fte = Counter[str]()
+    fte: defaultdict[str, float] = defaultdict(float)
     for person in km.staff:
         fte[person.role] += person.fte
     for role in km.roles:

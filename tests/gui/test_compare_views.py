@@ -11,7 +11,7 @@ import pytest
 from gui_fakes import FakePrompts
 from PySide6.QtCore import QCoreApplication, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
 
 from intplan.domain import Scenario
 from intplan.gui import backend, worker
@@ -268,7 +268,8 @@ def test_a_stored_split_comparison_opens_in_the_splits_page(
     assert view.pcn_combo.currentData() == "PCN1"  # the stored comparison's PCN
     assert view.result_tabs.tabText(0) == "Splits summary"
     table = view.result_tabs.widget(0)
-    model = table.model()  # type: ignore[attr-defined]
+    assert isinstance(table, QTableView)
+    model = table.model()
     assert model.rowCount() == 2
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     assert headers == list(STORED_SPLITS.headers)

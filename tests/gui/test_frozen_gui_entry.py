@@ -32,6 +32,11 @@ def test_main_prepares_the_process_then_opens_the_workbook(
 def test_main_with_no_workbook_opens_the_bundled_example(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_frozen, "prepare_process", lambda: None)
     opened: list[Path | None] = []
-    monkeypatch.setattr(app, "run", lambda path=None, argv=(): opened.append(path) or 0)
+
+    def fake_run(path: Path | None = None, argv: Sequence[str] = ()) -> int:
+        opened.append(path)
+        return 0
+
+    monkeypatch.setattr(app, "run", fake_run)
     assert app.main([]) == 0
     assert opened == [None]

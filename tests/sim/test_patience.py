@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -88,7 +89,7 @@ def test_lognormal_patience_gives_up_less_often_than_its_mean_suggests_when_shor
 ) -> None:
     # a lognormal patience with the same mean and cv 1 has fewer very short patiences
     # than the exponential: at a light load, with short waits, fewer give up
-    kw = {"servers": 1, "rho": 0.7, "mean_minutes": 30.0, "patience_minutes": 120.0}
+    kw: dict[str, Any] = {"servers": 1, "rho": 0.7, "mean_minutes": 30.0, "patience_minutes": 120.0}
     rates: dict[tuple[Patience, object], float] = {}
     for kind in (Patience.EXPONENTIAL, Patience.LOGNORMAL):
         m = compile_scenario(impatient(make_queue, kind=kind, **kw), weeks=10, warmup_weeks=1)
