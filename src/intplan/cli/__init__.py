@@ -44,6 +44,7 @@ COMMANDS: tuple[str, ...] = (
     "simulate",
     "optimise",
     "calibrate",
+    "sweep",
 )
 
 
