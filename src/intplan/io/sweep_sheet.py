@@ -58,6 +58,7 @@ class HeatMap:
     rows: tuple[float, ...]
     columns: tuple[float, ...]
     values: tuple[tuple[float, ...], ...]  # values[i][j]
+    higher_is_better: bool = False  # colours: green is better, red is worse
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,7 +92,7 @@ def _tornado(ws: Any, t: Tornado, row: int) -> int:
     for c, h in enumerate(heads, start=1):
         ws.cell(row=header, column=c, value=h).font = Font(bold=True)
     for i, p in enumerate(t.parameters):
-        values = (p, t.low_values[i], t.high_values[i], t.at_low[i], t.at_high[i])
+        values: tuple[Cell, ...] = (p, t.low_values[i], t.high_values[i], t.at_low[i], t.at_high[i])
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=header + 1 + i, column=c, value=_num(v))
             if c > 1:
@@ -103,9 +104,12 @@ def _tornado(ws: Any, t: Tornado, row: int) -> int:
     chart.overlap = 100  # low and high on one line: a tornado
     chart.gapWidth = 40
     chart.title = t.kpi
-    chart.add_data(Reference(ws, min_col=4, max_col=5, min_row=header, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(ws, min_col=4, max_col=5, min_row=header, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(ws, min_col=1, min_row=header + 1, max_row=last))
     chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
+    chart.x_axis.tickLblPos = "low"  # parameter names at the left edge, clear of the bars
     chart.y_axis.title = "change from baseline"
     chart.y_axis.crosses = "max"  # with maxMin categories, keep the value axis at the bottom
     chart.x_axis.delete = False
@@ -143,16 +147,18 @@ def _heat_map(ws: Any, h: HeatMap, row: int) -> int:
         for j, v in enumerate(h.values[i]):
             ws.cell(row=top + 1 + i, column=2 + j, value=_num(v)).number_format = "0.000"
     ref = f"B{top + 1}:{get_column_letter(1 + len(h.columns))}{top + len(h.rows)}"
+    good, bad = "63BE7B", "F8696B"  # Excel's green and red
+    low, high = (bad, good) if h.higher_is_better else (good, bad)
     ws.conditional_formatting.add(
         ref,
         ColorScaleRule(
             start_type="min",
-            start_color="63BE7B",  # green: low
+            start_color=low,
             mid_type="percentile",
             mid_value=50,
             mid_color="FFEB84",
             end_type="max",
-            end_color="F8696B",  # red: high
+            end_color=high,
         ),
     )
     return top + len(h.rows) + 3
@@ -205,6 +211,11 @@ def _build(s: SweepSheet, taken: set[str]) -> zipfile.ZipFile:
     for h in s.heat_maps:
         row = _heat_map(ws, h, row)
     _variants(ws, s, row, taken)
+    # printed (and rendered to PDF) one page wide, landscape: tables beside their charts
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     ws.column_dimensions["A"].width = 28
     for col in "BCDEF":
         ws.column_dimensions[col].width = 14
@@ -238,4 +249,3 @@ def write_sweep_sheet(
                 write_package(zin, edit, tmp)
             except PackageError as e:
                 raise UnreadableFileError(str(source), f"cannot be copied: {e}") from e
-

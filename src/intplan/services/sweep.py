@@ -105,7 +105,9 @@ class SweepResult:
             )
         return tuple(sorted(bars, key=lambda b: -b.swing if math.isfinite(b.swing) else 0.0))
 
-    def heat_map(self, kpi: str) -> tuple[tuple[float, ...], tuple[float, ...], list[list[float]]] | None:
+    def heat_map(
+        self, kpi: str
+    ) -> tuple[tuple[float, ...], tuple[float, ...], list[list[float]]] | None:
         """(levels of the first parameter, of the second, means[i][j]) for a two-parameter
         grid; None otherwise."""
         if self.design != "grid" or len(self.varies) != 2:
@@ -240,15 +242,10 @@ def run_sweep(
             on_done=on_done,
             cancel=cancel,
         )
-    per = tuple(
-        {k: tuple(rep[k] for rep in reps) for k in SIM_KPIS} for reps in run.results
-    )
+    per = tuple({k: tuple(rep[k] for rep in reps) for k in SIM_KPIS} for reps in run.results)
     estimates = tuple({k: _estimate(k, p[k]) for k in SIM_KPIS} for p in per)
     differences = tuple(
-        {
-            k: estimate([a - b for a, b in zip(p[k], per[0][k], strict=True)])
-            for k in SIM_KPIS
-        }
+        {k: estimate([a - b for a, b in zip(p[k], per[0][k], strict=True)]) for k in SIM_KPIS}
         for p in per
     )
     report(progress, 1.0, "done")

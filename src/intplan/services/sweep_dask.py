@@ -129,7 +129,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
     if scheduler is None:
         n = workers or available_cores()
         with _sigint_held_back():
-            cluster = LocalCluster(
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]  # distributed is partly typed
                 n_workers=n,
                 threads_per_worker=1,  # the engine is single-threaded numba; cores = workers
                 processes=True,
@@ -138,13 +138,13 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 memory_limit=0,  # as the local pool: no worker restarts on a busy machine
             )
         try:
-            with Client(cluster) as client:
+            with Client(cluster) as client:  # type: ignore[no-untyped-call]
                 yield client
         finally:
             cluster.close()
         return
     try:
-        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")
+        client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s")  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as e:
         raise SweepEngineError(f"cannot reach the Dask scheduler {scheduler}: {e}") from e
     try:
@@ -157,7 +157,7 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
             ) from None
         yield client
     finally:
-        client.close()
+        client.close()  # type: ignore[no-untyped-call]
 
 
 def run_dask(
@@ -195,7 +195,15 @@ def run_dask(
     for v, assignment in enumerate(assignments):
         for r in range(replications):
             # pure=False: every task runs (no result shared by key); the key names it
-            f = client.submit(replicate, base, assignment, spec, r, pure=False, key=f"sweep-v{v}-r{r}-{uuid.uuid4().hex[:8]}")
+            f = client.submit(
+                replicate,
+                base,
+                assignment,
+                spec,
+                r,
+                pure=False,
+                key=f"sweep-v{v}-r{r}-{uuid.uuid4().hex[:8]}",
+            )
             index[f] = (v, r)
             futures.append(f)
     results: list[list[dict[str, float]]] = [[{} for _ in range(replications)] for _ in assignments]
@@ -211,8 +219,9 @@ def run_dask(
     if cancel is not None:
         watcher.start()
     compute = 0.0
+    completed = as_completed(futures)  # type: ignore[no-untyped-call]  # partly typed
     try:
-        for done, future in enumerate(as_completed(futures), start=1):
+        for done, future in enumerate(completed, start=1):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             if future.status == "error":

@@ -49,12 +49,9 @@ def build_design(
     """The variants, baseline first."""
     if not varies:
         raise DesignError("give at least one --vary NAME=LOW:HIGH")
+    rows: list[tuple[tuple[str, float], ...]]
     if design == "oat":
-        rows = [
-            ((v.label, x),)
-            for v in varies
-            for x in v.levels(DEFAULT_STEPS["oat"])
-        ]
+        rows = [((v.label, x),) for v in varies for x in v.levels(DEFAULT_STEPS["oat"])]
     elif design == "grid":
         levels = [[(v.label, x) for x in v.levels(DEFAULT_STEPS["grid"])] for v in varies]
         count = int(np.prod([len(x) for x in levels]))

@@ -51,9 +51,7 @@ def _growth(s: Scenario, _key: str | None) -> float:
 
 
 def _set_growth(s: Scenario, _key: str | None, v: float) -> Scenario:
-    return dataclasses.replace(
-        s, settings=dataclasses.replace(s.settings, annual_growth_pct=v)
-    )
+    return dataclasses.replace(s, settings=dataclasses.replace(s.settings, annual_growth_pct=v))
 
 
 def _one(_s: Scenario, _key: str | None) -> float:
@@ -275,7 +273,9 @@ def parse_vary(spec: str) -> Vary:
     that says what would be right)."""
     m = _VARY.match(spec.strip())
     if m is None:
-        raise ValueError(f"{spec!r}: write NAME=LOW:HIGH[:STEPS], e.g. growth=0:2 or demand_scale[SDC]=0.8:1.2:5")
+        raise ValueError(
+            f"{spec!r}: write NAME=LOW:HIGH[:STEPS], e.g. growth=0:2 or demand_scale[SDC]=0.8:1.2:5"
+        )
     name, key = m["name"], m["key"]
     param = PARAMETER_BY_NAME.get(name)
     if param is None:
@@ -326,7 +326,9 @@ def check_varies(varies: Sequence[Vary], scenario: Scenario) -> None:
         kind = v.parameter.key
         if kind is not None and v.key is not None and v.key not in known[kind]:
             choices = ", ".join(sorted(known[kind])) or "(none in this workbook)"
-            problems.append(f"{v.label}: the workbook has no {kind} {v.key!r}; choose one of {choices}")
+            problems.append(
+                f"{v.label}: the workbook has no {kind} {v.key!r}; choose one of {choices}"
+            )
             continue
         try:
             v.parameter.apply(scenario, v.key, v.low)
@@ -350,7 +352,9 @@ def apply_variant(scenario: Scenario, values: Sequence[tuple[Vary, float]]) -> S
         except SweepParameterError:
             raise
         except IntplanError as e:
-            raise SweepParameterError(f"{v.label} = {value:g} makes the scenario invalid: {e}") from e
+            raise SweepParameterError(
+                f"{v.label} = {value:g} makes the scenario invalid: {e}"
+            ) from e
     return out
 
 

@@ -16,6 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from intplan.domain import Scenario
@@ -49,7 +50,10 @@ class PortableScenario:
         return cls(token, fields, s.values(), dict(s.sources))
 
     def scenario(self) -> Scenario:
-        return Scenario(**self.fields, settings=Settings(**self.settings, sources=self.sources))
+        return Scenario(
+            **self.fields,
+            settings=Settings(**self.settings, sources=MappingProxyType(self.sources)),
+        )
 
 
 @dataclass(frozen=True, slots=True)

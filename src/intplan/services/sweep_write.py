@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from intplan.io.sweep_sheet import HeatMap, SweepSheet, Tornado, write_sweep_sheet
+from intplan.io.sweep_sheet import Cell, HeatMap, SweepSheet, Tornado, write_sweep_sheet
 from intplan.services.compare import SIMULATED
 from intplan.services.sweep import SweepResult
+
+#: KPIs where more is better (the heat map colours them green at the top)
+HIGHER_IS_BETTER = frozenset({"within_target", "continuity"})
 
 
 def _kpi_label(kpi: str) -> str:
@@ -36,15 +39,16 @@ def sweep_sheet(result: SweepResult) -> SweepSheet:
     for kpi in r.kpis:
         grid = r.heat_map(kpi)
         if grid is not None:
-            rows, cols, values = grid
+            down, across, means = grid
             heat_maps.append(
                 HeatMap(
                     kpi=_kpi_label(kpi),
                     row_parameter=r.varies[0].label,
                     column_parameter=r.varies[1].label,
-                    rows=rows,
-                    columns=cols,
-                    values=tuple(tuple(v) for v in values),
+                    rows=down,
+                    columns=across,
+                    values=tuple(tuple(m) for m in means),
+                    higher_is_better=kpi in HIGHER_IS_BETTER,
                 )
             )
     labels = [v.label for v in r.varies]
@@ -60,7 +64,7 @@ def sweep_sheet(result: SweepResult) -> SweepSheet:
         "change_ci_low",
         "change_ci_high",
     )
-    rows = []
+    rows: list[tuple[Cell, ...]] = []
     for x, est, diff in zip(r.variants, r.estimates, r.differences, strict=True):
         values = dict(x.values)
         for kpi in r.kpis:
