@@ -212,7 +212,10 @@ def run_sweep(
     # parameters varied
     warmup = choose_warmup(scenario, o.warmup_weeks).weeks
     weeks = s.horizon_weeks if o.weeks is None else o.weeks
-    spec = RunSpec(seed=seed, weeks=weeks, warmup_weeks=warmup, workers=1)
+    # a Dask task is one replication in one process; the local engine picks its pool size
+    spec = RunSpec(
+        seed=seed, weeks=weeks, warmup_weeks=warmup, workers=1 if o.engine == "dask" else None
+    )
     check_cancel(cancel)
     report(progress, 0.0, f"{len(variants)} variants x {replications} replications")
 

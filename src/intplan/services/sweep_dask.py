@@ -65,6 +65,21 @@ def available_cores() -> int:
     return max(1, os.cpu_count() or 1)
 
 
+def _ignore_ctrl_c_plugin() -> Any:
+    """A worker plugin for the LocalCluster's own workers: a terminal's Ctrl+C reaches
+    the whole process group, and only this process should act on it (it cancels the
+    futures and closes the cluster); a worker would die printing a traceback. (Built
+    here so that importing this module does not import distributed.)"""
+    from distributed import WorkerPlugin
+
+    class IgnoreCtrlC(WorkerPlugin):
+        def setup(self, worker: Any) -> None:
+            if threading.current_thread() is threading.main_thread():
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+    return IgnoreCtrlC()
+
+
 @contextlib.contextmanager
 def _sigint_held_back() -> Iterator[None]:
     """Start worker processes with Ctrl+C blocked (POSIX): a terminal sends Ctrl+C to the
@@ -97,7 +112,8 @@ def run_local(
     used = 1
     for v, assignment in enumerate(assignments):
         compiled = compile_variant(scenario, assignment, spec)
-        used = max(used, compiled.simulation.workers_for(replications))
+        chosen = workers or compiled.simulation.workers_for(replications)
+        used = max(used, chosen)
 
         def progress(share: float, v: int = v) -> None:
             if on_done is not None:
@@ -105,7 +121,7 @@ def run_local(
 
         try:
             reps = compiled.simulation.replications(
-                0, replications, on_progress=progress, cancel=cancel
+                0, replications, workers=chosen, on_progress=progress, cancel=cancel
             )
         except ReplicationsCancelled as e:
             raise Cancelled() from e
@@ -134,11 +150,15 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 threads_per_worker=1,  # the engine is single-threaded numba; cores = workers
                 processes=True,
                 dashboard_address=None,
+                # the scheduler still serves health checks over HTTP; on any free local port
+                # (its default, 8787, clashes with a second cluster)
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.ERROR,
                 memory_limit=0,  # as the local pool: no worker restarts on a busy machine
             )
         try:
             with Client(cluster) as client:  # type: ignore[no-untyped-call]
+                client.register_plugin(_ignore_ctrl_c_plugin(), name="intplan-ignore-ctrl-c")
                 yield client
         finally:
             cluster.close()
