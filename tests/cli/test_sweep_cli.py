@@ -43,6 +43,35 @@ def test_bad_vary_is_a_usage_error_in_one_json_object(
     assert doc["ok"] is False and doc["exit_code"] == 2 and says in doc["error"]
 
 
+@pytest.mark.parametrize(
+    ("case", "code", "says"),
+    [
+        ("missing", 2, "file not found"),
+        ("damaged", 2, "not a readable workbook"),
+        ("no-vary", 2, "the following arguments are required: --vary"),
+        ("out-nofolder", 2, "the folder does not exist"),
+        ("reps-1", 1, "--replications must be at least 2"),
+    ],
+)
+def test_bad_input_of_every_kind_ends_in_its_code(
+    book: Path, tmp_path: Path, case: str, code: int, says: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(b"PK\x03\x04 not a workbook")
+    vary = ["--vary", "growth=0:2", "--engine", "local"]
+    argv = {
+        "missing": [str(tmp_path / "missing.xlsx"), *vary],
+        "damaged": [str(damaged), *vary],
+        "no-vary": [str(book)],
+        "out-nofolder": [str(book), *vary, "--out", str(tmp_path / "no" / "out.xlsx")],
+        "reps-1": [str(book), *vary, "--replications", "1"],
+    }[case]
+    assert main(["sweep", *argv, "--json"]) == code
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["ok"] is False and doc["exit_code"] == code
+    assert says in json.dumps(doc)
+
+
 def test_a_key_the_workbook_lacks_is_an_input_problem(
     book: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

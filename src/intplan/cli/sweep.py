@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from pathlib import Path
 from typing import Any
 
 from intplan.cli._common import (
@@ -42,8 +43,8 @@ def register(sub: Any) -> None:
         description="Simulate variants of the scenario with some parameters changed, each "
         "with the same replications (common random numbers, so differences are paired), "
         "as Dask tasks on a local cluster or an existing one. Results: per variant and KPI a "
-        "mean with 95%% CI; a Sweep sheet with a tornado chart (oat) or heat maps (a "
-        "two-parameter grid) in OUT. Parameters: " + parameter_help().replace("%", "%%"),
+        "mean with 95% CI; a Sweep sheet with a tornado chart (oat) or heat maps (a "
+        "two-parameter grid) in OUT. Parameters: " + parameter_help(),
     )
     p.add_argument("workbook", help="scenario workbook (.xlsx)")
     p.add_argument(
@@ -90,6 +91,8 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.scheduler and args.engine != "dask":
         return fail(EXIT_USAGE, "--scheduler needs --engine dask", as_json=args.json)
+    if args.out and not Path(args.out).resolve().parent.is_dir():  # before a long run
+        return fail(EXIT_USAGE, f"{args.out}: the folder does not exist", as_json=args.json)
     try:
         scenario = load_or_report(args.workbook, as_json=args.json)
     except LoadFailedError as e:
