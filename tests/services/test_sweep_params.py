@@ -136,6 +136,11 @@ def test_a_value_the_scenario_rejects_is_reported_not_coerced(tiny: Scenario) ->
         apply_variant(tiny, [(parse_vary("demand_scale=0.5:10"), 10.0)])
 
 
+def test_a_high_end_the_scenario_rejects_is_found_before_the_run(tiny: Scenario) -> None:
+    with pytest.raises(SweepParameterError, match="demand_scale = 10: "):
+        check_varies([parse_vary("demand_scale=0.5:10")], tiny)
+
+
 def test_docs_list_every_parameter_of_the_table() -> None:
     text = DOCS.read_text(encoding="utf-8")
     for p in PARAMETERS:

@@ -330,10 +330,12 @@ def check_varies(varies: Sequence[Vary], scenario: Scenario) -> None:
                 f"{v.label}: the workbook has no {kind} {v.key!r}; choose one of {choices}"
             )
             continue
-        try:
-            v.parameter.apply(scenario, v.key, v.low)
-        except IntplanError as e:
-            problems.append(f"{v.label} = {v.low:g}: {e}")
+        for value in (v.low, v.high):  # both ends, so no worker meets a bad one mid-run
+            try:
+                v.parameter.apply(scenario, v.key, value)
+            except IntplanError as e:
+                problems.append(f"{v.label} = {value:g}: {e}")
+                break
     if problems:
         raise SweepParameterError("; ".join(problems))
 
