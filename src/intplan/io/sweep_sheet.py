@@ -46,6 +46,7 @@ class Tornado:
     at_low: tuple[float, ...]  # KPI change from the baseline at the low end
     at_high: tuple[float, ...]
     baseline: float
+    number_format: str = "0.000"  # of the changes and the chart's axis, e.g. "0.00%"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -59,6 +60,7 @@ class HeatMap:
     columns: tuple[float, ...]
     values: tuple[tuple[float, ...], ...]  # values[i][j]
     higher_is_better: bool = False  # colours: green is better, red is worse
+    number_format: str = "0.000"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -96,7 +98,7 @@ def _tornado(ws: Any, t: Tornado, row: int) -> int:
         for c, v in enumerate(values, start=1):
             cell = ws.cell(row=header + 1 + i, column=c, value=_num(v))
             if c > 1:
-                cell.number_format = "0.000"
+                cell.number_format = "0.###" if c < 4 else t.number_format
     last = header + len(t.parameters)
     chart = BarChart()
     chart.type = "bar"  # horizontal bars
@@ -111,6 +113,8 @@ def _tornado(ws: Any, t: Tornado, row: int) -> int:
     chart.x_axis.scaling.orientation = "maxMin"  # the largest swing on top
     chart.x_axis.tickLblPos = "low"  # parameter names at the left edge, clear of the bars
     chart.y_axis.title = "change from baseline"
+    chart.y_axis.number_format = t.number_format
+    chart.y_axis.numFmt.sourceLinked = False
     chart.y_axis.crosses = "max"  # with maxMin categories, keep the value axis at the bottom
     chart.x_axis.delete = False
     chart.y_axis.delete = False
@@ -145,7 +149,7 @@ def _heat_map(ws: Any, h: HeatMap, row: int) -> int:
         cell.font = Font(bold=True)
         cell.number_format = "0.###"
         for j, v in enumerate(h.values[i]):
-            ws.cell(row=top + 1 + i, column=2 + j, value=_num(v)).number_format = "0.000"
+            ws.cell(row=top + 1 + i, column=2 + j, value=_num(v)).number_format = h.number_format
     ref = f"B{top + 1}:{get_column_letter(1 + len(h.columns))}{top + len(h.rows)}"
     good, bad = "63BE7B", "F8696B"  # Excel's green and red
     low, high = (bad, good) if h.higher_is_better else (good, bad)

@@ -153,7 +153,10 @@ def dask_client(scheduler: str | None, workers: int | None) -> Iterator[Any]:
                 # the scheduler still serves health checks over HTTP; on any free local port
                 # (its default, 8787, clashes with a second cluster)
                 scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.ERROR,
+                # workers log connection noise at ERROR while the cluster closes (a
+                # heartbeat racing the scheduler's shutdown); task failures still reach
+                # the client as exceptions
+                silence_logs=logging.CRITICAL,
                 memory_limit=0,  # as the local pool: no worker restarts on a busy machine
             )
         try:

@@ -9,6 +9,8 @@ from intplan.io.sweep_sheet import Cell, HeatMap, SweepSheet, Tornado, write_swe
 from intplan.services.compare import SIMULATED
 from intplan.services.sweep import SweepResult
 
+#: KPIs that are shares (shown as percentages)
+SHARES = frozenset({"within_target", "utilisation", "continuity"})
 #: KPIs where more is better (the heat map colours them green at the top)
 HIGHER_IS_BETTER = frozenset({"within_target", "continuity"})
 
@@ -33,6 +35,7 @@ def sweep_sheet(result: SweepResult) -> SweepSheet:
                     at_low=tuple(b.at_low for b in bars),
                     at_high=tuple(b.at_high for b in bars),
                     baseline=r.estimates[0][kpi].mean,
+                    number_format="0.00%" if kpi in SHARES else "0.00",
                 )
             )
     heat_maps = []
@@ -49,6 +52,7 @@ def sweep_sheet(result: SweepResult) -> SweepSheet:
                     columns=across,
                     values=tuple(tuple(m) for m in means),
                     higher_is_better=kpi in HIGHER_IS_BETTER,
+                    number_format="0.0%" if kpi in SHARES else "0.00",
                 )
             )
     labels = [v.label for v in r.varies]
