@@ -183,6 +183,10 @@ def _variants(ws: Any, s: SweepSheet, row: int, taken: set[str]) -> None:
     header = row + 1
     for c, h in enumerate(s.headers, start=1):
         ws.cell(row=header, column=c, value=h).font = Font(bold=True)
+        letter = get_column_letter(c)
+        ws.column_dimensions[letter].width = max(
+            ws.column_dimensions[letter].width or 0, min(len(h) + 4, 40)
+        )
     formats = [s.number_formats.get(h) for h in s.headers]
     for i, values in enumerate(s.rows, start=1):
         for c, v in enumerate(values, start=1):
@@ -209,6 +213,9 @@ def _build(s: SweepSheet, taken: set[str]) -> zipfile.ZipFile:
     ws.title = SHEET
     ws.cell(row=1, column=1, value=s.title).font = Font(bold=True, size=13)
     ws.cell(row=2, column=1, value=s.note).font = Font(italic=True)
+    ws.column_dimensions["A"].width = 28
+    for col in "BCDEF":
+        ws.column_dimensions[col].width = 14
     row = 4
     for t in s.tornados:
         row = _tornado(ws, t, row)
@@ -220,9 +227,6 @@ def _build(s: SweepSheet, taken: set[str]) -> zipfile.ZipFile:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.column_dimensions["A"].width = 28
-    for col in "BCDEF":
-        ws.column_dimensions[col].width = 14
     buf = io.BytesIO()
     wb.save(buf)
     return zipfile.ZipFile(buf)
