@@ -25,6 +25,8 @@ from intplan.services.sweep_design import DEFAULT_SAMPLES, Variant, build_design
 from intplan.services.sweep_params import Vary, baseline_value, check_varies
 from intplan.sim import SIM_KPIS, Estimate, RunSpec, choose_warmup, estimate
 
+#: the KPIs every variant reports (the simulator's scenario-wide KPIs)
+SWEEP_KPIS: tuple[str, ...] = SIM_KPIS
 #: shares are clipped to 0..1 in their intervals
 _SHARES = {"within_target", "utilisation", "continuity"}
 

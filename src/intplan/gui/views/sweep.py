@@ -31,11 +31,10 @@ from intplan.gui.views.common import fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.compare import SIMULATED
 from intplan.services.progress import Progress
-from intplan.services.sweep import SweepOptions, SweepResult, run_sweep
+from intplan.services.sweep import SWEEP_KPIS, SweepOptions, SweepResult, run_sweep
 from intplan.services.sweep_dask import available_cores
 from intplan.services.sweep_design import DESIGNS
 from intplan.services.sweep_params import PARAMETERS, Vary, parse_vary
-from intplan.sim import SIM_KPIS
 
 #: (variant label, KPI mean, CI low, CI high, change from baseline, its CI low and high)
 Row = tuple[str, float, float, float, float, float, float]
@@ -120,7 +119,7 @@ class SweepView(QWidget):
         box.setMaximumWidth(320)
 
         self.kpi = QComboBox()
-        for key in SIM_KPIS:
+        for key in SWEEP_KPIS:
             label, unit = SIMULATED[key]
             self.kpi.addItem(f"{label} ({unit})", key)
         self.kpi.currentIndexChanged.connect(lambda _: self._show())
