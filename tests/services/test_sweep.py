@@ -138,8 +138,12 @@ def test_dask_with_one_or_two_workers_gives_the_local_pool_s_numbers(
     two = run_sweep(tiny, varies, SweepOptions(**RUN), client=cluster_of_two)
     one = run_sweep(tiny, varies, SweepOptions(workers=1, **RUN))  # its own LocalCluster
     assert (two.run.engine, two.run.workers, one.run.workers) == ("dask", 2, 1)
-    assert two.run.scheduler is not None and two.run.scheduler.startswith("tcp://")
-    for r in (pooled, two, one):
+    address = cluster_of_two.scheduler.address
+    assert two.run.scheduler == address and address.startswith("tcp://")
+    # --scheduler ADDRESS: an existing cluster, reached by its address
+    existing = run_sweep(tiny, varies, SweepOptions(scheduler=address, **RUN))
+    assert (existing.run.scheduler, existing.run.workers) == (address, 2)
+    for r in (pooled, two, one, existing):
         assert r.per_replication == local_oat.per_replication
 
 
