@@ -42,6 +42,11 @@ def test_a_sweep_fills_the_tornado_and_the_variants(view: SweepView, qtbot: Any)
     assert view.runs.progress.value() == 1000
     view.kpi.setCurrentIndex(view.kpi.findData("within_target"))
     assert view.table_model.rows[0][1] == view.result.estimates[0]["within_target"].mean
+    # the tornado shows changes on both sides of the baseline (negative ones too)
+    changes = [v for b in view.result.tornado("within_target") for v in (b.at_low, b.at_high)]
+    (x_low, x_high), _ = view.tornado.getPlotItem().viewRange()
+    assert x_low <= min(changes) and x_high >= max(changes)
+    assert x_low < 0 < x_high
 
 
 def test_bad_parameters_are_shown_not_run(view: SweepView, prompts: FakePrompts) -> None:

@@ -222,13 +222,16 @@ class SweepView(QWidget):
         if not bars:
             self.tornado.set_empty("A tornado needs the oat design")
             return
-        self.tornado.hbars(
-            [b.parameter for b in bars],
-            [
-                Series(name="at low", values=[_finite(b.at_low) for b in bars]),
-                Series(name="at high", values=[_finite(b.at_high) for b in bars]),
-            ],
-        )
+        series = [
+            Series(name="at low", values=[_finite(b.at_low) for b in bars]),
+            Series(name="at high", values=[_finite(b.at_high) for b in bars]),
+        ]
+        self.tornado.hbars([b.parameter for b in bars], series)
+        # hbars shows 0 and up; a tornado's changes go both ways from the baseline
+        values = [v for s in series for v in s.values]
+        low, high = min(0.0, *values), max(0.0, *values)
+        pad = 0.05 * (high - low) or 1.0
+        self.tornado.setXRange(low - pad, high + pad, padding=0)
 
 
 def _finite(x: float) -> float:
