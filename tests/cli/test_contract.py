@@ -213,6 +213,15 @@ BAD: list[tuple[str, Argv, int]] = [
         ],
         2,
     ),
+    ("sweep-missing", lambda b: ["sweep", str(b["missing"]), "--vary", "growth=0:2"], 2),
+    ("sweep-damaged", lambda b: ["sweep", str(b["damaged"]), "--vary", "growth=0:2"], 2),
+    ("sweep-no-vary", lambda b: ["sweep", str(b["good"])], 2),
+    ("sweep-bad-vary", lambda b: ["sweep", str(b["good"]), "--vary", "speed=1:2"], 2),
+    (
+        "sweep-unknown-role",
+        lambda b: ["sweep", str(b["good"]), "--vary", "productive[NOPE]=0.5:0.9"],
+        1,
+    ),
 ]
 
 

@@ -146,6 +146,7 @@ VIEWS = (
     "OverviewView",
     "OptimiseView",
     "CompareView",
+    "SweepView",
 )
 ALL_SIZES = tuple(SIZES)
 #: views known not to fit yet (owned by other branches of issue 15), with what is wrong

@@ -45,6 +45,7 @@ COMMANDS: tuple[str, ...] = (
     "optimise",
     "calibrate",
     "report",
+    "sweep",
 )
 
 

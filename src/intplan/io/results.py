@@ -62,7 +62,7 @@ from intplan.io.result_package import (
 
 #: Sheet-name prefixes that mark result sheets; the scenario reader skips them.
 RESULT_SHEET_PREFIXES: tuple[str, ...] = (
-    *("Results", "Plan", "Splits", "Compare", "Mapping", "Calibration"),
+    *("Results", "Plan", "Splits", "Compare", "Mapping", "Calibration", "Sweep"),
     "Model report",  # a run's STRESS-DES report (intplan.services.model_report)
 )
 

@@ -12,6 +12,7 @@ from intplan.gui.views.optimise import OptimiseView
 from intplan.gui.views.overview import OverviewView
 from intplan.gui.views.simulate import SimulateView
 from intplan.gui.views.split_maps import SplitMapsPanel
+from intplan.gui.views.sweep import SweepView
 
 
 def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
@@ -30,15 +31,12 @@ def build_views(ctx: ViewContext) -> list[tuple[str, QWidget]]:
         ("Overview", overview),
         ("Optimise", OptimiseView(ctx)),
         ("Compare", compare),
+        ("Sweep", SweepView(ctx)),
     ]
 
 
-def _add_split_maps(ctx: ViewContext, compare: QWidget) -> None:
-    """A "Maps" page in Compare's split results, fed each run's options, where the
-    split view offers the hooks for it (``add_panel``, ``options_ready``)."""
-    splits = getattr(compare, "splits", None)
-    if splits is None or not hasattr(splits, "add_panel"):
-        return
+def _add_split_maps(ctx: ViewContext, compare: CompareView) -> None:
+    """A "Maps" page in Compare's split results, fed each run's options."""
     panel = SplitMapsPanel(ctx)
-    splits.add_panel("Maps", panel)
-    splits.options_ready.connect(panel.show_options)
+    compare.splits.add_panel("Maps", panel)
+    compare.splits.options_ready.connect(panel.show_options)
