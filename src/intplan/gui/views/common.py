@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -63,3 +65,17 @@ def fit_columns(table: QTableView, widths: Sequence[int]) -> None:
         wanted = widths[col] if col < len(widths) else 100
         # bold header font and the sort arrow need room beyond the plain text width
         table.setColumnWidth(col, max(wanted, int(metrics.horizontalAdvance(text) * 1.15) + 30))
+
+
+def controls_scroll(box: QWidget, minimum: int, maximum: int) -> QScrollArea:
+    """A view's column of run controls in a vertical scroll area: on a 768-pixel screen
+    (or at 150% scaling) the controls are taller than the room left, and scroll rather
+    than squash or clip the Run and Cancel buttons."""
+    scroll = QScrollArea()
+    scroll.setWidget(box)
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setMinimumWidth(minimum)
+    scroll.setMaximumWidth(maximum)
+    return scroll

@@ -12,12 +12,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -31,7 +29,7 @@ from intplan.domain.errors import IntplanError
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.optimise import (
     OPTION_SOURCES,
@@ -210,15 +208,7 @@ class OptimiseView(QWidget):
         box_layout.addLayout(form)
         box_layout.addWidget(self.runs)
         box_layout.addStretch()
-        # On a 768-pixel screen (or at 150% scaling) the form is taller than the room
-        # left: it scrolls rather than clipping the Run and Apply buttons.
-        constraints = QScrollArea()
-        constraints.setWidget(group)
-        constraints.setWidgetResizable(True)
-        constraints.setFrameShape(QFrame.Shape.NoFrame)
-        constraints.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        constraints.setMinimumWidth(group.sizeHint().width() + 16)
-        constraints.setMaximumWidth(380)
+        constraints = controls_scroll(group, group.sizeHint().width() + 16, 380)
 
         self.int_combo = QComboBox()
         self.int_combo.setMinimumContentsLength(14)

@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -31,7 +30,7 @@ from intplan.domain.errors import IntplanError
 from intplan.gui import backend
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.io.errors import WorkbookError
 from intplan.services.compare import (
@@ -229,14 +228,7 @@ class ScenarioCompareView(QWidget):
         column.addLayout(form)
         column.addWidget(self.compare_runs)
         column.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidget(box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(CONTROLS_WIDTH)
-        scroll.setMaximumWidth(CONTROLS_WIDTH + 40)
-        return scroll
+        return controls_scroll(box, CONTROLS_WIDTH, CONTROLS_WIDTH + 40)
 
     def _build_results(self) -> None:
         self.result_tabs = QTabWidget()

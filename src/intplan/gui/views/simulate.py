@@ -10,11 +10,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QScrollArea,
     QSpinBox,
     QSplitter,
     QTabWidget,
@@ -28,7 +26,7 @@ from intplan.gui.chart_style import DisplayNames
 from intplan.gui.charts import ChartWidget
 from intplan.gui.models.table import RecordTableModel
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.gui.views.simulate_charts import (
     booking_bars,
@@ -113,14 +111,7 @@ class SimulateView(QWidget):
         box_layout.addWidget(self.behaviours)
         box_layout.addWidget(self.runs)
         box_layout.addStretch()
-        # a scroll area: the run controls stay reachable on a short (768-pixel) screen
-        controls = QScrollArea()
-        controls.setWidget(box)
-        controls.setWidgetResizable(True)
-        controls.setFrameShape(QFrame.Shape.NoFrame)
-        controls.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        controls.setMinimumWidth(box.sizeHint().width() + 16)
-        controls.setMaximumWidth(320)
+        controls = controls_scroll(box, box.sizeHint().width() + 16, 320)
 
         self.int_combo = QComboBox()
         self.int_combo.setMinimumContentsLength(12)

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.past_results import SPLITS_SHEET, PastResults, SplitsTable
 from intplan.services.progress import Progress
@@ -180,14 +180,7 @@ class SplitsView(QWidget):
         column.addLayout(form)
         column.addWidget(self.runs)
         column.addStretch()
-        scroll = QScrollArea()
-        scroll.setWidget(box)
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(CONTROLS_WIDTH)
-        scroll.setMaximumWidth(CONTROLS_WIDTH + 40)
-        return scroll
+        return controls_scroll(box, CONTROLS_WIDTH, CONTROLS_WIDTH + 40)
 
     def add_panel(self, title: str, widget: QWidget) -> None:
         """A page beside the result tables that stays across runs (e.g. a map of the

@@ -27,7 +27,7 @@ from intplan.domain import Scenario
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import fit_columns, heading, hint, make_table
+from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
 from intplan.gui.views.context import ViewContext
 from intplan.services.compare import SIMULATED
 from intplan.services.progress import Progress
@@ -111,12 +111,15 @@ class SweepView(QWidget):
         )
         box = QGroupBox("Sweep")
         box_layout = QVBoxLayout(box)
-        box_layout.addWidget(QLabel("Parameters (NAME=LOW:HIGH[:STEPS], one a line)"))
+        params_label = QLabel("Parameters (NAME=LOW:HIGH[:STEPS], one a line)")
+        params_label.setWordWrap(True)  # the controls column is narrow on a 1366-px laptop
+        box_layout.addWidget(params_label)
         box_layout.addWidget(self.varies)
         box_layout.addLayout(form)
         box_layout.addWidget(self.runs)
         box_layout.addStretch()
         box.setMaximumWidth(320)
+        controls = controls_scroll(box, box.sizeHint().width() + 16, 336)
 
         self.kpi = QComboBox()
         for key in SWEEP_KPIS:
@@ -138,7 +141,7 @@ class SweepView(QWidget):
         right.addLayout(pick)
         right.addWidget(split, 1)
         body = QHBoxLayout()
-        body.addWidget(box)
+        body.addWidget(controls)
         body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(heading("Sweep"))
