@@ -10,7 +10,7 @@ import pytest
 from intplan.demand import base_weekly_contacts
 from intplan.demand.contacts import ReferralLoopError, activity_contacts
 from intplan.demand.travel import home_visit_travel_minutes
-from intplan.demand.workload import _route, overflow_threshold, workload_model
+from intplan.demand.workload import _route, overflow_threshold, overtime_hours, workload_model
 from intplan.domain import Referral, Scenario
 
 SRC = "test: hand-computed"
@@ -162,3 +162,24 @@ def test_home_visit_travel_is_counted(tiny: Scenario) -> None:
     assert hv.travel_minutes_per_contact == pytest.approx(w.travel_minutes_per_home_visit)
     travel = sum(p.travel_hours_per_week for p in w.pools)
     assert travel == pytest.approx(hv.contacts_per_week * hv.travel_minutes_per_contact / 60)
+
+
+def test_overtime_is_one_limit_per_person_day_of_the_rota_spread(tiny: Scenario) -> None:
+    # the spread cuts a pool of coverage c into n x ceil(c) person-days a week
+    weekday = next(r for r in tiny.rotas if sum(r.days) == 5)
+    limit = tiny.settings.overtime_limit_hours_per_day
+    assert overtime_hours(tiny, weekday.code, 2.5 * 0.8, 0.8) == pytest.approx(limit * 5 * 3 * 0.8)
+    assert overtime_hours(tiny, weekday.code, 3.0, 1.0) == pytest.approx(limit * 5 * 3)
+    assert overtime_hours(tiny, weekday.code, 0.0, 1.0) == 0.0
+
+
+def test_a_pool_just_over_its_rostered_hours_keeps_up_with_overtime(tiny: Scenario) -> None:
+    w = workload_model(tiny)[0]
+    pool = next(p for p in w.pools if p.serves_patients and p.on_duty_hours_per_week > 0)
+    assert pool.overtime_hours_per_week > 0
+    over = pool.on_duty_hours_per_week * 1.01  # 101% of rostered hours
+    just_over = dataclasses.replace(pool, contact_hours_per_week=over, travel_hours_per_week=0)
+    assert just_over.utilisation > 1 and just_over.keeps_up
+    beyond = over + pool.overtime_hours_per_week  # more than overtime can absorb
+    too_much = dataclasses.replace(pool, contact_hours_per_week=beyond, travel_hours_per_week=0)
+    assert not too_much.keeps_up
