@@ -90,6 +90,12 @@ class ActivityRecord:
     reneged_per_week: Estimate
     #: requests turned away: not seen within the activity's booking horizon
     turned_away_per_week: Estimate
+    # -- first contacts (issue 13; NHS Talking Therapies' waiting-time measures) --------
+    #: share of an episode's first contacts (not follow-ups, not missed contacts booked
+    #: again; attended or not) seen within 6 / 18 weeks of the request, pooled over the
+    #: replications; None when there were no first contacts
+    first_contact_within_6_weeks: float | None
+    first_contact_within_18_weeks: float | None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -390,6 +396,13 @@ def summarise(
             for b, name in enumerate(BOOKING_BUCKETS)
         }
 
+    # -- first contacts (issue 13): pooled shares, like booking_buckets --
+    first = stack(lambda r: r.first_contacts).sum(axis=0)  # (INT, activity, 3)
+
+    def first_share(i: int, a: int, col: int) -> float | None:
+        n_first = float(first[i, a, 0])
+        return round(float(first[i, a, col]) / n_first, 9) if n_first > 0 else None
+
     reneged = stack(lambda r: r.reneged) / weeks
     turned = stack(lambda r: r.turned_away) / weeks
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
@@ -414,6 +427,8 @@ def summarise(
             dna_rate_by_bucket=dna_buckets(i, a),
             reneged_per_week=est(reneged, (i, a)),
             turned_away_per_week=est(turned, (i, a)),
+            first_contact_within_6_weeks=first_share(i, a, 1),
+            first_contact_within_18_weeks=first_share(i, a, 2),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)
