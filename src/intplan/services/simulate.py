@@ -244,6 +244,13 @@ def summarise(
             for b, name in enumerate(BOOKING_BUCKETS)
         }
 
+    # -- first contacts (issue 13): pooled shares, like booking_buckets --
+    first = stack(lambda r: r.first_contacts).sum(axis=0)  # (INT, activity, 3)
+
+    def first_share(i: int, a: int, col: int) -> float | None:
+        n_first = float(first[i, a, 0])
+        return round(float(first[i, a, col]) / n_first, 9) if n_first > 0 else None
+
     reneged = stack(lambda r: r.reneged) / weeks
     turned = stack(lambda r: r.turned_away) / weeks
     growing = backlog_growing(stack(lambda r: r.weekly_backlog).mean(axis=0), arrivals.mean(axis=0))
@@ -268,6 +275,8 @@ def summarise(
             dna_rate_by_bucket=dna_buckets(i, a),
             reneged_per_week=est(reneged, (i, a)),
             turned_away_per_week=est(turned, (i, a)),
+            first_contact_within_6_weeks=first_share(i, a, 1),
+            first_contact_within_18_weeks=first_share(i, a, 2),
         )
         for i, ic in enumerate(ints)
         for a, ac in enumerate(acts)

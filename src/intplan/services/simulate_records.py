@@ -41,6 +41,13 @@ class ActivityRecord:
     reneged_per_week: Estimate
     #: requests turned away: not seen within the activity's booking horizon
     turned_away_per_week: Estimate
+    # -- first contacts (issue 13; NHS Talking Therapies' waiting-time measures) --------
+    #: share of an episode's first contacts (not follow-ups, not missed contacts booked
+    #: again; attended or not) seen within 6 / 18 weeks of the request, pooled over the
+    #: replications; None when there were no first contacts (or in results saved before
+    #: these fields existed: the default lets past result workbooks open)
+    first_contact_within_6_weeks: float | None = None
+    first_contact_within_18_weeks: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -90,6 +90,9 @@ class ReplicationResult:
     attended_by_bucket: NDArray[np.float64]
     #: (INT, activity, booking category) contacts the patient did not attend
     dna_by_bucket: NDArray[np.float64]
+    #: (INT, activity, 3) first contacts of an episode (not follow-ups, not missed contacts
+    #: booked again), attended or not: all, within 6 weeks and within 18 weeks of the request
+    first_contacts: NDArray[np.float64]
 
 
 def _csr(rows: list[list[Any]], width: int) -> tuple[list[int], list[list[Any]]]:
@@ -196,6 +199,10 @@ def static_arrays(m: CompiledModel) -> kernel.Static:
                 *lead_delay,
             ]
         ),
+        st_first=np.asarray(
+            [False] * n_a + [True] * (len(rf_to) + 1) + [False] * n_a + [True] * len(lead_act),
+            dtype=np.bool_,
+        ),
         rs_ptr=_i(rs_ptr),
         rs_slot=_i(rs_slot),
         dur=dur.ravel(),
@@ -275,6 +282,7 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         hist=np.zeros((n_k, kernel.HIST_BINS), dtype=np.int32),
         bk_att=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
         bk_dna=np.zeros((n_k, kernel.N_BUCKETS), dtype=np.int64),
+        fc=np.zeros((n_k, 3), dtype=np.int64),
         busy_min=zf(n_g),
         ot_min=zf(n_g),
         avail_min=zf(n_g),
@@ -500,6 +508,7 @@ class _Engine:
             weekly_available_minutes=series(6, n_r),
             attended_by_bucket=np.asarray(s.bk_att, dtype=float).reshape(n_i, n_a, -1),
             dna_by_bucket=np.asarray(s.bk_dna, dtype=float).reshape(n_i, n_a, -1),
+            first_contacts=np.asarray(s.fc, dtype=float).reshape(n_i, n_a, 3),
         )
 
 

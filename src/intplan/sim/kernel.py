@@ -104,6 +104,9 @@ HIST_RATIO = 1.01
 #: days from request (booking) to contact: same day, 1, 2-7, 8-14, 15-21, 22-28, over 28
 N_BUCKETS = 7
 DAY = 1440.0
+#: first contacts of an episode (not follow-ups, not missed contacts booked again) seen
+#: within 6 and 18 weeks of the request: NHS Talking Therapies' waiting-time measures
+FIRST_6_WEEKS, FIRST_18_WEEKS = 6 * 7 * DAY, 18 * 7 * DAY
 #: booking leads of first contacts booked ahead on purpose: 1 .. MAX_LEAD_DAYS days, and
 #: up to 6 more when that day is closed; one stream per (activity, lead)
 MAX_LEAD = MAX_LEAD_DAYS
@@ -180,6 +183,7 @@ class Static(NamedTuple):
     st_act: Ints  # per stream (follow-ups of a, referral route k, re-presentations,
     #               missed contacts of a booked again)
     st_delay: Floats  # per stream: minutes from a request's booking to its due time
+    st_first: Bools  # per stream: its requests are an episode's first contact
     rs_ptr: Ints  # role r looks at slots rs_slot[rs_ptr[r]:rs_ptr[r+1]], most urgent first
     rs_slot: Ints
     dur: Floats  # [a*n_r + r] minutes, 0 when not eligible
@@ -240,6 +244,7 @@ class State(NamedTuple):
     hist: NDArray[np.int32]  # (k, HIST_BINS); 32-bit halves its cache footprint
     bk_att: Ints  # (k, N_BUCKETS) attended contacts by booking lead (NHS categories)
     bk_dna: Ints  # (k, N_BUCKETS) missed contacts (did not attend) by booking lead
+    fc: Ints  # (k, 3) first contacts: all, within FIRST_6_WEEKS, within FIRST_18_WEEKS
     busy_min: Floats  # per g
     ot_min: Floats
     avail_min: Floats
@@ -784,7 +789,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
     )
     busy_min, ot_min, contacts, cover_contacts = s.busy_min, s.ot_min, s.contacts, s.cover_contacts
     n_ref, n_rej, fu_total, fu_same = s.n_ref, s.n_rej, s.fu_total, s.fu_same
-    bk_att, bk_dna = s.bk_att, s.bk_dna
+    bk_att, bk_dna, fc, st_first = s.bk_att, s.bk_dna, s.fc, c.st_first
     bu, bu_pos, bz, bz_pos = s.bu, s.bu_pos, s.bz, s.bz_pos
     sv_t, sv_u, sv_j, sv_e = s.sv_t, s.sv_u, s.sv_j, s.sv_e
     sv_i, sv_a, sv_p, sv_n, sv_w, sv_free = s.sv_i, s.sv_a, s.sv_p, s.sv_n, s.sv_w, s.sv_free
@@ -1157,6 +1162,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                     bk_dna[k, b] += 1
                 else:
                     bk_att[k, b] += 1
+                if r_b < 0 or st_first[r_b]:  # an episode's first contact
+                    fc[k, 0] += 1
+                    if t - booked <= FIRST_6_WEEKS:
+                        fc[k, 1] += 1
+                    if t - booked <= FIRST_18_WEEKS:
+                        fc[k, 2] += 1
                 if r_s >= 0:
                     fu_total[r_i] += 1
                     if r_s == x:

@@ -28,6 +28,7 @@ import simpy
 from numpy.typing import NDArray
 
 from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
+from intplan.sim.kernel import FIRST_6_WEEKS, FIRST_18_WEEKS
 from intplan.sim.model import (
     DIST_EXPONENTIAL,
     DIST_LOGNORMAL,
@@ -60,6 +61,7 @@ class Request:
     ends: float = math.nan
     booked: float = math.nan  # when the request was made (a booked one is due later)
     missed: bool = False  # the patient did not attend (the slot is used all the same)
+    first: bool = False  # an episode's first contact (not a follow-up, not booked again)
 
 
 def booking_bucket(booked: float, t: float) -> int:
@@ -116,6 +118,8 @@ class ReferenceModel:
         self.waits: list[list[list[float]]] = [[[] for _ in range(n_a)] for _ in range(n_i)]
         self.attended_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
         self.dna_by_bucket = np.zeros((n_i, n_a, len(BOOKING_BUCKETS)))
+        #: first contacts: all, within 6 weeks, within 18 weeks of the request
+        self.first_contacts = np.zeros((n_i, n_a, 3))
         self.busy_min = np.zeros((n_i, n_r))
         self.overtime = np.zeros((n_i, n_r))
         self.contacts = np.zeros((n_i, n_r))
@@ -255,9 +259,11 @@ class ReferenceModel:
         previous = -1
         req = None
         k = 0
+        first = True  # the episode's first contact; a missed one booked again is not
         while k <= followups:
             req = self.new_request(i, a, priority, previous)
             req.booked = booked
+            req.first, first = first, False
             if not (yield from self.contact(req)):
                 return  # escalated to ED, or still waiting at the end: no more contacts
             booked = self.env.now
@@ -425,6 +431,9 @@ class ReferenceModel:
             self.waited[i, a] += wait > 0
             self.waits[i][a].append(wait)
             (self.dna_by_bucket if req.missed else self.attended_by_bucket)[i, a, bucket] += 1
+            if req.first:
+                lead = now - req.booked
+                self.first_contacts[i, a] += (1, lead <= FIRST_6_WEEKS, lead <= FIRST_18_WEEKS)
             if req.previous >= 0:
                 self.followups[i] += 1
                 self.followups_same[i] += req.previous == x
@@ -536,6 +545,7 @@ class ReferenceModel:
             weekly_available_minutes=np.moveaxis(self.available, 0, -1),
             attended_by_bucket=self.attended_by_bucket,
             dna_by_bucket=self.dna_by_bucket,
+            first_contacts=self.first_contacts,
         )
 
 
