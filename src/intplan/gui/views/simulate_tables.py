@@ -8,7 +8,8 @@ here. Waits are in hours, as in the rest of the app.
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from collections.abc import Callable
+from typing import Protocol, TypeVar
 
 from intplan.domain.settings import UNMET_DESTINATIONS
 from intplan.gui.chart_style import DisplayNames, bucket_label
@@ -16,6 +17,8 @@ from intplan.gui.models.table import Column, fmt_number, fmt_percent
 from intplan.services.simulate import ActivityRecord, IntRecord
 
 HOURS = 1 / 60  # the service reports minutes; planners read hours
+
+R = TypeVar("R")
 
 
 class Interval(Protocol):
@@ -51,6 +54,35 @@ def shares_text(shares: dict[str, float | None]) -> str:
     )
 
 
+def estimate_column(
+    header: str,
+    get: Callable[[R], Interval],
+    *,
+    decimals: int = 1,
+    percent: bool = False,
+    scale: float = 1.0,
+    header_tooltip: str = "",
+    with_ci: bool = True,
+) -> Column[R]:
+    """A column of a service estimate's mean (scaled), its 95% CI on hover."""
+    if percent:
+        fmt, ci_scale, unit = fmt_percent(decimals), 100.0, " %"
+    else:
+        fmt, ci_scale, unit = fmt_number(decimals), scale, ""
+
+    def tip(r: R) -> str:
+        return f"95% CI {ci_text(get(r), ci_scale, decimals)}{unit}"
+
+    return Column(
+        header=header,
+        value=lambda r: mean(get(r), scale),
+        fmt=fmt,
+        numeric=True,
+        header_tooltip=header_tooltip,
+        tooltip=tip if with_ci else None,
+    )
+
+
 def activity_columns(names: DisplayNames) -> tuple[Column[ActivityRecord], ...]:
     return (
         Column(
@@ -58,34 +90,10 @@ def activity_columns(names: DisplayNames) -> tuple[Column[ActivityRecord], ...]:
             value=lambda r: names.activity(r.activity),
             tooltip=lambda r: names.activity_tip(r.activity),
         ),
-        Column(
-            header="Requests per week",
-            value=lambda r: mean(r.arrivals_per_week),
-            fmt=fmt_number(0),
-            numeric=True,
-            tooltip=lambda r: f"95% CI {ci_text(r.arrivals_per_week, decimals=0)}",
-        ),
-        Column(
-            header="Mean wait (hours)",
-            value=lambda r: mean(r.wait_mean_minutes, HOURS),
-            fmt=fmt_number(1),
-            numeric=True,
-            tooltip=lambda r: f"95% CI {ci_text(r.wait_mean_minutes, HOURS)}",
-        ),
-        Column(
-            header="p90 wait (hours)",
-            value=lambda r: mean(r.wait_p90_minutes, HOURS),
-            fmt=fmt_number(1),
-            numeric=True,
-            tooltip=lambda r: f"95% CI {ci_text(r.wait_p90_minutes, HOURS)}",
-        ),
-        Column(
-            header="Within target",
-            value=lambda r: mean(r.within_target_share),
-            fmt=fmt_percent(0),
-            numeric=True,
-            tooltip=lambda r: f"95% CI {ci_text(r.within_target_share, 100, 0)} %",
-        ),
+        estimate_column("Requests per week", lambda r: r.arrivals_per_week, decimals=0),
+        estimate_column("Mean wait (hours)", lambda r: r.wait_mean_minutes, scale=HOURS),
+        estimate_column("p90 wait (hours)", lambda r: r.wait_p90_minutes, scale=HOURS),
+        estimate_column("Within target", lambda r: r.within_target_share, decimals=0, percent=True),
         Column(
             header="Seen same day",
             value=lambda r: r.booking_buckets.get("same_day"),
@@ -106,34 +114,24 @@ def activity_columns(names: DisplayNames) -> tuple[Column[ActivityRecord], ...]:
                 + shares_text(r.dna_rate_by_bucket)
             ),
         ),
-        Column(
-            header="Gave up per week",
-            value=lambda r: mean(r.reneged_per_week),
-            fmt=fmt_number(1),
-            numeric=True,
+        estimate_column(
+            "Gave up per week",
+            lambda r: r.reneged_per_week,
             header_tooltip="Requests that left before being seen (patience switched on)",
-            tooltip=lambda r: f"95% CI {ci_text(r.reneged_per_week)}",
         ),
-        Column(
-            header="Turned away per week",
-            value=lambda r: mean(r.turned_away_per_week),
-            fmt=fmt_number(1),
-            numeric=True,
+        estimate_column(
+            "Turned away per week",
+            lambda r: r.turned_away_per_week,
             header_tooltip="Requests not seen within the booking horizon (switched on)",
-            tooltip=lambda r: f"95% CI {ci_text(r.turned_away_per_week)}",
         ),
-        Column(
-            header="Escalations per week",
-            value=lambda r: mean(r.escalations_per_week),
-            fmt=fmt_number(1),
-            numeric=True,
+        estimate_column(
+            "Escalations per week",
+            lambda r: r.escalations_per_week,
             header_tooltip="Waits beyond the activity's tolerance that go to ED",
+            with_ci=False,
         ),
-        Column(
-            header="Backlog at end (requests)",
-            value=lambda r: mean(r.backlog_end),
-            fmt=fmt_number(0),
-            numeric=True,
+        estimate_column(
+            "Backlog at end (requests)", lambda r: r.backlog_end, decimals=0, with_ci=False
         ),
     )
 
@@ -150,45 +148,23 @@ def _destination(key: str, label: str) -> Column[IntRecord]:
 
 INT_COLUMNS: tuple[Column[IntRecord], ...] = (
     Column(header="INT", value=lambda r: r.int_code),
-    Column(
-        header="Mean wait (hours)",
-        value=lambda r: mean(r.wait_mean_minutes, HOURS),
-        fmt=fmt_number(1),
-        numeric=True,
-        tooltip=lambda r: f"95% CI {ci_text(r.wait_mean_minutes, HOURS)}",
-    ),
-    Column(
-        header="Utilisation",
-        value=lambda r: mean(r.utilisation),
-        fmt=fmt_percent(0),
-        numeric=True,
+    estimate_column("Mean wait (hours)", lambda r: r.wait_mean_minutes, scale=HOURS),
+    estimate_column(
+        "Utilisation",
+        lambda r: r.utilisation,
+        decimals=0,
+        percent=True,
         header_tooltip="Contact and travel time ÷ on-duty time of patient-serving roles",
+        with_ci=False,
     ),
-    Column(
-        header="Gave up per week",
-        value=lambda r: mean(r.reneged_per_week),
-        fmt=fmt_number(1),
-        numeric=True,
-    ),
-    Column(
-        header="Turned away per week",
-        value=lambda r: mean(r.turned_away_per_week),
-        fmt=fmt_number(1),
-        numeric=True,
-    ),
-    Column(
-        header="Unmet need (per 1,000/week)",
-        value=lambda r: mean(r.unmet_per_1000_per_week),
-        fmt=fmt_number(2),
-        numeric=True,
+    estimate_column("Gave up per week", lambda r: r.reneged_per_week, with_ci=False),
+    estimate_column("Turned away per week", lambda r: r.turned_away_per_week, with_ci=False),
+    estimate_column(
+        "Unmet need (per 1,000/week)",
+        lambda r: r.unmet_per_1000_per_week,
+        decimals=2,
         header_tooltip="Gave up or turned away, per 1,000 registered people a week",
-        tooltip=lambda r: f"95% CI {ci_text(r.unmet_per_1000_per_week, decimals=2)}",
     ),
     *(_destination(key, label) for key, label, _ in UNMET_DESTINATIONS),
-    Column(
-        header="Escalations per week",
-        value=lambda r: mean(r.escalations_per_week),
-        fmt=fmt_number(1),
-        numeric=True,
-    ),
+    estimate_column("Escalations per week", lambda r: r.escalations_per_week, with_ci=False),
 )
