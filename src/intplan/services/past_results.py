@@ -419,7 +419,6 @@ def _verification(sheets: ResultSheets) -> Verification | None:
         if "activity" not in v
     )
     activities: tuple[ActivityVerification, ...] = ()
-    target = 0.9
     shares = sheets.find("PlanVerify", ("int", "activity", "before", "after", "target_share"))
     if shares is not None:
 
@@ -445,8 +444,6 @@ def _verification(sheets: ResultSheets) -> Verification | None:
             )
             for row, v in shares.records()
         )
-        if activities:
-            target = activities[0].target_share
     replications = _replications(waits.title)
     note = ""
     if waits.title:
@@ -456,7 +453,8 @@ def _verification(sheets: ResultSheets) -> Verification | None:
         comparisons=comparisons,
         note=note,
         activities=activities,
-        target_share=target,
+        # the stored rows carry the target; without them, the record's own default
+        **({"target_share": activities[0].target_share} if activities else {}),
     )
 
 

@@ -25,9 +25,8 @@ from intplan.gui.chart_style import (
     weighted_mean,
 )
 from intplan.gui.charts import BarData, Series
+from intplan.gui.views.simulate_tables import HOURS
 from intplan.services.simulate import ActivityRecord, RoleRecord, WeeklyActivity
-
-HOURS = 1 / 60  # the service reports minutes
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

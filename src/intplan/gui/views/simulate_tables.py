@@ -12,11 +12,12 @@ from collections.abc import Callable
 from typing import Protocol, TypeVar
 
 from intplan.domain.settings import UNMET_DESTINATIONS
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.gui.chart_style import DisplayNames, bucket_label
 from intplan.gui.models.table import Column, fmt_number, fmt_percent
 from intplan.services.simulate import ActivityRecord, IntRecord
 
-HOURS = 1 / 60  # the service reports minutes; planners read hours
+HOURS = 1 / MINUTES_PER_HOUR  # the service reports minutes; planners read hours
 
 R = TypeVar("R")
 
