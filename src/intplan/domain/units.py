@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 MINUTES_PER_HOUR = 60.0
+MINUTES_PER_DAY = 1440.0
+MINUTES_PER_WEEK = 10080.0  # the simulation clock runs in minutes; a week is 7 × 24 × 60
 HOURS_PER_WEEK = 168.0
 WEEKS_PER_YEAR = 52.0
 DAYS_PER_WEEK = 7
