@@ -18,7 +18,9 @@ _DOC_INTRO = """\
 # The scenario workbook (schema version {version})
 
 A scenario is an Excel workbook (`.xlsx`) that you can open, edit and load back.
-This page is generated from `src/intplan/io/schema.py`; regenerate it with
+This page is generated from the declarations in `src/intplan/io/schema.py` (the
+sheets themselves are in `schema_places.py`, `schema_people.py` and `schema_demand.py`);
+regenerate it with
 `.venv/bin/python -m intplan.io.schema > docs/workbook-format.md`
 (a test fails when it is out of date).
 
@@ -45,7 +47,10 @@ This page is generated from `src/intplan/io/schema.py`; regenerate it with
   `Plan_FTE`, `Compare 2`). Saving a scenario writes inputs only.
 - **Numbers** are plain decimals (`1000`, `0.8`, `-2.5`, `1e3`); `1_000`, `1,000`,
   `0,5`, `nan` and `inf` are not numbers. A cell that is empty is blank however it was
-  saved (an empty value, an empty typed cell).
+  saved (an empty value, an empty typed cell). The same rule reads the reference CSVs.
+  Staff registers (`intplan map`) are the one exception, because HR exports write them:
+  there a decimal comma (`0,8`) and a percent sign (`80%` = 0.8) are accepted. One
+  parser, `intplan.io.cellnum.parse_number`, applies both rules.
 - Every number column has a **plausible range** (below): wide enough for any real INT,
   narrow enough that nothing inside it can exhaust memory or break the solver. A value
   outside it is reported with the range and the reason; every problem in a row is listed.

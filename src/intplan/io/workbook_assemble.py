@@ -93,7 +93,7 @@ def _build(ctx: ReadContext, sheet: str, **links: dict[str, Any]) -> list[Any]:
     for row in table.rows:
         obj = None
         if row.ok:
-            owner = row.values.get(key_header)
+            owner = str(row.values.get(key_header))
             try:
                 obj = spec.build(row.values, **{k: v.get(owner, ()) for k, v in links.items()})
             except DomainError as e:

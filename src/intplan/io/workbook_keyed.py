@@ -166,7 +166,7 @@ def _setting_value(spec: SettingSpec, raw: Any) -> tuple[Any, str | None]:
     if isinstance(value, str):
         value = value.strip()
         try:
-            Settings(**{spec.key: value})
+            Settings(**{spec.key: value})  # type: ignore[arg-type]  # the key's own type
         except DomainError as e:
             return None, e.message
     elif spec.limit is not None and (problem := spec.limit.problem(value)):

@@ -15,12 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intplan.domain import Scenario
-
-
-def is_illustrative(scenario: Scenario) -> bool:
-    text = f"{scenario.name} {scenario.notes}".lower()
-    return "illustrative" in text or "fictional" in text
+from intplan.io.workbook import is_illustrative as is_illustrative  # the one rule, with the label
 
 
 def make_table(parent: QWidget | None = None, *, sortable: bool = True) -> QTableView:
