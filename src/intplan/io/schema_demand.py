@@ -69,7 +69,7 @@ ARRIVAL_PROFILES = SheetSpec(
     ),
     key=("code",),
     model=ArrivalProfile,
-    items=lambda s: s.arrival_profiles,
+    scenario_field="arrival_profiles",
 )
 
 ACTIVITIES = SheetSpec(
@@ -168,7 +168,7 @@ ACTIVITIES = SheetSpec(
     ),
     key=("code",),
     model=ActivityType,
-    items=lambda s: s.activities,
+    scenario_field="activities",
 )
 
 ELIGIBILITY = SheetSpec(
@@ -190,7 +190,7 @@ ELIGIBILITY = SheetSpec(
     ),
     key=("activity", "role"),
     model=Eligibility,
-    items=lambda s: s.eligibilities,
+    scenario_field="eligibilities",
 )
 
 REFERRALS = SheetSpec(
@@ -231,7 +231,7 @@ REFERRALS = SheetSpec(
     ),
     key=("from_activity", "to_activity"),
     model=Referral,
-    items=lambda s: s.referrals,
+    scenario_field="referrals",
 )
 
 DEMAND_RATES = SheetSpec(
@@ -252,7 +252,7 @@ DEMAND_RATES = SheetSpec(
     ),
     key=("activity", "age_band"),
     model=DemandRate,
-    items=lambda s: s.demand_rates,
+    scenario_field="demand_rates",
 )
 
 SEASONALITY = SheetSpec(
@@ -266,7 +266,7 @@ SEASONALITY = SheetSpec(
     ),
     key=("activity", "month"),
     model=Seasonality,
-    items=lambda s: s.seasonality,
+    scenario_field="seasonality",
 )
 
 INTERVENTIONS = SheetSpec(
@@ -293,5 +293,5 @@ INTERVENTIONS = SheetSpec(
     ),
     key=("code",),
     model=Intervention,
-    items=lambda s: s.interventions,
+    scenario_field="interventions",
 )

@@ -96,8 +96,10 @@ class SheetSpec:
     key: tuple[str, ...]
     #: the domain class a row builds (None: key/value sheets and link sheets)
     model: Callable[..., Any] | None = None
-    #: the scenario's objects written as rows; a link sheet's are (owner code, member)
-    items: Callable[[Any], Iterable[Any]] | None = None
+    #: the Scenario attribute holding the sheet's objects
+    scenario_field: str | None = None
+    #: a link sheet's rows: (owner code, member) pairs of a Scenario
+    link_items: Callable[[Any], Iterable[Any]] | None = None
     #: a link sheet's owner column (INTPractices: int): not an attribute of the member
     owner: str | None = None
     _by_header: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
@@ -150,10 +152,22 @@ class SheetSpec:
                 return c
         return None
 
+    @property
+    def holds_items(self) -> bool:
+        """Whether the rows are a scenario's objects (not About/Settings' keys)."""
+        return self.scenario_field is not None or self.link_items is not None
+
+    def items(self, scenario: Any) -> Iterable[Any]:
+        """The objects (a link sheet: (owner code, member) pairs) written as rows."""
+        if self.link_items is not None:
+            return self.link_items(scenario)
+        if self.scenario_field is None:
+            raise TypeError(f"the {self.name} sheet is written key by key")
+        items: Iterable[Any] = getattr(scenario, self.scenario_field)
+        return items
+
     def rows(self, scenario: Any) -> list[tuple[Any, ...]]:
         """The data rows of ``scenario`` on this sheet, in column order."""
-        if self.items is None:
-            raise TypeError(f"the {self.name} sheet is written key by key")
         return [self.cells(item) for item in self.items(scenario)]
 
     def cells(self, item: Any) -> tuple[Any, ...]:
@@ -189,7 +203,8 @@ class SheetSpec:
             columns=tuple(_renamed(c, headers.get(c.header)) for c in columns or self.columns),
             key=tuple(headers.get(k, k) for k in self.key),
             model=self.model,
-            items=self.items,
+            scenario_field=self.scenario_field,
+            link_items=self.link_items,
             owner=self.owner,
         )
 

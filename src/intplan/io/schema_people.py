@@ -59,7 +59,7 @@ ROTAS = SheetSpec(
     ),
     key=("code",),
     model=Rota,
-    items=lambda s: s.rotas,
+    scenario_field="rotas",
 )
 
 ROLES = SheetSpec(
@@ -114,7 +114,7 @@ ROLES = SheetSpec(
     ),
     key=("code",),
     model=Role,
-    items=lambda s: s.roles,
+    scenario_field="roles",
 )
 
 STAFF = SheetSpec(
@@ -146,7 +146,7 @@ STAFF = SheetSpec(
     ),
     key=("id",),
     model=Staff,
-    items=lambda s: s.staff,
+    scenario_field="staff",
 )
 
 ASSIGNMENTS = SheetSpec(
@@ -165,6 +165,6 @@ ASSIGNMENTS = SheetSpec(
     ),
     key=("staff_id", "int"),
     model=Assignment,
-    items=lambda s: ((x.id, a) for x in s.staff for a in x.assignments),
+    link_items=lambda s: ((x.id, a) for x in s.staff for a in x.assignments),
     owner="staff_id",
 )

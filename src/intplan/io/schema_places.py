@@ -61,7 +61,7 @@ HCPS = SheetSpec(
     columns=(code("code", "HCP code"), text("name", "HCP name")),
     key=("code",),
     model=HCP,
-    items=lambda s: s.hcps,
+    scenario_field="hcps",
 )
 
 PCNS = SheetSpec(
@@ -74,7 +74,7 @@ PCNS = SheetSpec(
     ),
     key=("code",),
     model=PCN,
-    items=lambda s: s.pcns,
+    scenario_field="pcns",
 )
 
 BAND_HEADERS = ("list_0_17", "list_18_64", "list_65_74", "list_75_84", "list_85_plus")
@@ -112,7 +112,7 @@ PRACTICES = SheetSpec(
     ),
     key=("code",),
     model=Practice,
-    items=lambda s: s.practices,
+    scenario_field="practices",
 )
 
 INTS = SheetSpec(
@@ -125,7 +125,7 @@ INTS = SheetSpec(
     ),
     key=("code",),
     model=INT,
-    items=lambda s: s.ints,
+    scenario_field="ints",
 )
 
 INT_PRACTICES = SheetSpec(
@@ -137,7 +137,7 @@ INT_PRACTICES = SheetSpec(
         ref("practice", "Practices", "Practice code", attr=SELF),
     ),
     key=("int", "practice"),
-    items=lambda s: ((x.code, p) for x in s.ints for p in x.practices),
+    link_items=lambda s: ((x.code, p) for x in s.ints for p in x.practices),
     owner="int",
 )
 
@@ -158,7 +158,7 @@ ADJACENCY = SheetSpec(
     ),
     key=("int_a", "int_b"),
     model=Adjacency,
-    items=lambda s: s.adjacencies,
+    scenario_field="adjacencies",
 )
 
 TEAMS = SheetSpec(
@@ -172,7 +172,7 @@ TEAMS = SheetSpec(
     ),
     key=("code",),
     model=Team,
-    items=lambda s: s.teams,
+    scenario_field="teams",
 )
 
 TEAM_PRACTICES = SheetSpec(
@@ -183,7 +183,7 @@ TEAM_PRACTICES = SheetSpec(
         ref("practice", "Practices", "Practice code", attr=SELF),
     ),
     key=("team", "practice"),
-    items=lambda s: ((x.code, p) for x in s.teams for p in x.practices),
+    link_items=lambda s: ((x.code, p) for x in s.teams for p in x.practices),
     owner="team",
 )
 

@@ -26,22 +26,8 @@ from intplan.io.workbook_keyed import read_about, read_settings
 from intplan.io.workbook_problems import SINGULAR, map_problem, sorted_issues
 from intplan.io.workbook_tables import ReadContext, row_key
 
-#: Scenario field -> its sheet, for the sheets whose rows are objects of their own
-_PLAIN = {
-    "hcps": "HCPs",
-    "pcns": "PCNs",
-    "practices": "Practices",
-    "adjacencies": "Adjacency",
-    "rotas": "Rotas",
-    "roles": "Roles",
-    "arrival_profiles": "ArrivalProfiles",
-    "activities": "Activities",
-    "eligibilities": "Eligibility",
-    "referrals": "Referrals",
-    "demand_rates": "DemandRates",
-    "seasonality": "Seasonality",
-    "interventions": "Interventions",
-}
+#: sheets whose objects take attributes from a link sheet (built below, after the links)
+_JOINED = ("INTs", "Teams", "Staff")
 #: owner sheet -> (its link sheet, the link sheet's owner and member columns, attribute)
 _LINKED = {
     "INTs": ("INTPractices", "int", "practice", "practices"),
@@ -54,7 +40,11 @@ def assemble(ctx: ReadContext, extra_sheets: tuple[ExtraSheet, ...]) -> Scenario
     problem (those found while reading, and the Scenario's own checks)."""
     name, notes = read_about(ctx)
     settings = read_settings(ctx)
-    parts = {field: tuple(_build(ctx, sheet)) for field, sheet in _PLAIN.items()}
+    parts = {
+        spec.scenario_field: tuple(_build(ctx, spec.name))
+        for spec in S.SHEETS
+        if spec.scenario_field and spec.name not in _JOINED
+    }
     parts["ints"] = tuple(_build_linked(ctx, "INTs"))
     parts["teams"] = tuple(_build_linked(ctx, "Teams"))
     parts["staff"] = tuple(_build_staff(ctx))

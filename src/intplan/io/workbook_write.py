@@ -71,7 +71,7 @@ def scenario_sheets(
     scenario: Scenario, *, created: dt.datetime, modified: dt.datetime
 ) -> list[SheetData]:
     """Every sheet of the scenario workbook, ready for the writer."""
-    rows = {spec.name: spec.rows(scenario) for spec in S.SHEETS if spec.items is not None}
+    rows = {spec.name: spec.rows(scenario) for spec in S.SHEETS if spec.holds_items}
     rows["About"] = about_rows(scenario, created, modified)
     rows["Settings"] = settings_rows(scenario)
     n_rows = {k: len(v) for k, v in rows.items()}
