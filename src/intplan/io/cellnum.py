@@ -39,13 +39,13 @@ def parse_number(
     trailing "%" only with ``percent`` ("80%" -> 0.8).
     """
     t = text.strip()
+    if _WHOLE.fullmatch(t):
+        return int(t)
     scale = 1.0
     if percent and t.endswith("%"):
         t, scale = t[:-1], 100.0
     if decimal_comma and "," in t and "." not in t:
         t = t.replace(",", ".", 1)  # a second comma stays and makes it not a number
-    if _WHOLE.fullmatch(t):
-        return int(t) if scale == 1.0 else int(t) / scale
     if len(t) > 400 or not _NUMBER.fullmatch(t):
         return None
     x = float(t) / scale

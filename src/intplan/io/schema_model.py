@@ -11,7 +11,6 @@ typed by :func:`intplan.io._convert.convert`.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -72,19 +71,16 @@ class Column:
     def attribute(self) -> str:
         return self.attr or self.header
 
-    def to_cell(self, value: Any) -> Any:
-        """The cell written for the domain ``value``."""
-        return self.encoder()(value)
-
-    def encoder(self) -> Callable[[Any], Any]:
-        """Domain value -> cell: yes/no words, ';'-joined lists, an enum's text."""
+    def cell_expression(self, value: str) -> str:
+        """Python source turning the domain value ``value`` (source) into its cell:
+        yes/no words, ';'-joined lists, an enum's text."""
         if self.kind is Kind.YES_NO:
-            return _yes_no_word
+            return f'("yes" if {value} else "no")'
         if self.kind is Kind.CODES:
-            return _joined
+            return f"(_join({value}) or None)"
         if self.enum is not None:
-            return _enum_text
-        return _identity
+            return f"{value}.value"
+        return value
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -103,36 +99,14 @@ class SheetSpec:
     #: a link sheet's owner column (INTPractices: int): not an attribute of the member
     owner: str | None = None
     _by_header: dict[str, Column] = field(default_factory=dict, repr=False, compare=False)
-    #: item -> cell, one per column (built once: the writer calls them for every row)
-    _cells: list[Callable[[Any], Any]] = field(default_factory=list, repr=False, compare=False)
-
-    #: (header, attribute, element of a tuple?, enum, blank value) per attribute column
-    _plan: list[tuple[str, str, bool, Any, Any]] = field(
-        default_factory=list, repr=False, compare=False
+    #: the compiled row writer and object builder (see ``_compile``)
+    _compiled: dict[str, Callable[..., Any]] = field(
+        default_factory=dict, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:
         self._by_header.update({c.header: c for c in self.columns})
-        self._cells.extend(self._cell_of(c) for c in self.columns)
-        self._plan.extend(
-            (c.header, c.attribute, c.index is not None, c.enum, c.if_blank)
-            for c in self.columns
-            if c.header != self.owner
-        )
-
-    def _cell_of(self, col: Column) -> Callable[[Any], Any]:
-        if col.header == self.owner:
-            return operator.itemgetter(0)
-        if col.attr == SELF:
-            get: Callable[[Any], Any] = _identity
-        elif col.index is None:
-            get = operator.attrgetter(col.attribute)
-        else:
-            get = _element(operator.attrgetter(col.attribute), col.index)
-        if self.owner is not None:
-            get = _of_member(get)
-        encode = col.encoder()
-        return get if encode is _identity else _composed(encode, get)
+        self._compiled.update(_compile(self))
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -145,6 +119,9 @@ class SheetSpec:
 
     def column(self, header: str) -> Column:
         return self._by_header[header]
+
+    def column_for_attribute(self, attribute: str) -> Column:
+        return next(c for c in self.columns if c.attribute == attribute)
 
     def column_for_field(self, domain_field: str) -> Column | None:
         for c in self.columns:
@@ -172,25 +149,16 @@ class SheetSpec:
 
     def cells(self, item: Any) -> tuple[Any, ...]:
         """One object (a link sheet: an (owner, member) pair) as a row of cells."""
-        return tuple(cell(item) for cell in self._cells)
+        row: tuple[Any, ...] = self._compiled["cells"](item)
+        return row
 
     def build(self, values: Mapping[str, Any], **links: Any) -> Any:
-        """The domain object of a row's typed values (by header); ``links`` are
-        attributes that come from other sheets (an INT's practices)."""
+        """The domain object of a row's typed values (``values`` holds every header, as
+        :func:`intplan.io.table_rows.typed_rows` gives them); ``links`` are attributes
+        that come from other sheets (an INT's practices)."""
         if self.model is None:
             raise TypeError(f"the {self.name} sheet builds no object of its own")
-        kwargs: dict[str, Any] = {}
-        parts: dict[str, list[Any]] = {}
-        for header, name, is_part, enum, if_blank in self._plan:
-            v = values.get(header)
-            v = if_blank if v is None else v if enum is None else enum(v)
-            if is_part:
-                parts.setdefault(name, []).append(v)
-            else:
-                kwargs[name] = v
-        for name, seq in parts.items():
-            kwargs[name] = tuple(seq)
-        return self.model(**kwargs, **links)
+        return self._compiled["build"](values, links)
 
     def renamed(
         self, headers: Mapping[str, str], *, columns: tuple[Column, ...] | None = None
@@ -231,32 +199,42 @@ def _renamed(col: Column, header: str | None) -> Column:
     )
 
 
-def _identity(x: Any) -> Any:
-    return x
-
-
-def _yes_no_word(value: Any) -> str:
-    return "yes" if value else "no"
-
-
-def _joined(codes: Any) -> str | None:
-    return LIST_SEPARATOR.join(codes) or None
-
-
-def _enum_text(value: Any) -> Any:
-    return value.value if isinstance(value, StrEnum) else value
-
-
-def _element(whole: Callable[[Any], Any], i: int) -> Callable[[Any], Any]:
-    return lambda obj: whole(obj)[i]
-
-
-def _of_member(get: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda pair: get(pair[1])
-
-
-def _composed(outer: Callable[[Any], Any], inner: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return lambda x: outer(inner(x))
+def _compile(spec: SheetSpec) -> dict[str, Callable[..., Any]]:
+    """The sheet's row writer ``cells(item)`` and object builder ``build(values, links)``,
+    compiled once from its declaration into plain expressions (like ``dataclasses`` and
+    ``namedtuple`` do): the writer and reader run them for each of ~30,000 rows of a
+    large workbook, as fast as a hand-written tuple or constructor call."""
+    env: dict[str, Any] = {"_join": LIST_SEPARATOR.join, "_model": spec.model}
+    member = "item[1]" if spec.owner is not None else "item"
+    cells: list[str] = []
+    kwargs: dict[str, list[str]] = {}
+    for i, c in enumerate(spec.columns):
+        if c.header == spec.owner:
+            cells.append("item[0]")
+            continue
+        if not (c.attr == SELF or c.attribute.isidentifier()):
+            raise ValueError(f"{spec.name}.{c.header}: {c.attribute!r} is not an attribute")
+        value = member if c.attr == SELF else f"{member}.{c.attribute}"
+        cells.append(c.cell_expression(value if c.index is None else f"{value}[{c.index}]"))
+        cell = f"v[{c.header!r}]"
+        if c.enum is not None or c.if_blank is not None:
+            env[f"_E{i}"], env[f"_B{i}"] = c.enum, c.if_blank
+            typed = f"_E{i}(_x{i})" if c.enum is not None else f"_x{i}"
+            cell = f"(_B{i} if (_x{i} := {cell}) is None else {typed})"
+        kwargs.setdefault(c.attribute, []).append(cell)
+    arguments = [
+        f"{name}=({', '.join(parts)},)"
+        if spec.column_for_attribute(name).index is not None
+        else f"{name}={parts[0]}"
+        for name, parts in kwargs.items()
+        if name != SELF
+    ]
+    source = (
+        f"def cells(item):\n    return ({', '.join(cells)},)\n"
+        f"def build(v, links):\n    return _model({', '.join([*arguments, '**links'])})\n"
+    )
+    exec(source, env)  # declarations only: headers and attribute names checked above
+    return {"cells": env["cells"], "build": env["build"]}
 
 
 def values_of(enum: type[StrEnum]) -> tuple[str, ...]:
