@@ -11,6 +11,7 @@ typed by :func:`intplan.io._convert.convert`.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -178,24 +179,11 @@ class SheetSpec:
 
 
 def _renamed(col: Column, header: str | None) -> Column:
+    """``col`` under another header, still holding (and reported for) its attribute."""
     if header is None:
         return col
-    return Column(
-        header=header,
-        kind=col.kind,
-        description=col.description,
-        required=col.required,
-        unit=col.unit,
-        allowed=col.allowed,
-        codes_from=col.codes_from,
-        number_format=col.number_format,
-        width=col.width,
-        fields=col.fields or (col.header,),
-        limit=col.limit,
-        attr=col.attribute,
-        index=col.index,
-        enum=col.enum,
-        if_blank=col.if_blank,
+    return dataclasses.replace(
+        col, header=header, fields=col.fields or (col.header,), attr=col.attribute
     )
 
 
