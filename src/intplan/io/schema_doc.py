@@ -6,6 +6,7 @@ from __future__ import annotations
 from intplan.domain import SETTING_SPECS
 from intplan.domain import limits as L
 from intplan.domain.limits import MAX_CONTACTS_PER_WEEK
+from intplan.io.results import RESULT_SHEET_PREFIXES
 from intplan.io.schema import (
     ABOUT_KEYS,
     ILLUSTRATIVE_LABEL,
@@ -77,8 +78,6 @@ def _range(limit: L.Limit | None) -> str:
 
 def markdown() -> str:
     """The reference for every sheet and column, as Markdown (docs/workbook-format.md)."""
-    from intplan.io.results import RESULT_SHEET_PREFIXES  # results import the schema
-
     keys = "; ".join(f"{s.name}: {' + '.join(s.key)}" for s in SHEETS)
     lines = [
         _DOC_INTRO.format(
