@@ -29,7 +29,7 @@ from intplan.domain import (
 )
 from intplan.domain.errors import DomainError
 from intplan.domain.scenario import ExtraSheet
-from intplan.examples._build import _adjacency
+from intplan.examples._geography import adjacency
 from intplan.examples._nhs_layout import Layout, from_postcodes, schematic
 from intplan.examples._nhs_sources import Provenance, deprivation_source, optional_sources
 from intplan.examples._nhs_sources import SourceFile as SourceFile
@@ -460,12 +460,12 @@ def build_from_nhs(
     )
     int_of = {p: i.code for i in ints for p in i.practices}
     try:
-        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+        adjacencies = adjacency(ints, practice, layout.adjacency_max_km)
     except QhullError:  # INT centres in a line or on one point: fall back to the schematic
         layout = schematic(order, ordered, "practice locations too close to draw neighbours")
         practices = practices_on(layout)
         practice = {p.code: p for p in practices}
-        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+        adjacencies = adjacency(ints, practice, layout.adjacency_max_km)
     adjacencies = [replace(a, source=layout.adjacency_source) for a in adjacencies]
     assumptions.append(layout.assumption)
 
