@@ -16,6 +16,7 @@ from intplan.cli._common import (
     exit_code_for,
     fail,
     float_between,
+    run_arguments,
     write_checked,
 )
 from intplan.cli._load import LoadFailedError, load_or_report
@@ -98,11 +99,7 @@ def run(args: argparse.Namespace) -> int:
     except LoadFailedError as e:
         return e.code
     options = SimulationOptions(
-        replications=args.replications,
-        weeks=args.weeks,
-        warmup_weeks=args.warmup_weeks,
-        seed=args.seed,
-        workers=args.workers,
+        **run_arguments(args),
         ints=tuple(args.ints),
         cover=args.cover,
         target_halfwidth=args.target_halfwidth,
