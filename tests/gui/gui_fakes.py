@@ -1,13 +1,17 @@
-"""Prompts that answer themselves, for GUI tests."""
+"""Prompts that answer themselves, and the types of shared fixtures, for GUI tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import QWidget
 
 from intplan.gui.dialogs.issues import IssueRow
+from intplan.gui.main_window import MainWindow
 from intplan.gui.prompts import Prompts, SaveChoice
+
+#: the ``open_window`` fixture: open_window(scenario, size=None) -> a shown MainWindow
+OpenWindow = Callable[..., MainWindow]
 
 
 class FakePrompts(Prompts):

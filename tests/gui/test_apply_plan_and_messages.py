@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 
-from intplan.domain import Scenario
 from intplan.gui.dialogs.message import MAX_MESSAGE_HEIGHT, MessageDialog
 from intplan.gui.main_window import MainWindow
 from intplan.gui.prompts import Prompts
@@ -21,14 +20,6 @@ pytestmark = pytest.mark.gui
 LONG = "500 problem(s) were found:\n" + "\n".join(
     f"Staff row {n}: staff id 'S{n:03d}' appears 2 times" for n in range(500)
 )
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _optimise_view(window: MainWindow) -> OptimiseView:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
 
 from intplan.domain import Scenario
 from intplan.domain.settings import SETTING_SPECS
@@ -17,14 +16,6 @@ from intplan.gui.main_window import MainWindow
 from intplan.gui.views.simulate import SimulateView
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _view(window: MainWindow) -> SimulateView:

@@ -34,14 +34,6 @@ from intplan.services.compare import CompareOptions, compare_scenarios
 from intplan.services.scenario_summary import summarise
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _compare_tab(window: MainWindow) -> CompareView:
     window.ensure_views()
     for n in range(window.tabs.count()):

@@ -8,23 +8,13 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QWidget
 
-from intplan.domain import Scenario
 from intplan.gui.main_window import MainWindow
 from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.optimise import OptimiseView
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _tab(window: MainWindow, kind: type) -> Any:

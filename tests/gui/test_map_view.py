@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QPoint, QSettings, Qt
+from gui_fakes import FakePrompts, OpenWindow
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -34,12 +34,8 @@ def dorset() -> Scenario:
 
 
 @pytest.fixture
-def window(qtbot: Any, dorset: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(dorset, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
+def window(open_window: OpenWindow, dorset: Scenario) -> MainWindow:
+    return open_window(dorset, (1366, 768))
 
 
 def _map_view(window: MainWindow, qtbot: Any) -> MapView:

@@ -6,11 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from intplan.domain import Scenario
 from intplan.domain.settings import UNMET_DESTINATIONS
 from intplan.gui.app import stylesheet_path
 from intplan.gui.main_window import MainWindow
@@ -19,14 +17,6 @@ from intplan.gui.views.simulate import SimulateView
 from intplan.services.simulate import run_simulation
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _view(window: MainWindow) -> SimulateView:
