@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
+from gui_fakes import FakePrompts, open_tab
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 
@@ -23,13 +23,7 @@ LONG = "500 problem(s) were found:\n" + "\n".join(
 
 
 def _optimise_view(window: MainWindow) -> OptimiseView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, OptimiseView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Optimise view")
+    return open_tab(window, OptimiseView)
 
 
 def _run(window: MainWindow, qtbot: Any) -> OptimiseView:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
+from gui_fakes import FakePrompts, open_tab
 
 from intplan.domain import Scenario
 from intplan.domain.settings import SETTING_SPECS
@@ -19,13 +19,7 @@ pytestmark = pytest.mark.gui
 
 
 def _view(window: MainWindow) -> SimulateView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, SimulateView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Simulate tab")
+    return open_tab(window, SimulateView)
 
 
 def test_every_on_off_setting_has_a_switch() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import OpenWindow
+from gui_fakes import OpenWindow, open_tab
 from PySide6.QtCore import Qt
 
 from intplan.domain import Scenario
@@ -17,14 +17,9 @@ pytestmark = pytest.mark.gui
 
 def _capacity(open_window: OpenWindow, scenario: Scenario) -> CapacityView:
     window = open_window(scenario)
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, CapacityView):
-            window.tabs.setCurrentIndex(n)
-            view.refresh()
-            return view
-    raise AssertionError("no Demand & capacity tab")
+    view = open_tab(window, CapacityView)
+    view.refresh()
+    return view
 
 
 def _ticks(chart: Any) -> list[str]:

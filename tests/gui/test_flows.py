@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
+from gui_fakes import FakePrompts, open_tab
 from PySide6.QtWidgets import QWidget
 
 from intplan.gui.main_window import MainWindow
@@ -18,12 +18,7 @@ pytestmark = pytest.mark.gui
 
 
 def _tab(window: MainWindow, kind: type) -> Any:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        if isinstance(window.tabs.widget(n), kind):
-            window.tabs.setCurrentIndex(n)
-            return window.tabs.widget(n)
-    raise AssertionError(kind)
+    return open_tab(window, kind)
 
 
 def test_save_and_reopen_round_trip(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts, OpenWindow
+from gui_fakes import FakePrompts, OpenWindow, open_tab
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtTest import QTest
@@ -39,14 +39,9 @@ def window(open_window: OpenWindow, dorset: Scenario) -> MainWindow:
 
 
 def _map_view(window: MainWindow, qtbot: Any) -> MapView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, MapView):
-            window.tabs.setCurrentIndex(n)
-            qtbot.waitExposed(view)
-            return view
-    raise AssertionError("no Map tab")
+    view = open_tab(window, MapView)
+    qtbot.waitExposed(view)
+    return view
 
 
 def test_one_point_per_practice_at_its_place(window: MainWindow, qtbot: Any) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from gui_fakes import open_tab
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
@@ -20,13 +21,7 @@ pytestmark = pytest.mark.gui
 
 
 def _view(window: MainWindow) -> SimulateView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, SimulateView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Simulate tab")
+    return open_tab(window, SimulateView)
 
 
 def test_run_fills_kpis_and_charts_without_blocking(window: MainWindow, qtbot: Any) -> None:
