@@ -10,8 +10,11 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLayout,
     QScrollArea,
+    QSpinBox,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -74,3 +77,32 @@ def controls_scroll(box: QWidget, minimum: int, maximum: int) -> QScrollArea:
     scroll.setMinimumWidth(minimum)
     scroll.setMaximumWidth(maximum)
     return scroll
+
+
+def spin_box(
+    low: int, high: int, value: int | None = None, *, tip: str = "", suffix: str = ""
+) -> QSpinBox:
+    """A whole-number box from ``low`` to ``high`` (starting at ``value`` if given)."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    if value is not None:
+        box.setValue(value)
+    if tip:
+        box.setToolTip(tip)
+    if suffix:
+        box.setSuffix(suffix)
+    return box
+
+
+def controls_column(parts: Sequence[QWidget | QLayout], width: int) -> QScrollArea:
+    """Run controls stacked top down, in a ``controls_scroll`` ``width`` to ``width + 40``
+    pixels wide."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    for part in parts:
+        if isinstance(part, QLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part)
+    column.addStretch()
+    return controls_scroll(box, width, width + 40)
