@@ -16,8 +16,6 @@ PACKAGE = Path(intplan.__file__).parent
 
 #: being split (#17): module (relative to src/intplan) -> the branch splitting it
 BEING_SPLIT: dict[str, str] = {
-    "io/workbook.py": "workbook-once",
-    "io/schema.py": "workbook-once",
     "sim/kernel.py": "kernel-steps",
 }
 
