@@ -276,10 +276,12 @@ def run_once(
     )
     try:
         out, err = proc.communicate(timeout=bench.timeout_s)
-    except subprocess.TimeoutExpired:
+    except BaseException as e:  # a timeout, or Ctrl+C (which the new session does not get)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
+        if not isinstance(e, subprocess.TimeoutExpired):
+            raise
         run.error = f"timed out after {bench.timeout_s:.0f} s"
         return run
     run.wall_s = time.perf_counter() - t0

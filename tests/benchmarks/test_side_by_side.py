@@ -30,8 +30,8 @@ def _load_script() -> ModuleType:
 
 sbs = _load_script()
 
-#: the headline figures in each recorded sample output (tests/benchmarks/samples/NAME.txt,
-#: real output of each script at its declared size)
+#: the headline figures in each recorded sample output (tests/benchmarks/samples/NAME.txt:
+#: real output of each script at a quick size, copied unedited)
 EXPECTED: dict[str, dict[str, float]] = {
     "gui_startup": {"first paint s (wall)": 2.80, "imports done s (wall)": 1.72},
     "map_draw": {"draw ms (CPU)": 90.8, "draw ms (wall)": 90.9},
@@ -45,6 +45,15 @@ EXPECTED: dict[str, dict[str, float]] = {
     "sim_throughput": {
         "intplan contacts/CPU-s": 2_032_097,
         "SimPy baseline contacts/CPU-s": 19_323,
+    },
+    "splits_enumerate": {
+        "15 practices 30k-50k s (wall)": 0.265,
+        "15 practices no bounds s (wall)": 1.694,
+    },
+    "workbook_io": {
+        "save s (wall)": 1.19,
+        "load s (wall)": 4.51,
+        "write_results s (wall)": 0.31,
     },
 }
 
