@@ -177,7 +177,17 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "sweep_dask",
-        ("--params", "1", "--replications", "2", "--weeks", "4"),
+        # Dorset (9 INTs): at this size K&M took 200 s a run on the loaded box
+        (
+            "--workbook",
+            "scenarios/dorset-bcp.xlsx",
+            "--params",
+            "1",
+            "--replications",
+            "2",
+            "--weeks",
+            "4",
+        ),
         (
             Figure("1 worker: task compute s", _sweep(1, "task_compute_s")),
             Figure("1 worker: sweep s (wall)", _sweep(1, "wall_s")),

@@ -37,6 +37,7 @@ EXPECTED: dict[str, dict[str, float]] = {
     "map_draw": {"draw ms (CPU)": 90.8, "draw ms (wall)": 90.9},
     "map_register": {"intplan map s (CPU)": 5.71, "run_mapping s (CPU)": 0.45},
     "nhs_import": {"build s (wall)": 1.03, "write workbook s (wall)": 0.12},
+    "optimise_ics": {"HiGHS LP s (wall)": 10.69, "CBC LP s (wall)": 12.78},
     "sim_ics": {"whole process s (CPU)": 14.0, "simulation s (wall)": 12.0},
     "sim_reference": {
         "kernel contacts/CPU-s": 1_830_052,
@@ -49,6 +50,13 @@ EXPECTED: dict[str, dict[str, float]] = {
     "splits_enumerate": {
         "15 practices 30k-50k s (wall)": 0.265,
         "15 practices no bounds s (wall)": 1.694,
+    },
+    "splits_pcn": {"compare-splits s (CPU)": 4.5, "compare-splits s (wall)": 8.8},
+    "sweep_dask": {
+        "1 worker: task compute s": 76.62,
+        "1 worker: sweep s (wall)": 85.1,
+        "2 workers: sweep s (wall)": 66.94,
+        "1 worker: cluster start s": 8.87,
     },
     "workbook_io": {
         "save s (wall)": 1.19,
