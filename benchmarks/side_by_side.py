@@ -64,7 +64,7 @@ class Benchmark:
     """A script in benchmarks/, the arguments for a quick but meaningful size, its figures."""
 
     name: str
-    args: tuple[str, ...]
+    args: str  # as on a command line
     figures: tuple[Figure, ...]
     timeout_s: float = 600.0
     #: run this checkout's script against both revisions' src: it takes arguments that the
@@ -91,7 +91,7 @@ def _workbook(step: str) -> str:
 BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         "gui_startup",
-        ("--runs", "1"),
+        "--runs 1",
         (
             Figure("first paint s (wall)", rf"^median first_paint_s: {NUMBER} s"),
             Figure("imports done s (wall)", rf"^median imports_s: {NUMBER} s"),
@@ -99,7 +99,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "map_draw",
-        ("--runs", "5"),
+        "--runs 5",
         (
             Figure("draw ms (CPU)", rf"^CPU time, all three: median {NUMBER} ms"),
             Figure("draw ms (wall)", rf"^total: median {NUMBER} ms"),
@@ -107,7 +107,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "map_register",
-        ("--rows", "3000", "--runs", "1"),
+        "--rows 3000 --runs 1",
         (
             Figure(
                 "intplan map s (CPU)", rf"^intplan map \(whole command\):.*CPU median {NUMBER} s"
@@ -119,7 +119,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "nhs_import",
-        ("--runs", "3"),
+        "--runs 3",
         (
             Figure("build s (wall)", rf"^build: median {NUMBER} s"),
             Figure("write workbook s (wall)", rf"^write workbook: median {NUMBER} s"),
@@ -127,7 +127,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "optimise_ics",
-        ("--repeats", "1", "--lp-only"),
+        "--repeats 1 --lp-only",
         (
             Figure("HiGHS LP s (wall)", _row(r"highs \| LP")),
             Figure("CBC LP s (wall)", _row(r"cbc \| LP")),
@@ -136,7 +136,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "sim_ics",
-        ("--replications", "2", "--weeks", "8", "--workers", "1"),
+        "--replications 2 --weeks 8 --workers 1",
         (
             Figure("whole process s (CPU)", rf"CPU {NUMBER} s \(all processes\)"),
             Figure("simulation s (wall)", rf"^wall {NUMBER} s"),
@@ -144,7 +144,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "sim_reference",
-        ("--runs", "3"),
+        "--runs 3",
         (
             Figure("kernel contacts/CPU-s", rf"^median: kernel {NUMBER} contacts/s", True),
             Figure("SimPy reference contacts/CPU-s", rf"; reference {NUMBER}/s", True),
@@ -152,7 +152,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "sim_throughput",
-        ("--runs", "3"),
+        "--runs 3",
         (
             Figure("intplan contacts/CPU-s", rf"^median: intplan {NUMBER} contacts/s", True),
             Figure("SimPy baseline contacts/CPU-s", rf"same-INT baseline {NUMBER}/s", True),
@@ -160,7 +160,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "splits_enumerate",
-        ("--runs", "3"),
+        "--runs 3",
         (
             Figure("15 practices 30k-50k s (wall)", rf"^\s+15\s+30k-50k\s+\d+\s+{NUMBER}"),
             Figure("15 practices no bounds s (wall)", rf"^\s+15\s+none\s+\d+\s+{NUMBER}"),
@@ -168,7 +168,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "splits_pcn",
-        ("--runs", "1", "--replications", "10", "--screen-replications", "3", "--weeks", "8"),
+        "--runs 1 --replications 10 --screen-replications 3 --weeks 8",
         (
             Figure("compare-splits s (CPU)", rf"median CPU {NUMBER} s"),
             Figure("compare-splits s (wall)", rf"^median wall {NUMBER} s"),
@@ -178,16 +178,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     Benchmark(
         "sweep_dask",
         # Dorset (9 INTs): at this size K&M took 200 s a run on the loaded box
-        (
-            "--workbook",
-            "scenarios/dorset-bcp.xlsx",
-            "--params",
-            "1",
-            "--replications",
-            "2",
-            "--weeks",
-            "4",
-        ),
+        "--workbook scenarios/dorset-bcp.xlsx --params 1 --replications 2 --weeks 4",
         (
             Figure("1 worker: task compute s", _sweep(1, "task_compute_s")),
             Figure("1 worker: sweep s (wall)", _sweep(1, "wall_s")),
@@ -197,7 +188,7 @@ BENCHMARKS: tuple[Benchmark, ...] = (
     ),
     Benchmark(
         "workbook_io",
-        ("--runs", "3"),
+        "--runs 3",
         (
             Figure("save s (wall)", _workbook("save (write_scenario)")),
             Figure("load s (wall)", _workbook("load (read_scenario)")),
@@ -244,10 +235,10 @@ def speedup(before: float, after: float, higher_is_better: bool) -> float:
 def verdict(before: Stats, after: Stats, higher_is_better: bool) -> str:
     """ "slower" only when after's median is worse than before's worst run, "faster" when
     better than before's best: anything between is within the noise of this run."""
-    sign = 1.0 if higher_is_better else -1.0
-    if sign * after.median < sign * (before.low if higher_is_better else before.high):
+    best, worst = (before.high, before.low) if higher_is_better else (before.low, before.high)
+    if speedup(worst, after.median, higher_is_better) < 1:
         return "slower"
-    if sign * after.median > sign * (before.high if higher_is_better else before.low):
+    if speedup(best, after.median, higher_is_better) > 1:
         return "faster"
     return "within noise"
 
@@ -276,7 +267,7 @@ def run_once(
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen(
-        [python, str(script), *bench.args],
+        [python, str(script), *shlex.split(bench.args)],
         cwd=worktree,
         env=child_env(worktree),
         stdout=subprocess.PIPE,
@@ -407,14 +398,25 @@ def run_side_by_side(
 # --- the summary ----------------------------------------------------------------------
 
 
-def _measured(report: Report, bench: str, side: str) -> list[Run]:
-    return [r for r in report.runs if r.benchmark == bench and r.side == side and r.round > 0]
+def _runs(report: Report, bench: str, side: str) -> list[Run]:
+    return [r for r in report.runs if r.benchmark == bench and r.side == side]
 
 
 def figure_stats(report: Report, bench: Benchmark, side: str, figure: Figure) -> Stats | None:
-    return Stats.of(
-        [r.figures[figure.name] for r in _measured(report, bench.name, side) if not r.error]
-    )
+    good = [r for r in _runs(report, bench.name, side) if r.round > 0 and not r.error]
+    return Stats.of([r.figures[figure.name] for r in good])
+
+
+def warm_up(report: Report, bench: Benchmark, side: str) -> dict[str, float | None]:
+    """The first run's wall and CPU seconds, and the median wall seconds of the later runs."""
+    runs = [r for r in _runs(report, bench.name, side) if not r.error]
+    first = [r for r in runs if r.round == 0]
+    later = [r.wall_s for r in runs if r.round > 0]
+    return {
+        "first_wall_s": first[0].wall_s if first else None,
+        "first_cpu_s": first[0].cpu_s if first else None,
+        "later_wall_s": statistics.median(later) if later else None,
+    }
 
 
 def summary(report: Report) -> list[dict[str, Any]]:
@@ -423,49 +425,38 @@ def summary(report: Report) -> list[dict[str, Any]]:
     for bench in report.benchmarks:
         figures = []
         for fig in bench.figures:
-            sides = {s: figure_stats(report, bench, s, fig) for s in SIDES}
-            b, a = sides["before"], sides["after"]
-            entry: dict[str, Any] = {
-                "figure": fig.name,
-                "higher_is_better": fig.higher_is_better,
-                **{s: (asdict(st) if st else None) for s, st in sides.items()},
-                "speedup": speedup(b.median, a.median, fig.higher_is_better) if b and a else None,
-                "verdict": verdict(b, a, fig.higher_is_better) if b and a else "failed",
-            }
-            figures.append(entry)
-        warm = {}
-        for side in SIDES:
-            first = [
-                r
-                for r in report.runs
-                if r.benchmark == bench.name and r.side == side and r.round == 0
-            ]
-            later = [r.wall_s for r in _measured(report, bench.name, side) if not r.error]
-            warm[side] = {
-                "first_wall_s": first[0].wall_s if first and not first[0].error else None,
-                "first_cpu_s": first[0].cpu_s if first and not first[0].error else None,
-                "later_wall_s": statistics.median(later) if later else None,
-            }
-        errors = [
-            f"{r.side} round {r.round}: {r.error}"
-            for r in report.runs
-            if r.benchmark == bench.name and r.error
-        ]
+            b, a = (figure_stats(report, bench, side, fig) for side in SIDES)
+            figures.append(
+                {
+                    "figure": fig.name,
+                    "higher_is_better": fig.higher_is_better,
+                    "before": asdict(b) if b else None,
+                    "after": asdict(a) if a else None,
+                    "speedup": speedup(b.median, a.median, fig.higher_is_better)
+                    if b and a
+                    else None,
+                    "verdict": verdict(b, a, fig.higher_is_better) if b and a else "failed",
+                }
+            )
         out.append(
             {
                 "benchmark": bench.name,
                 "command": command(bench),
                 "current_script": bench.current_script,
                 "figures": figures,
-                "warm_up": warm,
-                "errors": errors,
+                "warm_up": {side: warm_up(report, bench, side) for side in SIDES},
+                "errors": [
+                    f"{r.side} round {r.round}: {r.error}"
+                    for r in report.runs
+                    if r.benchmark == bench.name and r.error
+                ],
             }
         )
     return out
 
 
 def command(bench: Benchmark) -> str:
-    return shlex.join([f"benchmarks/{bench.name}.py", *bench.args])
+    return f"benchmarks/{bench.name}.py {bench.args}".strip()
 
 
 def _num(x: float) -> str:
@@ -482,7 +473,7 @@ def _secs(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
-def markdown(report: Report, rows: list[dict[str, Any]]) -> str:
+def markdown(rows: list[dict[str, Any]]) -> str:
     lines = [
         "| benchmark | figure | better | before median | after median | speed-up | verdict "
         "| before min–max | after min–max |",
@@ -560,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     report = run_side_by_side(REPO, args.before, args.after, chosen, args.runs, progress=True)
     rows = summary(report)
-    table = markdown(report, rows)
+    table = markdown(rows)
     if args.json:
         print(
             json.dumps(

@@ -100,7 +100,7 @@ def test_a_missing_figure_is_an_error_not_a_zero() -> None:
 
 
 def test_sides_alternate_after_a_warm_up_round_per_benchmark() -> None:
-    a, b = sbs.Benchmark("a", (), ()), sbs.Benchmark("b", (), ())
+    a, b = sbs.Benchmark("a", "", ()), sbs.Benchmark("b", "", ())
     order = [(bench.name, rnd, side) for bench, rnd, side in sbs.schedule([a, b], 2)]
     assert order == [
         ("a", 0, "before"),
@@ -143,7 +143,7 @@ def _run(side: str, rnd: int, value: float | None, wall: float = 1.0) -> Any:
 
 
 def test_summary_leaves_the_warm_up_out_of_the_medians() -> None:
-    bench = sbs.Benchmark("x", ("--n", "1"), (sbs.Figure("t", r"t (\d+)"),))
+    bench = sbs.Benchmark("x", "--n 1", (sbs.Figure("t", r"t (\d+)"),))
     runs = [
         _run("before", 0, 50.0, wall=30.0),  # warm-up: compiling, not in the median
         _run("after", 0, 40.0, wall=20.0),
@@ -167,19 +167,19 @@ def test_summary_leaves_the_warm_up_out_of_the_medians() -> None:
         "later_wall_s": 1.0,
     }
     assert row["errors"] == ["after round 2: exit 1: boom"]
-    table = sbs.markdown(report, [row])
+    table = sbs.markdown([row])
     assert "| x | t | lower | 5 | 2.5 | 2.00× | faster | 4–6 | 2–3 |" in table
     assert "- x, after round 2: exit 1: boom" in table
 
 
 def test_a_side_with_no_good_run_is_reported_failed() -> None:
-    bench = sbs.Benchmark("x", (), (sbs.Figure("t", r"t (\d+)"),))
+    bench = sbs.Benchmark("x", "", (sbs.Figure("t", r"t (\d+)"),))
     runs = [_run("before", 1, 4.0), _run("after", 1, None)]
     report = sbs.Report({}, runs, (bench,), 1, sys.executable, (0.0, 0.0, 0.0))
     (row,) = sbs.summary(report)
     assert row["figures"][0]["after"] is None
     assert row["figures"][0]["verdict"] == "failed"
-    assert "| x | t | lower | 4 | failed | - | failed |" in sbs.markdown(report, [row])
+    assert "| x | t | lower | 4 | failed | - | failed |" in sbs.markdown([row])
 
 
 # --- one real run between two revisions of a toy repository ---------------------------
@@ -223,9 +223,9 @@ def test_two_revisions_run_side_by_side_in_their_own_worktrees(tmp_path: Path) -
     (repo / "benchmarks" / "current.py").write_text(TOY_BENCH, encoding="utf-8")
     cost = sbs.Figure("cost s", r"^cost: (\d+) s")
     benchmarks = [
-        sbs.Benchmark("x", (), (cost,)),
-        sbs.Benchmark("only_after", (), (cost,)),  # no such script before: fails there
-        sbs.Benchmark("current", (), (cost,), current_script=True),
+        sbs.Benchmark("x", "", (cost,)),
+        sbs.Benchmark("only_after", "", (cost,)),  # no such script before: fails there
+        sbs.Benchmark("current", "", (cost,), current_script=True),
     ]
 
     report = sbs.run_side_by_side(repo, first, second, benchmarks, 2, package="toy")
