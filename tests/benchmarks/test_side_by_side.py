@@ -92,6 +92,14 @@ def test_every_declared_figure_is_found_in_its_sample() -> None:
             assert fig.parse(output) > 0, (bench.name, fig.name)
 
 
+def test_list_prints_each_chosen_command(capsys: pytest.CaptureFixture[str]) -> None:
+    assert sbs.main(["--list", "--only", "sim_ics", "workbook_io"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "benchmarks/sim_ics.py --replications 2 --weeks 8 --workers 1",
+        "benchmarks/workbook_io.py --runs 3",
+    ]
+
+
 def test_a_missing_figure_is_an_error_not_a_zero() -> None:
     fig = sbs.Figure("load s", r"^load: median (\d+\.\d+) s")
     with pytest.raises(ValueError, match="load s"):
