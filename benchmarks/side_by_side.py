@@ -233,12 +233,15 @@ def speedup(before: float, after: float, higher_is_better: bool) -> float:
 
 
 def verdict(before: Stats, after: Stats, higher_is_better: bool) -> str:
-    """ "slower" only when after's median is worse than before's worst run, "faster" when
-    better than before's best: anything between is within the noise of this run."""
-    best, worst = (before.high, before.low) if higher_is_better else (before.low, before.high)
-    if speedup(worst, after.median, higher_is_better) < 1:
+    """ "slower" only when every run after is worse than every run before, "faster" when
+    every run after is better: otherwise "within noise". If nothing changed, runs fall
+    that way by chance with probability 1 / C(2n, n) for n runs a side (1/20 at 3, 1/252
+    at 5), whatever their distribution: a rank test at its extreme."""
+    b_worst, b_best = (before.low, before.high) if higher_is_better else (before.high, before.low)
+    a_worst, a_best = (after.low, after.high) if higher_is_better else (after.high, after.low)
+    if speedup(b_worst, a_best, higher_is_better) < 1:
         return "slower"
-    if speedup(best, after.median, higher_is_better) > 1:
+    if speedup(b_best, a_worst, higher_is_better) > 1:
         return "faster"
     return "within noise"
 
@@ -520,7 +523,7 @@ def header(report: Report, argv: Sequence[str]) -> str:
     load_after = ", ".join(f"{x:.2f}" for x in report.load_after)
     cmds = "\n".join(command(bench) for bench in report.benchmarks)
     return (
-        f"## {report.started}: {b.asked} → {a.asked}\n\n"
+        f"### {report.started}: {b.asked} → {a.asked}\n\n"
         f"- before: `{b.sha[:10]}` {b.subject}\n"
         f"- after: `{a.sha[:10]}` {a.subject}\n"
         f"- {report.rounds} measured runs a side after one warm-up, alternating before/after; "

@@ -132,15 +132,19 @@ def test_speedup_is_above_one_when_after_is_faster_either_way_round() -> None:
     assert sbs.speedup(1.0, 1.25, False) == 0.8
 
 
-def test_verdict_calls_slower_only_beyond_the_worst_run_before() -> None:
+def test_verdict_calls_slower_only_when_every_run_after_is_worse() -> None:
     before = sbs.Stats(median=1.0, low=0.9, high=1.2, n=3)
-    seconds = [(1.1, "within noise"), (1.3, "slower"), (0.8, "faster")]
-    for after_median, expected in seconds:
-        after = sbs.Stats(median=after_median, low=after_median, high=after_median, n=3)
+    seconds = [
+        ((1.1, 1.3), "within noise"),  # medians apart, runs overlap
+        ((1.25, 1.4), "slower"),
+        ((0.7, 0.85), "faster"),
+    ]
+    for (low, high), expected in seconds:
+        after = sbs.Stats(median=(low + high) / 2, low=low, high=high, n=3)
         assert sbs.verdict(before, after, False) == expected
-    rates = [(1.1, "within noise"), (0.85, "slower"), (1.3, "faster")]
-    for after_median, expected in rates:
-        after = sbs.Stats(median=after_median, low=after_median, high=after_median, n=3)
+    rates = [((0.8, 1.0), "within noise"), ((0.7, 0.85), "slower"), ((1.25, 1.4), "faster")]
+    for (low, high), expected in rates:
+        after = sbs.Stats(median=(low + high) / 2, low=low, high=high, n=3)
         assert sbs.verdict(before, after, True) == expected
 
 
