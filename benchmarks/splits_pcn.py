@@ -9,7 +9,7 @@ roles, activities and demand rates, staffed for roughly 75-85 % utilisation (an
 overloaded example grows queues and slows any simulation). Population bounds
 10,000-50,000 per INT leave 1-, 2- and 3-INT options.
 
-    .venv/bin/python benchmarks/splits_pcn.py [--runs 3]
+    .venv/bin/python benchmarks/splits_pcn.py [--runs 3] [--replications 30] [--screen-replications 5] [--weeks 26]
 """
 
 from __future__ import annotations
