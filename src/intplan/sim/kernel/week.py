@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 
-from intplan.domain.units import MINUTES_PER_WEEK
+from intplan.domain.units import MINUTES_PER_HOUR, MINUTES_PER_WEEK
 from intplan.sim.kernel.jit import jit
 from intplan.sim.kernel.layout import SHIFT_END, SHIFT_START, Floats, Ints, Shifts, State, Static
 from intplan.sim.kernel.structures import before, next_seq
@@ -144,7 +144,7 @@ def episodes(
         a, h = cell // n_h, cell % n_h
         for _ in range(counts[cell]):
             act[m] = a
-            t[m] = w0 + (h + u[0, m]) * 60.0
+            t[m] = w0 + (h + u[0, m]) * MINUTES_PER_HOUR
             if kind[a] == 1:  # exponential, by inversion
                 f[m] = -math.log1p(-u[4, m])
             q = fu_q[a]
