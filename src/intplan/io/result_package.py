@@ -8,7 +8,8 @@ package of their own) and ``splice`` adds them:
   entry); a new one goes at the end;
 - the parts the result sheets own (tables, drawings, charts) are copied in under fresh
   names;
-- their cell formats are appended to the user's styles (``styles_merge``);
+- their cell formats are appended to the user's styles (``styles_merge``), and the
+  result sheets' cells point at them by their new indexes (``restyle``, an XML pass);
 - parts that only the replaced sheets used are removed (found by walking the
   relationships from the package root before and after), and so is the calculation
   chain, which Excel rebuilds;
@@ -22,7 +23,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +49,7 @@ from intplan.io.opc import (
     serialize,
 )
 from intplan.io.package import CONTENT_TYPES, Package, PackageError, Rel, rel_type, rels_part
+from intplan.io.restyle import restyle
 from intplan.io.styles_merge import merge_styles
 
 _WORKSHEET_TYPE = f"{DOC_REL_NS}/worksheet"
@@ -142,19 +143,6 @@ class Edit:
     delete: set[str] = field(default_factory=set)
 
 
-# Style indexes in the result sheets' own XML. A regular expression is safe here (unlike
-# on a user's part): the XML is openpyxl's output for sheets intplan built, with every
-# '<' and '>' in values escaped, and parsing a large weekly sheet costs seconds.
-_STYLE_ATTR = re.compile(rb'(<(?:c|row)\b[^>]*?\bs="|<col\b[^>]*?\bstyle=")(\d+)(")')
-
-
-def _restyle(xml: bytes, xf_map: dict[int, int]) -> bytes:
-    def sub(m: re.Match[bytes]) -> bytes:
-        return m[1] + str(xf_map.get(int(m[2]), 0)).encode() + m[3]
-
-    return _STYLE_ATTR.sub(sub, xml)
-
-
 def _content_types_doc(pkg: Package) -> minidom.Document:
     return parse(pkg.read(CONTENT_TYPES, "the content types"), CONTENT_TYPES)
 
@@ -234,7 +222,7 @@ def splice(wb: Workbook, result_sheets: Sequence[str], results: Package) -> Edit
         assert res_part is not None
         folder = posixpath.join(posixpath.dirname(wb.part), "worksheets")
         new_part = names.fresh(posixpath.join(folder, "sheet.xml"))
-        edit.replace[new_part] = _restyle(results.read(res_part), xf_map)
+        edit.replace[new_part] = restyle(results.read(res_part), xf_map, f"result sheet {name!r}")
         new_types[new_part] = _WORKSHEET_CT
         owned = [Rel(r.id, r.type, copy(r.part)) for r in res.rels.get(res_part, []) if r.part]
         if owned:
