@@ -21,12 +21,14 @@ package of their own) and ``splice`` adds them:
 
 from __future__ import annotations
 
+import io
 import os
 import posixpath
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.dom import minidom
 
 from intplan.io._parts import DamagedXlsxError
@@ -340,6 +342,21 @@ def write_package(pkg: Package, edit: Edit, path: Path) -> None:
         for name, data in edit.replace.items():
             if name not in written:
                 zout.writestr(name, data)
+
+
+def built_package(wb: Any) -> Package:
+    """The openpyxl workbook ``wb`` (the result sheets) saved as a package in memory.
+
+    Its parts are stored, not compressed: the package is read once, right away, and its
+    parts are compressed once, as they go into the user's file (openpyxl's own ``save``
+    deflates at level 6, which took longer than everything else in the splice for a
+    Kent & Medway simulation's weekly sheets).
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    return Package(zipfile.ZipFile(buf))
 
 
 def splice_file(

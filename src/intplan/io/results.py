@@ -37,18 +37,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from intplan.io.chart_data import ChartData, cut
 from intplan.io.package import Package
-from intplan.io.result_package import splice_file
+from intplan.io.result_package import built_package, splice_file
 
 #: Sheet-name prefixes that mark result sheets; the scenario reader skips them.
 RESULT_SHEET_PREFIXES: tuple[str, ...] = (
@@ -390,6 +388,4 @@ def _result_package(by_sheet: dict[str, list[ResultTable]], taken: set[str]) -> 
     wb.remove(wb.active)
     for sheet, group in by_sheet.items():
         _write_sheet(wb.create_sheet(sheet), group, taken)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return Package(zipfile.ZipFile(buf))
+    return built_package(wb)

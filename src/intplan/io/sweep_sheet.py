@@ -9,15 +9,13 @@ and the save is atomic.
 
 from __future__ import annotations
 
-import io
 import math
 import os
-import zipfile
 from dataclasses import dataclass, field
 from typing import Any
 
 from intplan.io.package import Package
-from intplan.io.result_package import splice_file
+from intplan.io.result_package import built_package, splice_file
 
 SHEET = "Sweep"
 _CHART_ROWS = 18  # rows a chart covers, so the next block starts below it
@@ -217,9 +215,7 @@ def _build(s: SweepSheet, taken: set[str]) -> Package:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    buf = io.BytesIO()
-    wb.save(buf)
-    return Package(zipfile.ZipFile(buf))
+    return built_package(wb)
 
 
 def write_sweep_sheet(
