@@ -106,14 +106,14 @@ def test_the_value_reader_finds_parts_only_through_relationships(tmp_path: Path)
 
 def test_a_missing_part_is_named(tmp_path: Path) -> None:
     path = _book(tmp_path, _sheet(""))
-    with Package.open(str(path)) as pkg:
-        with pytest.raises(DamagedXlsxError, match=r"the styles \(book/gone.xml\) is missing"):
-            pkg.read("book/gone.xml", "the styles")
+    missing = r"the styles \(book/gone\.xml\) is missing"
+    with Package.open(str(path)) as pkg, pytest.raises(DamagedXlsxError, match=missing):
+        pkg.read("book/gone.xml", "the styles")
 
 
 def test_a_damaged_relationships_part_is_refused_with_its_name(tmp_path: Path) -> None:
     path = _book(tmp_path, _sheet(""), **{"book/_rels/main.xml.rels": "<Relationships><Rel"})
-    with pytest.raises(DamagedXlsxError, match="book/_rels/main.xml.rels is not well-formed"):
+    with pytest.raises(DamagedXlsxError, match=r"book/_rels/main\.xml\.rels is not well-formed"):
         XlsxReader(str(path))
 
 

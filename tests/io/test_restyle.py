@@ -30,21 +30,25 @@ def test_only_format_indexes_of_cells_rows_and_columns_change() -> None:
         "</x:sheetData></x:worksheet>"
     ).encode()
     out = restyle(xml, {1: 41, 2: 42})
-    assert out == (
-        f'<x:worksheet xmlns:x="{_MAIN}" xmlns:o="urn:other">'
-        '<x:cols><x:col min="1" max="1" style="42"/></x:cols><x:sheetData>'
-        "<x:row r='1' s = '41' customFormat='1'>"
-        '<x:c r="A1" t="s" note="a>b s=&quot;1&quot;" s="41"><x:v>0</x:v></x:c>'
-        '<x:c r="B1"><x:v>7</x:v></x:c><o:c s="1"/></x:row>'  # another namespace's c: kept
-        "</x:sheetData></x:worksheet>"
-    ).encode()
+    assert (
+        out
+        == (
+            f'<x:worksheet xmlns:x="{_MAIN}" xmlns:o="urn:other">'
+            '<x:cols><x:col min="1" max="1" style="42"/></x:cols><x:sheetData>'
+            "<x:row r='1' s = '41' customFormat='1'>"
+            '<x:c r="A1" t="s" note="a>b s=&quot;1&quot;" s="41"><x:v>0</x:v></x:c>'
+            '<x:c r="B1"><x:v>7</x:v></x:c><o:c s="1"/></x:row>'  # another namespace's c: kept
+            "</x:sheetData></x:worksheet>"
+        ).encode()
+    )
 
 
 def test_an_index_the_map_does_not_know_becomes_the_default_format() -> None:
     xml = f'<worksheet xmlns="{_MAIN}"><sheetData><row r="1"><c r="A1" s="9"/></row>'
-    assert restyle((xml + "</sheetData></worksheet>").encode(), {1: 5}) == (
-        xml.replace('s="9"', 's="0"') + "</sheetData></worksheet>"
-    ).encode()
+    assert (
+        restyle((xml + "</sheetData></worksheet>").encode(), {1: 5})
+        == (xml.replace('s="9"', 's="0"') + "</sheetData></worksheet>").encode()
+    )
 
 
 def test_a_result_sheet_that_is_not_xml_is_refused() -> None:
