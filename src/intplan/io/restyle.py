@@ -8,7 +8,8 @@ row or column with its attributes and its byte offset; the start tag is then tok
 from that offset to find the attribute's value, and only those digits are replaced.
 Elements are matched by namespace, whatever prefix the part uses: by the prefixes the
 root declares for SpreadsheetML (every writer declares them there, openpyxl included),
-or, when any namespace is declared below the root, by expat's namespace processing. Everything else is copied byte for byte: no namespace declaration, prefix,
+or, when a declaration below the root could change them, by expat's namespace
+processing. Everything else is copied byte for byte: no namespace declaration, prefix,
 attribute order or whitespace changes, so a part stays exactly as it was written but
 for the indexes (nothing is re-serialised, which is what loses prefixes elsewhere).
 """
@@ -84,9 +85,14 @@ def _rebinds(xml: bytes, start: int, prefixes: set[bytes]) -> bool:
     return False
 
 
-def _style_tags(xml: bytes, what: str, namespaces: bool) -> list[tuple[int, str, str]]:
-    """(byte offset of the start tag, attribute, value) of every styled cell, row, column."""
-    found: list[tuple[int, str, str]] = []
+_Found = list[tuple[int, str, str]]  # (byte offset of the start tag, attribute, value)
+
+
+def _style_tags(xml: bytes, what: str, namespaces: bool) -> tuple[_Found, int, set[bytes]]:
+    """Every styled cell, row and column; the root's offset and SpreadsheetML prefixes."""
+    found: _Found = []
+    root_at = 0
+    prefixes: set[bytes] = set()
     p = parser(namespaces=namespaces)
     styled = _STYLED
 
@@ -98,28 +104,26 @@ def _style_tags(xml: bytes, what: str, namespaces: bool) -> list[tuple[int, str,
                 found.append((p.CurrentByteIndex, attr, value))
 
     def root(name: str, attrs: dict[str, str]) -> None:
-        nonlocal styled
+        nonlocal styled, root_at
         styled = _styled_names(attrs)
-        # where the root is, and the prefixes it gives SpreadsheetML (joined by spaces)
-        prefixes = " ".join(name.partition(":")[0] for name in styled if ":" in name)
-        found.append((p.CurrentByteIndex, prefixes, ""))
+        prefixes.update(name.partition(":")[0].encode() for name in styled if ":" in name)
+        root_at = p.CurrentByteIndex
         p.StartElementHandler = start
 
     p.StartElementHandler = start if namespaces else root
     parse(p, xml, what)
-    return found
+    return found, root_at, prefixes
 
 
 def restyle(xml: bytes, xf_map: dict[int, int], what: str = "a result sheet") -> bytes:
     """``xml`` (a worksheet part) with every format index ``i`` replaced by
     ``xf_map.get(i, 0)`` (the default format for an index the map does not know)."""
-    found = _style_tags(xml, what, namespaces=False)
-    root, prefixes, _ = found.pop(0)
-    root_end = xml.find(b">", root)  # or earlier, if a value holds ">": then only stricter
-    if _rebinds(xml, root_end, {p.encode() for p in prefixes.split()}):
-        # names as written may not say which namespace an element is in below such a
-        # declaration, so let expat resolve them (about 20% slower)
-        found = _style_tags(xml, what, namespaces=True)
+    found, root_at, prefixes = _style_tags(xml, what, namespaces=False)
+    root_end = xml.find(b">", root_at)  # or earlier, if a value holds ">": only stricter
+    if _rebinds(xml, root_end, prefixes):
+        # below such a declaration a name as written may not say which namespace its
+        # element is in, so let expat resolve them (about 20% slower)
+        found = _style_tags(xml, what, namespaces=True)[0]
     out: list[bytes] = []
     pos = 0
     for tag, attr, value in found:
