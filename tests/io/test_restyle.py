@@ -49,9 +49,12 @@ def test_namespaces_declared_below_the_root_are_resolved() -> None:
         '<c r="A1" s="1"/><o:x xmlns:o="urn:other" xmlns="urn:other"><c s="1"/></o:x>'
         f'<y:c xmlns:y="{_MAIN}" r="B1" s="1"/></row></sheetData></worksheet>'
     )
-    assert restyle(xml.encode(), {1: 8}) == (
-        xml.replace('r="A1" s="1"', 'r="A1" s="8"').replace('r="B1" s="1"', 'r="B1" s="8"')
-    ).encode()  # the c in urn:other is not a cell
+    assert (
+        restyle(xml.encode(), {1: 8})
+        == (
+            xml.replace('r="A1" s="1"', 'r="A1" s="8"').replace('r="B1" s="1"', 'r="B1" s="8"')
+        ).encode()
+    )  # the c in urn:other is not a cell
 
 
 def test_an_index_the_map_does_not_know_becomes_the_default_format() -> None:
