@@ -83,9 +83,13 @@ def _no_doctype(*_: object) -> None:
     raise _DoctypeError("it has a DOCTYPE declaration, which workbooks never have")
 
 
-def parser() -> expat.XMLParserType:
-    """An expat parser that refuses DTDs (entity expansion, external entities)."""
-    p = expat.ParserCreate()
+def parser(*, namespaces: bool = False) -> expat.XMLParserType:
+    """An expat parser that refuses DTDs (entity expansion, external entities).
+
+    With ``namespaces``, element and attribute names come as ``"namespace-URI local"``
+    (whatever prefix the part uses), else as written.
+    """
+    p = expat.ParserCreate(namespace_separator=" ") if namespaces else expat.ParserCreate()
     p.StartDoctypeDeclHandler = _no_doctype
     return p
 

@@ -1,9 +1,9 @@
-"""Reading and editing the parts of an xlsx (OPC) package without disturbing the rest.
+"""Editing the XML parts of an xlsx (OPC) package without disturbing the rest.
 
-An xlsx file is a zip of XML *parts* joined by *relationships* (``_rels/*.rels``).
-Editing a workbook at this level lets intplan change the few parts it must (the sheet
-list, the styles, its own result sheets) and copy every other part byte for byte, so a
-user's charts, images, comments and anything else intplan does not understand survive.
+Editing a workbook at the level of its parts lets intplan change the few parts it must
+(the sheet list, the styles, its own result sheets) and copy every other part byte for
+byte, so a user's charts, images, comments and anything else intplan does not
+understand survive. Parts are read through ``package.Package``, the one package reader.
 
 XML parts are edited with ``xml.dom.minidom`` rather than ElementTree: minidom keeps
 every namespace declaration and prefix as written, and Excel refuses a part whose
@@ -15,65 +15,23 @@ one, and refusing it rules out entity tricks.
 from __future__ import annotations
 
 import posixpath
-import zipfile
-import zlib
-from dataclasses import dataclass
 from xml.dom import minidom
 from xml.parsers.expat import ExpatError
+
+from intplan.io.package import PackageError, Rel
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 DOC_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 XMLNS_NS = "http://www.w3.org/2000/xmlns/"
-CONTENT_TYPES = "[Content_Types].xml"
 
 _DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-
-
-class PackageError(Exception):
-    """The package is damaged or laid out in a way intplan cannot edit safely."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rel:
-    """One relationship: ``part`` is the target's part name (None when external)."""
-
-    id: str
-    type: str  # full type URI; compare with ``rel_type``
-    part: str | None
-
-
-def rel_type(rel: Rel) -> str:
-    """The last segment of the relationship type: ``worksheet``, ``drawing``, ``table`` …"""
-    return rel.type.rsplit("/", 1)[-1]
-
-
-def rels_part(part: str) -> str:
-    """The part holding ``part``'s relationships (``""`` is the package itself)."""
-    folder, name = posixpath.split(part)
-    return posixpath.join(folder, "_rels", name + ".rels")
-
-
-def resolve(source: str, target: str) -> str:
-    """The part name a relationship of ``source`` points at."""
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
 
 
 def relative(source: str, part: str) -> str:
     """``part`` as a relationship target written in ``source``'s rels."""
     return posixpath.relpath(part, posixpath.dirname(source) or ".")
-
-
-def read_part(zin: zipfile.ZipFile, part: str) -> bytes:
-    try:
-        return zin.read(part)
-    except KeyError as e:
-        raise PackageError(f"the part {part!r} is missing") from e
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as e:
-        raise PackageError(f"the part {part!r} cannot be read ({e})") from e
 
 
 def parse(data: bytes, part: str) -> minidom.Document:
@@ -135,26 +93,6 @@ def prefix_for(element: minidom.Element, ns: str) -> str | None:
                 return name.split(":", 1)[1]
         node = node.parentNode
     return None
-
-
-def read_rels(zin: zipfile.ZipFile, part: str, names: set[str]) -> list[Rel]:
-    """The relationships of ``part`` (none when it has no rels part)."""
-    rp = rels_part(part)
-    if rp not in names:
-        return []
-    doc = parse(read_part(zin, rp), rp)
-    out = []
-    for el in children(root(doc), "Relationship"):
-        target = el.getAttribute("Target")
-        external = el.getAttribute("TargetMode") == "External"
-        out.append(
-            Rel(
-                id=el.getAttribute("Id"),
-                type=el.getAttribute("Type"),
-                part=None if external or not target else resolve(part, target),
-            )
-        )
-    return out
 
 
 def rels_xml(source: str, rels: list[Rel]) -> bytes:

@@ -8,7 +8,8 @@ package of their own) and ``splice`` adds them:
   entry); a new one goes at the end;
 - the parts the result sheets own (tables, drawings, charts) are copied in under fresh
   names;
-- their cell formats are appended to the user's styles (``styles_merge``);
+- their cell formats are appended to the user's styles (``styles_merge``), and the
+  result sheets' cells point at them by their new indexes (``restyle``, an XML pass);
 - parts that only the replaced sheets used are removed (found by walking the
   relationships from the package root before and after), and so is the calculation
   chain, which Excel rebuilds;
@@ -20,44 +21,44 @@ package of their own) and ``splice`` adds them:
 
 from __future__ import annotations
 
+import io
+import os
 import posixpath
-import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.dom import minidom
 
+from intplan.io._parts import DamagedXlsxError
+from intplan.io.atomic import SaveError, atomic_write
+from intplan.io.errors import UnreadableFileError
 from intplan.io.opc import (
-    CONTENT_TYPES,
     CT_NS,
     DOC_REL_NS,
     PKG_REL_NS,
     XMLNS_NS,
-    PackageError,
-    Rel,
     child,
     children,
     new_element,
     parse,
     prefix_for,
     reachable,
-    read_part,
-    read_rels,
-    rel_type,
     relative,
-    rels_part,
     rels_xml,
     root,
     serialize,
 )
+from intplan.io.package import CONTENT_TYPES, Package, PackageError, Rel, rel_type, rels_part
+from intplan.io.restyle import restyle
 from intplan.io.styles_merge import merge_styles
 
 _WORKSHEET_TYPE = f"{DOC_REL_NS}/worksheet"
 _WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
-class SheetNameClash(PackageError):
+class SheetNameClash(Exception):
     """A user's sheet has the result sheet's name in other letter case."""
 
     def __init__(self, existing: str, wanted: str) -> None:
@@ -73,8 +74,8 @@ class SheetNameClash(PackageError):
 class Workbook:
     """What the splice needs to know about the user's package."""
 
-    zin: zipfile.ZipFile
-    names: set[str]
+    pkg: Package
+    names: frozenset[str]
     rels: dict[str, list[Rel]]  # source part ("" = package) -> its relationships
     part: str  # the workbook part, usually xl/workbook.xml
     doc: minidom.Document  # workbook.xml
@@ -83,27 +84,15 @@ class Workbook:
     max_table_id: int
 
 
-def _all_rels(zin: zipfile.ZipFile, names: set[str]) -> dict[str, list[Rel]]:
-    out: dict[str, list[Rel]] = {}
-    for name in names:
-        folder, base = posixpath.split(name)
-        if posixpath.basename(folder) == "_rels" and base.endswith(".rels"):
-            source = posixpath.join(posixpath.dirname(folder), base[: -len(".rels")])
-            out[source] = read_rels(zin, source, names)
-    return out
-
-
-def open_workbook(zin: zipfile.ZipFile) -> Workbook:
-    names = set(zin.namelist())
+def open_workbook(pkg: Package) -> Workbook:
+    names = pkg.names
     if CONTENT_TYPES not in names:
         raise PackageError(f"{CONTENT_TYPES} is missing")
-    rels = _all_rels(zin, names)
-    part = next(
-        (r.part for r in rels.get("", []) if rel_type(r) == "officeDocument" and r.part), None
-    )
+    rels = pkg.all_rels()
+    part = pkg.main_part()
     if part is None or part not in names:
         raise PackageError("the package has no workbook part")
-    doc = parse(read_part(zin, part), part)
+    doc = parse(pkg.read(part, "the workbook part"), part)
     by_id = {r.id: r for r in rels.get(part, [])}
     sheets_el = child(root(doc), "sheets")
     if sheets_el is None:
@@ -119,12 +108,12 @@ def open_workbook(zin: zipfile.ZipFile) -> Workbook:
             raise PackageError(f"the sheet {el.getAttribute('name')!r} has no part")
         for r in rels.get(sheet_rel.part, []):
             if rel_type(r) == "table" and r.part in names and r.part is not None:
-                table = root(parse(read_part(zin, r.part), r.part))
+                table = root(parse(pkg.read(r.part, "a table"), r.part))
                 table_names[table.getAttribute("displayName").lower()] = sheet_rel.part
                 table_names[table.getAttribute("name").lower()] = sheet_rel.part
                 table_id = table.getAttribute("id")
                 max_table_id = max(max_table_id, int(table_id) if table_id.isdigit() else 0)
-    return Workbook(zin, names, rels, part, doc, sheets, table_names, max_table_id)
+    return Workbook(pkg, names, rels, part, doc, sheets, table_names, max_table_id)
 
 
 def sheet_part(wb: Workbook, name: str) -> str | None:
@@ -156,33 +145,8 @@ class Edit:
     delete: set[str] = field(default_factory=set)
 
 
-# Style indexes in the result sheets' own XML. A regular expression is safe here (unlike
-# on a user's part): the XML is openpyxl's output for sheets intplan built, with every
-# '<' and '>' in values escaped, and parsing a large weekly sheet costs seconds.
-_STYLE_ATTR = re.compile(rb'(<(?:c|row)\b[^>]*?\bs="|<col\b[^>]*?\bstyle=")(\d+)(")')
-
-
-def _restyle(xml: bytes, xf_map: dict[int, int]) -> bytes:
-    def sub(m: re.Match[bytes]) -> bytes:
-        return m[1] + str(xf_map.get(int(m[2]), 0)).encode() + m[3]
-
-    return _STYLE_ATTR.sub(sub, xml)
-
-
-def _content_types(zin: zipfile.ZipFile) -> tuple[minidom.Document, dict[str, str]]:
-    doc = parse(read_part(zin, CONTENT_TYPES), CONTENT_TYPES)
-    defaults = {
-        el.getAttribute("Extension").lower(): el.getAttribute("ContentType")
-        for el in children(root(doc), "Default")
-    }
-    types = {
-        el.getAttribute("PartName").lstrip("/"): el.getAttribute("ContentType")
-        for el in children(root(doc), "Override")
-    }
-    for name in zin.namelist():
-        ext = posixpath.splitext(name)[1].lstrip(".").lower()
-        types.setdefault(name, defaults.get(ext, ""))
-    return doc, types
+def _content_types_doc(pkg: Package) -> minidom.Document:
+    return parse(pkg.read(CONTENT_TYPES, "the content types"), CONTENT_TYPES)
 
 
 class _Names:
@@ -204,16 +168,16 @@ class _Names:
                 return name
 
 
-def splice(wb: Workbook, result_sheets: Sequence[str], results: zipfile.ZipFile) -> Edit:
+def splice(wb: Workbook, result_sheets: Sequence[str], results: Package) -> Edit:
     """The edit that puts ``results``' sheets (built by openpyxl, in the order of
     ``result_sheets``) into the user's package."""
     edit = Edit()
     res = open_workbook(results)
     res_parts = [sheet_part(res, s) for s in result_sheets]
-    _, res_types = _content_types(results)
-    ct_doc, _ = _content_types(wb.zin)
+    res_types = results.content_types()
+    ct_doc = _content_types_doc(wb.pkg)
     new_types: dict[str, str] = {}
-    names = _Names(wb.names | set(results.namelist()))
+    names = _Names(set(wb.names | results.names))
     rels = {source: list(items) for source, items in wb.rels.items()}
     next_table_id = wb.max_table_id + 1
 
@@ -221,7 +185,7 @@ def splice(wb: Workbook, result_sheets: Sequence[str], results: zipfile.ZipFile)
     res_styles = next(r for r in res.rels[res.part] if rel_type(r) == "styles")
     assert res_styles.part is not None
     if styles is not None and styles.part in wb.names:
-        styles_doc = parse(read_part(wb.zin, styles.part), styles.part)
+        styles_doc = parse(wb.pkg.read(styles.part, "the styles"), styles.part)
         xf_map = merge_styles(styles_doc, parse(results.read(res_styles.part), "styles"))
         edit.replace[styles.part] = serialize(styles_doc)
     else:  # a package without styles (rare): take the result package's whole
@@ -260,7 +224,7 @@ def splice(wb: Workbook, result_sheets: Sequence[str], results: zipfile.ZipFile)
         assert res_part is not None
         folder = posixpath.join(posixpath.dirname(wb.part), "worksheets")
         new_part = names.fresh(posixpath.join(folder, "sheet.xml"))
-        edit.replace[new_part] = _restyle(results.read(res_part), xf_map)
+        edit.replace[new_part] = restyle(results.read(res_part), xf_map, f"result sheet {name!r}")
         new_types[new_part] = _WORKSHEET_CT
         owned = [Rel(r.id, r.type, copy(r.part)) for r in res.rels.get(res_part, []) if r.part]
         if owned:
@@ -293,7 +257,7 @@ def splice(wb: Workbook, result_sheets: Sequence[str], results: zipfile.ZipFile)
 
 def _workbook_rels_doc(wb: Workbook) -> minidom.Document:
     part = rels_part(wb.part)
-    return parse(read_part(wb.zin, part), part)
+    return parse(wb.pkg.read(part, "the workbook's relationships"), part)
 
 
 def _fresh_id(rels: list[Rel]) -> str:
@@ -364,17 +328,68 @@ def _edit_content_types(doc: minidom.Document, delete: set[str], new: dict[str, 
     return serialize(doc)
 
 
-def write_package(zin: zipfile.ZipFile, edit: Edit, path: Path) -> None:
+def write_package(pkg: Package, edit: Edit, path: Path) -> None:
     """Write the user's package with ``edit`` applied to ``path``."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
         written: set[str] = set()
-        for info in zin.infolist():
+        for info in pkg.zip.infolist():
             name = info.filename
             if name in edit.delete or name in written:
                 continue
             data = edit.replace.get(name)
-            zout.writestr(name, data if data is not None else read_part(zin, name))
+            zout.writestr(name, data if data is not None else pkg.read(name))
             written.add(name)
         for name, data in edit.replace.items():
             if name not in written:
                 zout.writestr(name, data)
+
+
+def built_package(wb: Any) -> Package:
+    """The openpyxl workbook ``wb`` (the result sheets) saved as a package in memory.
+
+    Its parts are stored, not compressed: the package is read once, right away, and its
+    parts are compressed once, as they go into the user's file (openpyxl's own ``save``
+    deflates at level 6, which took longer than everything else in the splice for a
+    Kent & Medway simulation's weekly sheets).
+    """
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED, allowZip64=True)).save()
+    return Package(zipfile.ZipFile(buf))
+
+
+def splice_file(
+    input_path: str | os.PathLike[str],
+    output_path: str | os.PathLike[str],
+    result_sheets: Sequence[str],
+    build: Callable[[set[str]], Package],
+    what: str,
+) -> None:
+    """Copy ``input_path`` to ``output_path`` (atomically; they may be the same file) with
+    the sheets ``result_sheets`` spliced in from ``build(taken table names)``.
+
+    ``what`` names the sheets in errors ("result sheets", "the Sweep sheet").
+    """
+    source = Path(input_path)
+    if not source.is_file():
+        raise UnreadableFileError(str(source), "file not found")
+    try:
+        pkg = Package.open(str(source))
+    except (DamagedXlsxError, OSError) as e:
+        raise UnreadableFileError(str(source), f"cannot be opened as a workbook: {e}") from e
+    with pkg:
+        try:
+            wb = open_workbook(pkg)
+            check_names(wb, result_sheets)
+            edit = splice(wb, result_sheets, build(taken_table_names(wb, result_sheets)))
+        except SheetNameClash as e:
+            raise SaveError(str(output_path), str(e)) from e
+        except DamagedXlsxError as e:
+            raise UnreadableFileError(str(source), f"cannot add {what}: {e}") from e
+        with atomic_write(output_path) as tmp:
+            try:
+                write_package(pkg, edit, tmp)
+            except DamagedXlsxError as e:
+                reason = f"a part cannot be read, so nothing was written: {e}"
+                raise UnreadableFileError(str(source), reason) from e

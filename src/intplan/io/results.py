@@ -37,28 +37,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 import math
 import os
 import re
-import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-from intplan.io.atomic import SaveError, atomic_write
 from intplan.io.chart_data import ChartData, cut
-from intplan.io.errors import UnreadableFileError
-from intplan.io.opc import PackageError
-from intplan.io.result_package import (
-    SheetNameClash,
-    check_names,
-    open_workbook,
-    splice,
-    taken_table_names,
-    write_package,
-)
+from intplan.io.package import Package
+from intplan.io.result_package import built_package, splice_file
 
 #: Sheet-name prefixes that mark result sheets; the scenario reader skips them.
 RESULT_SHEET_PREFIXES: tuple[str, ...] = (
@@ -382,35 +370,17 @@ def write_results(
     other sheet, is copied byte for byte, so nothing a user added is lost and a
     15,000-staff workbook is written in a fraction of a second.
     """
-    source = Path(input_path)
-    if not source.is_file():
-        raise UnreadableFileError(str(source), "file not found")
     by_sheet: dict[str, list[ResultTable]] = {}
     for t in tables:
         by_sheet.setdefault(t.sheet, []).append(t)
-    sheets = list(by_sheet)
-    try:
-        zin = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
-        raise UnreadableFileError(str(source), f"cannot be opened as a workbook: {e}") from e
-    with zin:
-        try:
-            wb = open_workbook(zin)
-            check_names(wb, sheets)
-            results = _result_package(by_sheet, taken_table_names(wb, sheets))
-            edit = splice(wb, sheets, results)
-        except SheetNameClash as e:
-            raise SaveError(str(output_path), str(e)) from e
-        except PackageError as e:
-            raise UnreadableFileError(str(source), f"cannot add result sheets: {e}") from e
-        with atomic_write(output_path) as tmp:
-            try:
-                write_package(zin, edit, tmp)
-            except PackageError as e:
-                raise UnreadableFileError(str(source), f"cannot be copied: {e}") from e
+
+    def build(taken: set[str]) -> Package:
+        return _result_package(by_sheet, taken)
+
+    splice_file(input_path, output_path, list(by_sheet), build, "result sheets")
 
 
-def _result_package(by_sheet: dict[str, list[ResultTable]], taken: set[str]) -> zipfile.ZipFile:
+def _result_package(by_sheet: dict[str, list[ResultTable]], taken: set[str]) -> Package:
     """The result sheets alone, in a workbook package built by openpyxl (in memory)."""
     from openpyxl import Workbook
 
@@ -418,6 +388,4 @@ def _result_package(by_sheet: dict[str, list[ResultTable]], taken: set[str]) -> 
     wb.remove(wb.active)
     for sheet, group in by_sheet.items():
         _write_sheet(wb.create_sheet(sheet), group, taken)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return zipfile.ZipFile(buf)
+    return built_package(wb)

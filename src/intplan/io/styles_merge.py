@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from xml.dom import minidom
 
-from intplan.io.opc import PackageError, child, children, insert_in_order, new_element, root
+from intplan.io.opc import child, children, insert_in_order, new_element, root
+from intplan.io.package import PackageError
 
 # The order of a styleSheet's children (ECMA-376 CT_Stylesheet).
 _ORDER = (

@@ -9,25 +9,13 @@ and the save is atomic.
 
 from __future__ import annotations
 
-import io
 import math
 import os
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from intplan.io.atomic import SaveError, atomic_write
-from intplan.io.errors import UnreadableFileError
-from intplan.io.opc import PackageError
-from intplan.io.result_package import (
-    SheetNameClash,
-    check_names,
-    open_workbook,
-    splice,
-    taken_table_names,
-    write_package,
-)
+from intplan.io.package import Package
+from intplan.io.result_package import built_package, splice_file
 
 SHEET = "Sweep"
 _CHART_ROWS = 18  # rows a chart covers, so the next block starts below it
@@ -204,7 +192,7 @@ def _variants(ws: Any, s: SweepSheet, row: int, taken: set[str]) -> None:
         ws.add_table(t)
 
 
-def _build(s: SweepSheet, taken: set[str]) -> zipfile.ZipFile:
+def _build(s: SweepSheet, taken: set[str]) -> Package:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -227,33 +215,15 @@ def _build(s: SweepSheet, taken: set[str]) -> zipfile.ZipFile:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    buf = io.BytesIO()
-    wb.save(buf)
-    return zipfile.ZipFile(buf)
+    return built_package(wb)
 
 
 def write_sweep_sheet(
     input_path: str | os.PathLike[str], output_path: str | os.PathLike[str], sheet: SweepSheet
 ) -> None:
     """Copy ``input_path`` to ``output_path`` with the ``Sweep`` sheet (replaced if there)."""
-    source = Path(input_path)
-    if not source.is_file():
-        raise UnreadableFileError(str(source), "file not found")
-    try:
-        zin = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as e:
-        raise UnreadableFileError(str(source), f"cannot be opened as a workbook: {e}") from e
-    with zin:
-        try:
-            wb = open_workbook(zin)
-            check_names(wb, [SHEET])
-            edit = splice(wb, [SHEET], _build(sheet, taken_table_names(wb, [SHEET])))
-        except SheetNameClash as e:
-            raise SaveError(str(output_path), str(e)) from e
-        except PackageError as e:
-            raise UnreadableFileError(str(source), f"cannot add the Sweep sheet: {e}") from e
-        with atomic_write(output_path) as tmp:
-            try:
-                write_package(zin, edit, tmp)
-            except PackageError as e:
-                raise UnreadableFileError(str(source), f"cannot be copied: {e}") from e
+
+    def build(taken: set[str]) -> Package:
+        return _build(sheet, taken)
+
+    splice_file(input_path, output_path, [SHEET], build, "the Sweep sheet")
