@@ -187,6 +187,13 @@ BENCHMARKS: tuple[Benchmark, ...] = (
         ),
     ),
     Benchmark(
+        "simulate_write",
+        "--weeks 8 --runs 3",
+        (Figure("write results s (wall)", rf"^write_simulation_results: median {NUMBER} s"),),
+        # the script is newer than b68b8da; write_simulation_results exists on both sides
+        current_script=True,
+    ),
+    Benchmark(
         "workbook_io",
         "--runs 3",
         (

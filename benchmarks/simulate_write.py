@@ -1,6 +1,8 @@
 """Time writing a Kent & Medway simulation's result sheets into its workbook.
 
-Run: .venv/bin/python benchmarks/simulate_write.py km.xlsx [--result sim.pkl] [--runs 5]
+Run: .venv/bin/python benchmarks/simulate_write.py [km.xlsx] [--weeks W] [--result sim.pkl] [--runs 5]
+
+Without a workbook it writes the bundled Kent & Medway example to a temporary folder.
 
 The simulation runs once (2 replications, the workbook's weeks) and its result is kept
 in ``--result`` (a pickle this script wrote; reused when it exists), so only
@@ -19,25 +21,31 @@ import tempfile
 import time
 from pathlib import Path
 
-from intplan.io.workbook import read_scenario
+from intplan.examples import build_kent_medway
+from intplan.io.workbook import read_scenario, write_scenario
 from intplan.services.simulate import SimulationOptions, run_simulation, write_simulation_results
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("workbook", type=Path)
+    parser.add_argument("workbook", type=Path, nargs="?", help="default: the K&M example")
+    parser.add_argument("--weeks", type=int, default=None, help="default: the workbook's")
     parser.add_argument("--result", type=Path, default=None, help="pickled result to reuse")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
-    if args.result is not None and args.result.exists():
-        # only ever a file this script wrote itself (below)
-        result = pickle.loads(args.result.read_bytes())
-    else:
-        result = run_simulation(read_scenario(args.workbook), SimulationOptions(replications=2))
-        if args.result is not None:
-            args.result.write_bytes(pickle.dumps(result))
-    times = []
     with tempfile.TemporaryDirectory() as tmp:
+        if args.workbook is None:
+            args.workbook = Path(tmp) / "km.xlsx"
+            write_scenario(build_kent_medway(), args.workbook)
+        if args.result is not None and args.result.exists():
+            # only ever a file this script wrote itself (below)
+            result = pickle.loads(args.result.read_bytes())
+        else:
+            options = SimulationOptions(replications=2, weeks=args.weeks)
+            result = run_simulation(read_scenario(args.workbook), options)
+            if args.result is not None:
+                args.result.write_bytes(pickle.dumps(result))
+        times = []
         out = Path(tmp) / "out.xlsx"
         for _ in range(args.runs):
             start = time.perf_counter()

@@ -58,6 +58,7 @@ EXPECTED: dict[str, dict[str, float]] = {
         "2 workers: sweep s (wall)": 66.94,
         "1 worker: cluster start s": 8.87,
     },
+    "simulate_write": {"write results s (wall)": 2.79},
     "workbook_io": {
         "save s (wall)": 1.19,
         "load s (wall)": 4.51,
