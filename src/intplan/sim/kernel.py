@@ -516,10 +516,19 @@ def _renege(c: Static, s: State, i: int, a: int, arrived: float, left: float, t:
 
 
 @_inline
+def _day(t: float) -> int:
+    """``int(t // DAY)`` for a time ``t >= 0``, exactly, without float floor division
+    (numba calls the C library's fmod for it): the quotient rounded down, corrected when
+    rounding the division went up to the next whole day."""
+    d = int(t / DAY)
+    return d - 1 if d * DAY > t else d
+
+
+@_inline
 def _bucket(booked: float, t: float) -> int:
     """The NHS booking-lead category of a contact at ``t`` booked at ``booked``
     (calendar days; the run starts at midnight)."""
-    days = int(t // DAY) - int(booked // DAY)  # times are never negative
+    days = _day(t) - _day(booked)  # times are never negative
     if days <= 0:
         return 0
     if days == 1:
@@ -537,7 +546,7 @@ def _lead_days(cdf: Floats, open_: Bools, a: int, v: float, t: float) -> int:
     d = 1
     while d < MAX_LEAD and v >= cdf[base + d - 1]:
         d += 1
-    day = int(t // DAY)
+    day = _day(t)
     for _ in range(7):
         if open_[a * 7 + (day + d) % 7]:
             break
@@ -1089,6 +1098,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             i = staff_int[x]
             r = staff_role[x]
             best_p, best_t, best_q, extra = 99, math.inf, -1, 0.0
+            best_j, best_qs = -1, -1  # the best queue's INT and slot (no division later)
             for k in range(-1, nb_ptr[i + 1] - nb_ptr[i]):
                 if k == 0 and best_q >= 0:
                     break  # neighbours' queues only when nothing waits at home
@@ -1114,11 +1124,12 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                         _qpop(ints, ch_next, l_head, l_n, ei, ef, q_ht, q)
                     if q_ht[q] < math.inf and (pr < best_p or q_ht[q] < best_t):
                         best_p, best_t, best_q = pr, q_ht[q], q
+                        best_j, best_qs = j, qs
                         extra = 0.0 if k < 0 else nb_tr[nb_ptr[i] + k]
             started = False
             if best_q >= 0:
                 e = l_head[best_q]
-                ri, a = best_q // n_q, slot_act[best_q % n_q]
+                ri, a = best_j, slot_act[best_qs]
                 d = dur[a * n_r + r] * ef[e, E_F] + travel[ri * n_a + a] + extra
                 if t + d <= shift_end[x] + otl:
                     r_t, r_f, r_u, r_j = ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J]
