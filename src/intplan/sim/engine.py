@@ -365,8 +365,12 @@ def _groups(model: CompiledModel) -> tuple[_Group, ...]:
 
 
 class _Engine:
-    def __init__(self, group: _Group, seeds: list[np.random.SeedSequence]) -> None:
-        m = group.model
+    def __init__(
+        self,
+        m: CompiledModel,
+        seeds: list[np.random.SeedSequence],
+        static: kernel.Static | None = None,  # static_arrays(m), when already built
+    ) -> None:
         self.m = m
         n_i, n_a, n_r = len(m.int_codes), len(m.activity_codes), len(m.role_codes)
         self.n_i, self.n_a, self.n_r = n_i, n_a, n_r
@@ -383,7 +387,7 @@ class _Engine:
             self.rng_u.append(np.random.default_rng(ss_u))
             self.rng_z.append(np.random.default_rng(ss_z))
         # absences for the whole run, drawn per INT stream (a row per staff member)
-        c = group.static._replace(absent=np.zeros_like(group.static.absent))
+        c = static_arrays(m) if static is None else static._replace(absent=static.absent.copy())
         staff_int = c.staff_int
         for i in range(n_i):
             members = np.flatnonzero(staff_int == i)
@@ -560,7 +564,7 @@ def run_replication(
     set that stays in the processor's cache, about 1.6x faster for a whole ICS.
     """
     seeds = int_seeds(model, replication, n_scenario_ints)
-    engines = [_Engine(g, [seeds[i] for i in g.ints]) for g in _groups(model)]
+    engines = [_Engine(g.model, [seeds[i] for i in g.ints], g.static) for g in _groups(model)]
     # a plain loop over weeks: the kernel holds every event inside a week, so a SimPy
     # calendar around it would only count weeks (the SimPy model is sim/reference.py)
     for w in range(model.total_weeks):
