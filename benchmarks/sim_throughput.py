@@ -2,7 +2,10 @@
 process-per-request SimPy model of the same INT, in the same run. Times are CPU seconds of this process (time.process_time), so
 a busy shared machine slows every model alike without skewing the ratio.
 
-    .venv/bin/python benchmarks/sim_throughput.py [--runs 3]
+    .venv/bin/python benchmarks/sim_throughput.py [--runs 3] [--intplan-only]
+
+``--intplan-only`` times intplan's engine alone (to compare two versions of it, run
+one after the other with different PYTHONPATHs; benchmarks/results/simulation.md).
 
 The baseline is what a SimPy user would write first: a generator process per patient,
 a PriorityResource per role, off-duty staff held by "blocker" processes at top priority,
@@ -27,8 +30,9 @@ import simpy
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sim_common import one_int_year
 
+from intplan.domain.units import MINUTES_PER_WEEK
 from intplan.sim.engine import run_replication
-from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, compile_scenario
+from intplan.sim.model import CompiledModel, compile_scenario
 
 
 def baseline(m: CompiledModel, seed: int) -> tuple[int, float]:
@@ -162,6 +166,7 @@ def minimal_baseline(m: CompiledModel, seed: int) -> tuple[int, float]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--intplan-only", action="store_true", help="skip the SimPy baselines")
     args = ap.parse_args()
     scenario = one_int_year()
     model = compile_scenario(scenario, weeks=52, warmup_weeks=0)
@@ -169,6 +174,8 @@ def main() -> None:
         f"one INT-year: {model.demand.sum():,.0f} expected contacts, roles {model.role_codes}, "
         f"{len(model.staff_int)} staff"
     )
+    if args.intplan_only:  # load the compiled kernel before timing (a version's own cost)
+        run_replication(model, np.random.SeedSequence(10**6), 1)
     ours, base, minimal = [], [], []
     for k in range(args.runs):
         t = time.process_time()
@@ -176,6 +183,9 @@ def main() -> None:
         dt = time.process_time() - t
         n = float(r.served.sum())
         ours.append(n / dt)
+        if args.intplan_only:
+            print(f"run {k + 1}: intplan {n:,.0f} contacts in {dt:.2f} s ({n / dt:,.0f}/s)")
+            continue
         t = time.process_time()
         n_b, wait_b = baseline(model, k)
         dt_b = time.process_time() - t
@@ -190,6 +200,9 @@ def main() -> None:
             f"mean wait intplan {r.wait_sum_minutes.sum() / n:.0f} min, baseline {wait_b:.0f} min; "
             f"minimal baseline {n_m:,} in {dt_m:.2f} s ({n_m / dt_m:,.0f}/s)"
         )
+    if args.intplan_only:
+        print(f"median: intplan {statistics.median(ours):,.0f} contacts/s")
+        return
     mo, mb, mm = statistics.median(ours), statistics.median(base), statistics.median(minimal)
     print(
         f"median: intplan {mo:,.0f} contacts/s; same-INT baseline {mb:,.0f}/s "

@@ -75,7 +75,7 @@ def test_a_closed_day_moves_the_booking_to_the_next_open_day() -> None:
         d = lead_days(cdf, weekdays, float(v), friday_noon)
         assert (4 + d) % 7 < 5  # never a Saturday or Sunday
         # the compiled kernel applies the same rule
-        k = kernel._lead_days(
+        k = kernel.lead_days(
             np.asarray(cdf), np.asarray(weekdays, dtype=np.bool_), 0, float(v), friday_noon
         )
         assert k == d

@@ -8,16 +8,17 @@ import numpy as np
 import pytest
 
 from intplan.domain import DurationDistribution, Scenario
+from intplan.domain.units import MINUTES_PER_WEEK
 from intplan.sim import engine, kernel
 from intplan.sim.model import DIST_EXPONENTIAL, DIST_LOGNORMAL, compile_scenario
 
 
 def test_time_order_is_a_stable_sort() -> None:
     rng = np.random.default_rng(4)
-    w0 = 3 * kernel.WEEK
+    w0 = 3 * MINUTES_PER_WEEK
     # many exact ties (quarter hours), a few times past the week (chains into the next)
-    t = w0 + np.round(rng.random(5000) * kernel.WEEK / 15) * 15
-    t[::97] += kernel.WEEK * rng.random(len(t[::97]))
+    t = w0 + np.round(rng.random(5000) * MINUTES_PER_WEEK / 15) * 15
+    t[::97] += MINUTES_PER_WEEK * rng.random(len(t[::97]))
     got = kernel.time_order(t, w0)
     assert np.array_equal(got, np.argsort(t, kind="stable"))
     assert len(kernel.time_order(np.zeros(0), w0)) == 0
@@ -63,8 +64,8 @@ def test_episodes_are_the_numpy_batches_draw_for_draw(
     c = engine.static_arrays(m)
     lam = (m.demand[0, :, 1] / np.asarray(m.contacts_per_episode))[:, None] * m.profiles
     mine, ref = np.random.default_rng(9), np.random.default_rng(9)
-    got = kernel.episodes(mine, lam, kernel.WEEK, c.dist_kind, c.dist_sigma, c.fu_q)
-    want = _numpy_episodes(ref, lam, kernel.WEEK, c)
+    got = kernel.episodes(mine, lam, MINUTES_PER_WEEK, c.dist_kind, c.dist_sigma, c.fu_q)
+    want = _numpy_episodes(ref, lam, MINUTES_PER_WEEK, c)
     assert len(got[0]) > 100
     t, act, f, u_ref, u_rej, nfu = got
     assert np.array_equal(t, want[0]) and np.array_equal(act, want[1])
@@ -94,10 +95,10 @@ def test_week_shifts_are_sorted_by_time_then_sequence(
             for old, new in zip(left, (s.sh_t, s.sh_q, s.sh_k, s.sh_p, s.sh_x), strict=True)
         ]
         want = [x[np.lexsort((cols[1], cols[0]))] for x in cols]
-        got = kernel.week_shifts(s, n, left, w * kernel.WEEK)
+        got = kernel.week_shifts(s, n, left, w * MINUTES_PER_WEEK)
         assert n > 0
         for g, x in zip(got, want, strict=True):
             assert np.array_equal(g, x)
-        due = got[0] < (w + 1) * kernel.WEEK
+        due = got[0] < (w + 1) * MINUTES_PER_WEEK
         left = kernel.Shifts(*(x[~due] for x in got))  # type: ignore[arg-type]  # same field order
     assert which == "tiny" or len(left.t) > 0

@@ -6,6 +6,7 @@ contract keeps them off the submodules (pyproject.toml), so every command simula
 and measures the same way.
 """
 
+from intplan.domain.units import MINUTES_PER_WEEK
 from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult
 from intplan.sim.engines import ENGINES
 from intplan.sim.kpis import (
@@ -19,7 +20,7 @@ from intplan.sim.kpis import (
     serving_work_and_duty,
     within_target_share,
 )
-from intplan.sim.model import MINUTES_PER_WEEK, CompiledModel, SimulationInputError
+from intplan.sim.model import CompiledModel, SimulationInputError
 from intplan.sim.replications import ReplicationsCancelled
 from intplan.sim.run import DEFAULT_COVER, RunSpec, Simulation
 from intplan.sim.stats import (

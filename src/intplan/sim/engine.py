@@ -20,10 +20,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from intplan.domain.units import MINUTES_PER_DAY, MINUTES_PER_WEEK
 from intplan.sim import kernel
 from intplan.sim.model import (
-    MINUTES_PER_DAY,
-    MINUTES_PER_WEEK,
     PATIENCE_SIGMA,
     CompiledModel,
     independent_groups,

@@ -26,10 +26,9 @@ from intplan.domain import (
     Patience,
     Scenario,
 )
+from intplan.domain.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 from intplan.sim.rotas import even_segments
 
-MINUTES_PER_DAY = 1440.0
-MINUTES_PER_WEEK = 10080.0
 DIST_FIXED, DIST_EXPONENTIAL, DIST_LOGNORMAL = 0, 1, 2
 _DIST = {
     DurationDistribution.FIXED: DIST_FIXED,
@@ -145,136 +144,28 @@ def compile_scenario(
     cover: bool = True,
 ) -> CompiledModel:
     """Check the options and turn ``scenario`` into a :class:`CompiledModel`."""
-    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
-        raise SimulationInputError(f"weeks must be a whole number of at least 1 (got {weeks!r})")
-    if isinstance(warmup_weeks, bool) or not isinstance(warmup_weeks, int) or warmup_weeks < 0:
-        raise SimulationInputError(f"warm-up weeks must be 0 or more (got {warmup_weeks!r})")
-    all_ints = tuple(i.code for i in scenario.ints)
-    if not all_ints:
-        raise SimulationInputError("the scenario has no INTs to simulate")
-    chosen = all_ints if not int_codes else tuple(int_codes)
-    unknown = [c for c in chosen if c not in scenario.int_by_code]
-    if unknown:
-        raise SimulationInputError(
-            f"unknown INT(s): {', '.join(unknown)}; known: {', '.join(all_ints)}"
-        )
-    if len(set(chosen)) != len(chosen):
-        raise SimulationInputError("an INT is listed more than once")
+    chosen = _chosen_ints(scenario, weeks, warmup_weeks, int_codes)
     acts = patient_activities(scenario)
     if not acts:
         raise SimulationInputError("the scenario has no patient activities to simulate")
     a_index = {c: k for k, c in enumerate(acts)}
     roles = tuple(r.code for r in scenario.roles)
     r_index = {c: k for k, c in enumerate(roles)}
-    i_index = {c: k for k, c in enumerate(chosen)}
     settings = scenario.settings
-    issues: list[str] = []
-
     activity = [scenario.activity_by_code[c] for c in acts]
-    elig: list[tuple[tuple[int, float], ...]] = []
-    for c in acts:
-        rows = sorted(
-            (e for e in scenario.eligibilities if e.activity == c),
-            key=lambda e: (e.preference, e.role),
-        )
-        elig.append(tuple((r_index[e.role], e.duration_minutes) for e in rows))
-    meeting_min = np.zeros(len(roles))
-    for e in scenario.eligibilities:
-        if scenario.activity_by_code[e.activity].kind is ActivityKind.MEETING:
-            meeting_min[r_index[e.role]] += e.duration_minutes
-
-    integ = settings.integration_level
-    refs: list[tuple[tuple[int, float, float, float], ...]] = []
-    for c in acts:
-        cum = 0.0
-        out = []
-        for ref in sorted(
-            (x for x in scenario.referrals if x.from_activity == c), key=lambda x: x.to_activity
-        ):
-            if ref.to_activity not in a_index:
-                continue  # referrals into meetings are meaningless; validation keeps codes known
-            cum += ref.probability
-            out.append(
-                (a_index[ref.to_activity], cum, ref.delay_hours * 60.0, ref.rejection_probability)
-            )
-        if cum > 1.0 + 1e-9:
-            raise SimulationInputError(f"referral probabilities from {c} add up to {cum:.3f} (> 1)")
-        refs.append(tuple(out))
-
-    def sigma(cv: float) -> float:
-        return math.sqrt(math.log1p(cv * cv))
-
-    # staff: one individual per (person, INT share); vacancies give no capacity
-    n_i, n_r = len(chosen), len(roles)
-    fte = np.zeros((n_i, n_r))
-    cost = [0.0] * n_i
-    groups: dict[tuple[int, int, str], list[tuple[str, float]]] = {}
-    for person in sorted(scenario.staff, key=lambda s: s.id):
-        if person.vacant:
-            continue
-        role = scenario.role_by_code[person.role]
-        rota = scenario.rota_of(person)
-        for asg in person.assignments:
-            if asg.int_code not in i_index:
-                continue
-            i = i_index[asg.int_code]
-            fte[i, r_index[role.code]] += asg.fte
-            cost[i] += asg.fte * role.pay_cost_gbp_per_fte
-            groups.setdefault((i, r_index[role.code], rota.code), []).append((person.id, asg.fte))
-    staff_int: list[int] = []
-    staff_role: list[int] = []
-    staff_abs: list[float] = []
-    staff_seg: list[tuple[tuple[int, float, float], ...]] = []
-    for (i, r, rota_code), people in sorted(groups.items()):
-        rota = scenario.rota_by_code[rota_code]
-        role = scenario.role_by_code[roles[r]]
-        open_min = sum(rota.days) * (rota.end_hour - rota.start_hour) * 60.0
-        weekly = [
-            min(max(0.0, share * (role.hours_per_fte_week * 60.0 - meeting_min[r])), open_min)
-            for _pid, share in people
-        ]
-        for segs in even_segments(rota.days, rota.start_hour, rota.end_hour, weekly):
-            if not segs:
-                continue
-            staff_int.append(i)
-            staff_role.append(r)
-            staff_abs.append(1.0 - role.productive_fraction)
-            staff_seg.append(tuple(segs))
-
+    elig = _eligibility(scenario, acts, r_index)
+    meeting_min = _meeting_minutes(scenario, r_index)
+    staff = _staff(scenario, chosen, roles, meeting_min)
     travel = [home_visit_travel_minutes(scenario, c) for c in chosen]
+    i_index = {c: k for k, c in enumerate(chosen)}
     nbrs = tuple(
         tuple((i_index[j], m) for j, m in scenario.neighbours(c) if j in i_index) if cover else ()
         for c in chosen
     )
     demand = weekly_contacts(scenario, chosen, acts, weeks=weeks, warmup_weeks=warmup_weeks)
-    has_role = np.zeros((n_i, n_r), dtype=bool)
-    for i, r in zip(staff_int, staff_role, strict=True):
-        has_role[i, r] = True
-    for i, c in enumerate(chosen):
-        for a, ac in enumerate(acts):
-            if demand[i, a].sum() > 0 and not any(has_role[i, r] for r, _ in elig[a]):
-                issues.append(
-                    f"{c}: {ac} has demand ({demand[i, a].mean():.0f} a week) but no eligible "
-                    "staff in this INT; its queue grows"
-                    + (" unless adjacent INTs cover it" if nbrs[i] else "")
-                )
-    if not staff_int:
-        issues.append("no staff are assigned to the chosen INTs (run `intplan map` first?)")
-    # a contact longer than any shift plus the overtime limit can never start
-    longest = [0.0] * n_r
-    for r, person_segs in zip(staff_role, staff_seg, strict=True):
-        longest[r] = max(longest[r], max(b - a for _, a, b in person_segs))
-    otl = settings.overtime_limit_hours_per_day * 60.0
-    for a, ac in enumerate(acts):
-        for r, minutes in elig[a]:
-            extra = max(travel) if activity[a].setting is CareSetting.HOME else 0.0
-            if 0 < longest[r] < minutes + extra - otl:
-                issues.append(
-                    f"{ac} by {roles[r]} takes {minutes + extra:.0f} minutes, longer than any "
-                    f"{roles[r]} shift plus the overtime limit; {roles[r]} will do it only "
-                    "when a contact runs far below its mean"
-                )
-    rep = settings.represent_activity
+    issues = _coverage_issues(chosen, acts, elig, demand, staff, nbrs, n_r=len(roles))
+    issues += _long_contact_issues(scenario, acts, roles, elig, staff, travel)
+    all_ints = tuple(i.code for i in scenario.ints)
     return CompiledModel(
         int_codes=chosen,
         int_seed_index=tuple(all_ints.index(c) for c in chosen),
@@ -287,29 +178,30 @@ def compile_scenario(
             [hour_of_week_weights(scenario.profile_by_code[a.arrival_profile]) for a in activity]
         ),
         priority=tuple(a.priority for a in activity),
-        target_minutes=tuple(a.response_target_hours * 60.0 for a in activity),
+        target_minutes=tuple(a.response_target_hours * MINUTES_PER_HOUR for a in activity),
         escalation_minutes=tuple(
-            math.inf if a.escalation_hours is None else a.escalation_hours * 60.0 for a in activity
+            math.inf if a.escalation_hours is None else a.escalation_hours * MINUTES_PER_HOUR
+            for a in activity
         ),
         dist_kind=tuple(_DIST[a.duration_distribution] for a in activity),
-        dist_sigma=tuple(sigma(a.duration_cv) for a in activity),
+        dist_sigma=tuple(_lognormal_sigma(a.duration_cv) for a in activity),
         contacts_per_episode=tuple(a.contacts_per_episode for a in activity),
         # assumption: the next contact of an episode is booked one response target later
-        followup_delay_minutes=tuple(a.response_target_hours * 60.0 for a in activity),
+        followup_delay_minutes=tuple(a.response_target_hours * MINUTES_PER_HOUR for a in activity),
         home=tuple(a.setting is CareSetting.HOME for a in activity),
-        eligibility=tuple(elig),
-        referrals=tuple(refs),
-        represent_activity=a_index.get(rep, -1),
-        represent_delay_minutes=settings.represent_delay_hours * 60.0,
-        integration_level=integ,
+        eligibility=elig,
+        referrals=_referrals(scenario, acts, a_index),
+        represent_activity=a_index.get(settings.represent_activity, -1),
+        represent_delay_minutes=settings.represent_delay_hours * MINUTES_PER_HOUR,
+        integration_level=settings.integration_level,
         dna_probability=settings.dna_probabilities(),
         dna_represent_probability=settings.dna_represent_probability,
-        dna_represent_delay_minutes=settings.dna_represent_delay_hours * 60.0,
+        dna_represent_delay_minutes=settings.dna_represent_delay_hours * MINUTES_PER_HOUR,
         patience_kind=tuple(
             _PATIENCE[a.patience] if settings.patience_enabled else 0 for a in activity
         ),
         patience_mean_minutes=tuple(
-            (a.patience_mean_hours or 0.0) * 60.0 if settings.patience_enabled else 0.0
+            (a.patience_mean_hours or 0.0) * MINUTES_PER_HOUR if settings.patience_enabled else 0.0
             for a in activity
         ),
         booking_horizon_minutes=tuple(
@@ -332,17 +224,201 @@ def compile_scenario(
         travel_minutes=tuple(travel),
         neighbours=nbrs,
         cover=cover,
-        overtime_limit_minutes=settings.overtime_limit_hours_per_day * 60.0,
-        staff_int=tuple(staff_int),
-        staff_role=tuple(staff_role),
-        staff_absence=tuple(staff_abs),
-        staff_segments=tuple(staff_seg),
+        overtime_limit_minutes=settings.overtime_limit_hours_per_day * MINUTES_PER_HOUR,
+        staff_int=tuple(staff.int_),
+        staff_role=tuple(staff.role),
+        staff_absence=tuple(staff.absence),
+        staff_segments=tuple(staff.segments),
         population=tuple(scenario.int_population(c) for c in chosen),
-        pay_cost_gbp=tuple(cost),
-        fte=fte,
-        meeting_hours_per_week=fte * meeting_min[None, :] / 60.0,
+        pay_cost_gbp=tuple(staff.cost),
+        fte=staff.fte,
+        meeting_hours_per_week=staff.fte * meeting_min[None, :] / MINUTES_PER_HOUR,
         issues=tuple(issues),
     )
+
+
+def _chosen_ints(
+    scenario: Scenario, weeks: int, warmup_weeks: int, int_codes: tuple[str, ...] | None
+) -> tuple[str, ...]:
+    """Check the run's length and the INTs asked for (all when none are)."""
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or weeks < 1:
+        raise SimulationInputError(f"weeks must be a whole number of at least 1 (got {weeks!r})")
+    if isinstance(warmup_weeks, bool) or not isinstance(warmup_weeks, int) or warmup_weeks < 0:
+        raise SimulationInputError(f"warm-up weeks must be 0 or more (got {warmup_weeks!r})")
+    all_ints = tuple(i.code for i in scenario.ints)
+    if not all_ints:
+        raise SimulationInputError("the scenario has no INTs to simulate")
+    chosen = all_ints if not int_codes else tuple(int_codes)
+    unknown = [c for c in chosen if c not in scenario.int_by_code]
+    if unknown:
+        raise SimulationInputError(
+            f"unknown INT(s): {', '.join(unknown)}; known: {', '.join(all_ints)}"
+        )
+    if len(set(chosen)) != len(chosen):
+        raise SimulationInputError("an INT is listed more than once")
+    return chosen
+
+
+def _lognormal_sigma(cv: float) -> float:
+    """Sigma of a lognormal with coefficient of variation ``cv``."""
+    return math.sqrt(math.log1p(cv * cv))
+
+
+def _eligibility(
+    scenario: Scenario, acts: tuple[str, ...], r_index: dict[str, int]
+) -> tuple[tuple[tuple[int, float], ...], ...]:
+    """Per activity: (role, minutes) in preference order."""
+    elig: list[tuple[tuple[int, float], ...]] = []
+    for c in acts:
+        rows = sorted(
+            (e for e in scenario.eligibilities if e.activity == c),
+            key=lambda e: (e.preference, e.role),
+        )
+        elig.append(tuple((r_index[e.role], e.duration_minutes) for e in rows))
+    return tuple(elig)
+
+
+def _meeting_minutes(scenario: Scenario, r_index: dict[str, int]) -> NDArray[np.float64]:
+    """Per role: minutes a week (per FTE) in meetings, taken out of its clinical time."""
+    meeting_min = np.zeros(len(r_index))
+    for e in scenario.eligibilities:
+        if scenario.activity_by_code[e.activity].kind is ActivityKind.MEETING:
+            meeting_min[r_index[e.role]] += e.duration_minutes
+    return meeting_min
+
+
+def _referrals(
+    scenario: Scenario, acts: tuple[str, ...], a_index: dict[str, int]
+) -> tuple[tuple[tuple[int, float, float, float], ...], ...]:
+    """Per activity: (to activity, cumulative probability, delay minutes, rejection
+    probability), by target activity."""
+    refs: list[tuple[tuple[int, float, float, float], ...]] = []
+    for c in acts:
+        cum = 0.0
+        out = []
+        for ref in sorted(
+            (x for x in scenario.referrals if x.from_activity == c), key=lambda x: x.to_activity
+        ):
+            if ref.to_activity not in a_index:
+                continue  # referrals into meetings are meaningless; validation keeps codes known
+            cum += ref.probability
+            delay = ref.delay_hours * MINUTES_PER_HOUR
+            out.append((a_index[ref.to_activity], cum, delay, ref.rejection_probability))
+        if cum > 1.0 + 1e-9:
+            raise SimulationInputError(f"referral probabilities from {c} add up to {cum:.3f} (> 1)")
+        refs.append(tuple(out))
+    return tuple(refs)
+
+
+@dataclass(frozen=True, slots=True)
+class _Staff:
+    """The simulated staff: one individual per (person, INT share) with their shifts, and
+    per INT the assigned FTE and pay cost."""
+
+    int_: list[int]
+    role: list[int]
+    absence: list[float]  # probability a working day is lost to leave/sickness
+    segments: list[tuple[tuple[int, float, float], ...]]  # (day, start, end) minutes
+    fte: NDArray[np.float64]  # (INT, role); vacancies give no capacity
+    cost: list[float]  # per INT
+
+
+def _staff(
+    scenario: Scenario,
+    chosen: tuple[str, ...],
+    roles: tuple[str, ...],
+    meeting_min: NDArray[np.float64],
+) -> _Staff:
+    """One individual per (person, INT share), shifts spread evenly over their rota."""
+    i_index = {c: k for k, c in enumerate(chosen)}
+    r_index = {c: k for k, c in enumerate(roles)}
+    fte = np.zeros((len(chosen), len(roles)))
+    cost = [0.0] * len(chosen)
+    groups: dict[tuple[int, int, str], list[tuple[str, float]]] = {}
+    for person in sorted(scenario.staff, key=lambda s: s.id):
+        if person.vacant:
+            continue
+        role = scenario.role_by_code[person.role]
+        rota = scenario.rota_of(person)
+        for asg in person.assignments:
+            if asg.int_code not in i_index:
+                continue
+            i = i_index[asg.int_code]
+            fte[i, r_index[role.code]] += asg.fte
+            cost[i] += asg.fte * role.pay_cost_gbp_per_fte
+            groups.setdefault((i, r_index[role.code], rota.code), []).append((person.id, asg.fte))
+    out = _Staff(int_=[], role=[], absence=[], segments=[], fte=fte, cost=cost)
+    for (i, r, rota_code), people in sorted(groups.items()):
+        rota = scenario.rota_by_code[rota_code]
+        role = scenario.role_by_code[roles[r]]
+        open_min = sum(rota.days) * (rota.end_hour - rota.start_hour) * MINUTES_PER_HOUR
+        full_week = role.hours_per_fte_week * MINUTES_PER_HOUR  # clinical and meetings
+        weekly = [
+            min(max(0.0, share * (full_week - meeting_min[r])), open_min) for _pid, share in people
+        ]
+        for segs in even_segments(rota.days, rota.start_hour, rota.end_hour, weekly):
+            if not segs:
+                continue
+            out.int_.append(i)
+            out.role.append(r)
+            out.absence.append(1.0 - role.productive_fraction)
+            out.segments.append(tuple(segs))
+    return out
+
+
+def _coverage_issues(
+    chosen: tuple[str, ...],
+    acts: tuple[str, ...],
+    elig: tuple[tuple[tuple[int, float], ...], ...],
+    demand: NDArray[np.float64],
+    staff: _Staff,
+    nbrs: tuple[tuple[tuple[int, float], ...], ...],
+    *,
+    n_r: int,
+) -> list[str]:
+    """Demand that no staff of its INT may serve, and INTs without staff."""
+    issues: list[str] = []
+    has_role = np.zeros((len(chosen), n_r), dtype=bool)
+    for i, r in zip(staff.int_, staff.role, strict=True):
+        has_role[i, r] = True
+    for i, c in enumerate(chosen):
+        for a, ac in enumerate(acts):
+            if demand[i, a].sum() > 0 and not any(has_role[i, r] for r, _ in elig[a]):
+                issues.append(
+                    f"{c}: {ac} has demand ({demand[i, a].mean():.0f} a week) but no eligible "
+                    "staff in this INT; its queue grows"
+                    + (" unless adjacent INTs cover it" if nbrs[i] else "")
+                )
+    if not staff.int_:
+        issues.append("no staff are assigned to the chosen INTs (run `intplan map` first?)")
+    return issues
+
+
+def _long_contact_issues(
+    scenario: Scenario,
+    acts: tuple[str, ...],
+    roles: tuple[str, ...],
+    elig: tuple[tuple[tuple[int, float], ...], ...],
+    staff: _Staff,
+    travel: list[float],
+) -> list[str]:
+    """Contacts longer than any shift plus the overtime limit: they can never start."""
+    issues: list[str] = []
+    longest = [0.0] * len(roles)
+    for r, person_segs in zip(staff.role, staff.segments, strict=True):
+        longest[r] = max(longest[r], max(b - a for _, a, b in person_segs))
+    otl = scenario.settings.overtime_limit_hours_per_day * MINUTES_PER_HOUR
+    for a, ac in enumerate(acts):
+        home = scenario.activity_by_code[ac].setting is CareSetting.HOME
+        for r, minutes in elig[a]:
+            extra = max(travel) if home else 0.0
+            if 0 < longest[r] < minutes + extra - otl:
+                issues.append(
+                    f"{ac} by {roles[r]} takes {minutes + extra:.0f} minutes, longer than any "
+                    f"{roles[r]} shift plus the overtime limit; {roles[r]} will do it only "
+                    "when a contact runs far below its mean"
+                )
+    return issues
 
 
 def _open_days(profile: ArrivalProfile) -> tuple[bool, ...]:

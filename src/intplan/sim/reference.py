@@ -27,13 +27,12 @@ import numpy as np
 import simpy
 from numpy.typing import NDArray
 
+from intplan.domain.units import HOURS_PER_WEEK, MINUTES_PER_DAY, MINUTES_PER_HOUR, MINUTES_PER_WEEK
 from intplan.sim.engine import BOOKING_BUCKETS, ReplicationResult, int_seeds
 from intplan.sim.kernel import FIRST_6_WEEKS, FIRST_18_WEEKS
 from intplan.sim.model import (
     DIST_EXPONENTIAL,
     DIST_LOGNORMAL,
-    MINUTES_PER_DAY,
-    MINUTES_PER_WEEK,
     PATIENCE_EXPONENTIAL,
     PATIENCE_LOGNORMAL,
     PATIENCE_SIGMA,
@@ -41,8 +40,6 @@ from intplan.sim.model import (
     lead_days,
 )
 
-WEEK = MINUTES_PER_WEEK
-HOURS_PER_WEEK = 168
 Process = Generator[simpy.Event, Any, Any]
 
 
@@ -67,7 +64,7 @@ class Request:
 def booking_bucket(booked: float, t: float) -> int:
     """The NHS booking-lead category (index into BOOKING_BUCKETS) of a contact at ``t``
     requested at ``booked``: calendar days apart, the run starting at midnight."""
-    days = math.floor(t / 1440.0) - math.floor(booked / 1440.0)
+    days = math.floor(t / MINUTES_PER_DAY) - math.floor(booked / MINUTES_PER_DAY)
     if days <= 1:
         return max(days, 0)
     return 2 + (days - 1) // 7 if days <= 28 else 6
@@ -82,7 +79,7 @@ class ReferenceModel:
         n_i, n_a, n_r = len(m.int_codes), len(m.activity_codes), len(m.role_codes)
         n_s = len(m.staff_int)
         self.n_i, self.n_a, self.n_r = n_i, n_a, n_r
-        self.warm_end = m.warmup_weeks * WEEK
+        self.warm_end = m.warmup_weeks * MINUTES_PER_WEEK
         # per INT: arrivals, absences and everything drawn during the run
         streams = [ss.spawn(3) for ss in seeds]
         self.rng_arrivals = [np.random.default_rng(s[0]) for s in streams]
@@ -160,7 +157,7 @@ class ReferenceModel:
                         continue
                     if w >= m.warmup_weeks:
                         self.available[w - m.warmup_weeks, i, r] += b - a
-                    start, end = w * WEEK + a, w * WEEK + b
+                    start, end = w * MINUTES_PER_WEEK + a, w * MINUTES_PER_WEEK + b
                     if chains and abs(chains[-1][1] - start) < 1e-9:
                         chains[-1][1] = end
                     else:
@@ -225,7 +222,10 @@ class ReferenceModel:
         for w in range(m.total_weeks):
             counts = rng.poisson(m.demand[i, :, w, None] / per_episode * m.profiles)
             cells = np.repeat(np.arange(counts.size), counts.ravel())
-            times = w * WEEK + (cells % HOURS_PER_WEEK + rng.random(cells.size)) * 60.0
+            times = (
+                w * MINUTES_PER_WEEK
+                + (cells % HOURS_PER_WEEK + rng.random(cells.size)) * MINUTES_PER_HOUR
+            )
             for k in np.argsort(times, kind="stable"):
                 yield self.env.timeout(times[k] - self.env.now)
                 a = int(cells[k] // HOURS_PER_WEEK)
@@ -478,7 +478,7 @@ class ReferenceModel:
     def run(self, on_week: Callable[[int], None] | None = None) -> ReplicationResult:
         m = self.m
         for w in range(m.total_weeks):
-            self.env.run(until=(w + 1) * WEEK)
+            self.env.run(until=(w + 1) * MINUTES_PER_WEEK)
             if w >= m.warmup_weeks:
                 self.weekly.append(
                     tuple(
@@ -535,7 +535,7 @@ class ReferenceModel:
             followups=self.followups,
             followups_same_person=self.followups_same,
             queue_minutes_area=self.q_area,
-            measured_minutes=m.weeks * WEEK,
+            measured_minutes=m.weeks * MINUTES_PER_WEEK,
             weekly_arrivals=weekly(0),
             weekly_served=weekly(1),
             weekly_wait_sum_minutes=weekly(2),

@@ -26,7 +26,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-MINUTES_PER_DAY = 1440.0
+from intplan.domain.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
+
 #: pieces shorter than this (minutes; floating-point dust at a fold) are dropped
 _DUST = 1e-6
 
@@ -42,7 +43,7 @@ def even_segments(
     """Each person's shifts in a week, one list per entry of ``weekly_minutes`` (their
     clinical minutes a week, capped at the rota's open minutes), sorted by start."""
     open_days = [d for d in range(7) if days[d]]
-    length = (end_hour - start_hour) * 60.0
+    length = (end_hour - start_hour) * MINUTES_PER_HOUR
     minutes = [max(0.0, m) for m in weekly_minutes]
     out: list[list[Segment]] = [[] for _ in minutes]
     if not open_days or length <= 0 or sum(minutes) <= _DUST:
@@ -53,7 +54,7 @@ def even_segments(
         parts = _every_day_parts(minutes, n, length)
     for person, k, lo, hi in parts:
         d = open_days[k]
-        day0 = d * MINUTES_PER_DAY + start_hour * 60.0
+        day0 = d * MINUTES_PER_DAY + start_hour * MINUTES_PER_HOUR
         shift = k * length / n  # the fold point of this day
         a = (lo + shift) % length
         b = a + (hi - lo)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from intplan.demand import base_weekly_contacts, patient_activities
 from intplan.domain import Scenario
+from intplan.domain.units import HOURS_PER_WEEK
 
-HOURS_PER_WEEK = 168.0
 #: assumption: queues fed at their steady rate settle within a month (the old default)
 MARGIN_WEEKS = 4.0
 #: the Settings sheet's upper bound on warm-up weeks
