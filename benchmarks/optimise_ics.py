@@ -1,6 +1,6 @@
 """Optimiser timing on the Kent & Medway example: LP and 0.1-FTE MILP, HiGHS and CBC.
 
-Run:  .venv/bin/python benchmarks/optimise_ics.py [--repeats 3] [--cbc-milp-limit 60]
+Run:  .venv/bin/python benchmarks/optimise_ics.py [--repeats 3] [--cbc-milp-limit 60] [--lp-only]
 
 Times are wall-clock for the whole ``optimise()`` call (inputs, model building,
 solve, reading the plan and the shadow prices), medians of ``--repeats`` runs.
@@ -22,6 +22,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--cbc-milp-limit", type=float, default=60.0)
+    # a quick comparison (benchmarks/side_by_side.py) times the LPs alone
+    parser.add_argument("--lp-only", action="store_true", help="leave the 0.1-FTE MILPs out")
     args = parser.parse_args()
 
     scenario = build_kent_medway()
@@ -36,7 +38,7 @@ def main() -> None:
     print("| solver | model | status | objective £/yr | build s | solve s | total s (median) |")
     print("|---|---|---|---|---|---|---|")
     for solver in available_solvers():
-        for integer in (False, True):
+        for integer in (False,) if args.lp_only else (False, True):
             limit = args.cbc_milp_limit if (solver is SolverName.CBC and integer) else 60.0
             repeats = 1 if (solver is SolverName.CBC and integer) else args.repeats
             opts = OptimiseOptions(solver=solver, integer=integer, time_limit_seconds=limit)

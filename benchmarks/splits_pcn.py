@@ -9,7 +9,7 @@ roles, activities and demand rates, staffed for roughly 75-85 % utilisation (an
 overloaded example grows queues and slows any simulation). Population bounds
 10,000-50,000 per INT leave 1-, 2- and 3-INT options.
 
-    .venv/bin/python benchmarks/splits_pcn.py [--runs 3]
+    .venv/bin/python benchmarks/splits_pcn.py [--runs 3] [--replications 30] [--screen-replications 5] [--weeks 26]
 """
 
 from __future__ import annotations
@@ -45,6 +45,10 @@ LAYOUT = [
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=3)
+    # smaller sizes for a quick comparison (benchmarks/side_by_side.py); defaults as recorded
+    ap.add_argument("--screen-replications", type=int, default=5)
+    ap.add_argument("--replications", type=int, default=30)
+    ap.add_argument("--weeks", type=int, default=26)
     args = ap.parse_args()
     scenario = pcn_scenario(
         LAYOUT,
@@ -56,20 +60,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         book = Path(tmp) / "pcn6.xlsx"
         write_scenario(scenario, book)
+        cli = [sys.executable, "-m", "intplan.cli"]  # the same Python and PYTHONPATH as this
         cmd = [
-            str(ROOT / ".venv" / "bin" / "intplan"),
+            *cli,
             "compare-splits",
             str(book),
             "--pcn",
             "PCN1",
             "--screen-replications",
-            "5",
+            str(args.screen_replications),
             "--replications",
-            "30",
+            str(args.replications),
             "--top",
             "3",
             "--weeks",
-            "26",
+            str(args.weeks),
             "--pop-min",
             "10000",
             "--pop-max",
@@ -77,7 +82,11 @@ def main() -> None:
             "--out",
             str(Path(tmp) / "board.xlsx"),
         ]
-        print("command:", " ".join(cmd[1:]).replace(str(book), "pcn6.xlsx"), flush=True)
+        print(
+            "command: intplan",
+            " ".join(cmd[len(cli) :]).replace(str(book), "pcn6.xlsx"),
+            flush=True,
+        )
         times: list[float] = []
         cpu: list[float] = []
         loads: list[float] = []

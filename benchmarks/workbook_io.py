@@ -1,6 +1,8 @@
 """Load and save time of a Kent & Medway sized scenario workbook.
 
 Run: .venv/bin/python benchmarks/workbook_io.py [--runs 5]
+Before/after: .venv/bin/python benchmarks/workbook_io.py --compare OLD/src NEW/src [--rounds 5]
+(each round runs both trees in fresh processes, alternating which goes first).
 
 Uses ``intplan.examples.build_kent_medway`` when it exists; otherwise synthesises a
 scenario of that scale (184 practices, ~54 INTs, ~15,000 staff) from the tiny example.
@@ -11,7 +13,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,7 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--synthetic", action="store_true", help="use the synthetic 15,000-staff scenario"
     )
+    parser.add_argument("--json", action="store_true", help="print the timings as JSON")
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        metavar=("BEFORE_SRC", "AFTER_SRC"),
+        help="time two source trees side by side (PYTHONPATH of each run)",
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of --compare")
     args = parser.parse_args(argv)
+    if args.compare:
+        return compare(*args.compare, rounds=args.rounds, runs=args.runs, synthetic=args.synthetic)
     label, s = scenario(args.synthetic)
     n_asg = sum(len(x.assignments) for x in s.staff)
     print(
@@ -117,6 +132,9 @@ def main(argv: list[str] | None = None) -> int:
         results = timed(lambda: write_results(path, out, [table]), args.runs)
         assert read_scenario(out) == s
         size = path.stat().st_size
+    if args.json:
+        print(json.dumps({"save": save, "load": load, "write_results": results}))
+        return 0
     print(f"file size: {size / 1e6:.2f} MB; runs: {args.runs}")
     print("| step | median s | min s | max s |")
     print("| --- | --- | --- | --- |")
@@ -126,6 +144,27 @@ def main(argv: list[str] | None = None) -> int:
         ("write_results (1 sheet + chart)", results),
     ):
         print(f"| {name} | {statistics.median(xs):.2f} | {min(xs):.2f} | {max(xs):.2f} |")
+    return 0
+
+
+def compare(before: str, after: str, *, rounds: int, runs: int, synthetic: bool) -> int:
+    """Median of every run of each step, per tree, and after/before."""
+    samples: dict[str, dict[str, list[float]]] = {before: {}, after: {}}
+    for i in range(rounds):
+        for src in (before, after) if i % 2 == 0 else (after, before):
+            cmd = [sys.executable, __file__, "--runs", str(runs), "--json"]
+            if synthetic:
+                cmd.append("--synthetic")
+            env = {**os.environ, "PYTHONPATH": src}
+            out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+            for step, xs in json.loads(out.stdout.splitlines()[-1]).items():
+                samples[src].setdefault(step, []).extend(xs)
+    print(f"before: {before}; after: {after}; {rounds} rounds x {runs} runs, alternating")
+    print("| step | before median s | after median s | after / before |")
+    print("| --- | --- | --- | --- |")
+    for step in samples[before]:
+        b, a = statistics.median(samples[before][step]), statistics.median(samples[after][step])
+        print(f"| {step} | {b:.3f} | {a:.3f} | {a / b:.2f} |")
     return 0
 
 

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
+from gui_fakes import FakePrompts, OpenWindow
 from PySide6.QtCore import QSettings, QStandardPaths
 
+from intplan.domain import Scenario
 from intplan.gui import crash
+from intplan.gui.main_window import MainWindow
 
 #: Messages from Qt's offscreen test platform itself, not from intplan; ignored by name.
 OFFSCREEN_NOISE = r"This plugin does not support propagateSizeHints"
@@ -41,3 +43,24 @@ def prompts() -> FakePrompts:
 @pytest.fixture
 def settings(tmp_path: Path) -> QSettings:
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def open_window(qtbot: Any, prompts: FakePrompts, settings: QSettings) -> OpenWindow:
+    """Open main windows on a scenario, with this test's prompts and settings."""
+
+    def open_(scenario: Scenario, size: tuple[int, int] | None = None) -> MainWindow:
+        w = MainWindow(scenario, prompts=prompts, settings=settings)
+        qtbot.addWidget(w)
+        if size is not None:
+            w.resize(*size)
+        w.show()
+        return w
+
+    return open_
+
+
+@pytest.fixture
+def window(open_window: OpenWindow, tiny: Scenario) -> MainWindow:
+    """The main window on the tiny example."""
+    return open_window(tiny)

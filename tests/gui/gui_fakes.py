@@ -1,13 +1,31 @@
-"""Prompts that answer themselves, for GUI tests."""
+"""Prompts that answer themselves, and the types of shared fixtures, for GUI tests."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from PySide6.QtWidgets import QWidget
 
 from intplan.gui.dialogs.issues import IssueRow
+from intplan.gui.main_window import MainWindow
 from intplan.gui.prompts import Prompts, SaveChoice
+
+#: the ``open_window`` fixture: open_window(scenario, size=None) -> a shown MainWindow
+OpenWindow = Callable[..., MainWindow]
+
+View = TypeVar("View", bound=QWidget)
+
+
+def open_tab(window: MainWindow, kind: type[View]) -> View:
+    """Build the window's views, make the ``kind`` tab current and return it."""
+    window.ensure_views()
+    for n in range(window.tabs.count()):
+        view = window.tabs.widget(n)
+        if isinstance(view, kind):
+            window.tabs.setCurrentIndex(n)
+            return view
+    raise AssertionError(f"no {kind.__name__} tab")
 
 
 class FakePrompts(Prompts):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings, Qt
+from gui_fakes import FakePrompts, open_tab
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 
-from intplan.domain import Scenario
 from intplan.gui.dialogs.message import MAX_MESSAGE_HEIGHT, MessageDialog
 from intplan.gui.main_window import MainWindow
 from intplan.gui.prompts import Prompts
@@ -23,22 +22,8 @@ LONG = "500 problem(s) were found:\n" + "\n".join(
 )
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _optimise_view(window: MainWindow) -> OptimiseView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, OptimiseView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Optimise view")
+    return open_tab(window, OptimiseView)
 
 
 def _run(window: MainWindow, qtbot: Any) -> OptimiseView:

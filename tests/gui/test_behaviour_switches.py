@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
+from gui_fakes import FakePrompts, open_tab
 
 from intplan.domain import Scenario
 from intplan.domain.settings import SETTING_SPECS
@@ -19,22 +18,8 @@ from intplan.gui.views.simulate import SimulateView
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _view(window: MainWindow) -> SimulateView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, SimulateView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Simulate tab")
+    return open_tab(window, SimulateView)
 
 
 def test_every_on_off_setting_has_a_switch() -> None:

@@ -5,41 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings, Qt
+from gui_fakes import OpenWindow, open_tab
+from PySide6.QtCore import Qt
 
 from intplan.domain import Scenario
 from intplan.examples import load_template
-from intplan.gui.main_window import MainWindow
 from intplan.gui.views.capacity import CapacityView
 
 pytestmark = pytest.mark.gui
 
 
-def _capacity(
-    qtbot: Any, scenario: Scenario, prompts: FakePrompts, settings: QSettings
-) -> CapacityView:
-    window = MainWindow(scenario, prompts=prompts, settings=settings)
-    qtbot.addWidget(window)
-    window.show()
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, CapacityView):
-            window.tabs.setCurrentIndex(n)
-            view.refresh()
-            return view
-    raise AssertionError("no Demand & capacity tab")
+def _capacity(open_window: OpenWindow, scenario: Scenario) -> CapacityView:
+    window = open_window(scenario)
+    view = open_tab(window, CapacityView)
+    view.refresh()
+    return view
 
 
 def _ticks(chart: Any) -> list[str]:
     return [name for _, name in chart.getPlotItem().getAxis("left")._tickLevels[0]]
 
 
-def test_axis_titles_and_names(
-    qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
-) -> None:
-    view = _capacity(qtbot, tiny, prompts, settings)
+def test_axis_titles_and_names(open_window: OpenWindow, tiny: Scenario) -> None:
+    view = _capacity(open_window, tiny)
     assert view.demand_chart.axis_title("bottom") == "Workload (hours/week)"
     assert view.demand_chart.axis_title("left") == ""
     assert view.role_chart.axis_title("bottom") == "Hours per week"
@@ -55,10 +43,10 @@ def test_axis_titles_and_names(
 
 
 def test_at_most_fifteen_bars_and_non_serving_roles_left_out(
-    qtbot: Any, prompts: FakePrompts, settings: QSettings
+    open_window: OpenWindow,
 ) -> None:
     dorset = load_template("dorset-bcp")  # 27 roles, some serving no modelled activity
-    view = _capacity(qtbot, dorset, prompts, settings)
+    view = _capacity(open_window, dorset)
     roles = _ticks(view.role_chart)
     assert len(roles) <= 15 and roles[-1].startswith("Others (")
     assert len(_ticks(view.demand_chart)) <= 15
@@ -73,9 +61,9 @@ def test_at_most_fifteen_bars_and_non_serving_roles_left_out(
 
 
 def test_tables_name_roles_and_activities_with_codes_on_hover(
-    qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
+    open_window: OpenWindow, tiny: Scenario
 ) -> None:
-    view = _capacity(qtbot, tiny, prompts, settings)
+    view = _capacity(open_window, tiny)
     roles = view.role_model
     shown = {roles.index(r, 0).data(): roles.index(r, 0).data(Qt.ItemDataRole.ToolTipRole)
              for r in range(roles.rowCount())}  # fmt: skip

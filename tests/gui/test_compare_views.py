@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
+from gui_fakes import FakePrompts, open_tab
 from PySide6.QtCore import QCoreApplication, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView, QWidget
@@ -34,23 +34,8 @@ from intplan.services.compare import CompareOptions, compare_scenarios
 from intplan.services.scenario_summary import summarise
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _compare_tab(window: MainWindow) -> CompareView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        if isinstance(window.tabs.widget(n), CompareView):
-            window.tabs.setCurrentIndex(n)
-            view = window.tabs.widget(n)
-            assert isinstance(view, CompareView)
-            return view
-    raise AssertionError("no Compare tab")
+    return open_tab(window, CompareView)
 
 
 def _more_gps(tiny: Scenario, tmp_path: Path) -> Path:

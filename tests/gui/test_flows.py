@@ -7,11 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
+from gui_fakes import FakePrompts, open_tab
 from PySide6.QtWidgets import QWidget
 
-from intplan.domain import Scenario
 from intplan.gui.main_window import MainWindow
 from intplan.gui.views.capacity import CapacityView
 from intplan.gui.views.optimise import OptimiseView
@@ -19,21 +17,8 @@ from intplan.gui.views.optimise import OptimiseView
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _tab(window: MainWindow, kind: type) -> Any:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        if isinstance(window.tabs.widget(n), kind):
-            window.tabs.setCurrentIndex(n)
-            return window.tabs.widget(n)
-    raise AssertionError(kind)
+    return open_tab(window, kind)
 
 
 def test_save_and_reopen_round_trip(

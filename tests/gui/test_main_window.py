@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QMimeData, QSettings, Qt
+from PySide6.QtCore import QMimeData, Qt
 
 from intplan.domain import Scenario
 from intplan.gui import backend
@@ -15,14 +15,6 @@ from intplan.gui.prompts import SaveChoice
 from intplan.io.errors import Issue, UnreadableFileError, WorkbookError
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _drop(window: MainWindow, ids: list[str], int_code: str, qtbot: Any) -> None:

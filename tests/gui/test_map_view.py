@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QPoint, QSettings, Qt
+from gui_fakes import FakePrompts, OpenWindow, open_tab
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QStandardItemModel
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
@@ -34,23 +34,14 @@ def dorset() -> Scenario:
 
 
 @pytest.fixture
-def window(qtbot: Any, dorset: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(dorset, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    return w
+def window(open_window: OpenWindow, dorset: Scenario) -> MainWindow:
+    return open_window(dorset, (1366, 768))
 
 
 def _map_view(window: MainWindow, qtbot: Any) -> MapView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, MapView):
-            window.tabs.setCurrentIndex(n)
-            qtbot.waitExposed(view)
-            return view
-    raise AssertionError("no Map tab")
+    view = open_tab(window, MapView)
+    qtbot.waitExposed(view)
+    return view
 
 
 def test_one_point_per_practice_at_its_place(window: MainWindow, qtbot: Any) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from gui_fakes import FakePrompts
-from PySide6.QtCore import QSettings
 
 from intplan.domain import Scenario
 from intplan.gui.main_window import MainWindow
@@ -29,14 +28,6 @@ def with_results(tiny: Scenario, tmp_path_factory: pytest.TempPathFactory) -> Pa
     write_simulation_results(run_simulation(tiny, QUICK), source=str(path), out=str(path))
     write_plan(run_optimise(tiny), source=str(path), out=str(path))
     return path
-
-
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
 
 
 def _view(window: MainWindow, kind: type[Any]) -> Any:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QPoint, QSettings, Qt
+from gui_fakes import OpenWindow
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
@@ -34,13 +34,8 @@ def dorset_result(dorset: Scenario) -> SimulationResult:
     )
 
 
-def _window(
-    qtbot: Any, scenario: Scenario, prompts: FakePrompts, settings: QSettings
-) -> MainWindow:
-    w = MainWindow(scenario, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
+def _window(open_window: OpenWindow, scenario: Scenario) -> MainWindow:
+    w = open_window(scenario, (1366, 768))
     w.ensure_views()
     return w
 
@@ -65,9 +60,9 @@ def _column(view: OverviewView, header: str) -> int:
 
 
 def test_overview_is_shown_after_a_run_of_several_ints(
-    qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings
+    qtbot: Any, open_window: OpenWindow, tiny: Scenario
 ) -> None:
-    window = _window(qtbot, tiny, prompts, settings)
+    window = _window(open_window, tiny)
     simulate, overview = _find(window, SimulateView), _find(window, OverviewView)
     window.tabs.setCurrentWidget(simulate)
     simulate.replications.setValue(2)
@@ -84,12 +79,11 @@ def test_overview_is_shown_after_a_run_of_several_ints(
 
 def test_sorting_by_a_column(
     qtbot: Any,
+    open_window: OpenWindow,
     dorset: Scenario,
     dorset_result: SimulationResult,
-    prompts: FakePrompts,
-    settings: QSettings,
 ) -> None:
-    window = _window(qtbot, dorset, prompts, settings)
+    window = _window(open_window, dorset)
     overview = _find(window, OverviewView)
     overview.set_result(dorset_result)
     column = _column(overview, "Utilisation")
@@ -115,12 +109,11 @@ def test_sorting_by_a_column(
 
 def test_click_on_an_int_selects_it_and_opens_simulate(
     qtbot: Any,
+    open_window: OpenWindow,
     dorset: Scenario,
     dorset_result: SimulationResult,
-    prompts: FakePrompts,
-    settings: QSettings,
 ) -> None:
-    window = _window(qtbot, dorset, prompts, settings)
+    window = _window(open_window, dorset)
     overview, simulate = _find(window, OverviewView), _find(window, SimulateView)
     simulate._finished(dorset_result)  # as if this run had just finished
     assert window.tabs.currentWidget() is overview

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gui_fakes import FakePrompts
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+from gui_fakes import open_tab
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from intplan.domain import Scenario
 from intplan.domain.settings import UNMET_DESTINATIONS
 from intplan.gui.app import stylesheet_path
 from intplan.gui.main_window import MainWindow
@@ -21,22 +20,8 @@ from intplan.services.simulate import run_simulation
 pytestmark = pytest.mark.gui
 
 
-@pytest.fixture
-def window(qtbot: Any, tiny: Scenario, prompts: FakePrompts, settings: QSettings) -> MainWindow:
-    w = MainWindow(tiny, prompts=prompts, settings=settings)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def _view(window: MainWindow) -> SimulateView:
-    window.ensure_views()
-    for n in range(window.tabs.count()):
-        view = window.tabs.widget(n)
-        if isinstance(view, SimulateView):
-            window.tabs.setCurrentIndex(n)
-            return view
-    raise AssertionError("no Simulate tab")
+    return open_tab(window, SimulateView)
 
 
 def test_run_fills_kpis_and_charts_without_blocking(window: MainWindow, qtbot: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,3 +103,16 @@ def test_week_shifts_are_sorted_by_time_then_sequence(
         due = got[0] < (w + 1) * MINUTES_PER_WEEK
         left = kernel.Shifts(*(x[~due] for x in got))  # type: ignore[arg-type]  # same field order
     assert which == "tiny" or len(left.t) > 0
+
+
+def test_the_kernel_cache_is_stamped_with_the_whole_package() -> None:
+    """numba checks only the compiled function's own file; ``advance`` inlines handlers
+    from other modules, so its cache must be stamped with all of them (sim/kernel/jit.py).
+    Reads numba's private cache object: jit.py relies on the same internals."""
+    from intplan.sim.kernel import jit
+
+    dispatchers: tuple[Any, ...] = (kernel.advance, kernel.begin_week, kernel.finish)
+    for fn in dispatchers:
+        locator = fn._cache._impl.locator
+        assert getattr(locator, "kernel_package", False)
+        assert locator.get_source_stamp() == jit._package_stamp()

@@ -116,6 +116,16 @@ def add_run_arguments(p: argparse.ArgumentParser) -> None:
     add_workers_argument(p)
 
 
+#: the attributes ``add_run_arguments`` sets, named as the run options' fields
+RUN_ARGUMENTS = ("replications", "weeks", "warmup_weeks", "seed", "workers")
+
+
+def run_arguments(args: argparse.Namespace) -> dict[str, Any]:
+    """``add_run_arguments``'s values, as keyword arguments of ``SimulationOptions`` and
+    ``SweepOptions``."""
+    return {name: getattr(args, name) for name in RUN_ARGUMENTS}
+
+
 class _Record:
     """What this command has put out so far: ``main`` completes the contract from it."""
 

@@ -13,6 +13,7 @@ from intplan.cli._common import (
     err,
     int_between,
     run_and_report,
+    run_arguments,
     write_checked,
 )
 from intplan.cli._load import LoadFailedError, load_or_report
@@ -78,13 +79,7 @@ def run(args: argparse.Namespace) -> int:
         scenario = load_or_report(args.workbook, as_json=args.json)
     except LoadFailedError as e:
         return e.code
-    options = SimulationOptions(
-        replications=args.replications,
-        weeks=args.weeks,
-        warmup_weeks=args.warmup_weeks,
-        seed=args.seed,
-        workers=args.workers,
-    )
+    options = SimulationOptions(**run_arguments(args))
 
     def work(progress: Progress) -> _Outcome:
         targets, report = load_targets(scenario, Path(args.observed) if args.observed else None)

@@ -20,6 +20,7 @@ from intplan.cli._common import (
 )
 from intplan.cli._interrupt import stop_if_interrupted
 from intplan.domain.errors import IntplanError
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.services.progress import Cancelled
 
 
@@ -91,8 +92,8 @@ def run(args: argparse.Namespace) -> int:
     for r in worst:
         w = r.wait_mean_minutes
         print(
-            f"  {r.int_code:<12} mean wait {w.mean / 60:7.1f} h "
-            f"(95% CI {w.low / 60:.1f}-{w.high / 60:.1f} h)"
+            f"  {r.int_code:<12} mean wait {w.mean / MINUTES_PER_HOUR:7.1f} h "
+            f"(95% CI {w.low / MINUTES_PER_HOUR:.1f}-{w.high / MINUTES_PER_HOUR:.1f} h)"
         )
     opt = result.optimisation.to_json()
     print()

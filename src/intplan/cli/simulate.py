@@ -16,10 +16,12 @@ from intplan.cli._common import (
     exit_code_for,
     fail,
     float_between,
+    run_arguments,
     write_checked,
 )
 from intplan.cli._load import LoadFailedError, load_or_report
 from intplan.domain.errors import IntplanError
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.services.progress import Cancelled
 from intplan.services.simulate import (
     KPIS,
@@ -97,11 +99,7 @@ def run(args: argparse.Namespace) -> int:
     except LoadFailedError as e:
         return e.code
     options = SimulationOptions(
-        replications=args.replications,
-        weeks=args.weeks,
-        warmup_weeks=args.warmup_weeks,
-        seed=args.seed,
-        workers=args.workers,
+        **run_arguments(args),
         ints=tuple(args.ints),
         cover=args.cover,
         target_halfwidth=args.target_halfwidth,
@@ -154,7 +152,7 @@ def _print_summary(r: SimulationResult, written: str | None) -> None:
     for a in r.activities:
         w, t = a.wait_mean_minutes, a.within_target_share
         print(
-            f"{a.int_code:<10} {a.activity:<8} {_fmt(w.mean, w.low, w.high, 1 / 60):>22} "
+            f"{a.int_code:<10} {a.activity:<8} {_fmt(w.mean, w.low, w.high, 1 / MINUTES_PER_HOUR):>22} "
             f"{_fmt(t.mean, t.low, t.high, 100, 0) + '%':>22} {a.escalations_per_week.mean:7.1f}"
         )
     growing: dict[str, list[str]] = {}

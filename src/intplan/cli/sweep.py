@@ -17,6 +17,7 @@ from intplan.cli._common import (
     exit_code_for,
     fail,
     int_between,
+    run_arguments,
     write_checked,
 )
 from intplan.cli._load import LoadFailedError, load_or_report
@@ -98,15 +99,11 @@ def run(args: argparse.Namespace) -> int:
     except LoadFailedError as e:
         return e.code
     options = SweepOptions(
+        **run_arguments(args),
         design=args.design,
-        replications=args.replications,
-        weeks=args.weeks,
-        warmup_weeks=args.warmup_weeks,
-        seed=args.seed,
         samples=args.samples,
         engine=args.engine,
         scheduler=args.scheduler,
-        workers=args.workers,
     )
     bar = ProgressBar("sweep")
     try:

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from intplan.domain import AGE_BANDS, ActivityKind, ArrivalProfile, Scenario
-from intplan.domain.units import DAYS_PER_WEEK, WEEKS_PER_YEAR
+from intplan.domain.units import DAYS_PER_WEEK, WEEKS_PER_YEAR, per_1000_per_week_to_weekly
 
 HOURS_PER_WEEK = 168
 #: mean days per calendar month (365.25 / 12), to map weeks onto months
@@ -42,7 +42,7 @@ def base_weekly_contacts(scenario: Scenario, int_code: str, activity: str) -> fl
     for code in scenario.int_by_code[int_code].practices:
         p = scenario.practice_by_code[code]
         per_week = sum(
-            rates.get(band, 0.0) * n / 1000.0
+            per_1000_per_week_to_weekly(rates.get(band, 0.0), n)
             for band, n in zip(AGE_BANDS, p.list_by_age, strict=True)
         )
         total += per_week * max(0.0, act.deprivation_multiplier(p.deprivation_decile))

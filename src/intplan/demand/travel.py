@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from intplan.domain import Scenario
+from intplan.domain.units import MINUTES_PER_HOUR
 
 #: assumption: even a single-practice INT's home visits are a short drive apart (~2 km)
 MIN_HOME_VISIT_KM = 2.0
@@ -30,4 +31,4 @@ def home_visit_travel_minutes(scenario: Scenario, int_code: str) -> float:
         for p in scenario.int_by_code[int_code].practices
     ]
     km = max(mean_distance_km(xy), MIN_HOME_VISIT_KM)
-    return km / scenario.settings.travel_speed_kmh * 60.0
+    return km / scenario.settings.travel_speed_kmh * MINUTES_PER_HOUR

@@ -37,7 +37,7 @@ from intplan.demand.model import patient_activities
 from intplan.demand.queueing import erlang_c
 from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import ActivityKind, CareSetting, Eligibility, Role, Scenario
-from intplan.domain.units import MINUTES_PER_HOUR
+from intplan.domain.units import MINUTES_PER_HOUR, fte_to_hours_per_week
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -170,7 +170,9 @@ def on_duty_hours(
     hours, less absence."""
     rota = scenario.rota_by_code[rota_code]
     open_hours = sum(rota.days) * max(0.0, rota.end_hour - rota.start_hour)
-    clinical = share * (role.hours_per_fte_week - meeting_minutes / MINUTES_PER_HOUR)
+    clinical = fte_to_hours_per_week(
+        share, role.hours_per_fte_week - meeting_minutes / MINUTES_PER_HOUR
+    )
     on_shift = max(0.0, min(clinical, open_hours))
     on_duty = on_shift * role.productive_fraction
     return on_duty, (on_duty / open_hours if open_hours > 0 else 0.0)

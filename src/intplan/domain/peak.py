@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from intplan.domain.errors import Problem
 from intplan.domain.geography import AGE_BANDS
 from intplan.domain.limits import MAX_CONTACTS_PER_WEEK
+from intplan.domain.units import WEEKS_PER_YEAR
 
 if TYPE_CHECKING:
     from intplan.domain.scenario import Scenario
@@ -30,7 +31,7 @@ def peak_weekly_contacts(s: Scenario) -> tuple[float, str]:
         for band, n in zip(AGE_BANDS, p.list_by_age, strict=True):
             band_total[band] += n
     g = s.settings.annual_growth_pct / 100.0
-    growth = (1.0 + g) ** (s.settings.horizon_weeks / 52.0) if g > 0 else 1.0
+    growth = (1.0 + g) ** (s.settings.horizon_weeks / WEEKS_PER_YEAR) if g > 0 else 1.0
     total = 0.0
     biggest, biggest_key = -1.0, ""
     for r in s.demand_rates:

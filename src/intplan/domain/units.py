@@ -15,17 +15,6 @@ def fte_to_hours_per_week(fte: float, hours_per_fte_week: float) -> float:
     return fte * hours_per_fte_week
 
 
-def productive_hours_per_week(
-    fte: float, hours_per_fte_week: float, productive_fraction: float
-) -> float:
-    """Hours a week actually available after leave, sickness and training."""
-    return fte * hours_per_fte_week * productive_fraction
-
-
-def hours_to_fte(hours_per_week: float, hours_per_fte_week: float) -> float:
-    """Inverse of :func:`fte_to_hours_per_week`."""
-    return hours_per_week / hours_per_fte_week if hours_per_fte_week > 0 else 0.0
-
-
 def per_1000_per_week_to_weekly(rate_per_1000_per_week: float, population: float) -> float:
+    """Contacts a week from a rate per 1,000 people a week."""
     return rate_per_1000_per_week * population / 1000.0

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scipy.spatial import QhullError
@@ -28,9 +28,11 @@ from intplan.domain import (
     Settings,
 )
 from intplan.domain.errors import DomainError
-from intplan.domain.scenario import Cell, ExtraSheet
-from intplan.examples._build import _adjacency
+from intplan.domain.scenario import ExtraSheet
+from intplan.examples._geography import adjacency
 from intplan.examples._nhs_layout import Layout, from_postcodes, schematic
+from intplan.examples._nhs_sources import Provenance, deprivation_source, optional_sources
+from intplan.examples._nhs_sources import SourceFile as SourceFile
 from intplan.examples._nhs_staff import COMMUNITY_EMPLOYER, build_staff
 from intplan.io.errors import Issue, WorkbookError
 from intplan.io.nhs.epcn import Epcn, read_epcn
@@ -42,7 +44,7 @@ from intplan.io.nhs.pcn_workforce import PCN_MAPPING_FILE, PcnWorkforce, read_pc
 from intplan.io.nhs.postcodes import Postcodes, postcode_key, read_postcodes
 from intplan.io.nhs.recognise import USED, Folder, Kind, recognise, recognised_kinds
 from intplan.io.nhs.tables import Table
-from intplan.io.nhs.workforce import Workforce, load_role_map, publication_month, read_workforce
+from intplan.io.nhs.workforce import Workforce, load_role_map, read_workforce
 from intplan.io.reference import ReferenceData, load_reference
 
 #: assumption: with no deprivation file every practice gets the middle decile
@@ -52,15 +54,6 @@ NO_PCN = "NOPCN"  # pseudo-PCN code prefix for practices not in any PCN
 #: ``--split-large``: (PCN, its practices, layout is schematic) -> (INT groups, note);
 #: supplied by ``intplan.services.nhs_splits`` (examples may not import splits)
 SplitLarge = Callable[[str, Sequence[Practice], bool], tuple[tuple[tuple[str, ...], ...], str]]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SourceFile:
-    file: str
-    kind: str
-    period: str
-    rows_read: int
-    note: str
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -173,27 +166,26 @@ def _observed(folder: Folder) -> tuple[str | None, list[SourceFile]]:
     return (tables[0].source if one else None), sources
 
 
-def build_from_nhs(
-    folder_path: Path,
-    icb: str,
-    *,
-    reference: ReferenceData | None = None,
-    ignore_unrecognised: bool = False,
-    split_large: SplitLarge | None = None,
-    hcp_map: HcpMap | None = None,
-) -> NhsBuild:
-    ref = reference or load_reference()
-    folder = recognise(folder_path)
-    unrecognised = tuple(folder.unrecognised_messages())
-    if unrecognised and not ignore_unrecognised:
-        _refuse_unrecognised(folder_path, unrecognised)
-    unrecognised += tuple(folder.folder_messages())
-    unused = [
-        f"{t.describe()}: recognised as {k.value}; not used by `intplan new` (yet)"
-        for k, ts in folder.found.items()
-        if k not in USED and k != Kind.APPOINTMENTS  # kept for calibrate: see _observed
-        for t in ts
-    ]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Files:
+    """What the folder's files say for the chosen ICB (the optional ones may be None)."""
+
+    pmap: PracticeMap
+    quin: QuinAge
+    icb_code: str
+    icb_name: str
+    rows: list[MapRow]  # the ICB's practice map rows
+    epcn: Epcn | None
+    gpw: Workforce | None
+    pcw: PcnWorkforce | None
+    ods: PracticeStatus | None
+    pcs: Postcodes | None
+    imd: Deprivation | None
+    observed: str | None
+    observed_sources: list[SourceFile]
+
+
+def _read_files(folder: Folder, folder_path: Path, icb: str, unrecognised: Sequence[str]) -> _Files:
     quin_t = _one(folder, Kind.QUIN_AGE)
     map_t = _one(folder, Kind.PRACTICE_MAP)
     missing = [
@@ -220,29 +212,41 @@ def build_from_nhs(
     if details or partners:
         epcn = read_epcn(details, partners, issues)
     gpw_t = _one(folder, Kind.GPW_PRACTICE)
-    gpw: Workforce | None = (
-        read_workforce(gpw_t, load_role_map(), issues, only=ours) if gpw_t else None
-    )
     pcw_t = _one(folder, Kind.PCN_WORKFORCE)
-    pcw: PcnWorkforce | None = (
-        read_pcn_workforce(pcw_t, load_role_map(PCN_MAPPING_FILE, "staff_role"), issues)
-        if pcw_t
-        else None
-    )
     ods_t = _one(folder, Kind.EPRACCUR)
-    ods: PracticeStatus | None = read_epraccur(ods_t, issues) if ods_t else None
     pc_t = _one(folder, Kind.POSTCODES)
     wanted_pcs = {postcode_key(r.postcode) for r in rows if r.postcode} | {
         postcode_key(pl.postcode) for pl in quin.practices.values() if pl.postcode
     }  # quin holds only this ICB's practices
-    pcs: Postcodes | None = read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None
     imd_t = _one(folder, Kind.FINGERTIPS)
-    imd: Deprivation | None = read_deprivation(imd_t, issues) if imd_t else None
     observed, observed_sources = _observed(folder)
+    files = _Files(
+        pmap=pmap,
+        quin=quin,
+        icb_code=icb_code,
+        icb_name=icb_name,
+        rows=rows,
+        epcn=epcn,
+        gpw=read_workforce(gpw_t, load_role_map(), issues, only=ours) if gpw_t else None,
+        pcw=(
+            read_pcn_workforce(pcw_t, load_role_map(PCN_MAPPING_FILE, "staff_role"), issues)
+            if pcw_t
+            else None
+        ),
+        ods=read_epraccur(ods_t, issues) if ods_t else None,
+        pcs=read_postcodes(pc_t, wanted_pcs, issues) if pc_t else None,
+        imd=read_deprivation(imd_t, issues) if imd_t else None,
+        observed=observed,
+        observed_sources=observed_sources,
+    )
     if issues:
         raise WorkbookError(issues)
+    return files
 
-    settings = Settings()
+
+def _assumptions(files: _Files, settings: Settings, split_large: SplitLarge | None) -> list[str]:
+    """The assumptions every build states (more are added as the build goes)."""
+    imd, quin = files.imd, files.quin
     assumptions: list[str] = [
         "age bands: 5-year band 15_19 split 3/5 to 0-17 and 2/5 to 18-64 (people assumed "
         "spread evenly over single years)",
@@ -260,7 +264,7 @@ def build_from_nhs(
         )
     else:
         scope = "England" if imd.national else "the practices in the file (not national)"
-        no_score = sorted(r.practice for r in rows if r.practice not in imd.decile)
+        no_score = sorted(r.practice for r in files.rows if r.practice not in imd.decile)
         assumptions.append(
             f"deprivation: Fingertips 93553 IMD score ranked into deciles over {scope}"
             + (f"; no score for {', '.join(no_score)}: decile {DEFAULT_DECILE}" if no_score else "")
@@ -275,89 +279,123 @@ def build_from_nhs(
             "list sizes are the sums of the age-band rows; the file's own ALL total differs "
             "for " + ", ".join(differ[:20]) + (" …" if len(differ) > 20 else "")
         )
-    dropped: list[str] = []
-    # -- practices, PCNs, HCPs ------------------------------------------------------
-    pcn_name: dict[str, str] = {}
-    pcn_of: dict[str, str] = {}
-    sub_of: dict[str, str] = {}
-    hcp_name: dict[str, str] = {}
-    lists: dict[str, tuple[int, int, int, int, int]] = {}
-    names: dict[str, str] = {}
-    postcode_of: dict[str, str] = {}
-    for r in rows:
+    return assumptions
+
+
+@dataclass(slots=True)
+class _Geography:
+    """The practices kept, by code, with their PCN, sub-ICB location, list and postcode."""
+
+    pcn_name: dict[str, str] = field(default_factory=dict)
+    pcn_of: dict[str, str] = field(default_factory=dict)
+    sub_of: dict[str, str] = field(default_factory=dict)
+    hcp_name: dict[str, str] = field(default_factory=dict)  # sub-ICB (or HCP) code -> name
+    lists: dict[str, tuple[int, int, int, int, int]] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    postcode_of: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # practices left out, with why
+
+    def members(self) -> dict[str, list[str]]:
+        """PCN -> its practices, in code order."""
+        members: dict[str, list[str]] = {}
+        for p in sorted(self.lists):
+            members.setdefault(self.pcn_of[p], []).append(p)
+        return members
+
+
+def _geography(files: _Files) -> _Geography:
+    g = _Geography()
+    quin, ods, epcn = files.quin, files.ods, files.epcn
+    for r in files.rows:
         pl = quin.practices.get(r.practice)
         if pl is None:
-            dropped.append(f"{r.practice} {r.name}: not in {quin.source}")
+            g.dropped.append(f"{r.practice} {r.name}: not in {quin.source}")
             continue
         ods_status = ods.status.get(r.practice) if ods else None
         if ods_status in ("C", "D"):
             when = ods.close_date.get(r.practice, "") if ods else ""
-            dropped.append(
+            g.dropped.append(
                 f"{r.practice} {r.name}: {STATUS[ods_status]} in epraccur"
                 + (f" (closed {when})" if when else "")
             )
             continue
         if sum(pl.bands) == 0:
-            dropped.append(f"{r.practice} {r.name}: no registered patients")
+            g.dropped.append(f"{r.practice} {r.name}: no registered patients")
             continue
         pcn = r.pcn
         if epcn is not None and r.practice in epcn.practice_pcn:
             pcn = epcn.practice_pcn[r.practice]
         if not pcn or pcn == "U00000":  # practices outside any PCN
             pcn = f"{NO_PCN}-{r.sub_icb}"
-            pcn_name.setdefault(pcn, f"Practices in no PCN ({r.sub_icb_name or r.sub_icb})")
+            g.pcn_name.setdefault(pcn, f"Practices in no PCN ({r.sub_icb_name or r.sub_icb})")
         name = (epcn.pcn_names.get(pcn) if epcn else None) or r.pcn_name or pcn
-        pcn_name.setdefault(pcn, name)
-        pcn_of[r.practice] = pcn
-        sub_of[r.practice] = r.sub_icb
-        hcp_name.setdefault(r.sub_icb, r.sub_icb_name or r.sub_icb)
-        lists[r.practice] = pl.bands
-        names[r.practice] = r.name
-        postcode_of[r.practice] = r.postcode or pl.postcode
-    if not lists:
+        g.pcn_name.setdefault(pcn, name)
+        g.pcn_of[r.practice] = pcn
+        g.sub_of[r.practice] = r.sub_icb
+        g.hcp_name.setdefault(r.sub_icb, r.sub_icb_name or r.sub_icb)
+        g.lists[r.practice] = pl.bands
+        g.names[r.practice] = r.name
+        g.postcode_of[r.practice] = r.postcode or pl.postcode
+    if not g.lists:
         raise IntplanError(
-            f"none of the {len(rows)} practices of {icb_code} has a registered list in "
-            f"{quin.source}; are the two files from the same month?"
+            f"none of the {len(files.rows)} practices of {files.icb_code} has a registered "
+            f"list in {quin.source}; are the two files from the same month?"
         )
-    members: dict[str, list[str]] = {}
-    for p in sorted(lists):
-        members.setdefault(pcn_of[p], []).append(p)
+    return g
+
+
+def _pcn_hcps(
+    g: _Geography,
+    members: dict[str, list[str]],
+    hcp_map: HcpMap | None,
+    icb_code: str,
+    assumptions: list[str],
+) -> dict[str, str]:
+    """PCN -> HCP: the sub-ICB location most of its practices are in, or ``--hcp-map``'s."""
     pcn_hcp = {
-        pcn: Counter(sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
+        pcn: Counter(g.sub_of[p] for p in ps).most_common(1)[0][0] for pcn, ps in members.items()
     }
-    if hcp_map is not None:  # the planner's own partnerships replace sub-ICB locations
-        unmapped = sorted(p for p in members if p not in hcp_map.hcp_of)
-        for pcn in members:
-            if pcn in hcp_map.hcp_of:
-                code, name = hcp_map.hcp_of[pcn]
-                pcn_hcp[pcn] = code
-                hcp_name[code] = name
-        if unmapped:
-            assumptions.append(
-                f"HCPs: {len(unmapped)} PCN(s) not in {hcp_map.source} stay grouped by "
-                "sub-ICB location: " + ", ".join(unmapped)
-            )
-        elsewhere = sorted(set(hcp_map.hcp_of) - set(members))
-        if elsewhere:
-            assumptions.append(
-                f"HCPs: {len(elsewhere)} PCN code(s) in {hcp_map.source} are not PCNs of "
-                f"{icb_code} and were not used: " + ", ".join(elsewhere[:20])
-            )
-    order = sorted(members, key=lambda c: (pcn_hcp[c], c))
-    ordered = {pcn: members[pcn] for pcn in order}
-    if pcs is None:
-        layout = schematic(order, ordered, "no postcode directory read")
-    else:
-        layout = from_postcodes(order, ordered, postcode_of, pcs)
-    practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
-    practice = {p.code: p for p in practices}
+    if hcp_map is None:
+        return pcn_hcp
+    # the planner's own partnerships replace sub-ICB locations
+    unmapped = sorted(p for p in members if p not in hcp_map.hcp_of)
+    for pcn in members:
+        if pcn in hcp_map.hcp_of:
+            code, name = hcp_map.hcp_of[pcn]
+            pcn_hcp[pcn] = code
+            g.hcp_name[code] = name
+    if unmapped:
+        assumptions.append(
+            f"HCPs: {len(unmapped)} PCN(s) not in {hcp_map.source} stay grouped by "
+            "sub-ICB location: " + ", ".join(unmapped)
+        )
+    elsewhere = sorted(set(hcp_map.hcp_of) - set(members))
+    if elsewhere:
+        assumptions.append(
+            f"HCPs: {len(elsewhere)} PCN code(s) in {hcp_map.source} are not PCNs of "
+            f"{icb_code} and were not used: " + ", ".join(elsewhere[:20])
+        )
+    return pcn_hcp
+
+
+def _ints(
+    order: Sequence[str],
+    members: dict[str, list[str]],
+    practice: dict[str, Practice],
+    pcn_name: dict[str, str],
+    pcn_hcp: dict[str, str],
+    split_large: SplitLarge | None,
+    settings: Settings,
+    schematic_layout: bool,
+) -> tuple[list[INT], list[str]]:
+    """One INT per PCN, or ``--split-large``'s groups for the large ones; and the notes."""
     ints: list[INT] = []
     splits: list[str] = []
     for pcn in order:
         groups: tuple[tuple[str, ...], ...] = (tuple(members[pcn]),)
         population = sum(practice[c].population for c in members[pcn])
         if split_large is not None and population > settings.int_population_max:
-            groups, note = split_large(pcn, [practice[c] for c in members[pcn]], pcs is None)
+            groups, note = split_large(pcn, [practice[c] for c in members[pcn]], schematic_layout)
             splits.append(note)
         name = pcn_name[pcn].removesuffix(" PCN")
         for n, group in enumerate(groups, start=1):
@@ -372,14 +410,62 @@ def build_from_nhs(
             )
     if split_large is not None and not splits:
         splits.append(f"no PCN above {settings.int_population_max:,} people; none split")
+    return ints, splits
+
+
+def build_from_nhs(
+    folder_path: Path,
+    icb: str,
+    *,
+    reference: ReferenceData | None = None,
+    ignore_unrecognised: bool = False,
+    split_large: SplitLarge | None = None,
+    hcp_map: HcpMap | None = None,
+) -> NhsBuild:
+    ref = reference or load_reference()
+    folder = recognise(folder_path)
+    unrecognised = tuple(folder.unrecognised_messages())
+    if unrecognised and not ignore_unrecognised:
+        _refuse_unrecognised(folder_path, unrecognised)
+    unrecognised += tuple(folder.folder_messages())
+    unused = [
+        f"{t.describe()}: recognised as {k.value}; not used by `intplan new` (yet)"
+        for k, ts in folder.found.items()
+        if k not in USED and k != Kind.APPOINTMENTS  # kept for calibrate: see _observed
+        for t in ts
+    ]
+    files = _read_files(folder, folder_path, icb, unrecognised)
+    settings = Settings()
+    assumptions = _assumptions(files, settings, split_large)
+    # -- practices, PCNs, HCPs, INTs -------------------------------------------------
+    g = _geography(files)
+    members = g.members()
+    pcn_hcp = _pcn_hcps(g, members, hcp_map, files.icb_code, assumptions)
+    order = sorted(members, key=lambda c: (pcn_hcp[c], c))
+    ordered = {pcn: members[pcn] for pcn in order}
+
+    def practices_on(layout: Layout) -> list[Practice]:
+        return _practices(
+            order, members, g.pcn_of, g.names, g.lists, files.imd, layout, files.quin.source
+        )
+
+    if files.pcs is None:
+        layout = schematic(order, ordered, "no postcode directory read")
+    else:
+        layout = from_postcodes(order, ordered, g.postcode_of, files.pcs)
+    practices = practices_on(layout)
+    practice = {p.code: p for p in practices}
+    ints, splits = _ints(
+        order, members, practice, g.pcn_name, pcn_hcp, split_large, settings, files.pcs is None
+    )
     int_of = {p: i.code for i in ints for p in i.practices}
     try:
-        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+        adjacencies = adjacency(ints, practice, layout.adjacency_max_km)
     except QhullError:  # INT centres in a line or on one point: fall back to the schematic
         layout = schematic(order, ordered, "practice locations too close to draw neighbours")
-        practices = _practices(order, members, pcn_of, names, lists, imd, layout, quin.source)
+        practices = practices_on(layout)
         practice = {p.code: p for p in practices}
-        adjacencies = _adjacency(ints, practice, layout.adjacency_max_km)
+        adjacencies = adjacency(ints, practice, layout.adjacency_max_km)
     adjacencies = [replace(a, source=layout.adjacency_source) for a in adjacencies]
     assumptions.append(layout.assumption)
 
@@ -387,133 +473,35 @@ def build_from_nhs(
     staff, teams = build_staff(
         ref=ref,
         practices=practices,
-        members={pcn: members[pcn] for pcn in order},
-        pcn_name=pcn_name,
+        members=ordered,
+        pcn_name=g.pcn_name,
         int_of=int_of,
-        gpw=gpw,
-        pcw=pcw,
+        gpw=files.gpw,
+        pcw=files.pcw,
         assumptions=assumptions,
-        dropped=dropped,
+        dropped=g.dropped,
     )
     # -- provenance ------------------------------------------------------------------
-    sources = [
-        SourceFile(
-            file=pmap.source,
-            kind=Kind.PRACTICE_MAP.value,
-            period=pmap.extract_date or "?",
-            rows_read=len(pmap.rows),
-            note=f"{pmap.layout} layout; {len(rows)} practice(s) in {icb_code}",
-        ),
-        SourceFile(
-            file=quin.source,
-            kind=Kind.QUIN_AGE.value,
-            period=quin.extract_date or "?",
-            rows_read=quin.rows_read,
-            note=f"lists of {len(practices)} practice(s) used",
-        ),
-    ]
-    if hcp_map is not None:
-        sources.append(
-            SourceFile(
-                file=hcp_map.source,
-                kind="HCP mapping (--hcp-map)",
-                period="-",
-                rows_read=hcp_map.rows_read,
-                note=f"PCN -> HCP for {sum(p in hcp_map.hcp_of for p in members)} PCN(s)",
-            )
-        )
-    if epcn is not None:
-        sources.append(
-            SourceFile(
-                file="; ".join(epcn.sources),
-                kind="ePCN",
-                period="?",
-                rows_read=len(epcn.practice_pcn) + epcn.ended,
-                note=f"PCN names and membership; {epcn.ended} ended relationship(s) ignored",
-            )
-        )
-    if gpw is not None:
-        sources.append(
-            SourceFile(
-                file=gpw.source,
-                kind=Kind.GPW_PRACTICE.value,
-                period=publication_month(gpw.source),
-                rows_read=gpw.rows_read,
-                note="unmapped FTE columns: " + (", ".join(gpw.unmapped_columns) or "none"),
-            )
-        )
-    if pcw is not None:
-        unmapped_roles = ", ".join(f"{k} ({v:.1f} FTE)" for k, v in sorted(pcw.unmapped.items()))
-        sources.append(
-            SourceFile(
-                file=pcw.source,
-                kind=Kind.PCN_WORKFORCE.value,
-                period=pcw.period,
-                rows_read=pcw.rows_read,
-                note="unmapped staff roles (all PCNs in the file): " + (unmapped_roles or "none"),
-            )
-        )
-    if ods is not None:
-        sources.append(
-            SourceFile(
-                file=ods.source,
-                kind=Kind.EPRACCUR.value,
-                period="?",
-                rows_read=ods.rows_read,
-                note="closed (C) and dormant (D) practices left out",
-            )
-        )
-    if pcs is not None:
-        sources.append(
-            SourceFile(
-                file=pcs.source,
-                kind=Kind.POSTCODES.value,
-                period="?",
-                rows_read=pcs.rows_read,
-                note=f"{len(pcs.lat_long)} practice postcode(s) found",
-            )
-        )
-    sources += observed_sources
-    if imd is not None:
-        sources.append(
-            SourceFile(
-                file=imd.source,
-                kind="Fingertips 93553 deprivation score (IMD 2019)",
-                period=imd.period,
-                rows_read=imd.rows_read,
-                note=f"{len(imd.decile):,} practice scores ranked into deciles",
-            )
-        )
-    period = pmap.extract_date or quin.extract_date or "unknown date"
-    notes = "\n".join(
-        [
-            f"Built by `intplan new --icb {icb} --from` from NHS England public files "
-            f"(registered lists {quin.extract_date or '?'}).",
-            "Sources:",
-            *(
-                f"- {s.kind}: {s.file} ({s.period}; {s.rows_read:,} rows; {s.note})"
-                for s in sources
-            ),
-            "Assumptions:",
-            *(f"- {a}" for a in assumptions),
-            *(["Split by --split-large:", *(f"- {x}" for x in splits)] if splits else []),
-            *(["Left out:", *(f"- {d}" for d in dropped)] if dropped else []),
-        ]
+    sources = _sources(files, hcp_map, members, len(practices))
+    provenance = Provenance(
+        sources=sources,
+        assumptions=assumptions,
+        splits=splits,
+        unrecognised=unrecognised,
+        unused=unused,
+        dropped=g.dropped,
     )
-    sheet: list[tuple[Cell, ...]] = [("file", "kind", "period", "rows read", "note")]
-    sheet += [(s.file, s.kind, s.period, s.rows_read, s.note) for s in sources]
-    sheet += [("assumption", None, None, None, a) for a in assumptions]
-    sheet += [("split", None, None, None, x) for x in splits]
-    sheet += [("not recognised", None, None, None, u) for u in unrecognised]
-    sheet += [("not used", None, None, None, u) for u in unused]
-    sheet += [("left out", None, None, None, d) for d in dropped]
+    period = files.pmap.extract_date or files.quin.extract_date or "unknown date"
     scenario = Scenario(
-        name=f"{icb_name} ({icb_code}), NHS data {period}",
-        notes=notes,
-        hcps=tuple(
-            HCP(code=c, name=n) for c, n in sorted(hcp_name.items()) if c in pcn_hcp.values()
+        name=f"{files.icb_name} ({files.icb_code}), NHS data {period}",
+        notes=provenance.notes(
+            f"Built by `intplan new --icb {icb} --from` from NHS England public files "
+            f"(registered lists {files.quin.extract_date or '?'})."
         ),
-        pcns=tuple(PCN(code=c, name=pcn_name[c], hcp=pcn_hcp[c]) for c in order),
+        hcps=tuple(
+            HCP(code=c, name=n) for c, n in sorted(g.hcp_name.items()) if c in pcn_hcp.values()
+        ),
+        pcns=tuple(PCN(code=c, name=g.pcn_name[c], hcp=pcn_hcp[c]) for c in order),
         practices=tuple(practices),
         ints=tuple(ints),
         adjacencies=tuple(adjacencies),
@@ -529,16 +517,54 @@ def build_from_nhs(
         seasonality=ref.seasonality,
         interventions=ref.interventions,
         settings=settings,
-        extra_sheets=(ExtraSheet(name="Sources", rows=tuple(sheet)),),
+        extra_sheets=(ExtraSheet(name="Sources", rows=provenance.sheet()),),
     )
     return NhsBuild(
         scenario=scenario,
-        icb=icb_code,
-        icb_name=icb_name,
+        icb=files.icb_code,
+        icb_name=files.icb_name,
         sources=tuple(sources),
         assumptions=tuple(assumptions),
         unrecognised=tuple(unrecognised) + tuple(unused),
-        dropped=tuple(dropped),
+        dropped=tuple(g.dropped),
         splits=tuple(splits),
-        observed=observed,
+        observed=files.observed,
     )
+
+
+def _sources(
+    files: _Files, hcp_map: HcpMap | None, members: dict[str, list[str]], n_practices: int
+) -> list[SourceFile]:
+    """One row per file read, in the Sources sheet's order."""
+    pmap, quin = files.pmap, files.quin
+    sources = [
+        SourceFile(
+            file=pmap.source,
+            kind=Kind.PRACTICE_MAP.value,
+            period=pmap.extract_date or "?",
+            rows_read=len(pmap.rows),
+            note=f"{pmap.layout} layout; {len(files.rows)} practice(s) in {files.icb_code}",
+        ),
+        SourceFile(
+            file=quin.source,
+            kind=Kind.QUIN_AGE.value,
+            period=quin.extract_date or "?",
+            rows_read=quin.rows_read,
+            note=f"lists of {n_practices} practice(s) used",
+        ),
+    ]
+    if hcp_map is not None:
+        sources.append(
+            SourceFile(
+                file=hcp_map.source,
+                kind="HCP mapping (--hcp-map)",
+                period="-",
+                rows_read=hcp_map.rows_read,
+                note=f"PCN -> HCP for {sum(p in hcp_map.hcp_of for p in members)} PCN(s)",
+            )
+        )
+    sources += optional_sources(files.epcn, files.gpw, files.pcw, files.ods, files.pcs)
+    sources += files.observed_sources
+    if files.imd is not None:
+        sources.append(deprivation_source(files.imd))
+    return sources

@@ -162,6 +162,18 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         self.setXRange(0, 1)
         self.setYRange(0, 1)
 
+    def _begin(self, points: int, series: Sequence[Series]) -> bool:
+        """Clear the chart; False, with "No data" shown, when there is nothing to draw."""
+        self.clear_chart()
+        if points == 0 or not series:
+            self.set_empty("No data")
+            return False
+        return True
+
+    def _add_bar(self, bar: pg.BarGraphItem, name: str, n: int) -> None:
+        self.addItem(bar)
+        self._add_legend(bar, name, n)
+
     def bars(
         self,
         categories: Sequence[str],
@@ -171,9 +183,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         fmt: Callable[[float], str] = plain_number,
     ) -> None:
         """Grouped vertical bars, one group per category, with optional CI whiskers."""
-        self.clear_chart()
-        if not categories or not series:
-            self.set_empty("No data")
+        if not self._begin(len(categories), series):
             return
         n = len(series)
         width = 0.8 / n
@@ -184,11 +194,9 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             bar = pg.BarGraphItem(
                 x=x, height=heights, width=width * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
-            self.addItem(bar)
-            self._add_legend(bar, s.name, n)
-            if s.low is not None and s.high is not None:
-                low = np.asarray(s.low, dtype=float)
-                high = np.asarray(s.high, dtype=float)
+            self._add_bar(bar, s.name, n)
+            if (ci := _interval(s)) is not None:
+                low, high = ci
                 self.addItem(
                     pg.ErrorBarItem(
                         x=x, y=heights, top=high - heights, bottom=heights - low, beam=width * 0.4
@@ -210,9 +218,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         fmt: Callable[[float], str] = plain_number,
     ) -> None:
         """Grouped horizontal bars (first category at the top): readable with long names."""
-        self.clear_chart()
-        if not categories or not series:
-            self.set_empty("No data")
+        if not self._begin(len(categories), series):
             return
         n = len(series)
         height = 0.8 / n
@@ -228,11 +234,9 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             bar = pg.BarGraphItem(
                 x0=0, y=y, width=widths, height=height * 0.9, brush=colour(k), pen=pg.mkPen(None)
             )
-            self.addItem(bar)
-            self._add_legend(bar, s.name, n)
-            if s.low is not None and s.high is not None:
-                low = np.asarray(s.low, dtype=float)
-                high = np.asarray(s.high, dtype=float)
+            self._add_bar(bar, s.name, n)
+            if (ci := _interval(s)) is not None:
+                low, high = ci
                 self.addItem(
                     pg.ErrorBarItem(
                         x=widths, y=y, right=high - widths, left=widths - low, beam=height * 0.4
@@ -252,9 +256,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
         fmt: Callable[[float], str] = plain_number,
     ) -> None:
         """Horizontal bars made of the series end to end (e.g. shares adding up to 100%)."""
-        self.clear_chart()
-        if not categories or not series:
-            self.set_empty("No data")
+        if not self._begin(len(categories), series):
             return
         y = -np.arange(len(categories), dtype=float)
         left = np.zeros(len(categories))
@@ -263,8 +265,7 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             bar = pg.BarGraphItem(
                 x0=left.copy(), y=y, width=widths, height=0.7, brush=colour(k), pen=pg.mkPen("w")
             )
-            self.addItem(bar)
-            self._add_legend(bar, s.name, 2)  # each part needs its name, even alone
+            self._add_bar(bar, s.name, 2)  # each part needs its name, even alone
             left += widths
         right = float(left.max()) if len(left) else 0.0
         self._category_tips(categories, series, tips, fmt, vertical=False, right=right)
@@ -282,15 +283,13 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
     ) -> None:
         """Lines over x, each with a shaded confidence band when low/high are given;
         ``tips`` names each series in full for the tooltip (default: its name)."""
-        self.clear_chart()
-        if len(x) == 0 or not series:
-            self.set_empty("No data")
+        if not self._begin(len(x), series):
             return
         xs = np.asarray(x, dtype=float)
         for k, s in enumerate(series):
-            if s.low is not None and s.high is not None:
-                lo = pg.PlotDataItem(xs, np.asarray(s.low, dtype=float), pen=pg.mkPen(None))
-                hi = pg.PlotDataItem(xs, np.asarray(s.high, dtype=float), pen=pg.mkPen(None))
+            if (ci := _interval(s)) is not None:
+                lo = pg.PlotDataItem(xs, ci[0], pen=pg.mkPen(None))
+                hi = pg.PlotDataItem(xs, ci[1], pen=pg.mkPen(None))
                 self.addItem(pg.FillBetweenItem(lo, hi, brush=colour(k, 60)))
             # past the palette, colours repeat: dash the second round so lines stay distinct
             style = Qt.PenStyle.SolidLine if k < len(PALETTE) else Qt.PenStyle.DashLine
@@ -400,6 +399,13 @@ class ChartWidget(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph is untyped
             QToolTip.showText(QCursor.pos(), text, self)
         else:
             QToolTip.hideText()
+
+
+def _interval(s: Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """The series' confidence interval (low, high) as float arrays, when it has one."""
+    if s.low is None or s.high is None:
+        return None
+    return np.asarray(s.low, dtype=float), np.asarray(s.high, dtype=float)
 
 
 def _figure(s: Series, n: int, fmt: Callable[[float], str]) -> str:

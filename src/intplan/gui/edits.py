@@ -144,12 +144,6 @@ def upsert_intervention(scenario: Scenario, intervention: Intervention) -> Scena
     return dataclasses.replace(scenario, interventions=tuple(items))
 
 
-def remove_intervention(scenario: Scenario, code: str) -> Scenario:
-    return dataclasses.replace(
-        scenario, interventions=tuple(i for i in scenario.interventions if i.code != code)
-    )
-
-
 def _person(scenario: Scenario, staff_id: str) -> Staff:
     for s in scenario.staff:
         if s.id == staff_id:

@@ -113,11 +113,21 @@ def convert(col: S.Column, v: Any) -> tuple[Any, str | None]:
         return None, f"{t!r} is not one of: {', '.join(col.allowed)}{did}"
     if kind is S.Kind.CODES:
         return tuple(p.strip() for p in text.split(S.LIST_SEPARATOR) if p.strip()), None
+    if kind is S.Kind.NUMBERS:
+        numbers = tuple(as_number(p) for p in text.split(S.LIST_SEPARATOR))
+        if any(n is None for n in numbers):
+            return None, f"{text!r} is not a {S.LIST_SEPARATOR!r}-separated list of numbers"
+        return numbers, None
     return text, None  # TEXT
 
 
 def limit_problem(col: S.Column, value: Any) -> str | None:
-    """What is wrong with a converted number ``value`` in ``col``, given its range."""
-    if col.limit is None or not isinstance(value, int | float) or isinstance(value, bool):
+    """What is wrong with a converted number ``value`` (or list of numbers) in ``col``,
+    given its range."""
+    if col.limit is None:
+        return None
+    if isinstance(value, tuple):
+        return next(filter(None, (limit_problem(col, v) for v in value)), None)
+    if not isinstance(value, int | float) or isinstance(value, bool):
         return None
     return col.limit.problem(value)

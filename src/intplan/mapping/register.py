@@ -223,49 +223,84 @@ def import_rows(
     pseudonymise_key: str | None = None,
 ) -> ImportOutcome:
     """Resolve, merge and identify register rows against ``scenario``."""
-    synonyms = synonyms.with_roles({r.code: r.name for r in scenario.roles})
-    roles = scenario.role_by_code
-    bases = _Bases(scenario)
-    rejected: list[RowRejection] = []
-    candidates: list[_Candidate] = []
-    role_cache: dict[tuple[str, ...], str | None] = {}
-    base_cache: dict[tuple[str, str], tuple[BaseKind, str] | None] = {}
-    problems: dict[tuple[str, ...], str] = {}  # unknown title -> message (difflib is slow)
-    for r in rows:
+    candidates, rejected = _Resolver(scenario, synonyms).resolve(rows)
+    kept, merged = _merge_duplicates(candidates, pseudonymise_key)
+    int_lookup: dict[str, str] = {}
+    for i in scenario.ints:
+        int_lookup[i.name.upper()] = i.code
+        int_lookup[i.code.upper()] = i.code
+    ids = _identify(kept, int_lookup, set(taken_ids or ()), pseudonymise_key)
+    flags = _fte_over_one(kept, ids.keys_of)
+    flags += _apply_manual(manual, ids, int_lookup)
+    return ImportOutcome(
+        staff=tuple(ids.staff),
+        origin=MappingProxyType(ids.origin),
+        requests=MappingProxyType(ids.requests),
+        rejected=tuple(rejected),
+        merged=tuple(merged),
+        flags=tuple(flags),
+    )
+
+
+class _Resolver:
+    """Register rows -> candidates with a scenario role and base, or rejections.
+
+    Lookups are cached by title and base text: registers repeat them and the
+    suggestions for unknown titles (difflib) are slow.
+    """
+
+    def __init__(self, scenario: Scenario, synonyms: RoleSynonyms) -> None:
+        self.synonyms = synonyms.with_roles({r.code: r.name for r in scenario.roles})
+        self.roles = scenario.role_by_code
+        self.bases = _Bases(scenario)
+        self.role_cache: dict[tuple[str, ...], str | None] = {}
+        self.base_cache: dict[tuple[str, str], tuple[BaseKind, str] | None] = {}
+        self.problems: dict[tuple[str, ...], str] = {}  # unknown title -> message
+
+    def resolve(self, rows: Sequence[RegisterRow]) -> tuple[list[_Candidate], list[RowRejection]]:
+        candidates: list[_Candidate] = []
+        rejected: list[RowRejection] = []
+        for r in rows:
+            found = self._resolve_row(r)
+            if isinstance(found, str):
+                rejected.append(RowRejection(file=r.file, sheet=r.sheet, row=r.row, reason=found))
+            else:
+                candidates.append(found)
+        return candidates, rejected
+
+    def _resolve_row(self, r: RegisterRow) -> _Candidate | str:
+        """The row's candidate, or why it is rejected."""
         titles = tuple(t for t in (r.role_title, *r.alt_titles) if t)
         role_key = (*titles, "#" + r.occupation_code)
-        if role_key not in role_cache:
-            role_cache[role_key] = _find_role(titles, r.occupation_code, synonyms)
-        role = role_cache[role_key]
-
-        def reject(reason: str, r: RegisterRow = r) -> None:
-            rejected.append(RowRejection(file=r.file, sheet=r.sheet, row=r.row, reason=reason))
-
+        if role_key not in self.role_cache:
+            self.role_cache[role_key] = _find_role(titles, r.occupation_code, self.synonyms)
+        role = self.role_cache[role_key]
         if role is None:
-            if role_key not in problems:
-                problems[role_key] = _role_problem(titles, r.occupation_code, synonyms)
-            reject(problems[role_key])
-            continue
-        if role not in roles:
-            reject(
+            if role_key not in self.problems:
+                self.problems[role_key] = _role_problem(titles, r.occupation_code, self.synonyms)
+            return self.problems[role_key]
+        if role not in self.roles:
+            return (
                 f"role {role} (from {r.role_title!r}) is not in the scenario's Roles sheet; "
                 "add the role there first"
             )
-            continue
         found = None
         for base_key in ((r.base, r.base_kind_hint), *r.alt_bases):  # ESR: then Area of Work
-            if base_key not in base_cache:
-                base_cache[base_key] = bases.find(*base_key)
-            found = base_cache[base_key]
+            if base_key not in self.base_cache:
+                self.base_cache[base_key] = self.bases.find(*base_key)
+            found = self.base_cache[base_key]
             if found is not None:
                 break
         if found is None:
             also = "".join(f"; {b!r} was tried too" for b, _ in r.alt_bases)
-            reject(_base_problem(r.base, r.base_kind_hint, bases) + also)
-            continue
-        candidates.append(_Candidate(row=r, role=role, base_kind=found[0], base=found[1]))
+            return _base_problem(r.base, r.base_kind_hint, self.bases) + also
+        return _Candidate(row=r, role=role, base_kind=found[0], base=found[1])
 
-    # -- merge duplicate records --------------------------------------------------------
+
+def _merge_duplicates(
+    candidates: Sequence[_Candidate], pseudonymise_key: str | None
+) -> tuple[list[_Candidate], list[MergedRow]]:
+    """Keep the first row of each record; report the later ones as merged into it."""
     merged: list[MergedRow] = []
     kept: list[_Candidate] = []
     seen: dict[tuple[str, ...], _Candidate] = {}
@@ -278,43 +313,53 @@ def import_rows(
         if name and not c.row.person_number:  # an ESR assignment number is the identity
             keys.append(("name", name, c.role, c.base))
         first = next((seen[k] for k in keys if k in seen), None)
-        if first is not None:
-            shown = "" if pseudonymise_key else f" {c.row.staff_number}"  # never a real number
-            how = (
-                f"same staff number{shown}"
-                if number and ("number", number, c.role) in seen
-                else f"same name, role {c.role} and base {c.base}"
-            )
-            note = ""
-            if abs(first.row.fte - c.row.fte) > FTE_TOLERANCE:
-                note = f"; FTE differed ({c.row.fte:g} here, {first.row.fte:g} kept)"
-            merged.append(
-                MergedRow(
-                    file=c.row.file,
-                    sheet=c.row.sheet,
-                    row=c.row.row,
-                    kept_file=first.row.file,
-                    kept_row=first.row.row,
-                    reason=f"same person as {first.row.file} row {first.row.row} ({how}){note}",
-                )
-            )
+        if first is None:
+            for k in keys:
+                seen[k] = c
+            kept.append(c)
             continue
-        for k in keys:
-            seen[k] = c
-        kept.append(c)
+        shown = "" if pseudonymise_key else f" {c.row.staff_number}"  # never a real number
+        how = (
+            f"same staff number{shown}"
+            if number and ("number", number, c.role) in seen
+            else f"same name, role {c.role} and base {c.base}"
+        )
+        note = ""
+        if abs(first.row.fte - c.row.fte) > FTE_TOLERANCE:
+            note = f"; FTE differed ({c.row.fte:g} here, {first.row.fte:g} kept)"
+        merged.append(
+            MergedRow(
+                file=c.row.file,
+                sheet=c.row.sheet,
+                row=c.row.row,
+                kept_file=first.row.file,
+                kept_row=first.row.row,
+                reason=f"same person as {first.row.file} row {first.row.row} ({how}){note}",
+            )
+        )
+    return kept, merged
 
-    # -- ids, names, requests -------------------------------------------------------------
-    taken = set(taken_ids or ())
-    int_lookup: dict[str, str] = {}
-    for i in scenario.ints:
-        int_lookup[i.name.upper()] = i.code
-        int_lookup[i.code.upper()] = i.code
-    staff: list[Staff] = []
-    origin: dict[str, tuple[str, int]] = {}
-    requests: dict[str, IntRequest] = {}
-    by_number: dict[str, list[str]] = {}
-    by_name: dict[str, list[str]] = {}
-    keys_of: list[list[str]] = []
+
+@dataclass(slots=True)
+class _Identified:
+    """Staff made from the kept rows, and the keys that link them to people."""
+
+    staff: list[Staff] = field(default_factory=list)
+    origin: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (file, row)
+    requests: dict[str, IntRequest] = field(default_factory=dict)
+    by_number: dict[str, list[str]] = field(default_factory=dict)  # staff/person no. -> ids
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # normalised name -> ids
+    keys_of: list[list[str]] = field(default_factory=list)  # per kept row: its person keys
+
+
+def _identify(
+    kept: Sequence[_Candidate],
+    int_lookup: Mapping[str, str],
+    taken: set[str],
+    pseudonymise_key: str | None,
+) -> _Identified:
+    """Ids, names and named-INT requests for the kept rows."""
+    out = _Identified()
     for n, c in enumerate(kept, start=1):
         r = c.row
         if pseudonymise_key:
@@ -322,17 +367,10 @@ def import_rows(
             sid = _unique_id(pseudonymous_id(identity, pseudonymise_key), taken)
         else:
             sid = _unique_id(r.staff_number or f"R{n:05d}", taken)
-        if r.vacant:
-            keep_name = r.name and normalise_name(r.name) != "vacant" and not pseudonymise_key
-            name = r.name if keep_name else "Vacant post"
-        else:
-            name = r.name or f"Unnamed ({r.file} row {r.row})"
-            if pseudonymise_key:
-                name = pseudonym(name, pseudonymise_key)
-        staff.append(
+        out.staff.append(
             Staff(
                 id=sid,
-                name=name,
+                name=_staff_name(r, pseudonymise_key),
                 role=c.role,
                 employer=r.employer,
                 base_kind=c.base_kind,
@@ -341,24 +379,38 @@ def import_rows(
                 vacant=r.vacant,
             )
         )
-        origin[sid] = (r.file, r.row)
+        out.origin[sid] = (r.file, r.row)
         if r.int_spec:
             req = parse_int_spec(r.int_spec, int_lookup)
             if req is not None:
-                requests[sid] = req
+                out.requests[sid] = req
         number = normalise_staff_number(r.staff_number) if r.staff_number else ""
         if number:
-            by_number.setdefault(number, []).append(sid)
+            out.by_number.setdefault(number, []).append(sid)
         if r.name and not r.vacant:
-            by_name.setdefault(normalise_name(r.name), []).append(sid)
+            out.by_name.setdefault(normalise_name(r.name), []).append(sid)
         person = normalise_staff_number(r.person_number) if r.person_number else ""
         if person and person != number:
-            by_number.setdefault(person, []).append(sid)
+            out.by_number.setdefault(person, []).append(sid)
         # an ESR person links their assignments through the Employee Number
         links = (f"#{person}" if person else "", f"#{number}" if number else "", _person_name(r))
-        keys_of.append([k for k in links if k])
+        out.keys_of.append([k for k in links if k])
+    return out
 
-    # one person = rows linked by a staff number or a name (a flag, so over-linking is safe)
+
+def _staff_name(r: RegisterRow, pseudonymise_key: str | None) -> str:
+    if r.vacant:
+        keep_name = r.name and normalise_name(r.name) != "vacant" and not pseudonymise_key
+        return r.name if keep_name else "Vacant post"
+    name = r.name or f"Unnamed ({r.file} row {r.row})"
+    return pseudonym(name, pseudonymise_key) if pseudonymise_key else name
+
+
+def _fte_over_one(kept: Sequence[_Candidate], keys_of: Sequence[list[str]]) -> list[Flag]:
+    """Flag people whose rows add up to more than 1.0 FTE.
+
+    One person = rows linked by a staff number or a name (a flag, so over-linking is safe).
+    """
     parent: dict[str, str] = {}
 
     def root(key: str) -> str:
@@ -386,15 +438,23 @@ def import_rows(
                     rows=tuple((c.row.file, c.row.row) for c in rows_of),
                 )
             )
+    return flags
 
-    # -- manual assignments from the mapping workbook (override everything) ---------------
+
+def _apply_manual(
+    manual: Sequence[ManualRow], ids: _Identified, int_lookup: Mapping[str, str]
+) -> list[Flag]:
+    """Manual assignments from the mapping workbook override everything; flags the misses."""
+    flags: list[Flag] = []
     manual_by_who: dict[str, list[ManualRow]] = {}
     for m in manual:
         manual_by_who.setdefault(m.staff, []).append(m)
     for who, ms in manual_by_who.items():
-        ids = by_number.get(normalise_staff_number(who)) or by_name.get(normalise_name(who), [])
+        matches = ids.by_number.get(normalise_staff_number(who)) or ids.by_name.get(
+            normalise_name(who), []
+        )
         mrows = tuple(("mapping workbook", m.row) for m in ms)
-        if not ids:
+        if not matches:
             flags.append(
                 Flag(
                     kind="manual_unmatched",
@@ -403,24 +463,16 @@ def import_rows(
                 )
             )
             continue
-        if len(ids) > 1:
+        if len(matches) > 1:
             flags.append(
                 Flag(
                     kind="manual_ambiguous",
-                    message=f"manual assignment for {who!r} matches {len(ids)} people; "
+                    message=f"manual assignment for {who!r} matches {len(matches)} people; "
                     "use the staff number instead",
                     rows=mrows,
                 )
             )
             continue
         shares = tuple((int_lookup.get(m.int_code.upper(), m.int_code), m.fte) for m in ms)
-        requests[ids[0]] = IntRequest(rule="manual", shares=shares)
-
-    return ImportOutcome(
-        staff=tuple(staff),
-        origin=MappingProxyType(origin),
-        requests=MappingProxyType(requests),
-        rejected=tuple(rejected),
-        merged=tuple(merged),
-        flags=tuple(flags),
-    )
+        ids.requests[matches[0]] = IntRequest(rule="manual", shares=shares)
+    return flags

@@ -109,6 +109,9 @@ class Model:
         return float(var.varValue or 0.0) if var is not None else 0.0
 
 
+Terms = list[tuple[Any, float]]  # (variable, coefficient) pairs of a linear expression
+
+
 def build_model(
     inputs: ModelInputs,
     options: OptimiseOptions,
@@ -118,242 +121,296 @@ def build_model(
     unmet_cap_hours: float | None = None,
 ) -> Model:
     """Build the problem. ``elastic`` lists hard groups that get penalised slacks."""
-    sense = pulp.LpMinimize
-    prob = pulp.LpProblem("intplan_skill_mix", sense)
+    prob = pulp.LpProblem("intplan_skill_mix", pulp.LpMinimize)
     m = Model(inputs=inputs, options=options, prob=prob, objective=objective)
-    n_int = _unique_names(inputs.ints)
-    n_role = _unique_names(inputs.roles)
-    n_act = _unique_names(inputs.activities)
-    working = set(inputs.working_roles)
-    core = set(inputs.core_roles) if options.min_core_fte > 0 else set()
-    staffed_roles = tuple(r for r in inputs.roles if r in working or r in core)
-    e = inputs.existing_fte
-    weeks = inputs.annual_weeks
-
-    # -- variables -----------------------------------------------------------
-    for r in staffed_roles:
-        ub_tenths = int(inputs.recruit_limit_fte[r] / FTE_STEP + 1e-9)
-        for i in inputs.ints:
-            name = f"post_{n_int[i]}_{n_role[r]}"
-            if options.integer:
-                m.tenths[(i, r)] = prob.add_variable(
-                    f"tenths_{n_int[i]}_{n_role[r]}", 0, ub_tenths, cat=pulp.LpInteger
-                )
-            else:
-                m.post[(i, r)] = prob.add_variable(name, 0)
-    if inputs.move_cap_share > 0:
-        for edge in inputs.edges:
-            for r in staffed_roles:
-                if e.get((edge.lender, r), 0.0) > 0:
-                    m.move[(edge.lender, edge.borrower, r)] = prob.add_variable(
-                        f"move_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
-                    )
-    edge_of = {(x.lender, x.borrower): x for x in inputs.edges}
-    if inputs.cover_cap_share > 0:
-        for edge in inputs.edges:
-            for r in inputs.working_roles:
-                m.cover[(edge.lender, edge.borrower, r)] = prob.add_variable(
-                    f"cover_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
-                )
-    for i in inputs.ints:
-        for a in inputs.activities:
-            if inputs.demand[(i, a)].planned_hours_per_week <= 0:
-                continue
-            m.unmet[(i, a)] = prob.add_variable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
-            for r, _f in inputs.eligible.get(a, ()):
-                if (i, a, r) in inputs.blocked:
-                    continue
-                m.serve[(i, a, r)] = prob.add_variable(
-                    f"serve_{n_int[i]}_{n_act[a]}_{n_role[r]}", 0
-                )
-
-    # -- FTE change terms per (i, r) -----------------------------------------
-    delta: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    for (i, r), var in m.post.items():
-        delta[(i, r)].append((var, 1.0))
-    for (i, r), var in m.tenths.items():
-        delta[(i, r)].append((var, FTE_STEP))
-    for (i, j, r), var in m.move.items():
-        delta[(i, r)].append((var, -1.0))
-        delta[(j, r)].append((var, 1.0))
-    lend: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    borrow: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    for (i, j, r), var in m.cover.items():
-        lend[(i, r)].append((var, 1.0 + edge_of[(i, j)].overhead_share))
-        borrow[(j, r)].append((var, 1.0))
-    work: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    for (i, a, r), var in m.serve.items():
-        work[(i, r)].append((var, inputs.factor(i, a, r)))
-
-    def add(name: str, group: str, key: tuple[str, ...], constraint: Any) -> None:
-        prob.addConstraint(constraint, name)
-        m.constraints[name] = (group, key)
-
-    def slack(group: str, key: tuple[str, ...], sign: float) -> list[tuple[Any, float]]:
-        if group not in elastic:
-            return []
-        named = [n_int[key[0]], n_role[key[1]]] if len(key) == 2 else [n_role[k] for k in key]
-        parts = "_".join([group, *named])
-        var = prob.add_variable(f"slack_{parts}", 0)
-        m.slack[(group, key)] = var
-        return [(var, sign)]
-
-    # -- constraints -----------------------------------------------------------
-    for (i, a), u in m.unmet.items():
-        terms = [
-            (m.serve[(i, a, r)], 1.0) for r, _ in inputs.eligible.get(a, ()) if (i, a, r) in m.serve
-        ]
-        terms.append((u, 1.0))
-        add(
-            f"demand_{n_int[i]}_{n_act[a]}",
-            "demand",
-            (i, a),
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(terms),
-                pulp.LpConstraintEQ,
-                rhs=inputs.demand[(i, a)].planned_hours_per_week,
-            ),
-        )
-    for r in inputs.working_roles:
-        for i in inputs.ints:
-            terms = list(work[(i, r)]) + lend[(i, r)]
-            terms += [(v, -c) for v, c in borrow[(i, r)]]
-            hr = inputs.usable(i, r)
-            terms += [(v, -hr * c) for v, c in delta[(i, r)]]
-            if not terms:
-                continue
-            add(
-                f"hours_{n_int[i]}_{n_role[r]}",
-                "hours",
-                (i, r),
-                pulp.LpConstraint(
-                    pulp.LpAffineExpression(terms),
-                    pulp.LpConstraintLE,
-                    rhs=hr * e.get((i, r), 0.0),
-                ),
-            )
-            if lend[(i, r)]:
-                cap = inputs.cover_cap_share * hr
-                terms = list(lend[(i, r)]) + [(v, -cap * c) for v, c in delta[(i, r)]]
-                add(
-                    f"cover_cap_{n_int[i]}_{n_role[r]}",
-                    "cover_cap",
-                    (i, r),
-                    pulp.LpConstraint(
-                        pulp.LpAffineExpression(terms),
-                        pulp.LpConstraintLE,
-                        rhs=cap * e.get((i, r), 0.0),
-                    ),
-                )
-    moves_out: dict[tuple[str, str], list[tuple[Any, float]]] = defaultdict(list)
-    for (i, _j, r), var in m.move.items():
-        moves_out[(i, r)].append((var, 1.0))
-    for (i, r), terms in moves_out.items():
-        add(
-            f"move_cap_{n_int[i]}_{n_role[r]}",
-            "move_cap",
-            (i, r),
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(terms),
-                pulp.LpConstraintLE,
-                rhs=inputs.move_cap_share * e[(i, r)],
-            ),
-        )
-    for r in staffed_roles:
-        if r not in core:
-            continue
-        for i in inputs.ints:
-            have = e.get((i, r), 0.0)
-            if (1.0 - inputs.move_cap_share) * have >= options.min_core_fte - 1e-9:
-                continue  # cannot bind: moves out are capped
-            terms = list(delta[(i, r)]) + slack("core", (i, r), 1.0)
-            add(
-                f"core_{n_int[i]}_{n_role[r]}",
-                "core",
-                (i, r),
-                pulp.LpConstraint(
-                    pulp.LpAffineExpression(terms),
-                    pulp.LpConstraintGE,
-                    rhs=options.min_core_fte - have,
-                ),
-            )
-    posts_of_role: dict[str, list[tuple[Any, float]]] = defaultdict(list)
-    for (_i, r), var in m.post.items():
-        posts_of_role[r].append((var, 1.0))
-    for (_i, r), var in m.tenths.items():
-        posts_of_role[r].append((var, FTE_STEP))
-    for r in staffed_roles:
-        terms = list(posts_of_role[r])
-        add(
-            f"recruit_{n_role[r]}",
-            "recruit",
-            (r,),
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(terms + slack("recruit", (r,), -1.0)),
-                pulp.LpConstraintLE,
-                rhs=inputs.recruit_limit_fte[r],
-            ),
-        )
-        if r in inputs.max_fte:
-            existing_total = sum(f for (_, rr), f in e.items() if rr == r)
-            add(
-                f"max_fte_{n_role[r]}",
-                "max_fte",
-                (r,),
-                pulp.LpConstraint(
-                    pulp.LpAffineExpression(terms + slack("max_fte", (r,), -1.0)),
-                    pulp.LpConstraintLE,
-                    rhs=inputs.max_fte[r] - existing_total,
-                ),
-            )
-    pay_terms = [
-        (v, inputs.pay_gbp_per_fte[r] * c) for r, ts in posts_of_role.items() for v, c in ts
-    ]
-    current_cost = inputs.current_cost_gbp()
-    if inputs.budget_gbp > 0:
-        add(
-            "budget",
-            "budget",
-            (),
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(pay_terms + slack("budget", (), -1.0)),
-                pulp.LpConstraintLE,
-                rhs=inputs.budget_gbp - current_cost,
-            ),
-        )
-
-    # -- objective -----------------------------------------------------------
-    m.pay_expr = pulp.LpAffineExpression(pay_terms, constant=current_cost)
-    m.travel_expr = pulp.LpAffineExpression(
-        [(v, weeks * edge_of[(i, j)].cost_gbp_per_hour) for (i, j, _r), v in m.cover.items()]
-    )
-    m.move_expr = pulp.LpAffineExpression(
-        [(v, options.move_penalty_gbp_per_fte) for v in m.move.values()]
-    )
-    m.unmet_hours_expr = pulp.LpAffineExpression([(v, 1.0) for v in m.unmet.values()])
-    m.unmet_expr = pulp.LpAffineExpression(
-        [(v, weeks * inputs.unmet_penalty_gbp_per_hour) for v in m.unmet.values()]
-    )
-    cost = m.pay_expr + m.travel_expr + m.move_expr
-    if objective is Objective.SLACK:
-        top_pay = max(inputs.pay_gbp_per_fte.values(), default=1.0) or 1.0
-        prob += pulp.LpAffineExpression(
-            [(v, 1.0 / top_pay if g == "budget" else 1.0) for (g, _), v in m.slack.items()]
-        )
-    elif objective is Objective.UNMET:
-        prob += m.unmet_hours_expr
-    elif objective is Objective.COST:
-        prob += cost
-    else:
-        prob += cost + m.unmet_expr
+    b = _Builder(m, elastic)
+    # Variables and constraints are added in a fixed order, so the problem
+    # (and its LP file) is the same from run to run.
+    b.add_variables()
+    b.add_demand()
+    b.add_hours()
+    b.add_move_caps()
+    b.add_core()
+    pay_terms = b.add_recruit_and_max_fte()
+    b.add_budget(pay_terms)
+    b.set_objective(pay_terms)
     if unmet_cap_hours is not None:
-        add(
+        b.add(
             "unmet_total_cap",
             "unmet_cap",
             (),
             pulp.LpConstraint(m.unmet_hours_expr, pulp.LpConstraintLE, rhs=unmet_cap_hours),
         )
     return m
+
+
+class _Builder:
+    """The steps of ``build_model``, sharing the model, names and FTE terms."""
+
+    def __init__(self, m: Model, elastic: frozenset[str]) -> None:
+        inputs, options = m.inputs, m.options
+        self.m = m
+        self.inputs = inputs
+        self.options = options
+        self.prob = m.prob
+        self.elastic = elastic
+        self.n_int = _unique_names(inputs.ints)
+        self.n_role = _unique_names(inputs.roles)
+        self.n_act = _unique_names(inputs.activities)
+        working = set(inputs.working_roles)
+        self.core = set(inputs.core_roles) if options.min_core_fte > 0 else set()
+        self.staffed_roles = tuple(r for r in inputs.roles if r in working or r in self.core)
+        self.edge_of = {(x.lender, x.borrower): x for x in inputs.edges}
+        #: (i, r) -> FTE change terms; lend/borrow: cover hours out of/into (i, r)
+        self.delta: dict[tuple[str, str], Terms] = defaultdict(list)
+        self.lend: dict[tuple[str, str], Terms] = defaultdict(list)
+        self.borrow: dict[tuple[str, str], Terms] = defaultdict(list)
+        self.work: dict[tuple[str, str], Terms] = defaultdict(list)
+
+    def add(self, name: str, group: str, key: tuple[str, ...], constraint: Any) -> None:
+        self.prob.addConstraint(constraint, name)
+        self.m.constraints[name] = (group, key)
+
+    def slack(self, group: str, key: tuple[str, ...], sign: float) -> Terms:
+        """A penalised slack term for ``group`` when it is elastic, else none."""
+        if group not in self.elastic:
+            return []
+        if len(key) == 2:
+            named = [self.n_int[key[0]], self.n_role[key[1]]]
+        else:
+            named = [self.n_role[k] for k in key]
+        parts = "_".join([group, *named])
+        var = self.prob.add_variable(f"slack_{parts}", 0)
+        self.m.slack[(group, key)] = var
+        return [(var, sign)]
+
+    # -- variables -------------------------------------------------------------
+    def add_variables(self) -> None:
+        self._add_posts()
+        self._add_moves_and_cover()
+        self._add_serve_and_unmet()
+        self._collect_fte_terms()
+
+    def _add_posts(self) -> None:
+        m, n_int, n_role = self.m, self.n_int, self.n_role
+        for r in self.staffed_roles:
+            ub_tenths = int(self.inputs.recruit_limit_fte[r] / FTE_STEP + 1e-9)
+            for i in self.inputs.ints:
+                if self.options.integer:
+                    m.tenths[(i, r)] = self.prob.add_variable(
+                        f"tenths_{n_int[i]}_{n_role[r]}", 0, ub_tenths, cat=pulp.LpInteger
+                    )
+                else:
+                    m.post[(i, r)] = self.prob.add_variable(f"post_{n_int[i]}_{n_role[r]}", 0)
+
+    def _add_moves_and_cover(self) -> None:
+        inputs, m, n_int, n_role = self.inputs, self.m, self.n_int, self.n_role
+        if inputs.move_cap_share > 0:
+            for edge in inputs.edges:
+                for r in self.staffed_roles:
+                    if inputs.existing_fte.get((edge.lender, r), 0.0) > 0:
+                        m.move[(edge.lender, edge.borrower, r)] = self.prob.add_variable(
+                            f"move_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
+                        )
+        if inputs.cover_cap_share > 0:
+            for edge in inputs.edges:
+                for r in inputs.working_roles:
+                    m.cover[(edge.lender, edge.borrower, r)] = self.prob.add_variable(
+                        f"cover_{n_int[edge.lender]}_{n_int[edge.borrower]}_{n_role[r]}", 0
+                    )
+
+    def _add_serve_and_unmet(self) -> None:
+        inputs, m, n_int, n_act = self.inputs, self.m, self.n_int, self.n_act
+        for i in inputs.ints:
+            for a in inputs.activities:
+                if inputs.demand[(i, a)].planned_hours_per_week <= 0:
+                    continue
+                m.unmet[(i, a)] = self.prob.add_variable(f"unmet_{n_int[i]}_{n_act[a]}", 0)
+                for r, _f in inputs.eligible.get(a, ()):
+                    if (i, a, r) in inputs.blocked:
+                        continue
+                    m.serve[(i, a, r)] = self.prob.add_variable(
+                        f"serve_{n_int[i]}_{n_act[a]}_{self.n_role[r]}", 0
+                    )
+
+    def _collect_fte_terms(self) -> None:
+        m = self.m
+        for (i, r), var in m.post.items():
+            self.delta[(i, r)].append((var, 1.0))
+        for (i, r), var in m.tenths.items():
+            self.delta[(i, r)].append((var, FTE_STEP))
+        for (i, j, r), var in m.move.items():
+            self.delta[(i, r)].append((var, -1.0))
+            self.delta[(j, r)].append((var, 1.0))
+        for (i, j, r), var in m.cover.items():
+            self.lend[(i, r)].append((var, 1.0 + self.edge_of[(i, j)].overhead_share))
+            self.borrow[(j, r)].append((var, 1.0))
+        for (i, a, r), var in m.serve.items():
+            self.work[(i, r)].append((var, self.inputs.factor(i, a, r)))
+
+    # -- constraints -------------------------------------------------------------
+    def add_demand(self) -> None:
+        inputs, m = self.inputs, self.m
+        for (i, a), u in m.unmet.items():
+            terms = [
+                (m.serve[(i, a, r)], 1.0)
+                for r, _ in inputs.eligible.get(a, ())
+                if (i, a, r) in m.serve
+            ]
+            terms.append((u, 1.0))
+            self.add(
+                f"demand_{self.n_int[i]}_{self.n_act[a]}",
+                "demand",
+                (i, a),
+                pulp.LpConstraint(
+                    pulp.LpAffineExpression(terms),
+                    pulp.LpConstraintEQ,
+                    rhs=inputs.demand[(i, a)].planned_hours_per_week,
+                ),
+            )
+
+    def add_hours(self) -> None:
+        """[hours] for every working pool, and [cover_cap] where it lends."""
+        inputs = self.inputs
+        e = inputs.existing_fte
+        for r in inputs.working_roles:
+            for i in inputs.ints:
+                delta = self.delta[(i, r)]
+                terms = list(self.work[(i, r)]) + self.lend[(i, r)]
+                terms += [(v, -c) for v, c in self.borrow[(i, r)]]
+                hr = inputs.usable(i, r)
+                terms += [(v, -hr * c) for v, c in delta]
+                if not terms:
+                    continue
+                self._add_le(
+                    f"hours_{self.n_int[i]}_{self.n_role[r]}",
+                    "hours",
+                    (i, r),
+                    terms,
+                    hr * e.get((i, r), 0.0),
+                )
+                if self.lend[(i, r)]:
+                    cap = inputs.cover_cap_share * hr
+                    terms = list(self.lend[(i, r)]) + [(v, -cap * c) for v, c in delta]
+                    self._add_le(
+                        f"cover_cap_{self.n_int[i]}_{self.n_role[r]}",
+                        "cover_cap",
+                        (i, r),
+                        terms,
+                        cap * e.get((i, r), 0.0),
+                    )
+
+    def _add_le(
+        self, name: str, group: str, key: tuple[str, ...], terms: Terms, rhs: float
+    ) -> None:
+        constraint = pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rhs=rhs)
+        self.add(name, group, key, constraint)
+
+    def add_move_caps(self) -> None:
+        moves_out: dict[tuple[str, str], Terms] = defaultdict(list)
+        for (i, _j, r), var in self.m.move.items():
+            moves_out[(i, r)].append((var, 1.0))
+        for (i, r), terms in moves_out.items():
+            self._add_le(
+                f"move_cap_{self.n_int[i]}_{self.n_role[r]}",
+                "move_cap",
+                (i, r),
+                terms,
+                self.inputs.move_cap_share * self.inputs.existing_fte[(i, r)],
+            )
+
+    def add_core(self) -> None:
+        inputs, options = self.inputs, self.options
+        for r in self.staffed_roles:
+            if r not in self.core:
+                continue
+            for i in inputs.ints:
+                have = inputs.existing_fte.get((i, r), 0.0)
+                if (1.0 - inputs.move_cap_share) * have >= options.min_core_fte - 1e-9:
+                    continue  # cannot bind: moves out are capped
+                terms = list(self.delta[(i, r)]) + self.slack("core", (i, r), 1.0)
+                self.add(
+                    f"core_{self.n_int[i]}_{self.n_role[r]}",
+                    "core",
+                    (i, r),
+                    pulp.LpConstraint(
+                        pulp.LpAffineExpression(terms),
+                        pulp.LpConstraintGE,
+                        rhs=options.min_core_fte - have,
+                    ),
+                )
+
+    def add_recruit_and_max_fte(self) -> Terms:
+        """[recruit] and [max_fte] per role; returns the pay terms of the posts."""
+        inputs, m = self.inputs, self.m
+        posts_of_role: dict[str, Terms] = defaultdict(list)
+        for (_i, r), var in m.post.items():
+            posts_of_role[r].append((var, 1.0))
+        for (_i, r), var in m.tenths.items():
+            posts_of_role[r].append((var, FTE_STEP))
+        for r in self.staffed_roles:
+            terms = list(posts_of_role[r])
+            self._add_le(
+                f"recruit_{self.n_role[r]}",
+                "recruit",
+                (r,),
+                terms + self.slack("recruit", (r,), -1.0),
+                inputs.recruit_limit_fte[r],
+            )
+            if r in inputs.max_fte:
+                existing_total = sum(f for (_, rr), f in inputs.existing_fte.items() if rr == r)
+                self._add_le(
+                    f"max_fte_{self.n_role[r]}",
+                    "max_fte",
+                    (r,),
+                    terms + self.slack("max_fte", (r,), -1.0),
+                    inputs.max_fte[r] - existing_total,
+                )
+        return [
+            (v, inputs.pay_gbp_per_fte[r] * c) for r, ts in posts_of_role.items() for v, c in ts
+        ]
+
+    def add_budget(self, pay_terms: Terms) -> None:
+        inputs = self.inputs
+        if inputs.budget_gbp > 0:
+            self._add_le(
+                "budget",
+                "budget",
+                (),
+                pay_terms + self.slack("budget", (), -1.0),
+                inputs.budget_gbp - inputs.current_cost_gbp(),
+            )
+
+    # -- objective -------------------------------------------------------------
+    def set_objective(self, pay_terms: Terms) -> None:
+        inputs, m = self.inputs, self.m
+        weeks = inputs.annual_weeks
+        m.pay_expr = pulp.LpAffineExpression(pay_terms, constant=inputs.current_cost_gbp())
+        m.travel_expr = pulp.LpAffineExpression(
+            [
+                (v, weeks * self.edge_of[(i, j)].cost_gbp_per_hour)
+                for (i, j, _r), v in m.cover.items()
+            ]
+        )
+        m.move_expr = pulp.LpAffineExpression(
+            [(v, self.options.move_penalty_gbp_per_fte) for v in m.move.values()]
+        )
+        m.unmet_hours_expr = pulp.LpAffineExpression([(v, 1.0) for v in m.unmet.values()])
+        m.unmet_expr = pulp.LpAffineExpression(
+            [(v, weeks * inputs.unmet_penalty_gbp_per_hour) for v in m.unmet.values()]
+        )
+        cost = m.pay_expr + m.travel_expr + m.move_expr
+        if m.objective is Objective.SLACK:
+            top_pay = max(inputs.pay_gbp_per_fte.values(), default=1.0) or 1.0
+            self.prob += pulp.LpAffineExpression(
+                [(v, 1.0 / top_pay if g == "budget" else 1.0) for (g, _), v in m.slack.items()]
+            )
+        elif m.objective is Objective.UNMET:
+            self.prob += m.unmet_hours_expr
+        elif m.objective is Objective.COST:
+            self.prob += cost
+        else:
+            self.prob += cost + m.unmet_expr
 
 
 def fix_integers(m: Model) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from intplan.domain import Scenario
 from intplan.domain.errors import IntplanError
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.io.results import ChartSpec, ResultTable, write_results
 from intplan.services.progress import Progress, check_cancel, report
 from intplan.services.splits import SIM_KPIS, SimKpis, simulate_ints
@@ -50,7 +51,7 @@ COMPARE_REPLICATIONS_SOURCE = "assumption: the scenario's default, 10 replicatio
 #: KPIs shown in another unit than computed: key -> (unit, factor). Waits are in hours
 #: wherever people read them (tables, text, charts); the JSON's ``scenarios`` block keeps
 #: the computed minutes, as earlier versions wrote it.
-SHOWN_IN: dict[str, tuple[str, float]] = {"wait": ("hours", 1 / 60)}
+SHOWN_IN: dict[str, tuple[str, float]] = {"wait": ("hours", 1 / MINUTES_PER_HOUR)}
 #: ``DifferenceRow.where`` of the rows for the whole scenario
 ALL_INTS = "All INTs"
 #: at most this many bars or series in a chart (the tables hold every scenario)

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from intplan.demand.workload import on_duty_hours_per_fte
 from intplan.domain import Assignment, BaseKind, Scenario, Staff
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.optimise import CoverFlow, OptimisationResult, OptimiseOptions
 from intplan.optimise.inputs import staff_int_shares
 
@@ -110,7 +111,7 @@ def _lend_cover(
         if on_duty.get(c.role, 0.0) <= 0:
             continue
         delivered = c.hours_per_week / on_duty[c.role]
-        overhead = 2.0 * c.travel_minutes / 60.0 / session_hours
+        overhead = 2.0 * c.travel_minutes / MINUTES_PER_HOUR / session_hours
         out_share[(c.from_int, c.role)] += delivered * (1.0 + overhead)
         to[(c.from_int, c.role)][c.to_int] += delivered
     pool: dict[tuple[str, str], float] = defaultdict(float)

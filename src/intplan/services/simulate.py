@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from intplan.domain import IntplanError, Scenario
+from intplan.domain.units import MINUTES_PER_HOUR, MINUTES_PER_WEEK
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 
 # re-exported (``X as X``): callers import the records and the sheets from this module
@@ -42,7 +43,6 @@ from intplan.sim import (
     BOOKING_BUCKETS,
     DEFAULT_COVER,
     MIN_ADAPTIVE_REPLICATIONS,
-    MINUTES_PER_WEEK,
     CompiledModel,
     Estimate,
     ReplicationResult,
@@ -285,7 +285,7 @@ def summarise(
     busy = stack(lambda r: r.busy_minutes)
     avail = stack(lambda r: r.available_minutes)
     util = safe_ratio(busy, avail)
-    ot = stack(lambda r: r.overtime_minutes) / 60.0 / weeks
+    ot = stack(lambda r: r.overtime_minutes) / MINUTES_PER_HOUR / weeks
     contacts = stack(lambda r: r.contacts)
     role_recs = tuple(
         RoleRecord(
@@ -293,7 +293,7 @@ def summarise(
             role=rc,
             fte=round(float(model.fte[i, r]), 6),
             meeting_hours_per_week=round(float(model.meeting_hours_per_week[i, r]), 6),
-            available_hours_per_week=est(avail / 60.0 / weeks, (i, r)),
+            available_hours_per_week=est(avail / MINUTES_PER_HOUR / weeks, (i, r)),
             utilisation=est(util, (i, r), share=True),
             overtime_hours_per_week=est(ot, (i, r)),
             contacts_per_week=est(contacts / weeks, (i, r)),
@@ -336,8 +336,8 @@ def summarise(
                 model.pay_cost_gbp[i] / pop[i] if pop[i] > 0 else math.nan, n
             ),
             utilisation=est(util_i, (i,)),
-            contact_hours_per_week=est(work_i / 60.0 / weeks, (i,)),
-            on_duty_hours_per_week=est(duty_i / 60.0 / weeks, (i,)),
+            contact_hours_per_week=est(work_i / MINUTES_PER_HOUR / weeks, (i,)),
+            on_duty_hours_per_week=est(duty_i / MINUTES_PER_HOUR / weeks, (i,)),
             reneged_per_week=est(reneged_i, (i,)),
             turned_away_per_week=est(turned_i, (i,)),
             unmet_per_1000_per_week=est(unmet_i, (i,)),

@@ -37,7 +37,6 @@ from intplan.optimise.options import OptimiseOptions
 from intplan.services.progress import Cancelled, Progress, check_cancel, report
 from intplan.services.splits_board import (
     SUMMARY_SHEET,
-    Table,
     splits_tables,
     write_splits_workbook,
 )
@@ -95,7 +94,6 @@ __all__ = [
     "SimKpis",
     "SplitsOptions",
     "SplitsResult",
-    "Table",
     "aggregate_replication",
     "compare_splits",
     "simulate_ints",

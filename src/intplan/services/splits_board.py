@@ -24,8 +24,6 @@ from intplan.splits.evaluate import (
 
 Cell = str | int | float | bool | None
 SUMMARY_SHEET = "Splits summary"
-#: kept for callers that name the type; the sheets are intplan.io.results tables
-Table = ResultTable
 
 
 def _cell(x: float | None, digits: int = 4) -> Cell:

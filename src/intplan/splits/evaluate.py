@@ -28,6 +28,7 @@ from enum import StrEnum
 
 from intplan.demand.travel import home_visit_travel_minutes
 from intplan.domain import Scenario
+from intplan.domain.units import fte_to_hours_per_week
 
 #: hours in one working day, used to turn an FTE into rota days worked
 WORKING_DAY_HOURS = 7.5
@@ -177,7 +178,7 @@ def structural_kpis(scenario: Scenario, int_code: str) -> StructuralKpis:
         people.add(person.id)
         fte_by_role[role.code] += share
         rota = scenario.rota_of(person)
-        days = share * role.hours_per_fte_week / WORKING_DAY_HOURS
+        days = fte_to_hours_per_week(share, role.hours_per_fte_week) / WORKING_DAY_HOURS
         p_on = min(1.0, days / rota.days_per_week) * role.productive_fraction
         p_empty[role.code] *= 1.0 - p_on
     none_on = 1.0
@@ -190,8 +191,10 @@ def structural_kpis(scenario: Scenario, int_code: str) -> StructuralKpis:
         if r.population_per_fte is None:
             continue
         need = population / r.population_per_fte
-        need_hours += need * r.hours_per_fte_week
-        gap_hours += max(0.0, need - fte_by_role[r.code]) * r.hours_per_fte_week
+        need_hours += fte_to_hours_per_week(need, r.hours_per_fte_week)
+        gap_hours += fte_to_hours_per_week(
+            max(0.0, need - fte_by_role[r.code]), r.hours_per_fte_week
+        )
     return StructuralKpis(
         int_code=int_code,
         practices=the_int.practices,

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from intplan.domain import INT, Adjacency, Intervention, Scenario
+from intplan.domain.units import MINUTES_PER_HOUR
 from intplan.mapping.rules import Geography, assign_all
 from intplan.splits.adjacency import delaunay_edges
 from intplan.splits.enumerate import SplitOption
@@ -151,7 +152,7 @@ def _rebuild_adjacency(
             centroid(scenario, by_code[ia].practices),
             centroid(scenario, by_code[ib].practices),
         )
-        minutes = round(math.dist(ca, cb) / speed * 60.0, 1)
+        minutes = round(math.dist(ca, cb) / speed * MINUTES_PER_HOUR, 1)
         rebuilt.append(
             Adjacency(int_a=ia, int_b=ib, travel_minutes=minutes, source=ADJACENCY_SOURCE)
         )

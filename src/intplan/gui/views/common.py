@@ -10,17 +10,15 @@ from PySide6.QtWidgets import (
     QFrame,
     QHeaderView,
     QLabel,
+    QLayout,
     QScrollArea,
+    QSpinBox,
     QTableView,
+    QVBoxLayout,
     QWidget,
 )
 
-from intplan.domain import Scenario
-
-
-def is_illustrative(scenario: Scenario) -> bool:
-    text = f"{scenario.name} {scenario.notes}".lower()
-    return "illustrative" in text or "fictional" in text
+from intplan.io.workbook import is_illustrative as is_illustrative  # the one rule, with the label
 
 
 def make_table(parent: QWidget | None = None, *, sortable: bool = True) -> QTableView:
@@ -79,3 +77,32 @@ def controls_scroll(box: QWidget, minimum: int, maximum: int) -> QScrollArea:
     scroll.setMinimumWidth(minimum)
     scroll.setMaximumWidth(maximum)
     return scroll
+
+
+def spin_box(
+    low: int, high: int, value: int | None = None, *, tip: str = "", suffix: str = ""
+) -> QSpinBox:
+    """A whole-number box from ``low`` to ``high`` (starting at ``value`` if given)."""
+    box = QSpinBox()
+    box.setRange(low, high)
+    if value is not None:
+        box.setValue(value)
+    if tip:
+        box.setToolTip(tip)
+    if suffix:
+        box.setSuffix(suffix)
+    return box
+
+
+def controls_column(parts: Sequence[QWidget | QLayout], width: int) -> QScrollArea:
+    """Run controls stacked top down, in a ``controls_scroll`` ``width`` to ``width + 40``
+    pixels wide."""
+    box = QWidget()
+    column = QVBoxLayout(box)
+    for part in parts:
+        if isinstance(part, QLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part)
+    column.addStretch()
+    return controls_scroll(box, width, width + 40)

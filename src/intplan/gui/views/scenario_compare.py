@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -30,7 +29,14 @@ from intplan.domain.errors import IntplanError
 from intplan.gui import backend
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
+from intplan.gui.views.common import (
+    controls_column,
+    fit_columns,
+    heading,
+    hint,
+    make_table,
+    spin_box,
+)
 from intplan.gui.views.context import ViewContext
 from intplan.io.errors import WorkbookError
 from intplan.services.compare import (
@@ -199,13 +205,10 @@ class ScenarioCompareView(QWidget):
         self.clear_scenarios_button = QPushButton("Clear")
         self.clear_scenarios_button.setToolTip("Forget the added workbooks")
         self.clear_scenarios_button.clicked.connect(self.clear_workbooks)
-        self.compare_replications = QSpinBox()
-        self.compare_replications.setRange(2, 1000)
-        self.compare_replications.setValue(COMPARE_REPLICATIONS)
-        self.compare_replications.setToolTip(COMPARE_REPLICATIONS_SOURCE)
-        self.compare_weeks = QSpinBox()
-        self.compare_weeks.setRange(1, 520)
-        self.compare_weeks.setSuffix(" weeks")
+        self.compare_replications = spin_box(
+            2, 1000, COMPARE_REPLICATIONS, tip=COMPARE_REPLICATIONS_SOURCE
+        )
+        self.compare_weeks = spin_box(1, 520, suffix=" weeks")
         self.compare_runs = RunPanel(
             self.ctx,
             run_text="Compare scenarios",
@@ -222,13 +225,7 @@ class ScenarioCompareView(QWidget):
         form = QFormLayout()
         form.addRow("Replications", self.compare_replications)
         form.addRow("Horizon", self.compare_weeks)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.addLayout(files)
-        column.addLayout(form)
-        column.addWidget(self.compare_runs)
-        column.addStretch()
-        return controls_scroll(box, CONTROLS_WIDTH, CONTROLS_WIDTH + 40)
+        return controls_column((files, form, self.compare_runs), CONTROLS_WIDTH)
 
     def _build_results(self) -> None:
         self.result_tabs = QTabWidget()

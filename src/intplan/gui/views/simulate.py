@@ -26,7 +26,14 @@ from intplan.gui.chart_style import DisplayNames
 from intplan.gui.charts import ChartWidget
 from intplan.gui.models.table import RecordTableModel
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
+from intplan.gui.views.common import (
+    controls_scroll,
+    fit_columns,
+    heading,
+    hint,
+    make_table,
+    spin_box,
+)
 from intplan.gui.views.context import ViewContext
 from intplan.gui.views.simulate_charts import (
     booking_bars,
@@ -67,19 +74,13 @@ class SimulateView(QWidget):
         self.names = DisplayNames.from_scenario(ctx.document.scenario)
         settings = ctx.document.scenario.settings
 
-        self.replications = QSpinBox()
-        self.replications.setRange(1, 1000)
-        self.replications.setValue(settings.replications)
-        self.replications.setToolTip(settings.source("replications"))
-        self.weeks = QSpinBox()
-        self.weeks.setRange(1, 520)
-        self.weeks.setSuffix(" weeks")
-        self.weeks.setValue(settings.horizon_weeks)
-        self.weeks.setToolTip(settings.source("horizon_weeks"))
-        self.seed = QSpinBox()
-        self.seed.setRange(0, 2_000_000_000)
-        self.seed.setValue(settings.seed)
-        self.seed.setToolTip(settings.source("seed"))
+        self.replications = spin_box(
+            1, 1000, settings.replications, tip=settings.source("replications")
+        )
+        self.weeks = spin_box(
+            1, 520, settings.horizon_weeks, tip=settings.source("horizon_weeks"), suffix=" weeks"
+        )
+        self.seed = spin_box(0, 2_000_000_000, settings.seed, tip=settings.source("seed"))
         self.workers = QSpinBox()
         self.workers.setRange(0, max(1, os.cpu_count() or 1))
         self.workers.setSpecialValueText("Automatic")  # 0: one per core for long runs

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QScrollArea,
-    QSpinBox,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -34,7 +33,14 @@ from PySide6.QtWidgets import (
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
+from intplan.gui.views.common import (
+    controls_column,
+    fit_columns,
+    heading,
+    hint,
+    make_table,
+    spin_box,
+)
 from intplan.gui.views.context import ViewContext
 from intplan.services.past_results import SPLITS_SHEET, PastResults, SplitsTable
 from intplan.services.progress import Progress
@@ -142,21 +148,17 @@ class SplitsView(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.pcn_combo.currentIndexChanged.connect(self._pcn_tip)
-        self.max_ints = QSpinBox()
-        self.max_ints.setRange(1, 3)
-        self.max_ints.setValue(3)
-        self.max_ints.setToolTip("Seed 000:149-151: some PCNs may need sub-division into 2-3 INTs")
-        self.replications = QSpinBox()
-        self.replications.setRange(1, 1000)
-        self.replications.setValue(10)
-        self.replications.setToolTip(
-            "Replications for the short-listed options (more gives tighter intervals)"
+        self.max_ints = spin_box(
+            1, 3, 3, tip="Seed 000:149-151: some PCNs may need sub-division into 2-3 INTs"
         )
-        self.screen_reps = QSpinBox()
-        self.screen_reps.setRange(1, 100)
-        self.screen_reps.setValue(3)
-        self.screen_reps.setToolTip(
-            "Replications used to screen every option before the short list"
+        self.replications = spin_box(
+            1,
+            1000,
+            10,
+            tip="Replications for the short-listed options (more gives tighter intervals)",
+        )
+        self.screen_reps = spin_box(
+            1, 100, 3, tip="Replications used to screen every option before the short list"
         )
         self.runs = RunPanel(
             self.ctx,
@@ -175,12 +177,7 @@ class SplitsView(QWidget):
         form.addRow("Up to INTs", self.max_ints)
         form.addRow("Screening replications", self.screen_reps)
         form.addRow("Final replications", self.replications)
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.addLayout(form)
-        column.addWidget(self.runs)
-        column.addStretch()
-        return controls_scroll(box, CONTROLS_WIDTH, CONTROLS_WIDTH + 40)
+        return controls_column((form, self.runs), CONTROLS_WIDTH)
 
     def add_panel(self, title: str, widget: QWidget) -> None:
         """A page beside the result tables that stays across runs (e.g. a map of the

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QSpinBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -27,7 +26,14 @@ from intplan.domain import Scenario
 from intplan.gui.charts import ChartWidget, Series
 from intplan.gui.models.table import Column, RecordTableModel, fmt_number
 from intplan.gui.views._run import RunPanel
-from intplan.gui.views.common import controls_scroll, fit_columns, heading, hint, make_table
+from intplan.gui.views.common import (
+    controls_scroll,
+    fit_columns,
+    heading,
+    hint,
+    make_table,
+    spin_box,
+)
 from intplan.gui.views.context import ViewContext
 from intplan.services.compare import SIMULATED
 from intplan.services.progress import Progress
@@ -87,16 +93,9 @@ class SweepView(QWidget):
         self.design.setToolTip(
             "oat: one at a time (tornado); grid: every combination; lhs: Latin hypercube"
         )
-        self.replications = QSpinBox()
-        self.replications.setRange(2, 1000)
-        self.replications.setValue(max(2, settings.replications))
-        self.weeks = QSpinBox()
-        self.weeks.setRange(1, 520)
-        self.weeks.setSuffix(" weeks")
-        self.weeks.setValue(settings.horizon_weeks)
-        self.workers = QSpinBox()
-        self.workers.setRange(1, max(1, available_cores()))
-        self.workers.setValue(max(1, available_cores()))
+        self.replications = spin_box(2, 1000, max(2, settings.replications))
+        self.weeks = spin_box(1, 520, settings.horizon_weeks, suffix=" weeks")
+        self.workers = spin_box(1, max(1, available_cores()), max(1, available_cores()))
         self.engine = QComboBox()
         self.engine.addItem("Dask, local cluster", "dask")
         self.engine.addItem("Local process pool", "local")

@@ -18,6 +18,7 @@ from pathlib import Path
 from openpyxl.utils.cell import get_column_letter
 
 from intplan.domain.workforce import MAX_FTE
+from intplan.io import cellnum
 from intplan.io._xlsx import ErrorValue, FormulaValue
 from intplan.io.errors import Issue, UnreadableFileError, WorkbookError
 from intplan.io.registers.csv_text import Record, decode, parse_records, sniff_delimiter
@@ -27,7 +28,6 @@ from intplan.io.registers.xlsx_grid import SheetGrid, read_xlsx_sheets
 
 Grid = list[list[object]]
 
-_NUMBER = re.compile(r"^([+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?)(%?)$")
 _PERSONAL = ("staff_number", "assignment_number", "name", "first_name", "last_name")
 #: ESR assignment categories that hold no contracted post (docs/mapping.md, "ESR exports")
 _NOT_A_POST = frozenset({"bank", "honorary"})
@@ -151,21 +151,18 @@ def cell_text(value: object) -> str:
 def parse_number(value: object) -> float | None:
     """A finite number from a cell: 0.8, "0.8", "0,8" (European decimal comma), "80%".
 
-    Anything else is not a number: "nan", "inf", "1_000", "0.8.1", a number too large
-    for a float. None means "not a number"; the caller reports it.
+    The project's one parser (:func:`intplan.io.cellnum.parse_number`) with the options
+    HR exports need: a decimal comma, a percent sign; spaces inside are ignored
+    ("1 000"). Anything else is not a number: "nan", "inf", "1_000", "0.8.1", a number
+    too large for a float. None means "not a number"; the caller reports it.
     """
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):
         x = float(value) if not isinstance(value, int) or abs(value) < 2**1023 else math.inf
         return x if math.isfinite(x) else None
-    m = _NUMBER.match(cell_text(value).replace(" ", ""))
-    if m is None:
-        return None
-    x = float(m.group(1).replace(",", "."))
-    if m.group(2):
-        x /= 100.0
-    return x if math.isfinite(x) else None
+    n = cellnum.parse_number(cell_text(value).replace(" ", ""), decimal_comma=True, percent=True)
+    return None if n is None else float(n)
 
 
 def _is_blank(cells: Sequence[object]) -> bool:
