@@ -50,6 +50,22 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+#: a worker process's run: (engine, model, INTs in the scenario), set once when it starts
+_worker_run: list[tuple[str, CompiledModel, int]] = []
+
+
+def _start_worker(engine: str, model: CompiledModel, n_scenario_ints: int) -> None:
+    """Receive the run once per worker (not pickled again with every replication), so the
+    worker also builds the engine's per-model arrays once (:func:`intplan.sim.engine`)."""
+    _ignore_sigint()
+    _worker_run[:] = [(engine, model, n_scenario_ints)]
+
+
+def _worker_replication(replication: np.random.SeedSequence) -> ReplicationResult:
+    engine, model, n_scenario_ints = _worker_run[0]
+    return run_replication_with(engine, model, replication, n_scenario_ints)
+
+
 @contextlib.contextmanager
 def _sigint_held_back() -> Iterator[None]:
     """Start workers with Ctrl+C held back (POSIX): a terminal sends Ctrl+C to the whole
@@ -109,13 +125,15 @@ def run_replications(
     ctx = multiprocessing.get_context("spawn")  # what Windows does; safe everywhere
     results: dict[int, ReplicationResult] = {}
     with ProcessPoolExecutor(
-        max_workers=min(workers, n), mp_context=ctx, initializer=_ignore_sigint
+        max_workers=min(workers, n),
+        mp_context=ctx,
+        initializer=_start_worker,
+        initargs=(engine, model, n_scenario_ints),
     ) as pool:
         try:
             with _sigint_held_back():  # submit starts the worker processes
                 pending: dict[Future[ReplicationResult], int] = {
-                    pool.submit(run_replication_with, engine, model, ss, n_scenario_ints): k
-                    for k, ss in enumerate(seeds)
+                    pool.submit(_worker_replication, ss): k for k, ss in enumerate(seeds)
                 }
             while pending:
                 done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)

@@ -164,12 +164,16 @@ def _drop_unserved(c: Static, s: State, p: Pool, t: float, j: int, qs: int) -> N
 
 
 @inline
-def _best_queue(c: Static, s: State, p: Pool, t: float, i: int, r: int) -> tuple[int, float]:
+def _best_queue(
+    c: Static, s: State, p: Pool, t: float, i: int, r: int
+) -> tuple[int, int, int, float]:
     """The queue whose head a person of INT ``i`` and role ``r`` serves next: the most
     urgent, then oldest; neighbours' queues only when nothing waits at home. Returns
-    (queue, travel minutes), queue -1 for none."""
+    (queue, its INT, its slot, travel minutes), queue -1 for none: the INT and slot as
+    found, not divided back out of the queue number (an integer division per contact)."""
     n_q = c.n_a + 1
     best_p, best_t, best_q, extra = 99, math.inf, -1, 0.0
+    best_j, best_qs = -1, -1
     nb0 = c.nb_ptr[i]
     for k in range(-1, c.nb_ptr[i + 1] - nb0):
         if k == 0 and best_q >= 0:
@@ -184,8 +188,9 @@ def _best_queue(c: Static, s: State, p: Pool, t: float, i: int, r: int) -> tuple
             q = j * n_q + qs
             if s.q_ht[q] < math.inf and (pr < best_p or s.q_ht[q] < best_t):
                 best_p, best_t, best_q = pr, s.q_ht[q], q
+                best_j, best_qs = j, qs
                 extra = 0.0 if k < 0 else c.nb_tr[nb0 + k]
-    return best_q, extra
+    return best_q, best_j, best_qs, extra
 
 
 @inline
@@ -194,12 +199,11 @@ def pull(c: Static, s: State, p: Pool, t: float, x: int) -> tuple[int, float, Re
     within the overtime limit, else goes idle. Returns (x, minutes, request), or -1 as
     the person when nothing starts (the request is then unused)."""
     i, r = c.staff_int[x], c.staff_role[x]
-    best_q, extra = _best_queue(c, s, p, t, i, r)
+    best_q, ri, qs, extra = _best_queue(c, s, p, t, i, r)
     if best_q >= 0:
-        n_q = c.n_a + 1
         ei, ef = p.ei, p.ef
         e = s.l_head[best_q]
-        ri, a = best_q // n_q, c.slot_act[best_q % n_q]
+        a = c.slot_act[qs]
         d = c.dur[a * c.n_r + r] * ef[e, E_F] + c.travel[ri * c.n_a + a] + extra
         if t + d <= s.shift_end[x] + c.otl:
             ip = ei[e, E_IP]

@@ -33,8 +33,9 @@ from intplan.sim.kernel.prefetch import prefetch
 
 @inline
 def before(t1: float, q1: int, t2: float, q2: int) -> bool:
-    """Event order: by time, then by sequence number."""
-    return t1 < t2 or (t1 == t2 and q1 < q2)
+    """Event order: by time, then by sequence number. Bitwise, not ``or``/``and``: no
+    branches to mispredict (measured: the heap's comparisons were a fifth of advance)."""
+    return (t1 < t2) | ((t1 == t2) & (q1 < q2))
 
 
 @inline

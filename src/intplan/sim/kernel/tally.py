@@ -70,10 +70,19 @@ def renege(c: Static, s: State, i: int, a: int, arrived: float, left: float, t: 
 
 
 @inline
+def _day(t: float) -> int:
+    """``int(t // MINUTES_PER_DAY)`` for a time ``t >= 0``, exactly, without float floor
+    division (numba calls the C library's fmod for it, ~6% of advance): the quotient
+    rounded down, corrected when rounding the division went up to the next whole day."""
+    d = int(t / MINUTES_PER_DAY)
+    return d - 1 if d * MINUTES_PER_DAY > t else d
+
+
+@inline
 def bucket(booked: float, t: float) -> int:
     """The NHS booking-lead category of a contact at ``t`` booked at ``booked``
     (calendar days; the run starts at midnight)."""
-    days = int(t // MINUTES_PER_DAY) - int(booked // MINUTES_PER_DAY)  # times are never negative
+    days = _day(t) - _day(booked)  # times are never negative
     if days <= 0:
         return 0
     if days == 1:
@@ -91,7 +100,7 @@ def lead_days(cdf: Floats, open_: Bools, a: int, v: float, t: float) -> int:
     d = 1
     while d < MAX_LEAD and v >= cdf[base + d - 1]:
         d += 1
-    day = int(t // MINUTES_PER_DAY)
+    day = _day(t)
     for _ in range(7):
         if open_[a * 7 + (day + d) % 7]:
             break
