@@ -84,3 +84,18 @@ def test_cli_does_not_import_qt_until_gui_runs() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_window_opens_without_loading_openpyxl() -> None:
+    """openpyxl costs ~0.15 s of start-up; the window needs it only to save or read a workbook
+    (the bundled examples are built in code), so nothing on the start path may import it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys; os.environ.setdefault('QT_QPA_PLATFORM', 'offscreen'); "
+        "import intplan.gui.app, intplan.gui.main_window; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'openpyxl')[:3])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

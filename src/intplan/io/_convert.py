@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from intplan.io import schema as S
-from intplan.io._xlsx_read import ErrorValue, FormulaValue
+from intplan.io.cell_values import ErrorValue, FormulaValue
 from intplan.io.cellnum import parse_number
 
 #: cell types taken as they are (after the blank check for strings), per column kind

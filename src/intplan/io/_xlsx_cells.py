@@ -11,32 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.utils.datetime import from_excel
 
 from intplan.io._parts import DamagedXlsxError
+from intplan.io.cell_values import ErrorValue as ErrorValue
+from intplan.io.cell_values import FormulaValue as FormulaValue
 from intplan.io.cellnum import parse_number
 
 MAX_COLUMN = 16_384  # XFD, Excel's last column
 MAX_ROW = 1_048_576  # Excel's last row
 
 Rows = list[tuple[int, list[Any]]]
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorValue:
-    """A cell showing an Excel error such as #N/A or #REF!."""
-
-    code: str
-
-
-@dataclass(frozen=True, slots=True)
-class FormulaValue:
-    """A formula cell with no saved result (written by a program that does not calculate)."""
-
-    formula: str
 
 
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")

@@ -11,6 +11,8 @@ sheets by area: :mod:`~intplan.io.schema_places`, :mod:`~intplan.io.schema_peopl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from intplan.io.schema_demand import (
     ACTIVITIES,
     ARRIVAL_PROFILES,
@@ -52,9 +54,20 @@ from intplan.io.schema_places import (
 #: Bumped when a sheet or column changes meaning; the reader refuses newer versions.
 SCHEMA_VERSION = 1
 
+if TYPE_CHECKING:
+    from intplan.domain import Scenario
+
 ILLUSTRATIVE_LABEL = (
     "ILLUSTRATIVE: this scenario uses fictional or modelled figures, not real NHS data"
 )
+
+
+def is_illustrative(scenario: Scenario) -> bool:
+    """Whether the scenario says it is illustrative (or fictional) in its name or notes:
+    such a workbook carries ILLUSTRATIVE_LABEL and the app and reports show a banner."""
+    text = f"{scenario.name}\n{scenario.notes}".lower()
+    return "illustrative" in text or "fictional" in text
+
 
 #: Every input sheet, in workbook order.
 SHEETS: tuple[SheetSpec, ...] = (
@@ -125,6 +138,7 @@ __all__ = [
     "Kind",
     "SheetSpec",
     "format_markdown",
+    "is_illustrative",
 ]
 
 if __name__ == "__main__":  # pragma: no cover - the doc generator

@@ -15,7 +15,7 @@ from typing import Any
 
 from intplan.io import schema as S
 from intplan.io._convert import FAST_TYPES, YES_NO_WORDS, convert, limit_problem
-from intplan.io._xlsx_read import ErrorValue, FormulaValue
+from intplan.io.cell_values import ErrorValue, FormulaValue
 
 #: (spreadsheet row, header, message): where a problem goes
 Report = Callable[[int, str, str], None]

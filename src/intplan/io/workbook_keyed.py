@@ -18,14 +18,8 @@ from intplan.io._convert import as_number, blank, closest, convert
 from intplan.io.table_rows import Row
 from intplan.io.workbook_tables import ReadContext
 
+is_illustrative = S.is_illustrative
 STAMP = "%Y-%m-%d %H:%M:%S"  # About's created/modified
-
-
-def is_illustrative(scenario: Scenario) -> bool:
-    """Whether the scenario says it is illustrative (or fictional) in its name or notes:
-    such a workbook carries ILLUSTRATIVE_LABEL and the app and reports show a banner."""
-    text = f"{scenario.name}\n{scenario.notes}".lower()
-    return "illustrative" in text or "fictional" in text
 
 
 def about_rows(s: Scenario, created: dt.datetime, modified: dt.datetime) -> list[tuple[Any, ...]]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from intplan.io.workbook import is_illustrative as is_illustrative  # the one rule, with the label
+from intplan.io.schema import is_illustrative as is_illustrative  # the one rule, with the label
 
 
 def make_table(parent: QWidget | None = None, *, sortable: bool = True) -> QTableView:
