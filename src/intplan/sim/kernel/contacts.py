@@ -179,13 +179,17 @@ def _best_queue(
         if k == 0 and best_q >= 0:
             break
         j = i if k < 0 else c.nb_j[nb0 + k]
+        if s.q_len[j] == 0:
+            continue  # nothing queued in INT j (most scans of a quiet INT end here)
         for h in range(c.rs_ptr[r], c.rs_ptr[r + 1]):
             qs = c.rs_slot[h]
+            q = j * n_q + qs
+            if s.q_ht[q] == math.inf:
+                continue  # empty: nothing to drop or serve
             pr = c.slot_prio[qs]
             if pr > best_p:
                 break  # slots are sorted by priority
             _drop_unserved(c, s, p, t, j, qs)
-            q = j * n_q + qs
             if s.q_ht[q] < math.inf and (pr < best_p or s.q_ht[q] < best_t):
                 best_p, best_t, best_q = pr, s.q_ht[q], q
                 best_j, best_qs = j, qs
