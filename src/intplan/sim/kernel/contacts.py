@@ -35,7 +35,15 @@ from intplan.sim.kernel.layout import (
     State,
     Static,
 )
-from intplan.sim.kernel.structures import hpush, idle_add, idle_remove, next_seq, push, qpop
+from intplan.sim.kernel.structures import (
+    heap_key,
+    hpush,
+    idle_add,
+    idle_remove,
+    next_seq,
+    push,
+    qpop,
+)
 from intplan.sim.kernel.tally import bucket, escalate, hist_bin, qchange, renege
 
 
@@ -297,4 +305,4 @@ def start_contact(c: Static, s: State, t: float, x: int, d: float, req: Request)
     s.sv_t[slot], s.sv_u[slot], s.sv_j[slot], s.sv_e[slot] = r_t, u, j, t + d
     s.sv_i[slot], s.sv_a[slot], s.sv_p[slot], s.sv_n[slot], s.sv_w[slot] = i, a, prio, n, x
     s.sv_d[slot] = missed
-    hpush(ints, s.h_t, s.h_q, s.h_k, s.h_p, t + d, next_seq(ints), SERVICE_END, slot)
+    hpush(ints, s.h_t, s.h_q, t + d, heap_key(next_seq(ints), SERVICE_END, slot))
