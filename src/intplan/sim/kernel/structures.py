@@ -89,8 +89,8 @@ def hdown(h_t: Floats, h_q: Ints, n: int, t: float, key: int) -> None:
         c = 2 * k + 1
         if c >= n:
             break
-        if c + 1 < n and before(h_t[c + 1], h_q[c + 1], h_t[c], h_q[c]):
-            c += 1
+        if c + 1 < n:  # the earlier child, without a branch on the comparison
+            c += before(h_t[c + 1], h_q[c + 1], h_t[c], h_q[c])
         if before(h_t[c], h_q[c], t, key):
             h_t[k], h_q[k] = h_t[c], h_q[c]
             k = c
