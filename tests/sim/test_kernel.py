@@ -11,6 +11,7 @@ import pytest
 from intplan.domain import DurationDistribution, Scenario
 from intplan.domain.units import MINUTES_PER_WEEK
 from intplan.sim import engine, kernel
+from intplan.sim.kernel.structures import heap_key, key_kind, key_payload, key_seq
 from intplan.sim.model import DIST_EXPONENTIAL, DIST_LOGNORMAL, compile_scenario
 
 
@@ -116,3 +117,11 @@ def test_the_kernel_cache_is_stamped_with_the_whole_package() -> None:
         locator = fn._cache._impl.locator
         assert getattr(locator, "kernel_package", False)
         assert locator.get_source_stamp() == jit._package_stamp()
+
+
+def test_heap_keys_carry_kind_and_payload_and_order_as_sequences() -> None:
+    top = (1 << kernel.HEAP_PAYLOAD_BITS) - 1
+    entries = [(1, 3, 0), (2, 0, top), (3, 2, 5), (10**9, 1, top), (10**9 + 1, 3, 0)]
+    keys = [heap_key(q, k, p) for q, k, p in entries]
+    assert [(key_seq(x), key_kind(x), key_payload(x)) for x in keys] == entries
+    assert keys == sorted(keys)  # entries above are in sequence order

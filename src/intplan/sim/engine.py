@@ -235,6 +235,8 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_queues, n_streams = n_i * (n_a + 1), len(c.st_act)
     n_lists = n_queues + n_streams
     heap = n_s + n_streams + 8  # contacts in progress and one head per stream
+    if max(n_s + 1, n_streams) >= 1 << kernel.HEAP_PAYLOAD_BITS:
+        raise ValueError(f"{n_s} staff or {n_streams} streams: too many for a heap entry")
     ints = np.zeros(kernel.N_INTS, dtype=np.int64)
     ints[kernel.FREE_CHUNK] = -1  # no chunks until the pool is made
     ints[kernel.FREE_SLOTS] = n_s + 1
@@ -315,8 +317,6 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
         sv_free=np.arange(n_s + 1, dtype=np.int64),
         h_t=zf(heap),
         h_q=zi(heap),
-        h_k=zi(heap),
-        h_p=zi(heap),
     )
 
 

@@ -32,6 +32,7 @@ from intplan.sim.kernel.layout import FIRST_18_WEEKS as FIRST_18_WEEKS
 from intplan.sim.kernel.layout import FREE_CHUNK as FREE_CHUNK
 from intplan.sim.kernel.layout import FREE_SLOTS as FREE_SLOTS
 from intplan.sim.kernel.layout import GROW as GROW
+from intplan.sim.kernel.layout import HEAP_PAYLOAD_BITS as HEAP_PAYLOAD_BITS
 from intplan.sim.kernel.layout import HIST_BINS as HIST_BINS
 from intplan.sim.kernel.layout import LEAD_STREAMS as LEAD_STREAMS
 from intplan.sim.kernel.layout import N_BUCKETS as N_BUCKETS

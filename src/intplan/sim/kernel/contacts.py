@@ -35,7 +35,15 @@ from intplan.sim.kernel.layout import (
     State,
     Static,
 )
-from intplan.sim.kernel.structures import hpush, idle_add, idle_remove, next_seq, push, qpop
+from intplan.sim.kernel.structures import (
+    heap_key,
+    hpush,
+    idle_add,
+    idle_remove,
+    next_seq,
+    push,
+    qpop,
+)
 from intplan.sim.kernel.tally import bucket, escalate, hist_bin, qchange, renege
 
 
@@ -179,13 +187,17 @@ def _best_queue(
         if k == 0 and best_q >= 0:
             break
         j = i if k < 0 else c.nb_j[nb0 + k]
+        if s.q_len[j] == 0:
+            continue  # nothing queued in INT j (most scans of a quiet INT end here)
         for h in range(c.rs_ptr[r], c.rs_ptr[r + 1]):
             qs = c.rs_slot[h]
+            q = j * n_q + qs
+            if s.q_ht[q] == math.inf:
+                continue  # empty: nothing to drop or serve
             pr = c.slot_prio[qs]
             if pr > best_p:
                 break  # slots are sorted by priority
             _drop_unserved(c, s, p, t, j, qs)
-            q = j * n_q + qs
             if s.q_ht[q] < math.inf and (pr < best_p or s.q_ht[q] < best_t):
                 best_p, best_t, best_q = pr, s.q_ht[q], q
                 best_j, best_qs = j, qs
@@ -293,4 +305,4 @@ def start_contact(c: Static, s: State, t: float, x: int, d: float, req: Request)
     s.sv_t[slot], s.sv_u[slot], s.sv_j[slot], s.sv_e[slot] = r_t, u, j, t + d
     s.sv_i[slot], s.sv_a[slot], s.sv_p[slot], s.sv_n[slot], s.sv_w[slot] = i, a, prio, n, x
     s.sv_d[slot] = missed
-    hpush(ints, s.h_t, s.h_q, s.h_k, s.h_p, t + d, next_seq(ints), SERVICE_END, slot)
+    hpush(ints, s.h_t, s.h_q, t + d, heap_key(next_seq(ints), SERVICE_END, slot))

@@ -37,6 +37,7 @@ from intplan.sim.kernel.layout import (
 )
 from intplan.sim.kernel.structures import (
     hdown,
+    heap_key,
     hpop,
     hpush,
     idle_remove,
@@ -63,7 +64,7 @@ def _add_to_stream(
     ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J] = due, f, u, j
     ei[e, E_Q], ei[e, E_IP], ei[e, E_N], ei[e, E_S] = seq, ip, n, prev
     if was_empty:
-        hpush(s.ints, s.h_t, s.h_q, s.h_k, s.h_p, due, seq, ARRIVE, st)
+        hpush(s.ints, s.h_t, s.h_q, due, heap_key(seq, ARRIVE, st))
 
 
 @inline
@@ -138,7 +139,7 @@ def on_service_end(c: Static, s: State, p: Pool, t: float, slot: int) -> int:
     """A contact in ``slot`` ends at ``t`` (the caller checked the buffers): count
     overtime, book what follows, free the slot. Returns the person if still on duty (to
     pull the next request), else -1."""
-    hpop(s.ints, s.h_t, s.h_q, s.h_k, s.h_p)
+    hpop(s.ints, s.h_t, s.h_q)
     x = s.sv_w[slot]
     s.cur[x] = -1
     if t > s.shift_end[x] and t >= c.warm_end:
@@ -168,9 +169,10 @@ def on_stream_head(c: Static, s: State, p: Pool, st: int) -> Request:
     )  # fmt: skip
     nx = pop(s.ints, p.ch_next, s.l_head, s.l_n, ei, lst)
     if nx >= 0:
-        hdown(s.h_t, s.h_q, s.h_k, s.h_p, s.ints[HEAP_SIZE], ef[nx, E_T], ei[nx, E_Q], ARRIVE, st)
+        key = heap_key(ei[nx, E_Q], ARRIVE, st)
+        hdown(s.h_t, s.h_q, s.ints[HEAP_SIZE], ef[nx, E_T], key)
     else:
-        hpop(s.ints, s.h_t, s.h_q, s.h_k, s.h_p)
+        hpop(s.ints, s.h_t, s.h_q)
     return req
 
 

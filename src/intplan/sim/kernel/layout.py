@@ -22,6 +22,9 @@ Ints = NDArray[np.int64]
 Bools = NDArray[np.bool_]
 
 SHIFT_START, SHIFT_END, SERVICE_END, ARRIVE = 0, 1, 2, 3
+#: an event heap entry is (time, key): its sequence number, kind (2 bits) and payload (a
+#: slot or a stream, HEAP_PAYLOAD_BITS) packed so that keys order as sequence numbers
+HEAP_PAYLOAD_BITS = 20
 DONE, GROW, REFILL = 0, 1, 2
 # State.ints slots (scalars kept in a small array so they survive between calls)
 SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_SLOTS = range(8)
@@ -204,10 +207,8 @@ class State(NamedTuple):
     sv_w: Ints
     sv_d: Bools  # the patient did not attend (the slot is used all the same)
     sv_free: Ints  # stack of free slots (ints[FREE_SLOTS] of them)
-    h_t: Floats  # event heap (service ends, stream heads): time, sequence, kind, payload
-    h_q: Ints
-    h_k: Ints
-    h_p: Ints
+    h_t: Floats  # event heap (service ends, stream heads): time
+    h_q: Ints  # and key (sequence, kind, payload; see structures.heap_key)
 
 
 class Pool(NamedTuple):

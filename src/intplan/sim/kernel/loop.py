@@ -36,7 +36,7 @@ from intplan.sim.kernel.layout import (
     State,
     Static,
 )
-from intplan.sim.kernel.structures import before
+from intplan.sim.kernel.structures import before, key_kind, key_payload, key_seq
 
 
 @inline
@@ -88,14 +88,14 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         # the earlier of the heap's top and the next shift event, by (time, sequence)
         has_heap = ints[HEAP_SIZE] > 0
         from_shift = sidx < n_sh and (
-            not has_heap or before(sh.t[sidx], sh.q[sidx], s.h_t[0], s.h_q[0])
+            not has_heap or before(sh.t[sidx], sh.q[sidx], s.h_t[0], key_seq(s.h_q[0]))
         )
         if (from_shift or has_heap) and (sh.t[sidx] if from_shift else s.h_t[0]) <= next_arr:
             t = sh.t[sidx] if from_shift else s.h_t[0]
             if t >= until:
                 break
-            kind = sh.k[sidx] if from_shift else s.h_k[0]
-            payload = sh.p[sidx] if from_shift else s.h_p[0]
+            kind = sh.k[sidx] if from_shift else key_kind(s.h_q[0])
+            payload = sh.p[sidx] if from_shift else key_payload(s.h_q[0])
             if kind == SERVICE_END:
                 i = s.sv_i[payload]
                 if low_buffers(s, i):
