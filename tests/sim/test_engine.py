@@ -169,3 +169,16 @@ def test_a_contact_longer_than_any_shift_is_reported_and_never_hangs(tiny: Scena
     r = run(s, weeks=2, warmup=0)
     dn = model.role_codes.index("DN")
     assert r.contacts[:, dn].sum() == 0  # district nurses never start one
+
+
+def test_a_model_too_large_for_a_heap_entry_is_refused_with_a_clear_error(
+    tiny: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A heap entry packs a staff or stream number into HEAP_PAYLOAD_BITS bits; a larger
+    model must be refused before the kernel runs, as an input problem (not a traceback)."""
+    from intplan.sim import SimulationInputError, kernel
+
+    model = compile_scenario(tiny, weeks=1, warmup_weeks=0)
+    monkeypatch.setattr(kernel, "HEAP_PAYLOAD_BITS", 2)  # room for 2 staff
+    with pytest.raises(SimulationInputError, match="the engine holds at most 2 of each"):
+        run_replication(model, replication_seeds(0, 0, 1)[0], len(tiny.ints))

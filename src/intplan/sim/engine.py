@@ -25,6 +25,7 @@ from intplan.sim import kernel
 from intplan.sim.model import (
     PATIENCE_SIGMA,
     CompiledModel,
+    SimulationInputError,
     independent_groups,
     subset,
 )
@@ -236,7 +237,10 @@ def _state(c: kernel.Static, n_i: int, n_s: int) -> kernel.State:
     n_lists = n_queues + n_streams
     heap = n_s + n_streams + 8  # contacts in progress and one head per stream
     if max(n_s + 1, n_streams) >= 1 << kernel.HEAP_PAYLOAD_BITS:
-        raise ValueError(f"{n_s} staff or {n_streams} streams: too many for a heap entry")
+        raise SimulationInputError(
+            f"{n_s:,} staff or {n_streams:,} referral and follow-up streams in one group of "
+            f"INTs: the engine holds at most {(1 << kernel.HEAP_PAYLOAD_BITS) - 2:,} of each"
+        )
     ints = np.zeros(kernel.N_INTS, dtype=np.int64)
     ints[kernel.FREE_CHUNK] = -1  # no chunks until the pool is made
     ints[kernel.FREE_SLOTS] = n_s + 1
