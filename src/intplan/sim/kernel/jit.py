@@ -76,7 +76,7 @@ if not any(getattr(cls, "kernel_package", False) for cls in _LOCATORS):
 
 #: the mangled-name prefix of LLVM functions compiled from this package
 _KERNEL_SYMBOL = "_ZN7intplan3sim6kernel"
-_fix_integer_index = arrayobj.fix_integer_index
+_fix_integer_index: Callable[..., Any] = arrayobj.fix_integer_index
 
 
 def _index_in_kernel(context: Any, builder: Any, idxty: Any, idx: Any, size: Any) -> Any:
