@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -125,3 +126,30 @@ def test_heap_keys_carry_kind_and_payload_and_order_as_sequences() -> None:
     keys = [heap_key(q, k, p) for q, k, p in entries]
     assert [(key_seq(x), key_kind(x), key_payload(x)) for x in keys] == entries
     assert keys == sorted(keys)  # entries above are in sequence order
+
+
+def _item(a: Any, i: int) -> Any:
+    return a[i]
+
+
+def test_only_the_kernel_indexes_without_wraparound() -> None:
+    """Code compiled from sim/kernel reads ``a[i]`` without numba's negative-index
+    wraparound (jit.py); any other numba code keeps Python's meaning of ``a[-1]``."""
+    import numba
+    from numba.np import arrayobj
+
+    from intplan.sim.kernel import jit
+
+    def compiled(module: str) -> Any:
+        fn = types.FunctionType(_item.__code__, {}, f"item_{module.replace('.', '_')}")
+        fn.__module__ = module
+        return numba.njit(fn)
+
+    outside, inside = compiled("tests.elsewhere"), compiled("intplan.sim.kernel.probe")
+    a = np.arange(5.0)
+    assert outside(a, -1) == 4.0 and inside(a, 3) == 3.0
+    assert arrayobj.fix_integer_index is jit._index_in_kernel
+    ir_outside = next(iter(outside.inspect_llvm().values()))
+    ir_inside = next(iter(inside.inspect_llvm().values()))
+    assert "select" in ir_outside  # the wraparound: i < 0 ? i + len : i
+    assert "select" not in ir_inside

@@ -7,6 +7,7 @@ replications, or changing the number of workers, never changes earlier ones.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -59,6 +60,9 @@ def _start_worker(engine: str, model: CompiledModel, n_scenario_ints: int) -> No
     worker also builds the engine's per-model arrays once (:func:`intplan.sim.engine`)."""
     _ignore_sigint()
     _worker_run[:] = [(engine, model, n_scenario_ints)]
+    # the model's many small tuples live for the whole worker: out of the collector's
+    # way, each full collection during a replication no longer walks them all
+    gc.freeze()
 
 
 def _worker_replication(replication: np.random.SeedSequence) -> ReplicationResult:

@@ -40,6 +40,7 @@ from intplan.sim.kernel.structures import (
     heap_key,
     hpop,
     hpush,
+    htake,
     idle_remove,
     next_seq,
     pop,
@@ -139,7 +140,7 @@ def on_service_end(c: Static, s: State, p: Pool, t: float, slot: int) -> int:
     """A contact in ``slot`` ends at ``t`` (the caller checked the buffers): count
     overtime, book what follows, free the slot. Returns the person if still on duty (to
     pull the next request), else -1."""
-    hpop(s.ints, s.h_t, s.h_q)
+    htake(s.ints)  # the loop settles the heap after this event
     x = s.sv_w[slot]
     s.cur[x] = -1
     if t > s.shift_end[x] and t >= c.warm_end:

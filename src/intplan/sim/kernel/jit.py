@@ -1,10 +1,19 @@
-"""How the kernel is compiled: numba's decorators, and a cache that knows the package.
+"""How the kernel is compiled: numba's decorators, a cache that knows the package, and
+array indexing without negative-index wraparound.
 
 numba's on-disk cache (``cache=True``) checks only the source file of the function it
 compiled. :func:`intplan.sim.kernel.loop.advance` inlines handlers from other modules
 of this package, so an edit to one of them would leave a stale ``advance`` in the
 cache. The locators of :func:`_stamped` stamp every kernel function with a hash of all
 the package's modules instead: an edit anywhere here recompiles the kernel (~20 s).
+
+numba gives every array index of a signed type Python's meaning for negatives
+(``a[-1]`` is the last item): a compare and select on the array's length at each access.
+The kernel never indexes with a negative number (-1 means "none" and is tested before
+use), and those selects were about a tenth of a replication's time: they sit on the
+heap's critical path and keep every array's length alive in the event loop's registers.
+:func:`_index_in_kernel` drops them for code compiled from this package only; numba's
+own functions and any other numba code keep the wraparound.
 """
 
 from __future__ import annotations
@@ -15,7 +24,8 @@ from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numba
-from numba.core import caching
+from numba.core import caching, types
+from numba.np import arrayobj
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +73,22 @@ if not any(getattr(cls, "kernel_package", False) for cls in _LOCATORS):
             caching.UserWideCacheLocator,
         )
     ]
+
+#: the mangled-name prefix of LLVM functions compiled from this package
+_KERNEL_SYMBOL = "_ZN7intplan3sim6kernel"
+_fix_integer_index: Callable[..., Any] = arrayobj.fix_integer_index
+
+
+def _index_in_kernel(context: Any, builder: Any, idxty: Any, idx: Any, size: Any) -> Any:
+    """numba's array index fix-up, without the wraparound inside the kernel's functions
+    (numba calls it for every integer index it lowers)."""
+    if idxty.signed and builder.function.name.startswith(_KERNEL_SYMBOL):
+        return context.cast(builder, idx, idxty, types.intp)
+    return _fix_integer_index(context, builder, idxty, idx, size)
+
+
+if getattr(arrayobj.fix_integer_index, "__name__", "") != _index_in_kernel.__name__:
+    arrayobj.fix_integer_index = _index_in_kernel
 
 # cache=True: compiled once per machine, then loaded (spawned workers load, not compile)
 jit = cast(Callable[[F], F], numba.njit(cache=True, nogil=True))

@@ -31,7 +31,9 @@ SEQ, HEAP_SIZE, FREE_CHUNK, N_FREE_CHUNKS, ARR_IDX, REFILL_INT, SHIFT_IDX, FREE_
 #: 1 when a draw outside a service end left some INT's buffers low (refilled before the
 #: next event: every event starts with U_MARGIN uniforms and Z_MARGIN normals per INT)
 REFILL_DUE = 8
-N_INTS = 9
+#: 1 while the heap's top has been taken but its place not yet filled (:func:`.structures.htake`)
+HEAP_HOLE = 9
+N_INTS = 10
 #: entries per chunk (a power of two); a chunk is 4 KB, one memory page
 CHUNK = 64
 #: a list's entries this far ahead of its head are prefetched when the head moves on

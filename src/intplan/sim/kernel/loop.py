@@ -36,7 +36,7 @@ from intplan.sim.kernel.layout import (
     State,
     Static,
 )
-from intplan.sim.kernel.structures import before, key_kind, key_payload, key_seq
+from intplan.sim.kernel.structures import before, hsettle, key_kind, key_payload, key_seq
 
 
 @inline
@@ -124,6 +124,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
             go_x, go_d, req = pull(c, s, p, t, puller)
         if go_x >= 0:
             start_contact(c, s, t, go_x, go_d, req)
+        hsettle(ints, s.h_t, s.h_q)
     ints[ARR_IDX] = 0
     ints[SHIFT_IDX] = sidx
     return DONE

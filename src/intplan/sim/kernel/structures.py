@@ -21,6 +21,7 @@ from intplan.sim.kernel.layout import (
     CHUNK,
     E_T,
     FREE_CHUNK,
+    HEAP_HOLE,
     HEAP_PAYLOAD_BITS,
     HEAP_SIZE,
     N_FREE_CHUNKS,
@@ -68,7 +69,12 @@ def key_payload(key: int) -> int:
 
 @inline
 def hpush(ints: Ints, h_t: Floats, h_q: Ints, t: float, key: int) -> None:
-    """Binary-heap insert keyed on (time, key), moving parents down into the hole."""
+    """Binary-heap insert keyed on (time, key), moving parents down into the hole; into
+    the top's place if it was taken (:func:`htake`)."""
+    if ints[HEAP_HOLE]:
+        ints[HEAP_HOLE] = 0
+        hdown(h_t, h_q, ints[HEAP_SIZE], t, key)
+        return
     n = ints[HEAP_SIZE]
     ints[HEAP_SIZE] = n + 1
     while n > 0:
@@ -106,6 +112,22 @@ def hpop(ints: Ints, h_t: Floats, h_q: Ints) -> None:
     ints[HEAP_SIZE] = n
     if n > 0:
         hdown(h_t, h_q, n, h_t[n], h_q[n])
+
+
+@inline
+def htake(ints: Ints) -> None:
+    """Take the top (the caller has read it) and leave its place open: a contact's end
+    usually books a contact, whose push then fills the place with one sift-down instead of
+    a pop's sift-down and a push's sift-up. :func:`hsettle` closes a place left open."""
+    ints[HEAP_HOLE] = 1
+
+
+@inline
+def hsettle(ints: Ints, h_t: Floats, h_q: Ints) -> None:
+    """Close the place :func:`htake` left open, if no push filled it."""
+    if ints[HEAP_HOLE]:
+        ints[HEAP_HOLE] = 0
+        hpop(ints, h_t, h_q)
 
 
 @inline
