@@ -437,10 +437,11 @@ class _Engine:
             )
             for i in range(self.n_i)
         ]
-        t, a, f, u, j, n = (np.concatenate([x[k] for x in parts]) for k in range(6))
-        ints = np.repeat(np.arange(self.n_i), [len(x[0]) for x in parts])
+        t = np.concatenate([x[0] for x in parts])
         order = kernel.time_order(t, w0)
-        return kernel.Arrivals(*kernel.arrivals_in_order(order, t, ints, a, f, u, j, n))
+        ints = np.repeat(np.arange(self.n_i), [len(x[0]) for x in parts])
+        t, a, f, u, j, n = (np.concatenate([x[k] for x in parts])[order] for k in range(6))
+        return kernel.Arrivals(t=t, i=ints[order], a=a, f=f, u=u, j=j, n=n)
 
     def _grow(self) -> None:
         """Double the request pool (the kernel stopped with too few free chunks)."""

@@ -50,7 +50,6 @@ from intplan.sim.kernel.loop import advance as advance
 from intplan.sim.kernel.stats import finish as finish
 from intplan.sim.kernel.stats import percentiles as percentiles
 from intplan.sim.kernel.tally import lead_days as lead_days
-from intplan.sim.kernel.week import arrivals_in_order as arrivals_in_order
 from intplan.sim.kernel.week import begin_week as begin_week
 from intplan.sim.kernel.week import episodes as episodes
 from intplan.sim.kernel.week import time_order as time_order

@@ -87,8 +87,7 @@ def _index_in_kernel(context: Any, builder: Any, idxty: Any, idx: Any, size: Any
     return _fix_integer_index(context, builder, idxty, idx, size)
 
 
-if getattr(arrayobj.fix_integer_index, "__name__", "") != _index_in_kernel.__name__:
-    arrayobj.fix_integer_index = _index_in_kernel
+arrayobj.fix_integer_index = _index_in_kernel
 
 # cache=True: compiled once per machine, then loaded (spawned workers load, not compile)
 jit = cast(Callable[[F], F], numba.njit(cache=True, nogil=True))

@@ -159,24 +159,6 @@ def episodes(
 
 
 @jit
-def arrivals_in_order(
-    order: Ints, t: Floats, i: Ints, a: Ints, f: Floats, u: Floats, j: Floats, n: Ints
-) -> tuple[Floats, Ints, Ints, Floats, Floats, Floats, Ints]:
-    """A week's new episodes (the INTs' :func:`episodes` joined, with their INT ``i``)
-    rearranged by ``order``: one pass instead of a numpy gather per field."""
-    m = len(order)
-    out_t, out_f, out_u, out_j = np.empty(m), np.empty(m), np.empty(m), np.empty(m)
-    out_i = np.empty(m, dtype=np.int64)
-    out_a = np.empty(m, dtype=np.int64)
-    out_n = np.empty(m, dtype=np.int64)
-    for k in range(m):
-        o = order[k]
-        out_t[k], out_i[k], out_a[k], out_f[k] = t[o], i[o], a[o], f[o]
-        out_u[k], out_j[k], out_n[k] = u[o], j[o], n[o]
-    return out_t, out_i, out_a, out_f, out_u, out_j, out_n
-
-
-@jit
 def time_order(t: Floats, w0: float) -> Ints:
     """The stable sorting order of times in the week from ``w0``, in linear time: a
     counting sort into buckets of a few arrivals each, then insertion sort per bucket
