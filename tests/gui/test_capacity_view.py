@@ -78,3 +78,44 @@ def test_tables_name_roles_and_activities_with_codes_on_hover(
     names = {roles.index(r, 0).data() for r in range(roles.rowCount())}
     assert "Receptionist / administrator" in names
     view.ctx.document.undo_stack.setClean()
+
+
+def test_a_role_is_red_only_when_it_does_not_keep_up(
+    open_window: OpenWindow, tiny: Scenario
+) -> None:
+    """Utilisation and balance are red where the queue grows (beyond on-duty hours plus
+    the overtime allowed), as `info`'s "stable" says; a little over 100% is overtime."""
+    km = load_template("kent-medway")
+    view = _capacity(open_window, km)
+    assert view.table_data is not None
+    unit, role = next(
+        (i, r)
+        for i in view.table_data.ints
+        for r in i.roles
+        if r.serves_demand and r.utilisation > 1 and r.keeps_up
+    )
+    assert unit.stable
+    view.select_int(unit.int_code)
+    assert "· stable" in view.summary.text()
+    model = view.role_model
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    util, balance = headers.index("Utilisation"), headers.index("Balance (hours/week)")
+    assert "Overtime allowed (hours/week)" in headers
+    row = [model.index(r, 0).data() for r in range(model.rowCount())].index(
+        view.names.role(role.role)
+    )
+    assert model.index(row, util).data().endswith("%")
+    assert model.index(row, util).data(Qt.ItemDataRole.ForegroundRole) is None
+    assert model.index(row, balance).data(Qt.ItemDataRole.ForegroundRole) is None
+    # the overloaded tiny example: its short roles are red
+    view.ctx.document.reset(tiny, None)
+    view.refresh()
+    unit = view.table_data.ints[0]
+    short = [r for r in unit.roles if r.serves_demand and not r.keeps_up]
+    assert short and not unit.stable
+    model = view.role_model
+    names = [model.index(r, 0).data() for r in range(model.rowCount())]
+    for r in short:
+        row = names.index(view.names.role(r.role))
+        assert model.index(row, util).data(Qt.ItemDataRole.ForegroundRole) is not None
+    view.ctx.document.undo_stack.setClean()

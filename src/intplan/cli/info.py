@@ -91,9 +91,9 @@ def _text(s: Scenario, table: CapacityTable) -> str:
     ]
     for i in table.ints:
         busiest = [
-            f"{r.role} {_pct(r.utilisation)}"
+            f"{r.role} {_pct(r.utilisation)}{'' if r.keeps_up else '!'}"
             for r in sorted(i.roles, key=lambda r: -r.utilisation)
-            if r.serves_demand and r.utilisation >= 0.85
+            if r.serves_demand and (r.utilisation >= 0.85 or not r.keeps_up)
         ][:3]
         lines.append(
             f"{i.int_code:<12} {i.population:>10,} {i.headcount:>6} {i.fte:>7.1f} "
@@ -106,8 +106,11 @@ def _text(s: Scenario, table: CapacityTable) -> str:
         "workload h/wk: expected contacts a week (mean over the horizon, with follow-ups,\n"
         "referrals and re-presentations) x the minutes of the role that serves them, plus\n"
         "home-visit travel. on-duty h/wk: rostered clinical time of the patient-serving roles\n"
-        "(within rota hours, less meetings and absence). util: workload / on-duty. stable: no\n"
-        "role at 100% or more and every activity with demand has someone eligible. Busiest\n"
-        "roles: 85% or more. docs/model.md, 'One workload model'; `intplan simulate` for waits."
+        "(within rota hours, less meetings and absence). util: workload / on-duty. stable: every\n"
+        "role's workload within its on-duty hours plus the overtime the simulator allows past\n"
+        "shift ends (Settings overtime_limit_hours_per_day), so a role may show a little over\n"
+        "100%, and every activity with demand has someone eligible; a role marked ! does not\n"
+        "keep up. Busiest roles: 85% or more. docs/model.md, 'One workload model';\n"
+        "`intplan simulate` for waits."
     )
     return "\n".join(lines)

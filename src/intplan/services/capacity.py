@@ -45,6 +45,11 @@ class RoleCapacity:
     demand_hours_per_week: float  # workload routed to this role, travel included
     travel_hours_per_week: float
     serves_demand: bool  # eligible for a patient activity (admin, BI, leads are not)
+    #: the most overtime the simulator lets this role work past its shift ends
+    overtime_hours_per_week: float
+    #: workload within on-duty hours plus that overtime: the role's queue does not grow
+    #: (``PoolWorkload.keeps_up``; utilisation may pass 100% a little)
+    keeps_up: bool
 
     @property
     def balance_hours_per_week(self) -> float:
@@ -135,6 +140,8 @@ class CapacityTable:
                         "balance_hours_per_week": round(r.balance_hours_per_week, 1),
                         "utilisation_expected": _finite(r.utilisation, 4),
                         "serves_demand": r.serves_demand,
+                        "overtime_hours_per_week": round(r.overtime_hours_per_week, 1),
+                        "keeps_up": r.keeps_up,
                     }
                     for r in i.roles
                 ],
@@ -174,6 +181,8 @@ def _int_capacity(
             demand_hours_per_week=p.workload_hours_per_week,
             travel_hours_per_week=p.travel_hours_per_week,
             serves_demand=p.serves_patients,
+            overtime_hours_per_week=p.overtime_hours_per_week,
+            keeps_up=p.keeps_up,
         )
         for p in w.pools
     )

@@ -64,20 +64,30 @@ _ROLE_FIGURES: tuple[Column[RoleCapacity], ...] = (
         "× its minutes, plus home-visit travel",
     ),
     Column(
-        header="Balance (hours/week)",
-        value=lambda r: r.balance_hours_per_week,
-        fmt=fmt_number(0),
-        numeric=True,
-        header_tooltip="On duty minus workload; negative means a shortfall",
-        colour=lambda r: SHORTFALL if r.balance_hours_per_week < 0 else None,
-    ),
-    Column(
         header="Utilisation",
         value=lambda r: r.utilisation,
         fmt=_percent,
         numeric=True,
-        header_tooltip="Workload ÷ on-duty hours; 100% or more: the queue grows",
-        colour=lambda r: SHORTFALL if r.utilisation >= 1 else None,
+        header_tooltip="Workload ÷ on-duty hours; red: more than on-duty hours plus the "
+        "overtime allowed, so the queue grows (a little over 100% is overtime)",
+        colour=lambda r: None if r.keeps_up else SHORTFALL,
+    ),
+    Column(
+        header="Balance (hours/week)",
+        value=lambda r: r.balance_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="On duty minus workload; negative: staff work past their shift "
+        "ends, and beyond the overtime allowed the queue grows",
+        colour=lambda r: None if r.keeps_up else SHORTFALL,
+    ),
+    Column(
+        header="Overtime allowed (hours/week)",
+        value=lambda r: r.overtime_hours_per_week,
+        fmt=fmt_number(0),
+        numeric=True,
+        header_tooltip="The most this role may work past its shift ends to finish the "
+        "contact in hand (Settings overtime_limit_hours_per_day), as the simulator does",
     ),
 )
 
