@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from intplan.domain import Assignment, Scenario
-from intplan.sim import engine
+from intplan.sim import engine, reference
 from intplan.sim.engine import ReplicationResult, run_replication
 from intplan.sim.model import compile_scenario
 from intplan.sim.replications import replication_seeds
@@ -169,6 +169,36 @@ def test_a_contact_longer_than_any_shift_is_reported_and_never_hangs(tiny: Scena
     r = run(s, weeks=2, warmup=0)
     dn = model.role_codes.index("DN")
     assert r.contacts[:, dn].sum() == 0  # district nurses never start one
+
+
+@pytest.mark.parametrize("engine_run", [run_replication, reference.run_replication])
+def test_a_contact_drawn_longer_than_any_shift_does_not_block_its_queue(
+    make_queue: Callable[..., Scenario], engine_run: Callable[..., ReplicationResult]
+) -> None:
+    """One person, 8 hours a weekday, no overtime; contacts average 200 minutes
+    (exponential), so about 1 in 11 is drawn longer than the whole shift. Such a request
+    must still start, at the start of a shift, or it would wait for ever at the head of
+    the queue with every request behind it (the queue grew by 7 a week before the rule,
+    and 16 of 180 requests were served)."""
+    q = make_queue(servers=1, arrivals_per_hour=0.05, mean_minutes=200.0)
+    weekdays = dataclasses.replace(
+        q.rotas[0], days=(True,) * 5 + (False,) * 2, start_hour=9.0, end_hour=17.0
+    )
+    one = dataclasses.replace(
+        q.staff[0], fte=1.0, assignments=(Assignment(int_code="I0", fte=1.0, rule="manual"),)
+    )
+    s = dataclasses.replace(
+        q,
+        rotas=(weekdays,),
+        staff=(one,),
+        settings=dataclasses.replace(q.settings, overtime_limit_hours_per_day=0.0),
+    )
+    model = compile_scenario(s, weeks=20, warmup_weeks=0)
+    assert model.issues == ()  # the usual contact fits a shift
+    r = engine_run(model, replication_seeds(1, 0, 1)[0], 1)
+    assert r.served.sum() >= 0.9 * r.arrivals.sum()  # ~70% utilised: all but a few served
+    assert r.weekly_backlog[0, 0, -4:].mean() < 20
+    assert r.overtime_minutes.sum() > 0  # the long ones ran past the shift's end
 
 
 def test_a_model_too_large_for_a_heap_entry_is_refused_with_a_clear_error(

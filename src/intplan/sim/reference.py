@@ -196,7 +196,7 @@ class ReferenceModel:
             if now >= self.warm_end:
                 self.busy_min[group] += max(0.0, min(req.ends, end) - now)
             return
-        self.pull(x)
+        self.pull(x, fresh=True)
 
     def shift_ends(self, x: int) -> None:
         self.on[x] = False
@@ -357,11 +357,15 @@ class ReferenceModel:
         return math.inf
 
     # -- staff ---------------------------------------------------------------------
-    def duration(self, req: Request, role: int, extra_travel: float) -> float:
-        """Eligibility minutes × the request's factor, plus home-visit and cover travel."""
+    def duration(
+        self, req: Request, role: int, extra_travel: float, factor: float | None = None
+    ) -> float:
+        """Eligibility minutes × the request's factor (or ``factor``: 1 for the usual
+        length), plus home-visit and cover travel."""
         m = self.m
         travel = m.travel_minutes[req.i] if m.home[req.a] else 0.0
-        return self.minutes[req.a][role] * req.factor + travel + extra_travel
+        f = req.factor if factor is None else factor
+        return self.minutes[req.a][role] * f + travel + extra_travel
 
     def fits(self, x: int, minutes: float) -> bool:
         """Staff take a contact only if it ends within the overtime limit of their shift."""
@@ -388,9 +392,11 @@ class ReferenceModel:
                         return x, d
         return None
 
-    def pull(self, x: int) -> None:
+    def pull(self, x: int, fresh: bool = False) -> None:
         """A free person on duty takes the most urgent, then oldest, request they may do
-        from their own INT's queues, else (cover) from adjacent INTs'; or waits idle."""
+        from their own INT's queues, else (cover) from adjacent INTs'; or waits idle. At
+        the start of a shift (``fresh``) a contact of the usual length need only fit: a
+        request drawn longer than any shift would otherwise block its queue for ever."""
         i, role = self.group(x)
         best: tuple[int, float, deque[Request], float] | None = None
         for j, extra in self.reach[i]:
@@ -404,7 +410,7 @@ class ReferenceModel:
         if best is not None:
             req = best[2][0]
             d = self.duration(req, role, best[3])
-            if self.fits(x, d):
+            if self.fits(x, d) or (fresh and self.fits(x, self.duration(req, role, best[3], 1.0))):
                 self.dequeue(req)
                 self.start(req, x, d)
                 assert req.started is not None

@@ -206,18 +206,24 @@ def _best_queue(
 
 
 @inline
-def pull(c: Static, s: State, p: Pool, t: float, x: int) -> tuple[int, float, Request]:
+def pull(c: Static, s: State, p: Pool, t: float, x: int, fresh: bool) -> tuple[int, float, Request]:
     """Free, on-duty person ``x`` takes the request they serve next if they can finish it
-    within the overtime limit, else goes idle. Returns (x, minutes, request), or -1 as
-    the person when nothing starts (the request is then unused)."""
+    within the overtime limit, else goes idle. At the start of their shift (``fresh``) it
+    is enough that a contact of the usual length would finish in time: a request drawn
+    longer than any shift plus the limit would otherwise wait for ever at the head of its
+    queue and hold up everyone behind it. Returns (x, minutes, request), or -1 as the
+    person when nothing starts (the request is then unused)."""
     i, r = c.staff_int[x], c.staff_role[x]
     best_q, ri, qs, extra = _best_queue(c, s, p, t, i, r)
     if best_q >= 0:
         ei, ef = p.ei, p.ef
         e = s.l_head[best_q]
         a = c.slot_act[qs]
-        d = c.dur[a * c.n_r + r] * ef[e, E_F] + c.travel[ri * c.n_a + a] + extra
-        if t + d <= s.shift_end[x] + c.otl:
+        usual = c.dur[a * c.n_r + r]  # minutes at the mean duration factor, 1
+        rest = c.travel[ri * c.n_a + a] + extra
+        d = usual * ef[e, E_F] + rest
+        latest = s.shift_end[x] + c.otl
+        if t + d <= latest or (fresh and t + usual + rest <= latest):
             ip = ei[e, E_IP]
             req = (
                 ef[e, E_T], ef[e, E_F], ef[e, E_U], ef[e, E_J],

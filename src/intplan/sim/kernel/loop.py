@@ -84,6 +84,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         next_arr = arr.t[idx] if idx < n else math.inf
         arriving = False  # step 2 input: the request in hand looks for a free person
         puller = -1  # step 3 input: a free, on-duty person
+        fresh = False  # ... at the start of their shift
         go_x, go_d = -1, 0.0  # step 4 inputs: who starts the request in hand, for how long
         # the earlier of the heap's top and the next shift event, by (time, sequence)
         has_heap = ints[HEAP_SIZE] > 0
@@ -107,6 +108,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
                 arriving = True
             elif kind == SHIFT_START:
                 puller = on_shift_start(c, s, t, payload, sh.x[sidx])
+                fresh = True
                 sidx += 1
             else:
                 on_shift_end(c, s, t, payload)
@@ -121,7 +123,7 @@ def advance(c: Static, s: State, p: Pool, sh: Shifts, arr: Arrivals, until: floa
         if arriving:
             go_x, go_d = seek_staff(c, s, p, t, req)
         if puller >= 0:
-            go_x, go_d, req = pull(c, s, p, t, puller)
+            go_x, go_d, req = pull(c, s, p, t, puller, fresh)
         if go_x >= 0:
             start_contact(c, s, t, go_x, go_d, req)
         hsettle(ints, s.h_t, s.h_q)
