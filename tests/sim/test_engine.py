@@ -212,3 +212,28 @@ def test_a_model_too_large_for_a_heap_entry_is_refused_with_a_clear_error(
     monkeypatch.setattr(kernel, "HEAP_PAYLOAD_BITS", 2)  # room for 2 staff
     with pytest.raises(SimulationInputError, match="the engine holds at most 2 of each"):
         run_replication(model, replication_seeds(0, 0, 1)[0], len(tiny.ints))
+
+
+@pytest.mark.parametrize("engine_run", [run_replication, reference.run_replication])
+def test_follow_ups_come_one_follow_up_interval_apart(
+    make_queue: Callable[..., Scenario], engine_run: Callable[..., ReplicationResult]
+) -> None:
+    """Episodes of 4 contacts on average with a six-week response target: booked a day
+    apart (Activities followup_interval_days) the weekly contacts reach the workload
+    model's steady rate within the first week; booked one target apart they would still
+    be at about half of it after 8 weeks."""
+    from intplan.demand.contacts import activity_contacts
+
+    q = make_queue(servers=3, arrivals_per_hour=0.5, mean_minutes=10.0)
+    act = dataclasses.replace(q.activities[0], contacts_per_episode=4, response_target_hours=1008.0)
+    rates: dict[str, float] = {}
+    for interval in (1.0, None):
+        s = dataclasses.replace(
+            q, activities=(dataclasses.replace(act, followup_interval_days=interval),)
+        )
+        expected = activity_contacts(s, weeks=8)[("I0", "A0")].contacts_per_week
+        model = compile_scenario(s, weeks=8, warmup_weeks=1)
+        r = engine_run(model, replication_seeds(5, 0, 1)[0], 1)
+        rates[str(interval)] = float(r.arrivals.sum()) / 8 / expected
+    assert rates["1.0"] == pytest.approx(1.0, abs=0.06)
+    assert rates["None"] < 0.7

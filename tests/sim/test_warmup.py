@@ -98,3 +98,16 @@ def test_new_episodes_booked_ahead_start_their_chain_a_mean_lead_late(
     acts[0] = dataclasses.replace(acts[0], booked_ahead_share=0.05)
     hours, _ = longest_delay_chain(dataclasses.replace(scenario, activities=tuple(acts)))
     assert hours == pytest.approx(350.0)
+
+
+def test_a_follow_up_interval_replaces_the_target_in_the_chain(
+    make_queue: Callable[..., Scenario],
+) -> None:
+    """A1's contacts 24 hours apart instead of its 200-hour target: 100 + 24 + 50."""
+    s = chain_scenario(make_queue)
+    acts = list(s.activities)
+    assert acts[1].followup_interval_hours == 200.0  # blank: the response target
+    acts[1] = dataclasses.replace(acts[1], followup_interval_days=1.0)
+    hours, path = longest_delay_chain(dataclasses.replace(s, activities=tuple(acts)))
+    assert path == ("A0", "A1", "A2")
+    assert hours == pytest.approx(174.0)

@@ -96,6 +96,9 @@ class ActivityType:
     booked_ahead_share: float | None = None
     #: mean booking lead of those, whole days (geometric on 1, 2, ... up to MAX_LEAD_DAYS)
     booked_ahead_mean_days: float | None = None
+    #: days from one contact of an episode to the next (a course of weekly sessions: 7);
+    #: None = the response target, the next contact booked one target later
+    followup_interval_days: float | None = None
 
     def __post_init__(self) -> None:
         _check.code("code", self.code)
@@ -121,6 +124,16 @@ class ActivityType:
             _check.within("booked_ahead_mean_days", self.booked_ahead_mean_days, L.LEAD_DAYS)
         if self.booked_ahead_share and self.booked_ahead_mean_days is None:
             raise DomainError("booked_ahead_mean_days", "is needed with a booked_ahead_share")
+        if self.followup_interval_days is not None:
+            _check.within("followup_interval_days", self.followup_interval_days, L.FOLLOWUP_DAYS)
+
+    @property
+    def followup_interval_hours(self) -> float:
+        """Hours from one contact of an episode to the next: ``followup_interval_days``,
+        else the response target."""
+        if self.followup_interval_days is None:
+            return self.response_target_hours
+        return self.followup_interval_days * 24.0
 
     @property
     def books_ahead(self) -> bool:

@@ -95,6 +95,7 @@ BOOKING_DAYS = Limit(0, 365, "up to a year ahead; 0 turns away everyone who woul
 UNMET_SHARE = Limit(0, 1, "a share of those who give up")
 #: the longest booking lead (demand.MAX_LEAD_DAYS); a mean lead must fit under it
 LEAD_DAYS = Limit(1, 56, "whole days, from the next day to 8 weeks ahead")
+FOLLOWUP_DAYS = Limit(0, 365, "up to a year; 0 books the next contact straight away")
 MONTH = Limit(1, 12, "a calendar month")
 SEASON_FACTOR = Limit(0, 5, "assumption: no month has five times the average demand")
 EFFECT_PCT = Limit(-100, 500, "demand cannot fall below zero; +500% is a typing error")

@@ -165,6 +165,15 @@ ACTIVITIES = SheetSpec(
             fmt="0.0",
             required=False,
         ),
+        num(
+            "followup_interval_days",
+            "Days from one contact of an episode to the next, e.g. 7 for weekly sessions "
+            "(blank = the response target: the next contact is booked one target later)",
+            L.FOLLOWUP_DAYS,
+            unit="days",
+            fmt="0.0",
+            required=False,
+        ),
     ),
     key=("code",),
     model=ActivityType,

@@ -99,7 +99,8 @@ def data_rows(scenario: Scenario) -> list[Row]:
             f"{a.name}: {a.kind.value}, priority {a.priority}, target "
             f"{num(a.response_target_hours)} h, {a.setting.value}, arrivals "
             f"{a.arrival_profile}, duration {a.duration_distribution.value} (CV "
-            f"{num(a.duration_cv)}), {num(a.contacts_per_episode)} contacts per episode, "
+            f"{num(a.duration_cv)}), {num(a.contacts_per_episode)} contacts per episode "
+            f"{num(a.followup_interval_hours)} h apart, "
             f"deprivation gradient {num(a.deprivation_gradient)}, escalation "
             + ("never" if a.escalation_hours is None else f"{num(a.escalation_hours)} h")
             + f"; source: {a.source}",

@@ -187,7 +187,9 @@ def compile_scenario(
         dist_sigma=tuple(_lognormal_sigma(a.duration_cv) for a in activity),
         contacts_per_episode=tuple(a.contacts_per_episode for a in activity),
         # assumption: the next contact of an episode is booked one response target later
-        followup_delay_minutes=tuple(a.response_target_hours * MINUTES_PER_HOUR for a in activity),
+        followup_delay_minutes=tuple(
+            a.followup_interval_hours * MINUTES_PER_HOUR for a in activity
+        ),
         home=tuple(a.setting is CareSetting.HOME for a in activity),
         eligibility=elig,
         referrals=_referrals(scenario, acts, a_index),

@@ -95,13 +95,13 @@ def longest_delay_chain(scenario: Scenario) -> tuple[float, tuple[str, ...]]:
     """The longest chain of booking delays (hours) and the activities along it.
 
     Each activity with follow-ups (more than one contact an episode) adds its booking
-    interval (the response target: the next contact is booked one target later); each
+    interval (``followup_interval_days``, else the response target); each
     route adds its delay. A route counts only if it brings at least
     :data:`SIGNIFICANT_SHARE` of its destination's episodes: a trickle arriving late
     hardly moves the destination's level. Chains are simple paths (no activity twice)."""
     acts = patient_activities(scenario)
     own = {
-        c: scenario.activity_by_code[c].response_target_hours
+        c: scenario.activity_by_code[c].followup_interval_hours
         if scenario.activity_by_code[c].contacts_per_episode > 1
         else 0.0
         for c in acts
