@@ -27,6 +27,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from intplan.demand.attendance import (
+    EpisodeAttendance,
+    dna_after,
+    episode_attendance,
+    first_contact_dna,
+)
 from intplan.demand.model import (
     base_weekly_contacts,
     growth_factor,
@@ -136,18 +142,15 @@ def activity_contacts(
 ) -> dict[tuple[str, str], ActivityContacts]:
     """(INT, activity) -> expected contacts a week, for every INT × patient activity.
 
-    ``weeks``: measured weeks the mean runs over (default ``settings.horizon_weeks``)."""
+    ``weeks``: measured weeks the mean runs over (default ``settings.horizon_weeks``).
+    With did-not-attend on, contacts are those booked (missed ones and bookings again
+    included) and only episodes that attend their last contact refer
+    (:mod:`intplan.demand.attendance`)."""
     n_weeks = scenario.settings.horizon_weeks if weeks is None else weeks
     acts = patient_activities(scenario)
     if not acts:
         return {}
     ints = tuple(i.code for i in scenario.ints) if int_codes is None else int_codes
-    cpe = np.array([scenario.activity_by_code[a].contacts_per_episode for a in acts])
-    accepted, rejected = episode_flows(scenario, acts)
-    m = accepted.copy()
-    rep = acts.index(scenario.settings.represent_activity) if rejected.any() else -1
-    if rep >= 0:
-        m[:, rep] += rejected
     mean_base = np.zeros((len(ints), len(acts)))
     peak_base = np.zeros((len(ints), len(acts)))
     for i, ic in enumerate(ints):
@@ -158,21 +161,90 @@ def activity_contacts(
             factors = week_factors(scenario, ic, ac, n_weeks)
             mean_base[i, a] = base * sum(factors) / len(factors)
             peak_base[i, a] = base * max(factors)
-    episodes = solve_episodes(mean_base / cpe, m, acts)
-    peak = solve_episodes(peak_base / cpe, m, acts) * cpe
+    flows = _Flows(scenario, acts)
+    mean = flows.contacts(mean_base)
+    peak = flows.contacts(peak_base)
     out: dict[tuple[str, str], ActivityContacts] = {}
     for i, ic in enumerate(ints):
-        referred = episodes[i] @ accepted  # episodes a week started by referral, per activity
-        represented = float(episodes[i] @ rejected)
         for a, ac in enumerate(acts):
-            rep_episodes = represented if a == rep else 0.0
             out[(ic, ac)] = ActivityContacts(
                 int_code=ic,
                 activity=ac,
-                base_per_week=float(mean_base[i, a]),
-                referred_per_week=float(referred[a] * cpe[a]),
-                represented_per_week=rep_episodes * float(cpe[a]),
-                episodes_per_week=float(episodes[i, a]),
-                peak_contacts_per_week=float(peak[i, a]),
+                base_per_week=float(mean.base[i, a]),
+                referred_per_week=float(mean.referred[i, a]),
+                represented_per_week=float(mean.represented[i, a]),
+                episodes_per_week=float(mean.episodes[i, a]),
+                peak_contacts_per_week=float(peak.total[i, a]),
             )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Contacts:
+    """Contacts a week per (INT, activity) by how their episodes started."""
+
+    base: NDArray[np.float64]
+    referred: NDArray[np.float64]
+    represented: NDArray[np.float64]
+    episodes: NDArray[np.float64]
+
+    @property
+    def total(self) -> NDArray[np.float64]:
+        return self.base + self.referred + self.represented
+
+
+class _Flows:
+    """Referral flows and each kind of episode's attendance, for one scenario."""
+
+    def __init__(self, scenario: Scenario, acts: tuple[str, ...]) -> None:
+        settings = scenario.settings
+        n = len(acts)
+        self.acts = acts
+        self.cpe = np.array([scenario.activity_by_code[a].contacts_per_episode for a in acts])
+        self.accepted, self.rejected = episode_flows(scenario, acts)
+        self.rep = acts.index(settings.represent_activity) if self.rejected.any() else -1
+        dna = settings.dna_probabilities()
+
+        def attendance(a: int, first_dna: float) -> EpisodeAttendance:
+            return episode_attendance(first_dna, scenario.activity_by_code[acts[a]], settings)
+
+        base = [attendance(a, first_contact_dna(scenario.activity_by_code[c], dna))
+                for a, c in enumerate(acts)]  # fmt: skip
+        self.base_attempts = np.array([x.attempts for x in base])
+        self.base_completes = np.array([x.completes for x in base])
+        keep = 1.0 - settings.integration_level
+        delay = {(r.from_activity, r.to_activity): r.delay_hours * keep
+                 for r in reversed(scenario.referrals)}  # fmt: skip
+        self.route_attempts = np.ones((n, n))
+        self.route_completes = np.ones((n, n))
+        for b in range(n):
+            for a in range(n):
+                if self.accepted[b, a] > 0:
+                    x = attendance(a, dna_after(delay[acts[b], acts[a]], dna))
+                    self.route_attempts[b, a], self.route_completes[b, a] = x.attempts, x.completes
+        rep = (
+            attendance(self.rep, dna_after(settings.represent_delay_hours, dna))
+            if self.rep >= 0
+            else EpisodeAttendance(attempts=0.0, completes=0.0)
+        )
+        self.rep_attempts, self.rep_completes = rep.attempts, rep.completes
+        # completed episodes of each activity started per completed episode of another
+        self.completed_flow = self.accepted * self.route_completes
+        if self.rep >= 0:
+            self.completed_flow[:, self.rep] += self.rejected * self.rep_completes
+
+    def contacts(self, base_contacts: NDArray[np.float64]) -> _Contacts:
+        """Contacts a week from base contacts a week (per INT × activity, at the table's
+        contacts per episode): E = E₀ + E·M on completed episodes, which alone refer."""
+        started = base_contacts / self.cpe
+        completed = solve_episodes(started * self.base_completes, self.completed_flow, self.acts)
+        referred_episodes = completed @ self.accepted
+        represented_episodes = np.zeros_like(started)
+        if self.rep >= 0:
+            represented_episodes[:, self.rep] = completed @ self.rejected
+        return _Contacts(
+            base=started * self.base_attempts,
+            referred=completed @ (self.accepted * self.route_attempts),
+            represented=represented_episodes * self.rep_attempts,
+            episodes=started + referred_episodes + represented_episodes,
+        )
