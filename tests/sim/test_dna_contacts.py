@@ -26,6 +26,7 @@ from intplan.sim.model import compile_scenario
 from intplan.sim.replications import replication_seeds
 
 DNA_ON = Settings(dna_enabled=1, dna_represent_probability=0.4)
+YEAR = 52 * 168.0
 
 
 def _activity(contacts: float, interval_days: float) -> ActivityType:
@@ -74,7 +75,7 @@ def _played_out(
 
 
 def test_did_not_attend_off_gives_the_table_contacts_and_always_completes() -> None:
-    got = episode_attendance(0.0, _activity(7.0, 7.0), Settings())  # dna_enabled = 0
+    got = episode_attendance(0.0, _activity(7.0, 7.0), Settings(), YEAR)  # dna_enabled = 0
     assert got.attempts == pytest.approx(7.0) and got.completes == pytest.approx(1.0)
 
 
@@ -82,7 +83,7 @@ def test_did_not_attend_off_gives_the_table_contacts_and_always_completes() -> N
 def test_the_closed_form_is_the_rule_played_out(contacts: float, interval: float) -> None:
     dna = DNA_ON.dna_probabilities()
     first = 0.05
-    got = episode_attendance(first, _activity(contacts, interval), DNA_ON)
+    got = episode_attendance(first, _activity(contacts, interval), DNA_ON, YEAR)
     follow = dna_after(interval * 24.0, dna)
     rebooked = dna_after(DNA_ON.dna_represent_delay_hours, dna)
     attempts, completed = _played_out(first, follow, 0.4, rebooked, contacts)
@@ -118,3 +119,17 @@ def test_the_simulation_books_the_contacts_the_workload_model_expects(
         for seed in replication_seeds(11, 0, 3)
     ]
     assert np.mean(simulated) == pytest.approx(expected, rel=0.03)
+
+
+def test_a_patient_who_always_misses_and_is_always_booked_again_is_bounded() -> None:
+    """DNA 100% and always booked again (Settings at their bounds): one booking per
+    re-presentation delay for the whole horizon, and the episode never completes."""
+    always = Settings(
+        dna_enabled=1,
+        dna_represent_probability=1.0,
+        dna_represent_delay_hours=168.0,
+        **{f"dna_{k}": 1.0 for k in ("same_day", "1_day", "2_7_days", "8_14_days",
+                                     "15_21_days", "22_28_days", "over_28_days")},
+    )  # fmt: skip
+    got = episode_attendance(1.0, _activity(3.0, 7.0), always, YEAR)
+    assert got.attempts == pytest.approx(1.0 + 52.0) and got.completes == 0.0

@@ -74,17 +74,23 @@ class EpisodeAttendance:
 
 
 def episode_attendance(
-    first_dna: float, activity: ActivityType, settings: Settings
+    first_dna: float, activity: ActivityType, settings: Settings, horizon_hours: float
 ) -> EpisodeAttendance:
     """Expected contacts booked and completion of one episode of ``activity`` whose first
     contact is missed with probability ``first_dna``. Follow-ups: a geometric number
     with mean ``contacts_per_episode`` − 1, each booked one follow-up interval ahead.
-    With did-not-attend off: ``contacts_per_episode`` attempts, completion 1."""
+    With did-not-attend off: ``contacts_per_episode`` attempts, completion 1.
+
+    A contact is booked again at most as often as the run's ``horizon_hours`` allows
+    (one ``dna_represent_delay_hours`` apart): a patient who always misses and is always
+    booked again books one contact per delay, not infinitely many."""
     dna = settings.dna_probabilities()
     again = settings.dna_represent_probability
     rebooked_dna = dna_after(settings.dna_represent_delay_hours, dna)
     # from a missed contact booked again: contacts until one is attended or not rebooked
-    chain = 1.0 / (1.0 - rebooked_dna * again)
+    most = max(1.0, math.floor(horizon_hours / max(settings.dna_represent_delay_hours, 1.0)))
+    x = rebooked_dna * again
+    chain = most if x >= 1.0 else (1.0 - x**most) / (1.0 - x)
 
     def position(p: float) -> tuple[float, float]:
         """(contacts booked, attended) for one contact of the episode missed with ``p``."""

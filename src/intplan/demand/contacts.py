@@ -41,6 +41,7 @@ from intplan.demand.model import (
     seasonality_factor,
 )
 from intplan.domain import IntplanError, Referral, Scenario, Settings
+from intplan.domain.units import HOURS_PER_WEEK
 
 
 class ReferralLoopError(IntplanError):
@@ -161,7 +162,7 @@ def activity_contacts(
             factors = week_factors(scenario, ic, ac, n_weeks)
             mean_base[i, a] = base * sum(factors) / len(factors)
             peak_base[i, a] = base * max(factors)
-    flows = _Flows(scenario, acts)
+    flows = _Flows(scenario, acts, n_weeks * HOURS_PER_WEEK)
     mean = flows.contacts(mean_base)
     peak = flows.contacts(peak_base)
     out: dict[tuple[str, str], ActivityContacts] = {}
@@ -196,7 +197,7 @@ class _Contacts:
 class _Flows:
     """Referral flows and each kind of episode's attendance, for one scenario."""
 
-    def __init__(self, scenario: Scenario, acts: tuple[str, ...]) -> None:
+    def __init__(self, scenario: Scenario, acts: tuple[str, ...], horizon_hours: float) -> None:
         settings = scenario.settings
         n = len(acts)
         self.acts = acts
@@ -206,7 +207,8 @@ class _Flows:
         dna = settings.dna_probabilities()
 
         def attendance(a: int, first_dna: float) -> EpisodeAttendance:
-            return episode_attendance(first_dna, scenario.activity_by_code[acts[a]], settings)
+            activity = scenario.activity_by_code[acts[a]]
+            return episode_attendance(first_dna, activity, settings, horizon_hours)
 
         base = [attendance(a, first_contact_dna(scenario.activity_by_code[c], dna))
                 for a, c in enumerate(acts)]  # fmt: skip
