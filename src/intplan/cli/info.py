@@ -104,9 +104,10 @@ def _text(s: Scenario, table: CapacityTable) -> str:
     lines.append("")
     lines.append(
         "workload h/wk: expected contacts a week (mean over the horizon, with follow-ups,\n"
-        "referrals and re-presentations) x the minutes of the role that serves them, plus\n"
-        "home-visit travel. on-duty h/wk: rostered clinical time of the patient-serving roles\n"
-        "(within rota hours, less meetings and absence). util: workload / on-duty. stable: every\n"
+        "referrals, re-presentations and, with did-not-attend on, missed contacts and\n"
+        "bookings again) x the minutes of the role that serves them, plus home-visit\n"
+        "travel. on-duty h/wk: rostered clinical time of the patient-serving roles (within\n"
+        "rota hours, less meetings and absence). util: workload / on-duty. stable: every\n"
         "role's workload within its on-duty hours plus the overtime the simulator allows past\n"
         "shift ends (Settings overtime_limit_hours_per_day), so a role may show a little over\n"
         "100%, and every activity with demand has someone eligible; a role marked ! does not\n"
