@@ -54,3 +54,5 @@ def test_kent_medway_views_agree() -> None:
     assert n == 52
     assert far == []
     assert agree >= 0.9 * n, f"stable agrees with the simulation in {agree} of {n} INTs"
+    # held since the views count the same work (docs/model.md, 2026-12-01): 51 measured
+    assert agree >= n - 2, f"stable agrees with the simulation in {agree} of {n} INTs"

@@ -78,12 +78,6 @@ _PCNS: tuple[tuple[str, str, str, int, int, float, float, int, float, float, str
 #: PCNs that are split into 2-3 INTs (seed 000:151); the rest are one INT each
 SPLITS = {"MS01": 3, "WK01": 3, "EK01": 3, "EK05": 3, "EK07": 2, "EK11": 2}
 
-#: INTs left deliberately short, named in the README: the three smallest INTs, each a
-#: third of a split PCN (10.7-14.2k people). Their few social workers (1.1-1.8 FTE)
-#: cannot absorb a run of long Care Act assessments, so their SCA backlog may grow: what
-#: splitting a PCN costs a small team (compare-splits shows the trade-off)
-STRESSED_INTS = ("INT-EK01A", "INT-EK05A", "INT-WK01A")
-
 PCNS = tuple(
     PcnSpec(
         code=c,
