@@ -8,8 +8,8 @@ utilisation per INT (and role), from a short run without cover.
 ``--scale`` multiplies every demand rate (to reach a stable load); ``--no-referrals``
 drops referrals, so the check does not depend on how the engine draws them. The
 simulator's busy time counts only the part of a contact inside the shift, and a short
-run has not reached steady state for long episodes (talking therapy's follow-ups are six
-weeks apart), so those activities read low in the simulation.
+run has not reached steady state for long episodes (social prescribing's follow-ups are
+three weeks apart), so those activities read low in the simulation.
 """
 
 from __future__ import annotations
