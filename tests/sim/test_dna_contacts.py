@@ -128,8 +128,13 @@ def test_a_patient_who_always_misses_and_is_always_booked_again_is_bounded() -> 
         dna_enabled=1,
         dna_represent_probability=1.0,
         dna_represent_delay_hours=168.0,
-        **{f"dna_{k}": 1.0 for k in ("same_day", "1_day", "2_7_days", "8_14_days",
-                                     "15_21_days", "22_28_days", "over_28_days")},
-    )  # fmt: skip
+        dna_same_day=1.0,
+        dna_1_day=1.0,
+        dna_2_7_days=1.0,
+        dna_8_14_days=1.0,
+        dna_15_21_days=1.0,
+        dna_22_28_days=1.0,
+        dna_over_28_days=1.0,
+    )
     got = episode_attendance(1.0, _activity(3.0, 7.0), always, YEAR)
     assert got.attempts == pytest.approx(1.0 + 52.0) and got.completes == 0.0
