@@ -13,16 +13,18 @@ working day is lost with probability 1 − productive fraction).
 
 Routing (a documented approximation of the simulator's): an arrival goes to the first
 free person in preference order (ties by role code), and a queued request is pulled by
-whichever eligible person frees first. Here each activity's contacts try its eligible
-pools in that order; a pool passes on the share of arrivals that find everyone in it busy,
-P(wait) of an M/M/c queue (Erlang C) at the pool's total load, with c its mean headcount on
-duty while its rota is open. What finds every eligible pool busy queues and is shared
-among them in proportion to their spare on-duty hours. The loads and shares are solved
-together by damped fixed-point iteration. Cover from adjacent INTs is not counted (the
-simulator's default). A pool is *stable* when its workload is below its on-duty hours plus
-the most overtime the simulator allows (``overtime_limit_hours_per_day`` past the end of
-each person-day), so utilisation (workload ÷ on-duty hours) may pass 1 a little; an INT is stable when every pool is and every activity with demand has
-someone eligible on duty.
+whichever eligible person frees first. Here (:func:`_route`), in two passes with the
+most urgent activities first: each activity's contacts fill its eligible pools in that
+order, each up to its :func:`overflow_threshold` (the utilisation at which half the
+arrivals would find the whole pool busy, Erlang C = ½, with c its mean headcount on duty
+while its rota is open); what is left queues and raises the least-used eligible pools to
+one level (above 1 when they cannot cope). This gives lower-preference roles less work
+than the simulator, where arrivals overflow to them at any load (docs/model.md, "Known
+limit"). Cover from adjacent INTs is not counted (the simulator's default). A pool is
+*stable* when its workload is below its on-duty hours plus the most overtime the
+simulator allows (``overtime_limit_hours_per_day`` past the end of each person-day), so
+utilisation (workload ÷ on-duty hours) may pass 1 a little; an INT is stable when every
+pool is and every activity with demand has someone eligible on duty.
 """
 
 from __future__ import annotations
