@@ -9,10 +9,10 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from intplan.domain import MAX_LEAD_DAYS, DomainError, Scenario
+from intplan.domain import MAX_LEAD_DAYS, DomainError, Scenario, lead_cdf
 from intplan.services.simulate import SimulationOptions, run_simulation
 from intplan.sim import BOOKING_BUCKETS, engine, kernel, reference
-from intplan.sim.model import compile_scenario, lead_cdf, lead_days
+from intplan.sim.model import compile_scenario, lead_days
 from intplan.sim.replications import replication_seeds
 
 SHARE, MEAN_DAYS = 0.6, 5.0

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from intplan.demand.contacts import activity_contacts
 from intplan.domain import Assignment, Scenario
 from intplan.sim import engine, reference
 from intplan.sim.engine import ReplicationResult, run_replication
@@ -222,8 +223,6 @@ def test_follow_ups_come_one_follow_up_interval_apart(
     apart (Activities followup_interval_days) the weekly contacts reach the workload
     model's steady rate within the first week; booked one target apart they would still
     be at about half of it after 8 weeks."""
-    from intplan.demand.contacts import activity_contacts
-
     q = make_queue(servers=3, arrivals_per_hour=0.5, mean_minutes=10.0)
     act = dataclasses.replace(q.activities[0], contacts_per_episode=4, response_target_hours=1008.0)
     rates: dict[str, float] = {}

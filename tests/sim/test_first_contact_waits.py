@@ -11,11 +11,11 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from intplan.domain import DurationDistribution, Scenario
+from intplan.domain import DurationDistribution, Scenario, lead_cdf
 from intplan.services.simulate import SimulationOptions, run_simulation
 from intplan.sim import engine, reference
 from intplan.sim.engine import ReplicationResult
-from intplan.sim.model import compile_scenario, lead_cdf
+from intplan.sim.model import compile_scenario
 from intplan.sim.replications import replication_seeds
 
 Run = Callable[..., ReplicationResult]

@@ -22,7 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from intplan.domain import MAX_LEAD_DAYS, ActivityType, Settings
+from intplan.domain import ActivityType, Settings, lead_cdf
 
 
 def booking_bucket(days: int) -> int:
@@ -46,11 +46,9 @@ def dna_after(hours: float, dna: Sequence[float]) -> float:
 
 
 def lead_probabilities(mean_days: float) -> list[float]:
-    """P(lead = d) for d = 1 .. MAX_LEAD_DAYS: geometric with mean ``mean_days``, longer
-    leads booked MAX_LEAD_DAYS ahead (as ``intplan.sim.model.lead_cdf``)."""
-    stay = 1.0 - 1.0 / mean_days
-    probs = [(1.0 - stay) * stay ** (d - 1) for d in range(1, MAX_LEAD_DAYS)]
-    return [*probs, 1.0 - sum(probs)]
+    """P(lead = d) for d = 1 .. MAX_LEAD_DAYS, from the simulator's lead distribution."""
+    cdf = lead_cdf(mean_days)
+    return [p - q for p, q in zip(cdf, (0.0, *cdf[:-1]), strict=True)]
 
 
 def first_contact_dna(activity: ActivityType, dna: Sequence[float]) -> float:

@@ -14,6 +14,7 @@ from intplan.domain.demand import (
     Patience,
     Referral,
     Seasonality,
+    lead_cdf,
 )
 from intplan.domain.errors import DomainError, IntplanError, Problem, ScenarioError
 from intplan.domain.geography import AGE_BANDS, HCP, INT, PCN, Adjacency, Practice, Team
@@ -69,5 +70,6 @@ __all__ = [
     "Staff",
     "StaffGroup",
     "Team",
+    "lead_cdf",
     "validate",
 ]

@@ -43,6 +43,14 @@ PATIENCE_LOGNORMAL_CV = 1.0
 MAX_LEAD_DAYS = 56
 
 
+def lead_cdf(mean_days: float) -> tuple[float, ...]:
+    """P(lead <= d) for d = 1 .. MAX_LEAD_DAYS of a geometric lead on 1, 2, ... days with
+    mean ``mean_days``; longer leads are booked MAX_LEAD_DAYS ahead (the last entry is 1).
+    The simulator samples leads from it; the workload model averages over it."""
+    stay = 1.0 - 1.0 / mean_days  # P(lead > d | lead > d - 1)
+    return (*(1.0 - stay**d for d in range(1, MAX_LEAD_DAYS)), 1.0)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArrivalProfile:
     """Relative arrival weights by day of week and hour of day (normalised on use)."""

@@ -25,6 +25,7 @@ from intplan.domain import (
     IntplanError,
     Patience,
     Scenario,
+    lead_cdf,
 )
 from intplan.domain.units import MINUTES_PER_DAY, MINUTES_PER_HOUR
 from intplan.sim.rotas import even_segments
@@ -45,13 +46,6 @@ _PATIENCE = {
 }
 #: sigma of the lognormal patience (mean 1 before scaling by the activity's mean)
 PATIENCE_SIGMA = math.sqrt(math.log1p(PATIENCE_LOGNORMAL_CV**2))
-
-
-def lead_cdf(mean_days: float) -> tuple[float, ...]:
-    """P(lead <= d) for d = 1 .. MAX_LEAD_DAYS of a geometric lead on 1, 2, ... days with
-    mean ``mean_days``; longer leads are booked MAX_LEAD_DAYS ahead (the last entry is 1)."""
-    stay = 1.0 - 1.0 / mean_days  # P(lead > d | lead > d - 1)
-    return (*(1.0 - stay**d for d in range(1, MAX_LEAD_DAYS)), 1.0)
 
 
 def lead_days(cdf: tuple[float, ...], open_days: tuple[bool, ...], v: float, t: float) -> int:
